@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "ferry-classifier.h"
+#include "ferry-task.h"
+
+G_BEGIN_DECLS
+
+/**
+ * FerryAttempt:
+ * @kind: what happened
+ * @status: HTTP status when @kind is %FERRY_OUTCOME_HTTP, else 0
+ * @reason: (nullable): the status line's reason phrase
+ * @response_headers: (nullable): flat name/value pairs of the response
+ * @response_body: (nullable): at most %FERRY_TASK_MAX_RESPONSE_BODY bytes
+ * @retry_after: delay the server asked for in microseconds, or -1
+ * @error: (nullable): the transport error, for %FERRY_OUTCOME_NETWORK,
+ *   %FERRY_OUTCOME_TLS, %FERRY_OUTCOME_REDIRECT_LOOP, %FERRY_OUTCOME_CANCELLED
+ * @etag: (nullable): the response's ETag
+ * @last_modified: (nullable): the response's Last-Modified
+ *
+ * The result of one HTTP exchange.
+ */
+typedef struct
+{
+  FerryOutcomeKind kind;
+  guint            status;
+  char            *reason;
+  char           **response_headers;
+  GBytes          *response_body;
+  gint64           retry_after;
+  GError          *error;
+  char            *etag;
+  char            *last_modified;
+} FerryAttempt;
+
+void ferry_attempt_free (FerryAttempt *attempt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryAttempt, ferry_attempt_free)
+
+#define FERRY_TYPE_EXECUTOR (ferry_executor_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryExecutor, ferry_executor, FERRY, EXECUTOR, GObject)
+
+FerryExecutor *ferry_executor_new           (SoupSession          *session);
+SoupSession   *ferry_executor_get_session   (FerryExecutor        *self);
+void           ferry_executor_send_async    (FerryExecutor        *self,
+                                             FerryTask            *task,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+FerryAttempt  *ferry_executor_send_finish   (FerryExecutor        *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+void           ferry_executor_fetch_async   (FerryExecutor        *self,
+                                             const char           *url,
+                                             const char * const   *headers,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+FerryAttempt  *ferry_executor_fetch_finish  (FerryExecutor        *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A real HTTP server on 127.0.0.1 (port chosen by the kernel), run in its
+ * own thread with its own main context so the code under test can block or
+ * spin its loop freely.  Replies are scripted per path: a FIFO of replies
+ * is consumed first, then the path's default, then 200 "ok".
+ */
+typedef struct _FerryTestServer FerryTestServer;
+
+typedef struct
+{
+  char   *method;
+  char   *path;             /* path and query as received */
+  char  **headers;          /* flat name/value pairs */
+  GBytes *body;
+  char   *idempotency_key;  /* the Idempotency-Key header, or NULL */
+  gint64  received;         /* monotonic time */
+} FerryTestRequest;
+
+void              ferry_test_request_free            (FerryTestRequest *request);
+const char       *ferry_test_request_get_header      (FerryTestRequest *request,
+                                                      const char       *name);
+
+FerryTestServer  *ferry_test_server_new              (void);
+void              ferry_test_server_free             (FerryTestServer  *server);
+guint16           ferry_test_server_get_port         (FerryTestServer  *server);
+char             *ferry_test_server_url              (FerryTestServer  *server,
+                                                      const char       *path);
+
+/* Scripted replies.  @headers is "Name: value" lines separated by '\n', or
+ * NULL.  @path matches the request path exactly (query ignored). */
+void              ferry_test_server_push_reply       (FerryTestServer  *server,
+                                                      const char       *path,
+                                                      guint             status,
+                                                      const char       *headers,
+                                                      const char       *body);
+/* Close the connection without answering (a reset). */
+void              ferry_test_server_push_reset       (FerryTestServer  *server,
+                                                      const char       *path);
+/* Answer nothing for @milliseconds, then 200 (a stall past a timeout). */
+void              ferry_test_server_push_stall       (FerryTestServer  *server,
+                                                      const char       *path,
+                                                      guint             milliseconds);
+void              ferry_test_server_set_default      (FerryTestServer  *server,
+                                                      const char       *path,
+                                                      guint             status,
+                                                      const char       *headers,
+                                                      const char       *body);
+/* Every request to @path waits (in flight) until released. */
+void              ferry_test_server_hold             (FerryTestServer  *server,
+                                                      const char       *path);
+void              ferry_test_server_release          (FerryTestServer  *server,
+                                                      const char       *path);
+/* How many requests were in flight at once, at most, since the start. */
+guint             ferry_test_server_get_max_in_flight (FerryTestServer *server);
+guint             ferry_test_server_get_in_flight    (FerryTestServer  *server);
+
+/* Received requests, in arrival order, including those still held. */
+guint             ferry_test_server_count_requests   (FerryTestServer  *server,
+                                                      const char       *path);
+GPtrArray        *ferry_test_server_dup_requests     (FerryTestServer  *server,
+                                                      const char       *path);
+
+/*
+ * A GNetworkMonitor whose state the test sets.  can_reach answers from a
+ * list of reachable hosts (loopback is always reachable while the network
+ * is available).  Every change emits ::network-changed.
+ */
+#define FERRY_TYPE_TEST_NETWORK_MONITOR (ferry_test_network_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (FerryTestNetworkMonitor, ferry_test_network_monitor,
+                      FERRY, TEST_NETWORK_MONITOR, GObject)
+
+FerryTestNetworkMonitor *ferry_test_network_monitor_new (void);
+void ferry_test_network_monitor_set_state     (FerryTestNetworkMonitor *self,
+                                               gboolean                  available,
+                                               GNetworkConnectivity      connectivity,
+                                               gboolean                  metered);
+void ferry_test_network_monitor_add_reachable (FerryTestNetworkMonitor *self,
+                                               const char              *host);
+guint ferry_test_network_monitor_get_reach_calls (FerryTestNetworkMonitor *self);
+
+/* A GPowerProfileMonitor whose power-saver flag the test sets. */
+#define FERRY_TYPE_TEST_POWER_MONITOR (ferry_test_power_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (FerryTestPowerMonitor, ferry_test_power_monitor,
+                      FERRY, TEST_POWER_MONITOR, GObject)
+
+FerryTestPowerMonitor *ferry_test_power_monitor_new (void);
+void ferry_test_power_monitor_set_power_saver (FerryTestPowerMonitor *self,
+                                               gboolean               enabled);
+
+/*
+ * Iterate the thread-default main context until @condition returns TRUE.
+ * Fails the test loudly, naming @what, after @timeout_ms.
+ */
+typedef gboolean (*FerryTestCondition) (gpointer user_data);
+
+/* One blocking iteration of the thread-default context, woken after at most
+ * 5 ms by a timeout source of its own. */
+void ferry_test_iterate_briefly (void);
+void ferry_test_wait_until (FerryTestCondition condition,
+                            gpointer           user_data,
+                            guint              timeout_ms,
+                            const char        *what);
+
+#define FERRY_TEST_WAIT(expr, timeout_ms)                                         \
+  G_STMT_START {                                                                  \
+    gint64 ferry_test_deadline_ = g_get_monotonic_time () + (timeout_ms) * 1000;  \
+    while (!(expr))                                                               \
+      {                                                                           \
+        if (g_get_monotonic_time () > ferry_test_deadline_)                       \
+          g_error ("%s:%d: timed out after %d ms waiting for: %s",                \
+                   __FILE__, __LINE__, (int) (timeout_ms), #expr);                \
+        ferry_test_iterate_briefly ();                                            \
+      }                                                                           \
+  } G_STMT_END
+
+/* A fresh directory under the test's isolated tmp dir. */
+char *ferry_test_make_temp_dir (void);
+
+G_END_DECLS
