@@ -29,6 +29,8 @@ const char       *ferry_test_request_get_header      (FerryTestRequest *request,
                                                       const char       *name);
 
 FerryTestServer  *ferry_test_server_new              (void);
+/* The same over HTTPS, with @certificate (which holds its private key). */
+FerryTestServer  *ferry_test_server_new_tls          (GTlsCertificate  *certificate);
 void              ferry_test_server_free             (FerryTestServer  *server);
 guint16           ferry_test_server_get_port         (FerryTestServer  *server);
 char             *ferry_test_server_url              (FerryTestServer  *server,
