@@ -944,9 +944,9 @@ dup_connectable_host (GSocketConnectable *connectable)
     return g_strdup (g_network_service_get_domain (G_NETWORK_SERVICE (connectable)));
   if (G_IS_INET_SOCKET_ADDRESS (connectable))
     {
-      GInetAddress *address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (connectable));
+      GInetSocketAddress *socket_address = G_INET_SOCKET_ADDRESS (connectable);
 
-      return g_inet_address_to_string (address);
+      return g_inet_address_to_string (g_inet_socket_address_get_address (socket_address));
     }
   return g_socket_connectable_to_string (connectable);
 }
