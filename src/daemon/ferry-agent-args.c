@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-agent-args"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-error.h"
+
+#include "ferry-agent-args.h"
+
+/* How much of a rejected value an error message repeats. */
+#define MAX_QUOTED_CHARS 64
+
+typedef struct
+{
+  const char *name;
+  const char *type;
+} KeySpec;
+
+enum {
+  REQ_METHOD,
+  REQ_URL,
+  REQ_HEADERS,
+  REQ_BODY,
+  REQ_CONTENT_TYPE,
+  REQ_PRIORITY,
+  REQ_NAME,
+  REQ_UNIQUE,
+  REQ_GROUP,
+  REQ_IDEMPOTENCY_KEY,
+  REQ_IF_MATCH,
+  REQ_MAX_ATTEMPTS,
+  REQ_NOT_BEFORE,
+  REQ_EXPIRES,
+  REQ_UNMETERED_ONLY,
+  REQ_CONFLICT_STRATEGY,
+  REQ_CONFLICT_URL,
+  REQ_BASE,
+  REQ_APP_ID,
+  REQ_SECRET_HEADERS,
+  N_REQUEST_KEYS
+};
+
+static const KeySpec request_keys[] = {
+  [REQ_METHOD] = { "method", "s" },
+  [REQ_URL] = { "url", "s" },
+  [REQ_HEADERS] = { "headers", "a{ss}" },
+  [REQ_BODY] = { "body", "ay" },
+  [REQ_CONTENT_TYPE] = { "content-type", "s" },
+  [REQ_PRIORITY] = { "priority", "s" },
+  [REQ_NAME] = { "name", "s" },
+  [REQ_UNIQUE] = { "unique", "s" },
+  [REQ_GROUP] = { "group", "s" },
+  [REQ_IDEMPOTENCY_KEY] = { "idempotency-key", "s" },
+  [REQ_IF_MATCH] = { "if-match", "s" },
+  [REQ_MAX_ATTEMPTS] = { "max-attempts", "u" },
+  [REQ_NOT_BEFORE] = { "not-before", "x" },
+  [REQ_EXPIRES] = { "expires", "x" },
+  [REQ_UNMETERED_ONLY] = { "unmetered-only", "b" },
+  [REQ_CONFLICT_STRATEGY] = { "conflict-strategy", "s" },
+  [REQ_CONFLICT_URL] = { "conflict-url", "s" },
+  [REQ_BASE] = { "base", "ay" },
+  [REQ_APP_ID] = { "app-id", "s" },
+  [REQ_SECRET_HEADERS] = { "secret-headers", "as" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (request_keys) == N_REQUEST_KEYS);
+
+enum {
+  FILTER_STATE,
+  FILTER_STATES,
+  FILTER_OWNER,
+  FILTER_NAME,
+  FILTER_GROUP,
+  FILTER_SEARCH,
+  FILTER_NEWEST_FIRST,
+  N_FILTER_KEYS
+};
+
+static const KeySpec filter_keys[] = {
+  [FILTER_STATE] = { "state", "s" },
+  [FILTER_STATES] = { "states", "as" },
+  [FILTER_OWNER] = { "owner", "s" },
+  [FILTER_NAME] = { "name", "s" },
+  [FILTER_GROUP] = { "group", "s" },
+  [FILTER_SEARCH] = { "search", "s" },
+  [FILTER_NEWEST_FIRST] = { "newest-first", "b" },
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (filter_keys) == N_FILTER_KEYS);
+
+/* The values of one dictionary, by key; cleared automatically. */
+typedef struct
+{
+  GVariant *v[N_REQUEST_KEYS];
+} DictValues;
+G_STATIC_ASSERT ((int) N_FILTER_KEYS <= (int) N_REQUEST_KEYS);
+
+static void
+dict_values_clear (DictValues *values)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (values->v); i++)
+    g_clear_pointer (&values->v[i], g_variant_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DictValues, dict_values_clear)
+
+/* A rejected value, short enough to put in a message. */
+static char *
+quote_value (const char *value)
+{
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+  g_autofree char *head = NULL;
+
+  if (g_utf8_strlen (valid, -1) <= MAX_QUOTED_CHARS)
+    return g_steal_pointer (&valid);
+  head = g_utf8_substring (valid, 0, MAX_QUOTED_CHARS);
+  return g_strconcat (head, "…", NULL);
+}
+
+/*
+ * Splits an a{sv} into one value per known key.  Unknown keys, keys given
+ * twice and values of another type are errors naming the key.
+ */
+static gboolean
+split_dict (GVariant       *dict,
+            const char     *what,
+            const KeySpec  *specs,
+            guint           n_specs,
+            DictValues     *values,
+            GError        **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_assert (g_variant_is_of_type (dict, G_VARIANT_TYPE_VARDICT));
+
+  g_variant_iter_init (&iter, dict);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      guint i;
+
+      for (i = 0; i < n_specs; i++)
+        {
+          if (g_str_equal (specs[i].name, key))
+            break;
+        }
+      if (i == n_specs)
+        {
+          g_autofree char *quoted = quote_value (key);
+
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "%s: unknown key “%s”", what, quoted);
+          return FALSE;
+        }
+      if (!g_variant_is_of_type (value, G_VARIANT_TYPE (specs[i].type)))
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "%s: key “%s” must be of type %s, not %s",
+                       what, key, specs[i].type, g_variant_get_type_string (value));
+          return FALSE;
+        }
+      if (values->v[i] != NULL)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "%s: key “%s” given twice", what, key);
+          return FALSE;
+        }
+      values->v[i] = g_variant_ref (value);
+    }
+  return TRUE;
+}
+
+static char *
+dup_string (GVariant *value)
+{
+  return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
+}
+
+static gboolean
+check_length (GVariant    *value,
+              const char  *key,
+              gsize        max,
+              GError     **error)
+{
+  gsize len = 0;
+
+  if (value == NULL)
+    return TRUE;
+  g_variant_get_string (value, &len);
+  if (len > max)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: %" G_GSIZE_FORMAT " bytes is longer than the limit of %"
+                   G_GSIZE_FORMAT, key, len, max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_not_empty (GVariant    *value,
+                 const char  *key,
+                 GError     **error)
+{
+  if (value != NULL && *g_variant_get_string (value, NULL) == '\0')
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: must not be empty", key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GBytes *
+dup_bytes (GVariant    *value,
+           const char  *key,
+           GError     **error)
+{
+  if (value == NULL)
+    return NULL;
+  if (g_variant_get_size (value) > FERRY_TASK_MAX_BODY_SIZE)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: %" G_GSIZE_FORMAT " bytes is over the limit of %d bytes",
+                   key, g_variant_get_size (value), FERRY_TASK_MAX_BODY_SIZE);
+      return NULL;
+    }
+  /* Shares the message's memory instead of copying up to 16 MiB. */
+  return g_variant_get_data_as_bytes (value);
+}
+
+static char **
+parse_headers (GVariant    *value,
+               GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  GVariantIter iter;
+  const char *name, *header_value;
+
+  if (g_variant_n_children (value) > FERRY_TASK_MAX_HEADERS)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "headers: %" G_GSIZE_FORMAT " headers is more than the limit of %d",
+                   g_variant_n_children (value), FERRY_TASK_MAX_HEADERS);
+      return NULL;
+    }
+
+  builder = g_strv_builder_new ();
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s&s}", &name, &header_value))
+    {
+      if (strlen (name) + strlen (header_value) > FERRY_TASK_MAX_HEADER_SIZE)
+        {
+          g_autofree char *quoted = quote_value (name);
+
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "headers: “%s” is longer than the limit of %d bytes",
+                       quoted, FERRY_TASK_MAX_HEADER_SIZE);
+          return NULL;
+        }
+      g_strv_builder_add (builder, name);
+      g_strv_builder_add (builder, header_value);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static char **
+parse_secret_headers (GVariant    *value,
+                      GError     **error)
+{
+  g_autofree const char **names = NULL;
+  gsize n = 0;
+
+  names = g_variant_get_strv (value, &n);
+  if (n > FERRY_TASK_MAX_HEADERS)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "secret-headers: %" G_GSIZE_FORMAT " names is more than the limit of %d",
+                   n, FERRY_TASK_MAX_HEADERS);
+      return NULL;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      if (strlen (names[i]) > FERRY_TASK_MAX_NAME_LENGTH)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "secret-headers: a name is longer than the limit of %d bytes",
+                       FERRY_TASK_MAX_NAME_LENGTH);
+          return NULL;
+        }
+    }
+  return g_variant_dup_strv (value, NULL);
+}
+
+static gboolean
+parse_enumerations (GVariant   **values,
+                    FerryTask   *task,
+                    GError     **error)
+{
+  if (values[REQ_PRIORITY] != NULL &&
+      !ferry_priority_from_string (g_variant_get_string (values[REQ_PRIORITY], NULL),
+                                   &task->priority))
+    {
+      g_autofree char *quoted = quote_value (g_variant_get_string (values[REQ_PRIORITY], NULL));
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "priority: “%s” is not low, medium, high or critical", quoted);
+      return FALSE;
+    }
+  if (values[REQ_UNIQUE] != NULL &&
+      !ferry_unique_policy_from_string (g_variant_get_string (values[REQ_UNIQUE], NULL),
+                                        &task->unique))
+    {
+      g_autofree char *quoted = quote_value (g_variant_get_string (values[REQ_UNIQUE], NULL));
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "unique: “%s” is not replace, keep or append", quoted);
+      return FALSE;
+    }
+  if (values[REQ_CONFLICT_STRATEGY] != NULL &&
+      !ferry_conflict_strategy_from_string (g_variant_get_string (values[REQ_CONFLICT_STRATEGY],
+                                                                  NULL),
+                                            &task->conflict_strategy))
+    {
+      g_autofree char *quoted =
+        quote_value (g_variant_get_string (values[REQ_CONFLICT_STRATEGY], NULL));
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "conflict-strategy: “%s” is not ask, client-wins, server-wins, "
+                   "last-modified-wins, merge or custom", quoted);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ferry_agent_args_parse_request:
+ * @request: an Enqueue request (`a{sv}`)
+ * @out_app_id: (out) (transfer full) (optional) (nullable): the `app-id`
+ *   the request asks for
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the key
+ *
+ * Builds a task from an Enqueue request.  The owner is left unset: it comes
+ * from the caller.  Sizes, types and enumerations are checked here;
+ * ferry_task_validate() is the full check once the owner is known.
+ *
+ * Returns: (transfer full): a new task, or %NULL with @error set
+ */
+FerryTask *
+ferry_agent_args_parse_request (GVariant  *request,
+                                char     **out_app_id,
+                                GError   **error)
+{
+  g_auto(DictValues) dict = { { NULL, } };
+  GVariant **values = dict.v;
+  g_autoptr(FerryTask) task = NULL;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (!g_variant_is_of_type (request, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "request: must be of type a{sv}, not %s", g_variant_get_type_string (request));
+      return NULL;
+    }
+  if (!split_dict (request, "request", request_keys, N_REQUEST_KEYS, &dict, error))
+    return NULL;
+
+  if (values[REQ_METHOD] == NULL || values[REQ_URL] == NULL)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "request: key “%s” is missing", values[REQ_METHOD] == NULL ? "method" : "url");
+      return NULL;
+    }
+  if (!check_length (values[REQ_METHOD], "method", 32, error) ||
+      !check_length (values[REQ_URL], "url", FERRY_TASK_MAX_URL_LENGTH, error) ||
+      !check_length (values[REQ_CONFLICT_URL], "conflict-url", FERRY_TASK_MAX_URL_LENGTH, error) ||
+      !check_length (values[REQ_NAME], "name", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[REQ_GROUP], "group", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[REQ_APP_ID], "app-id", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[REQ_IDEMPOTENCY_KEY], "idempotency-key",
+                     FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[REQ_CONTENT_TYPE], "content-type", FERRY_TASK_MAX_HEADER_SIZE, error) ||
+      !check_length (values[REQ_IF_MATCH], "if-match", FERRY_TASK_MAX_HEADER_SIZE, error) ||
+      !check_not_empty (values[REQ_METHOD], "method", error) ||
+      !check_not_empty (values[REQ_URL], "url", error) ||
+      !check_not_empty (values[REQ_NAME], "name", error) ||
+      !check_not_empty (values[REQ_GROUP], "group", error) ||
+      !check_not_empty (values[REQ_APP_ID], "app-id", error) ||
+      !check_not_empty (values[REQ_IDEMPOTENCY_KEY], "idempotency-key", error))
+    return NULL;
+
+  task = ferry_task_new ();
+  task->method = dup_string (values[REQ_METHOD]);
+  task->url = dup_string (values[REQ_URL]);
+  task->content_type = dup_string (values[REQ_CONTENT_TYPE]);
+  task->name = dup_string (values[REQ_NAME]);
+  task->group = dup_string (values[REQ_GROUP]);
+  task->idempotency_key = dup_string (values[REQ_IDEMPOTENCY_KEY]);
+  task->if_match = dup_string (values[REQ_IF_MATCH]);
+  task->conflict_url = dup_string (values[REQ_CONFLICT_URL]);
+
+  if (values[REQ_HEADERS] != NULL &&
+      (task->headers = parse_headers (values[REQ_HEADERS], error)) == NULL)
+    return NULL;
+  if (values[REQ_SECRET_HEADERS] != NULL &&
+      (task->secret_headers = parse_secret_headers (values[REQ_SECRET_HEADERS], error)) == NULL)
+    return NULL;
+  if (values[REQ_BODY] != NULL &&
+      (task->body = dup_bytes (values[REQ_BODY], "body", error)) == NULL)
+    return NULL;
+  if (values[REQ_BASE] != NULL &&
+      (task->base = dup_bytes (values[REQ_BASE], "base", error)) == NULL)
+    return NULL;
+  if (!parse_enumerations (values, task, error))
+    return NULL;
+
+  if (values[REQ_MAX_ATTEMPTS] != NULL)
+    task->max_attempts = g_variant_get_uint32 (values[REQ_MAX_ATTEMPTS]);
+  if (values[REQ_NOT_BEFORE] != NULL)
+    task->not_before = g_variant_get_int64 (values[REQ_NOT_BEFORE]);
+  if (values[REQ_EXPIRES] != NULL)
+    task->expires = g_variant_get_int64 (values[REQ_EXPIRES]);
+  if (values[REQ_UNMETERED_ONLY] != NULL)
+    task->unmetered_only = g_variant_get_boolean (values[REQ_UNMETERED_ONLY]);
+  if (task->not_before < 0 || task->expires < 0)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: must not be negative", task->not_before < 0 ? "not-before" : "expires");
+      return NULL;
+    }
+
+  if (out_app_id != NULL)
+    *out_app_id = dup_string (values[REQ_APP_ID]);
+  return g_steal_pointer (&task);
+}
+
+static gboolean
+parse_state (const char      *name,
+             const char      *key,
+             guint           *inout_states,
+             GError         **error)
+{
+  FerryTaskState state;
+
+  if (!ferry_task_state_from_string (name, &state))
+    {
+      g_autofree char *quoted = quote_value (name);
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: “%s” is not a task state (pending, running, succeeded, failed, "
+                   "conflict, auth-required or cancelled)", key, quoted);
+      return FALSE;
+    }
+  *inout_states |= FERRY_STATE_BIT (state);
+  return TRUE;
+}
+
+/**
+ * ferry_agent_args_parse_filter:
+ * @filter: a List/Count/RetryAll filter (`a{sv}`)
+ * @out_filter: (out caller-allocates): where to store it; clear it with
+ *   ferry_agent_filter_clear() whatever this returns
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the key
+ *
+ * Returns: %TRUE when @filter is well formed
+ */
+gboolean
+ferry_agent_args_parse_filter (GVariant          *filter,
+                               FerryAgentFilter  *out_filter,
+                               GError           **error)
+{
+  g_auto(DictValues) dict = { { NULL, } };
+  GVariant **values = dict.v;
+
+  g_return_val_if_fail (filter != NULL, FALSE);
+  g_return_val_if_fail (out_filter != NULL, FALSE);
+
+  memset (out_filter, 0, sizeof *out_filter);
+
+  if (!g_variant_is_of_type (filter, G_VARIANT_TYPE_VARDICT))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "filter: must be of type a{sv}, not %s", g_variant_get_type_string (filter));
+      return FALSE;
+    }
+  if (!split_dict (filter, "filter", filter_keys, N_FILTER_KEYS, &dict, error))
+    return FALSE;
+
+  if (values[FILTER_STATE] != NULL && values[FILTER_STATES] != NULL)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "filter: give either “state” or “states”, not both");
+      return FALSE;
+    }
+  if (!check_length (values[FILTER_OWNER], "owner", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[FILTER_NAME], "name", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[FILTER_GROUP], "group", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_length (values[FILTER_SEARCH], "search", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !check_not_empty (values[FILTER_OWNER], "owner", error) ||
+      !check_not_empty (values[FILTER_NAME], "name", error) ||
+      !check_not_empty (values[FILTER_GROUP], "group", error))
+    return FALSE;
+
+  if (values[FILTER_STATE] != NULL &&
+      !parse_state (g_variant_get_string (values[FILTER_STATE], NULL), "state",
+                    &out_filter->filter.states, error))
+    return FALSE;
+  if (values[FILTER_STATES] != NULL)
+    {
+      GVariantIter iter;
+      const char *name;
+
+      if (g_variant_n_children (values[FILTER_STATES]) == 0)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "states: must name at least one state");
+          return FALSE;
+        }
+      g_variant_iter_init (&iter, values[FILTER_STATES]);
+      while (g_variant_iter_next (&iter, "&s", &name))
+        {
+          if (!parse_state (name, "states", &out_filter->filter.states, error))
+            return FALSE;
+        }
+    }
+
+  out_filter->owner = dup_string (values[FILTER_OWNER]);
+  out_filter->name = dup_string (values[FILTER_NAME]);
+  out_filter->group = dup_string (values[FILTER_GROUP]);
+  if (values[FILTER_SEARCH] != NULL && *g_variant_get_string (values[FILTER_SEARCH], NULL) != '\0')
+    out_filter->search = dup_string (values[FILTER_SEARCH]);
+  if (values[FILTER_NEWEST_FIRST] != NULL)
+    out_filter->filter.newest_first = g_variant_get_boolean (values[FILTER_NEWEST_FIRST]);
+
+  out_filter->filter.owner = out_filter->owner;
+  out_filter->filter.name = out_filter->name;
+  out_filter->filter.group = out_filter->group;
+  out_filter->filter.search = out_filter->search;
+  return TRUE;
+}
+
+/**
+ * ferry_agent_filter_clear:
+ * @self: a filter
+ *
+ * Frees the strings of @self and zeroes it.
+ */
+void
+ferry_agent_filter_clear (FerryAgentFilter *self)
+{
+  g_free (self->owner);
+  g_free (self->name);
+  g_free (self->group);
+  g_free (self->search);
+  memset (self, 0, sizeof *self);
+}
+
+/**
+ * ferry_agent_filter_set_owner:
+ * @self: a filter
+ * @owner: (nullable): the owner to limit it to
+ */
+void
+ferry_agent_filter_set_owner (FerryAgentFilter *self,
+                              const char       *owner)
+{
+  char *copy = g_strdup (owner);
+
+  g_free (self->owner);
+  self->owner = copy;
+  self->filter.owner = copy;
+}
+
+/**
+ * ferry_agent_args_check_id:
+ * @id: a task id from a caller
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
+ *
+ * Returns: %TRUE when @id has the form of a task id (a UUID)
+ */
+gboolean
+ferry_agent_args_check_id (const char  *id,
+                           GError     **error)
+{
+  g_autofree char *quoted = NULL;
+
+  if (id != NULL && g_uuid_string_is_valid (id))
+    return TRUE;
+
+  quoted = quote_value (id != NULL ? id : "");
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+               "id: “%s” is not a task id (a UUID)", quoted);
+  return FALSE;
+}
+
+/**
+ * ferry_agent_args_check_page:
+ * @offset: tasks to skip
+ * @limit: tasks to return
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
+ *
+ * Returns: %TRUE when @limit is 1 to %FERRY_AGENT_MAX_PAGE
+ */
+gboolean
+ferry_agent_args_check_page (guint    offset,
+                             guint    limit,
+                             GError **error)
+{
+  if (limit >= 1 && limit <= FERRY_AGENT_MAX_PAGE)
+    return TRUE;
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+               "limit: %u is not between 1 and %d", limit, FERRY_AGENT_MAX_PAGE);
+  return FALSE;
+}
+
+/**
+ * ferry_agent_args_parse_resolve:
+ * @choice: local, remote or body
+ * @body: the body argument (`ay`)
+ * @out_choice: (out): the parsed choice
+ * @out_body: (out) (transfer full) (nullable): the body for choice body
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
+ *
+ * Returns: %TRUE when the arguments fit together
+ */
+gboolean
+ferry_agent_args_parse_resolve (const char          *choice,
+                                GVariant            *body,
+                                FerryResolveChoice  *out_choice,
+                                GBytes             **out_body,
+                                GError             **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (body != NULL, FALSE);
+
+  if (!ferry_resolve_choice_from_string (choice, out_choice))
+    {
+      g_autofree char *quoted = quote_value (choice != NULL ? choice : "");
+
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "choice: “%s” is not local, remote or body", quoted);
+      return FALSE;
+    }
+  if (!g_variant_is_of_type (body, G_VARIANT_TYPE_BYTESTRING))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "body: must be of type ay, not %s", g_variant_get_type_string (body));
+      return FALSE;
+    }
+  if (*out_choice != FERRY_RESOLVE_BODY)
+    {
+      if (g_variant_get_size (body) != 0)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "body: must be empty unless choice is “body”");
+          return FALSE;
+        }
+      *out_body = NULL;
+      return TRUE;
+    }
+  if ((bytes = dup_bytes (body, "body", error)) == NULL)
+    return FALSE;
+  *out_body = g_steal_pointer (&bytes);
+  return TRUE;
+}
+
+static void
+add_string (GVariantBuilder *builder,
+            const char      *key,
+            const char      *value)
+{
+  if (value == NULL)
+    return;
+  /* Text that came from a server (reasons, response headers) is not
+   * guaranteed to be UTF-8; a D-Bus string must be. */
+  if (g_utf8_validate (value, -1, NULL))
+    g_variant_builder_add (builder, "{sv}", key, g_variant_new_string (value));
+  else
+    g_variant_builder_add (builder, "{sv}", key,
+                           g_variant_new_take_string (g_utf8_make_valid (value, -1)));
+}
+
+static void
+add_uint (GVariantBuilder *builder,
+          const char      *key,
+          guint            value)
+{
+  g_variant_builder_add (builder, "{sv}", key, g_variant_new_uint32 (value));
+}
+
+static void
+add_time (GVariantBuilder *builder,
+          const char      *key,
+          gint64           value)
+{
+  if (value != 0)
+    g_variant_builder_add (builder, "{sv}", key, g_variant_new_int64 (value));
+}
+
+static void
+add_bytes (GVariantBuilder *builder,
+           const char      *key,
+           GBytes          *value)
+{
+  if (value != NULL)
+    g_variant_builder_add (builder, "{sv}", key,
+                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, value, TRUE));
+}
+
+static GVariant *
+make_valid_string (const char *value)
+{
+  if (g_utf8_validate (value, -1, NULL))
+    return g_variant_new_string (value);
+  return g_variant_new_take_string (g_utf8_make_valid (value, -1));
+}
+
+/*
+ * Headers as a{ss}.  For anyone but the owner, credential values become ""
+ * and their names are collected in @hidden.
+ */
+static void
+add_headers (GVariantBuilder *builder,
+             const char      *key,
+             const FerryTask *task,
+             char * const    *headers,
+             gboolean         show_secrets,
+             GPtrArray       *hidden)
+{
+  GVariantBuilder dict;
+
+  if (headers == NULL || headers[0] == NULL)
+    return;
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    {
+      const char *value = headers[i + 1];
+
+      if (!show_secrets && ferry_task_header_is_secret (task, headers[i]))
+        {
+          value = "";
+          if (hidden != NULL)
+            g_ptr_array_add (hidden, headers[i]);
+        }
+      g_variant_builder_add (&dict, "{@s@s}",
+                             make_valid_string (headers[i]), make_valid_string (value));
+    }
+  g_variant_builder_add (builder, "{sv}", key, g_variant_builder_end (&dict));
+}
+
+/**
+ * ferry_agent_args_task_to_variant:
+ * @task: a task
+ * @with_bodies: include body and response-body (Get) or not (List)
+ * @show_secrets: %TRUE only for the task's owner
+ *
+ * The task dictionary Get and List send.  Optional values that are unset
+ * are left out.
+ *
+ * Returns: (transfer floating): an `a{sv}`
+ */
+GVariant *
+ferry_agent_args_task_to_variant (const FerryTask *task,
+                                  gboolean         with_bodies,
+                                  gboolean         show_secrets)
+{
+  GVariantBuilder builder;
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+
+  g_return_val_if_fail (task != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  add_string (&builder, "id", task->id);
+  add_string (&builder, "owner", task->owner);
+  add_string (&builder, "name", task->name);
+  add_string (&builder, "group", task->group);
+  add_string (&builder, "method", task->method);
+  add_string (&builder, "url", task->url);
+  add_headers (&builder, "headers", task, task->headers, show_secrets, hidden);
+  if (hidden->len > 0)
+    {
+      g_ptr_array_add (hidden, NULL);
+      g_variant_builder_add (&builder, "{sv}", "hidden-headers",
+                             g_variant_new_strv ((const char * const *) hidden->pdata, -1));
+    }
+  add_string (&builder, "content-type", task->content_type);
+  if (with_bodies)
+    add_bytes (&builder, "body", task->body);
+  g_variant_builder_add (&builder, "{sv}", "body-size",
+                         g_variant_new_uint64 (task->body != NULL ? g_bytes_get_size (task->body)
+                                                                  : 0));
+  add_string (&builder, "priority", ferry_priority_to_string (task->priority));
+  add_string (&builder, "state", ferry_task_state_to_string (task->state));
+  add_uint (&builder, "attempts", task->attempts);
+  add_uint (&builder, "max-attempts", task->max_attempts);
+  add_time (&builder, "next-attempt", task->next_attempt);
+  add_time (&builder, "created", task->created);
+  add_time (&builder, "updated", task->updated);
+  add_time (&builder, "not-before", task->not_before);
+  add_time (&builder, "expires", task->expires);
+  g_variant_builder_add (&builder, "{sv}", "unmetered-only",
+                         g_variant_new_boolean (task->unmetered_only));
+  add_string (&builder, "idempotency-key", task->idempotency_key);
+  add_string (&builder, "if-match", task->if_match);
+  add_string (&builder, "conflict-strategy",
+              ferry_conflict_strategy_to_string (task->conflict_strategy));
+  add_string (&builder, "conflict-url", task->conflict_url);
+  add_string (&builder, "last-error", task->last_error);
+  if (task->last_status != 0)
+    add_uint (&builder, "last-status", task->last_status);
+  if (task->response_status != 0)
+    add_uint (&builder, "response-status", task->response_status);
+  add_headers (&builder, "response-headers", task, task->response_headers, show_secrets, NULL);
+  if (with_bodies)
+    add_bytes (&builder, "response-body", task->response_body);
+  return g_variant_builder_end (&builder);
+}
+
+/**
+ * ferry_agent_args_summary_to_variant:
+ * @summary: what a run did
+ *
+ * Returns: (transfer floating): the RunFinished dictionary
+ */
+GVariant *
+ferry_agent_args_summary_to_variant (const FerryRunSummary *summary)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (summary != NULL, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  add_uint (&builder, "succeeded", summary->succeeded);
+  add_uint (&builder, "failed", summary->failed);
+  add_uint (&builder, "retried", summary->retried);
+  add_uint (&builder, "conflicts", summary->conflicts);
+  add_uint (&builder, "auth-required", summary->auth_required);
+  g_variant_builder_add (&builder, "{sv}", "started", g_variant_new_int64 (summary->started));
+  g_variant_builder_add (&builder, "{sv}", "finished", g_variant_new_int64 (summary->finished));
+  return g_variant_builder_end (&builder);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ferry-caller.h"
+
+G_BEGIN_DECLS
+
+#define FERRY_TYPE_CALLER_CACHE (ferry_caller_cache_get_type ())
+
+G_DECLARE_FINAL_TYPE (FerryCallerCache, ferry_caller_cache, FERRY, CALLER_CACHE, GObject)
+
+FerryCallerCache *ferry_caller_cache_new           (GDBusConnection      *connection);
+void              ferry_caller_cache_lookup_async  (FerryCallerCache     *self,
+                                                    const char           *sender,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+FerryCaller      *ferry_caller_cache_lookup_finish (FerryCallerCache     *self,
+                                                    GAsyncResult         *result,
+                                                    GError              **error);
+guint             ferry_caller_cache_get_size      (FerryCallerCache     *self);
+
+G_END_DECLS

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferryd"
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "ferry-error.h"
+#include "ferry-sync-manager.h"
+
+#include "ferry-agent-service.h"
+#include "ferry-caller-cache.h"
+#include "ferry-fixed-network-monitor.h"
+
+/*
+ * ferryd: the agent.  Owns io.github.ferrysync.Ferry on the session bus,
+ * the task database and the sync manager.  Only one runs per session: a
+ * second one finds the name taken and exits with status 0, unless it was
+ * started with --replace, in which case the first one hands over and exits.
+ *
+ * Environment:
+ *   FERRY_DATA_DIR      where tasks.db lives, when --data-dir is not given
+ *   FERRY_TEST_NETWORK  for tests only: use a fixed network state instead of
+ *                       the system's ("full", "limited", "local", "portal",
+ *                       "offline", optionally with ",metered"); also stops
+ *                       ferryd from following suspend on the system bus
+ */
+
+typedef struct
+{
+  GMainLoop          *loop;
+  char               *data_dir;
+  int                 exit_status;
+  gboolean            owned;
+
+  GDBusConnection    *connection;
+  FerryCallerCache   *callers;
+  FerryAgentService  *service;
+  FerrySyncManager   *manager;
+} Daemon;
+
+static void
+daemon_clear (Daemon *daemon)
+{
+  if (daemon->manager != NULL)
+    ferry_sync_manager_stop (daemon->manager);
+  if (daemon->service != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (daemon->service));
+  g_clear_object (&daemon->service);
+  g_clear_object (&daemon->manager);
+  g_clear_object (&daemon->callers);
+  if (daemon->connection != NULL)
+    g_dbus_connection_flush_sync (daemon->connection, NULL, NULL);
+  g_clear_object (&daemon->connection);
+  g_clear_pointer (&daemon->loop, g_main_loop_unref);
+  g_clear_pointer (&daemon->data_dir, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Daemon, daemon_clear)
+
+static void
+quit (Daemon *daemon,
+      int     status)
+{
+  if (status != 0)
+    daemon->exit_status = status;
+  g_main_loop_quit (daemon->loop);
+}
+
+static gboolean
+on_signal_quit (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_debug ("quitting on a signal");
+  quit (daemon, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static FerryConnectivity *
+create_connectivity (GError **error)
+{
+  g_autoptr(GNetworkMonitor) network = NULL;
+  g_autoptr(GDBusConnection) system_bus = NULL;
+  const char *test_network = g_getenv ("FERRY_TEST_NETWORK");
+
+  if (test_network != NULL)
+    {
+      network = ferry_fixed_network_monitor_new_from_string (test_network, error);
+      if (network == NULL)
+        return NULL;
+      g_message ("FERRY_TEST_NETWORK is set: the network is fixed at “%s”", test_network);
+    }
+  else
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* logind tells about resume from sleep; without a system bus, ferryd
+       * still works, it just notices the network only. */
+      system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
+      if (system_bus == NULL)
+        g_debug ("no system bus, not following suspend: %s", local_error->message);
+    }
+  return ferry_connectivity_new (network, NULL, system_bus);
+}
+
+static gboolean
+start_engine (Daemon  *daemon,
+              GError **error)
+{
+  g_autoptr(FerryTaskStore) store = NULL;
+  g_autoptr(FerryConnectivity) connectivity = NULL;
+  g_autofree char *db_path = NULL;
+
+  if (g_mkdir_with_parents (daemon->data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create %s: %s", daemon->data_dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  db_path = g_build_filename (daemon->data_dir, "tasks.db", NULL);
+  store = ferry_task_store_new (db_path, error);
+  if (store == NULL)
+    return FALSE;
+
+  connectivity = create_connectivity (error);
+  if (connectivity == NULL)
+    return FALSE;
+
+  daemon->manager = ferry_sync_manager_new (store, NULL, connectivity, NULL);
+  if (!ferry_sync_manager_start (daemon->manager, error))
+    return FALSE;
+  ferry_agent_service_attach (daemon->service, daemon->manager);
+  g_debug ("serving tasks from %s", db_path);
+  return TRUE;
+}
+
+static void
+on_bus_acquired (GDBusConnection *connection,
+                 const char      *name,
+                 gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Losing the bus ends the session: leave through name_lost, cleanly,
+   * rather than by the default SIGTERM. */
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  daemon->connection = g_object_ref (connection);
+
+  /* Exported before the name is requested, so a call that activated us
+   * never finds the object missing; it waits until the engine runs. */
+  daemon->callers = ferry_caller_cache_new (connection);
+  daemon->service = ferry_agent_service_new (daemon->callers);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service),
+                                         connection, FERRY_DBUS_PATH, &error))
+    {
+      g_printerr ("ferryd: cannot export %s: %s\n", FERRY_DBUS_PATH, error->message);
+      quit (daemon, EXIT_FAILURE);
+    }
+}
+
+static void
+on_name_acquired (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (daemon->owned || daemon->service == NULL)
+    return;
+  daemon->owned = TRUE;
+  g_debug ("owning %s", name);
+
+  if (!start_engine (daemon, &error))
+    {
+      g_printerr ("ferryd: cannot start: %s\n", error->message);
+      quit (daemon, EXIT_FAILURE);
+    }
+}
+
+static void
+on_name_lost (GDBusConnection *connection,
+              const char      *name,
+              gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (connection == NULL || g_dbus_connection_is_closed (connection))
+    {
+      if (daemon->owned)
+        {
+          g_message ("the session bus went away");
+          quit (daemon, 0);
+        }
+      else
+        {
+          g_printerr ("ferryd: cannot connect to the session bus\n");
+          quit (daemon, EXIT_FAILURE);
+        }
+    }
+  else if (daemon->owned)
+    {
+      g_message ("another ferryd replaced this one");
+      quit (daemon, 0);
+    }
+  else
+    {
+      /* Not an error: the one that runs serves everybody. */
+      g_printerr ("ferryd: %s is already owned by another ferryd; exiting\n", name);
+      quit (daemon, 0);
+    }
+}
+
+static char *
+default_data_dir (void)
+{
+  const char *env = g_getenv ("FERRY_DATA_DIR");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "ferry", NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(Daemon) daemon = { NULL, };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  gboolean replace = FALSE;
+  gboolean version = FALSE;
+  gboolean verbose = FALSE;
+  GBusNameOwnerFlags flags;
+  guint owner_id;
+  const GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Keep the task database in DIR (default: $FERRY_DATA_DIR or $XDG_DATA_HOME/ferry)",
+      "DIR" },
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
+      "Replace a running ferryd", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      "Log what happens", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  /* stdout may be a pipe nobody reads (a bus daemon's); logs go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "The Ferry agent: stores changes and delivers them to their "
+                                "servers.\nUsually started by D-Bus activation.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("ferryd: %s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  if (argc > 1)
+    {
+      g_printerr ("ferryd: unexpected argument “%s”\n", argv[1]);
+      return EXIT_FAILURE;
+    }
+  if (version)
+    {
+      g_print ("ferryd %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  if (verbose)
+    g_log_set_debug_enabled (TRUE);
+
+  /* Remote errors map back to FERRY_ERROR, and ours travel by name. */
+  ferry_error_quark ();
+
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  daemon.data_dir = data_dir != NULL ? g_steal_pointer (&data_dir) : default_data_dir ();
+
+  g_unix_signal_add (SIGINT, on_signal_quit, &daemon);
+  g_unix_signal_add (SIGTERM, on_signal_quit, &daemon);
+
+  flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
+  if (replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, FERRY_DBUS_NAME, flags,
+                             on_bus_acquired, on_name_acquired, on_name_lost,
+                             &daemon, NULL);
+
+  g_main_loop_run (daemon.loop);
+
+  g_bus_unown_name (owner_id);
+  return daemon.exit_status;
+}
