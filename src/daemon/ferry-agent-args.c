@@ -618,7 +618,7 @@ ferry_agent_args_check_page (guint    offset,
 /**
  * ferry_agent_args_parse_resolve:
  * @choice: local, remote or body
- * @body: the body argument (`ay`)
+ * @body: the body argument (`ay`); only looked at for choice body
  * @out_choice: (out): the parsed choice
  * @out_body: (out) (transfer full) (nullable): the body for choice body
  * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
@@ -652,12 +652,8 @@ ferry_agent_args_parse_resolve (const char          *choice,
     }
   if (*out_choice != FERRY_RESOLVE_BODY)
     {
-      if (g_variant_get_size (body) != 0)
-        {
-          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                       "body: must be empty unless choice is “body”");
-          return FALSE;
-        }
+      /* Ignored: a caller may well pass g_variant_new_bytestring (""),
+       * which is one NUL byte, for "no body". */
       *out_body = NULL;
       return TRUE;
     }
