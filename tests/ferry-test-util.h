@@ -10,7 +10,12 @@ G_BEGIN_DECLS
  * A real HTTP server on 127.0.0.1 (port chosen by the kernel), run in its
  * own thread with its own main context so the code under test can block or
  * spin its loop freely.  Replies are scripted per path: a FIFO of replies
- * is consumed first, then the path's default, then 200 "ok".
+ * is consumed first, then the path's default, then 200 "ok".  Every answer
+ * closes its connection, so each request arrives on a fresh one.
+ *
+ * The first server created sets GIO_USE_PROXY_RESOLVER=dummy (unless set):
+ * the desktop proxy resolvers need system GSettings schemas, which
+ * G_TEST_OPTION_ISOLATE_DIRS hides.
  */
 typedef struct _FerryTestServer FerryTestServer;
 
@@ -27,6 +32,7 @@ typedef struct
 void              ferry_test_request_free            (FerryTestRequest *request);
 const char       *ferry_test_request_get_header      (FerryTestRequest *request,
                                                       const char       *name);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryTestRequest, ferry_test_request_free)
 
 FerryTestServer  *ferry_test_server_new              (void);
 /* The same over HTTPS, with @certificate (which holds its private key). */
