@@ -1,0 +1,1980 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-task-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ferry-error.h"
+#include "ferry-sqlite-private.h"
+#include "ferry-task-store.h"
+
+/*
+ * The states that hold a group: every state but succeeded and cancelled.
+ * Written out as literal SQL so the partial indexes below and the queries
+ * that rely on them match term for term (SQLite only uses a partial index
+ * when the query repeats its WHERE terms).
+ */
+#define HOLDING_STATES "(0, 1, 3, 4, 5)"
+G_STATIC_ASSERT (FERRY_TASK_STATE_PENDING == 0);
+G_STATIC_ASSERT (FERRY_TASK_STATE_RUNNING == 1);
+G_STATIC_ASSERT (FERRY_TASK_STATE_SUCCEEDED == 2);
+G_STATIC_ASSERT (FERRY_TASK_STATE_FAILED == 3);
+G_STATIC_ASSERT (FERRY_TASK_STATE_CONFLICT == 4);
+G_STATIC_ASSERT (FERRY_TASK_STATE_AUTH_REQUIRED == 5);
+G_STATIC_ASSERT (FERRY_TASK_STATE_CANCELLED == 6);
+
+/* Separates the owner from the group (or task id) in group_key; owners and
+ * groups are labels, which ferry_task_validate() keeps free of controls. */
+#define GROUP_KEY_SEPARATOR "\x1f"
+
+/*
+ * Forward migrations: entry N takes a database from schema version N to
+ * N + 1.  A new version is one more entry; old entries never change.
+ *
+ * `head` is 1 on exactly the task of each group that holds it: the holding
+ * task with the smallest seq.  Inserts compute it, the triggers keep it
+ * right when a task starts or stops holding, so the scheduler finds the
+ * heads through one partial index instead of walking every task queued
+ * behind a held or running head.
+ */
+static const char * const migrations[] = {
+  /* 0 → 1: the task queue */
+  "CREATE TABLE tasks ("
+  "  seq               INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  id                TEXT    NOT NULL UNIQUE,"
+  "  owner             TEXT    NOT NULL,"
+  "  name              TEXT,"
+  "  group_name        TEXT,"
+  "  group_key         TEXT    NOT NULL,"
+  "  method            TEXT    NOT NULL,"
+  "  url               TEXT    NOT NULL,"
+  "  content_type      TEXT,"
+  "  idempotency_key   TEXT    NOT NULL,"
+  "  if_match          TEXT,"
+  "  priority          INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 3),"
+  "  max_attempts      INTEGER NOT NULL,"
+  "  not_before        INTEGER NOT NULL,"
+  "  expires           INTEGER NOT NULL,"
+  "  unmetered_only    INTEGER NOT NULL,"
+  "  conflict_strategy INTEGER NOT NULL CHECK (conflict_strategy BETWEEN 0 AND 5),"
+  "  conflict_url      TEXT,"
+  "  state             INTEGER NOT NULL CHECK (state BETWEEN 0 AND 6),"
+  "  head              INTEGER NOT NULL,"
+  "  attempts          INTEGER NOT NULL,"
+  "  next_attempt      INTEGER NOT NULL,"
+  "  created           INTEGER NOT NULL,"
+  "  updated           INTEGER NOT NULL,"
+  "  last_error        TEXT,"
+  "  last_status       INTEGER NOT NULL,"
+  "  response_status   INTEGER NOT NULL,"
+  /* Large values last: reading the small columns of a row never has to
+   * walk its overflow pages. */
+  "  headers           BLOB,"
+  "  secret_headers    BLOB,"
+  "  response_headers  BLOB,"
+  "  body              BLOB,"
+  "  base              BLOB,"
+  "  response_body     BLOB"
+  ");"
+  "CREATE INDEX tasks_holding ON tasks (group_key, seq)"
+  "  WHERE state IN " HOLDING_STATES ";"
+  "CREATE INDEX tasks_ready ON tasks (priority DESC, seq)"
+  "  WHERE state = 0 AND head = 1;"
+  "CREATE INDEX tasks_due ON tasks (max (next_attempt, not_before))"
+  "  WHERE state = 0 AND head = 1;"
+  "CREATE INDEX tasks_expiry ON tasks (expires)"
+  "  WHERE state = 0 AND expires > 0;"
+  "CREATE INDEX tasks_pending_name ON tasks (owner, name, seq)"
+  "  WHERE state = 0 AND name IS NOT NULL;"
+  "CREATE INDEX tasks_state ON tasks (state, seq);"
+  "CREATE INDEX tasks_state_updated ON tasks (state, updated, seq);"
+  "CREATE INDEX tasks_owner ON tasks (owner, seq);"
+  /* A task started or stopped holding its group: clear the head mark of
+   * the task and of the previous head, then mark the first holding task. */
+  "CREATE TRIGGER tasks_head_on_state AFTER UPDATE OF state ON tasks"
+  "  WHEN (OLD.state IN " HOLDING_STATES ") != (NEW.state IN " HOLDING_STATES ")"
+  "  BEGIN"
+  "    UPDATE tasks SET head = 0"
+  "      WHERE seq = NEW.seq"
+  "         OR seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES
+  "                       AND seq != NEW.seq);"
+  "    UPDATE tasks SET head = 1"
+  "      WHERE seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES ");"
+  "  END;"
+  "CREATE TRIGGER tasks_head_on_delete AFTER DELETE ON tasks"
+  "  WHEN OLD.head = 1"
+  "  BEGIN"
+  "    UPDATE tasks SET head = 1"
+  "      WHERE seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = OLD.group_key AND state IN " HOLDING_STATES ");"
+  "  END;",
+};
+
+#define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
+
+/* Columns read back into a FerryTask.  The light ones come first: they
+ * are all a scheduler needs to decide about a candidate. */
+#define LIGHT_COLUMNS(X)                                                          \
+  X (SEQ, seq)                                                                    \
+  X (ID, id)                                                                      \
+  X (OWNER, owner)                                                                \
+  X (NAME, name)                                                                  \
+  X (GROUP_NAME, group_name)                                                      \
+  X (METHOD, method)                                                              \
+  X (URL, url)                                                                    \
+  X (CONTENT_TYPE, content_type)                                                  \
+  X (IDEMPOTENCY_KEY, idempotency_key)                                            \
+  X (IF_MATCH, if_match)                                                          \
+  X (PRIORITY, priority)                                                          \
+  X (MAX_ATTEMPTS, max_attempts)                                                  \
+  X (NOT_BEFORE, not_before)                                                      \
+  X (EXPIRES, expires)                                                            \
+  X (UNMETERED_ONLY, unmetered_only)                                              \
+  X (CONFLICT_STRATEGY, conflict_strategy)                                        \
+  X (CONFLICT_URL, conflict_url)                                                  \
+  X (STATE, state)                                                                \
+  X (ATTEMPTS, attempts)                                                          \
+  X (NEXT_ATTEMPT, next_attempt)                                                  \
+  X (CREATED, created)                                                            \
+  X (UPDATED, updated)                                                            \
+  X (LAST_ERROR, last_error)                                                      \
+  X (LAST_STATUS, last_status)                                                    \
+  X (RESPONSE_STATUS, response_status)                                            \
+  X (HEADERS, headers)                                                            \
+  X (SECRET_HEADERS, secret_headers)                                              \
+  X (RESPONSE_HEADERS, response_headers)
+#define PAYLOAD_COLUMNS(X)                                                        \
+  X (BODY, body)                                                                  \
+  X (BASE, base)                                                                  \
+  X (RESPONSE_BODY, response_body)
+
+#define COLUMN_ENUM(sym, name) COL_##sym,
+#define COLUMN_NAME(sym, name) #name,
+
+enum {
+  LIGHT_COLUMNS (COLUMN_ENUM)
+  PAYLOAD_COLUMNS (COLUMN_ENUM)
+  N_COLUMNS
+};
+#define N_LIGHT_COLUMNS COL_BODY
+
+static const char * const column_names[N_COLUMNS] = {
+  LIGHT_COLUMNS (COLUMN_NAME)
+  PAYLOAD_COLUMNS (COLUMN_NAME)
+};
+
+/* Statements prepared once at open and reset after every use.  "@ALL@"
+ * and "@LIGHT@" stand for the column lists above. */
+typedef enum {
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_SYNCHRONOUS_FULL,
+  STMT_SYNCHRONOUS_NORMAL,
+  STMT_INSERT,
+  STMT_FIND_PENDING_NAME,
+  STMT_REPLACE_PAYLOAD,
+  STMT_UPDATE,
+  STMT_SELECT_BY_ID,
+  STMT_SELECT_BY_SEQ,
+  STMT_SELECT_PAYLOAD,
+  STMT_NEXT_ELIGIBLE,
+  STMT_NEXT_DUE,
+  STMT_NEXT_EXPIRY,
+  STMT_EXPIRE,
+  STMT_RECOVER_RUNNING,
+  STMT_PRUNE,
+  STMT_COUNT_STATES,
+  N_STATEMENTS
+} Statement;
+
+static const char * const statement_sql[N_STATEMENTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_SYNCHRONOUS_FULL] = "PRAGMA synchronous = FULL",
+  [STMT_SYNCHRONOUS_NORMAL] = "PRAGMA synchronous = NORMAL",
+  [STMT_INSERT] =
+    "INSERT INTO tasks (id, owner, name, group_name, group_key, method, url, content_type,"
+    " idempotency_key, if_match, priority, max_attempts, not_before, expires, unmetered_only,"
+    " conflict_strategy, conflict_url, state, head, attempts, next_attempt, created, updated,"
+    " last_error, last_status, response_status, headers, secret_headers, response_headers,"
+    " body, base, response_body)"
+    " VALUES (:id, :owner, :name, :group_name, :group_key, :method, :url, :content_type,"
+    " :idempotency_key, :if_match, :priority, :max_attempts, :not_before, :expires,"
+    " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
+    /* a new task has the largest seq: it heads its group when it holds
+     * and nothing else in the group does */
+    " :state IN " HOLDING_STATES " AND NOT EXISTS (SELECT 1 FROM tasks"
+    "   WHERE group_key = :group_key AND state IN " HOLDING_STATES "),"
+    " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
+    " :response_status, :headers, :secret_headers, :response_headers, :body, :base,"
+    " :response_body)",
+  /* With "append", several pending tasks may share a name; the newest one
+   * is the one a replacement supersedes. */
+  [STMT_FIND_PENDING_NAME] =
+    "SELECT seq FROM tasks INDEXED BY tasks_pending_name"
+    " WHERE owner = :owner AND name = :name AND state = 0 AND name IS NOT NULL"
+    " ORDER BY seq DESC LIMIT 1",
+  [STMT_REPLACE_PAYLOAD] =
+    "UPDATE tasks SET method = :method, url = :url, headers = :headers,"
+    " secret_headers = :secret_headers, body = :body, content_type = :content_type,"
+    " if_match = :if_match, priority = :priority, not_before = :not_before,"
+    " expires = :expires, unmetered_only = :unmetered_only, max_attempts = :max_attempts,"
+    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url, base = :base,"
+    " updated = :updated"
+    " WHERE seq = :seq",
+  /* Everything but the identity: id, seq, owner, group and creation time. */
+  [STMT_UPDATE] =
+    "UPDATE tasks SET name = :name, method = :method, url = :url,"
+    " content_type = :content_type, idempotency_key = :idempotency_key,"
+    " if_match = :if_match, priority = :priority, max_attempts = :max_attempts,"
+    " not_before = :not_before, expires = :expires, unmetered_only = :unmetered_only,"
+    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url,"
+    " state = :state, attempts = :attempts, next_attempt = :next_attempt,"
+    " updated = :updated, last_error = :last_error, last_status = :last_status,"
+    " response_status = :response_status, headers = :headers,"
+    " secret_headers = :secret_headers, response_headers = :response_headers,"
+    " body = :body, base = :base, response_body = :response_body"
+    " WHERE id = :id",
+  [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
+  [STMT_SELECT_BY_SEQ] = "SELECT @ALL@ FROM tasks WHERE seq = :seq",
+  [STMT_SELECT_PAYLOAD] = "SELECT body, base, response_body FROM tasks WHERE seq = :seq",
+  /* Pending heads in run order; the due and expiry tests are filters on
+   * the index walk, so a queue full of due tasks stops at the first rows. */
+  [STMT_NEXT_ELIGIBLE] =
+    "SELECT @LIGHT@ FROM tasks INDEXED BY tasks_ready"
+    " WHERE state = 0 AND head = 1"
+    "   AND max (next_attempt, not_before) <= :now"
+    "   AND (expires = 0 OR expires > :now)"
+    " ORDER BY priority DESC, seq",
+  [STMT_NEXT_DUE] =
+    "SELECT max (next_attempt, not_before) AS due FROM tasks INDEXED BY tasks_due"
+    " WHERE state = 0 AND head = 1 AND max (next_attempt, not_before) > :now"
+    " ORDER BY max (next_attempt, not_before) LIMIT 1",
+  [STMT_NEXT_EXPIRY] =
+    "SELECT expires FROM tasks INDEXED BY tasks_expiry"
+    " WHERE state = 0 AND expires > 0 AND expires > :now"
+    " ORDER BY expires LIMIT 1",
+  [STMT_EXPIRE] =
+    "UPDATE tasks INDEXED BY tasks_expiry SET state = 3, last_error = 'expired', updated = :now"
+    " WHERE state = 0 AND expires > 0 AND expires <= :now"
+    " RETURNING @ALL@",
+  [STMT_RECOVER_RUNNING] = "UPDATE tasks SET state = 0 WHERE state = 1",
+  [STMT_PRUNE] = "DELETE FROM tasks WHERE state IN (2, 6) AND updated < :before",
+  [STMT_COUNT_STATES] = "SELECT state, count (*) FROM tasks GROUP BY state",
+};
+
+typedef enum {
+  SYNCHRONOUS_UNKNOWN,
+  SYNCHRONOUS_NORMAL,
+  SYNCHRONOUS_FULL,
+} Synchronous;
+
+struct _FerryTaskStore
+{
+  GObject       parent_instance;
+
+  /* owned */
+  char         *path;
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_STATEMENTS];
+  GHashTable   *filter_stmts;     /* SQL text → sqlite3_stmt, for list and count */
+
+  /* state */
+  Synchronous   synchronous;
+};
+
+static void ferry_task_store_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FerryTaskStore, ferry_task_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      ferry_task_store_initable_iface_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* A prepared statement on loan: the cleanup resets it and drops its
+ * bindings, so no exit path leaves it busy or pointing at freed memory. */
+typedef sqlite3_stmt CachedStmt;
+
+static void
+release_stmt (CachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, release_stmt)
+
+static CachedStmt *
+borrow_stmt (FerryTaskStore *self,
+             Statement       which)
+{
+  g_assert (self->stmts[which] != NULL);
+  g_assert (!sqlite3_stmt_busy (self->stmts[which]));
+  return self->stmts[which];
+}
+
+static gboolean
+is_storage_full (sqlite3 *db,
+                 int      rc,
+                 int      saved_errno)
+{
+  int sys_errno;
+
+  if ((rc & 0xff) == SQLITE_FULL)
+    return TRUE;
+  if ((rc & 0xff) != SQLITE_IOERR)
+    return FALSE;
+  /* A write refused for want of space (ENOSPC), by RLIMIT_FSIZE (EFBIG)
+   * or by a quota (EDQUOT) arrives as an I/O error.  SQLite records the
+   * system error only for failures inside a statement; a failed COMMIT
+   * leaves sqlite3_system_errno() at 0 while errno still holds the code of
+   * the failed write, so that is the fallback. */
+  sys_errno = sqlite3_system_errno (db);
+  if (sys_errno == 0)
+    sys_errno = saved_errno;
+  return sys_errno == ENOSPC || sys_errno == EFBIG || sys_errno == EDQUOT;
+}
+
+/* The one place SQLite failures become GErrors.  Call it right after the
+ * failing SQLite call, before anything else can change errno. */
+static void
+set_sqlite_error (sqlite3     *db,
+                  int          rc,
+                  const char  *what,
+                  GError     **error)
+{
+  int saved_errno = errno;
+  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  if (db != NULL && is_storage_full (db, rc, saved_errno))
+    g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORAGE_FULL,
+                 "disk full: %s: %s", what, message);
+  else
+    g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE, "%s: %s", what, message);
+}
+
+/* Steps @stmt once.  Returns %FALSE with @error set on failure; otherwise
+ * *@has_row says whether a row is ready. */
+static gboolean
+step (FerryTaskStore  *self,
+      sqlite3_stmt    *stmt,
+      gboolean        *has_row,
+      const char      *what,
+      GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    {
+      if (has_row != NULL)
+        *has_row = rc == SQLITE_ROW;
+      return TRUE;
+    }
+  set_sqlite_error (self->db, rc, what, error);
+  return FALSE;
+}
+
+static gboolean
+run_stmt (FerryTaskStore  *self,
+          Statement        which,
+          const char      *what,
+          GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
+
+  return step (self, stmt, NULL, what, error);
+}
+
+/* An open write transaction that rolls back unless committed. */
+typedef struct
+{
+  FerryTaskStore *store;  /* borrowed; NULL when none was begun */
+} Transaction;
+
+static void
+transaction_clear (Transaction *txn)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (txn->store == NULL || sqlite3_get_autocommit (txn->store->db))
+    return;
+  if (!run_stmt (txn->store, STMT_ROLLBACK, "rolling back", &local_error))
+    g_warning ("%s: %s", txn->store->path, local_error->message);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Transaction, transaction_clear)
+
+/* Enqueue must be durable when it returns (FULL syncs the WAL at every
+ * commit).  State updates after attempts only need to survive a crash of
+ * the process, which WAL with NORMAL gives at a fraction of the cost. */
+static gboolean
+transaction_begin (FerryTaskStore  *self,
+                   Transaction     *txn,
+                   Synchronous      synchronous,
+                   const char      *what,
+                   GError         **error)
+{
+  g_assert (txn->store == NULL);
+  g_assert (sqlite3_get_autocommit (self->db));
+
+  if (self->synchronous != synchronous)
+    {
+      Statement which = synchronous == SYNCHRONOUS_FULL ? STMT_SYNCHRONOUS_FULL
+                                                        : STMT_SYNCHRONOUS_NORMAL;
+
+      if (!run_stmt (self, which, what, error))
+        return FALSE;
+      self->synchronous = synchronous;
+    }
+  if (!run_stmt (self, STMT_BEGIN, what, error))
+    return FALSE;
+  txn->store = self;
+  return TRUE;
+}
+
+static gboolean
+transaction_commit (Transaction  *txn,
+                    const char   *what,
+                    GError      **error)
+{
+  g_assert (txn->store != NULL);
+
+  return run_stmt (txn->store, STMT_COMMIT, what, error);
+}
+
+/* Binding by parameter name: each statement names the task fields it
+ * uses, and one function binds them all.  The first failure sticks. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+} Binder;
+
+static int
+binder_index (Binder     *binder,
+              const char *name)
+{
+  if (binder->rc != SQLITE_OK)
+    return 0;
+  return sqlite3_bind_parameter_index (binder->stmt, name);
+}
+
+static void
+bind_text (Binder     *binder,
+           const char *name,
+           const char *value)
+{
+  int i = binder_index (binder, name);
+
+  if (i == 0)
+    return;
+  if (value == NULL)
+    binder->rc = sqlite3_bind_null (binder->stmt, i);
+  else
+    binder->rc = sqlite3_bind_text (binder->stmt, i, value, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int64 (Binder     *binder,
+            const char *name,
+            gint64      value)
+{
+  int i = binder_index (binder, name);
+
+  if (i != 0)
+    binder->rc = sqlite3_bind_int64 (binder->stmt, i, value);
+}
+
+/* Bodies are bound without a copy: the statement is stepped and reset
+ * while the task still holds its reference. */
+static void
+bind_bytes (Binder     *binder,
+            const char *name,
+            GBytes     *bytes)
+{
+  int i = binder_index (binder, name);
+  gsize size;
+
+  if (i == 0)
+    return;
+  if (bytes == NULL)
+    {
+      binder->rc = sqlite3_bind_null (binder->stmt, i);
+      return;
+    }
+  size = g_bytes_get_size (bytes);
+  if (size == 0)
+    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+  else
+    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_bytes_get_data (bytes, NULL), size,
+                                      SQLITE_STATIC);
+}
+
+/* Header lists are stored as a serialized GVariant `aay`: compact, and a
+ * response header that is not UTF-8 survives unchanged. */
+static void
+bind_strv (Binder      *binder,
+           const char  *name,
+           char       **strv)
+{
+  g_autoptr(GVariant) variant = NULL;
+  int i = binder_index (binder, name);
+  gsize size;
+
+  if (i == 0)
+    return;
+  if (strv == NULL)
+    {
+      binder->rc = sqlite3_bind_null (binder->stmt, i);
+      return;
+    }
+  variant = g_variant_ref_sink (g_variant_new_bytestring_array ((const char * const *) strv, -1));
+  size = g_variant_get_size (variant);
+  if (size == 0)
+    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+  else
+    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_variant_get_data (variant), size,
+                                      SQLITE_TRANSIENT);
+}
+
+static int
+bind_task (sqlite3_stmt    *stmt,
+           const FerryTask *task,
+           const char      *group_key)
+{
+  Binder binder = { stmt, SQLITE_OK };
+
+  bind_text (&binder, ":id", task->id);
+  bind_text (&binder, ":owner", task->owner);
+  bind_text (&binder, ":name", task->name);
+  bind_text (&binder, ":group_name", task->group);
+  bind_text (&binder, ":group_key", group_key);
+  bind_text (&binder, ":method", task->method);
+  bind_text (&binder, ":url", task->url);
+  bind_text (&binder, ":content_type", task->content_type);
+  bind_text (&binder, ":idempotency_key", task->idempotency_key);
+  bind_text (&binder, ":if_match", task->if_match);
+  bind_int64 (&binder, ":priority", task->priority);
+  bind_int64 (&binder, ":max_attempts", task->max_attempts);
+  bind_int64 (&binder, ":not_before", task->not_before);
+  bind_int64 (&binder, ":expires", task->expires);
+  bind_int64 (&binder, ":unmetered_only", task->unmetered_only ? 1 : 0);
+  bind_int64 (&binder, ":conflict_strategy", task->conflict_strategy);
+  bind_text (&binder, ":conflict_url", task->conflict_url);
+  bind_int64 (&binder, ":state", task->state);
+  bind_int64 (&binder, ":attempts", task->attempts);
+  bind_int64 (&binder, ":next_attempt", task->next_attempt);
+  bind_int64 (&binder, ":created", task->created);
+  bind_int64 (&binder, ":updated", task->updated);
+  bind_text (&binder, ":last_error", task->last_error);
+  bind_int64 (&binder, ":last_status", task->last_status);
+  bind_int64 (&binder, ":response_status", task->response_status);
+  bind_strv (&binder, ":headers", task->headers);
+  bind_strv (&binder, ":secret_headers", task->secret_headers);
+  bind_strv (&binder, ":response_headers", task->response_headers);
+  bind_bytes (&binder, ":body", task->body);
+  bind_bytes (&binder, ":base", task->base);
+  bind_bytes (&binder, ":response_body", task->response_body);
+  return binder.rc;
+}
+
+static char *
+column_dup_text (sqlite3_stmt *stmt,
+                 int           col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
+}
+
+static GBytes *
+column_dup_bytes (sqlite3_stmt *stmt,
+                  int           col)
+{
+  const void *data;
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return NULL;
+  /* blob before bytes, as the SQLite documentation asks */
+  data = sqlite3_column_blob (stmt, col);
+  return g_bytes_new (data, sqlite3_column_bytes (stmt, col));
+}
+
+static char **
+column_dup_strv (sqlite3_stmt *stmt,
+                 int           col)
+{
+  g_autoptr(GBytes) bytes = column_dup_bytes (stmt, col);
+  g_autoptr(GVariant) variant = NULL;
+
+  if (bytes == NULL)
+    return NULL;
+  variant = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING_ARRAY,
+                                                          bytes, FALSE));
+  return g_variant_dup_bytestring_array (variant, NULL);
+}
+
+/* Reads the light columns (see LIGHT_COLUMNS) of the current row. */
+static FerryTask *
+task_from_row (sqlite3_stmt *stmt)
+{
+  FerryTask *task = ferry_task_new ();
+
+  task->seq = sqlite3_column_int64 (stmt, COL_SEQ);
+  task->id = column_dup_text (stmt, COL_ID);
+  task->owner = column_dup_text (stmt, COL_OWNER);
+  task->name = column_dup_text (stmt, COL_NAME);
+  task->group = column_dup_text (stmt, COL_GROUP_NAME);
+  task->method = column_dup_text (stmt, COL_METHOD);
+  task->url = column_dup_text (stmt, COL_URL);
+  task->content_type = column_dup_text (stmt, COL_CONTENT_TYPE);
+  task->idempotency_key = column_dup_text (stmt, COL_IDEMPOTENCY_KEY);
+  task->if_match = column_dup_text (stmt, COL_IF_MATCH);
+  task->priority = (FerryPriority) sqlite3_column_int (stmt, COL_PRIORITY);
+  task->max_attempts = (guint) sqlite3_column_int64 (stmt, COL_MAX_ATTEMPTS);
+  task->not_before = sqlite3_column_int64 (stmt, COL_NOT_BEFORE);
+  task->expires = sqlite3_column_int64 (stmt, COL_EXPIRES);
+  task->unmetered_only = sqlite3_column_int (stmt, COL_UNMETERED_ONLY) != 0;
+  task->conflict_strategy = (FerryConflictStrategy) sqlite3_column_int (stmt,
+                                                                        COL_CONFLICT_STRATEGY);
+  task->conflict_url = column_dup_text (stmt, COL_CONFLICT_URL);
+  task->state = (FerryTaskState) sqlite3_column_int (stmt, COL_STATE);
+  task->attempts = (guint) sqlite3_column_int64 (stmt, COL_ATTEMPTS);
+  task->next_attempt = sqlite3_column_int64 (stmt, COL_NEXT_ATTEMPT);
+  task->created = sqlite3_column_int64 (stmt, COL_CREATED);
+  task->updated = sqlite3_column_int64 (stmt, COL_UPDATED);
+  task->last_error = column_dup_text (stmt, COL_LAST_ERROR);
+  task->last_status = (guint) sqlite3_column_int64 (stmt, COL_LAST_STATUS);
+  task->response_status = (guint) sqlite3_column_int64 (stmt, COL_RESPONSE_STATUS);
+  task->headers = column_dup_strv (stmt, COL_HEADERS);
+  task->secret_headers = column_dup_strv (stmt, COL_SECRET_HEADERS);
+  task->response_headers = column_dup_strv (stmt, COL_RESPONSE_HEADERS);
+  return task;
+}
+
+/* Reads body, base and response body from columns @first, @first + 1 and
+ * @first + 2 of the current row. */
+static void
+read_payload (sqlite3_stmt *stmt,
+              int           first,
+              FerryTask    *task)
+{
+  g_clear_pointer (&task->body, g_bytes_unref);
+  g_clear_pointer (&task->base, g_bytes_unref);
+  g_clear_pointer (&task->response_body, g_bytes_unref);
+  task->body = column_dup_bytes (stmt, first + COL_BODY - N_LIGHT_COLUMNS);
+  task->base = column_dup_bytes (stmt, first + COL_BASE - N_LIGHT_COLUMNS);
+  task->response_body = column_dup_bytes (stmt, first + COL_RESPONSE_BODY - N_LIGHT_COLUMNS);
+}
+
+static FerryTask *
+full_task_from_row (sqlite3_stmt *stmt)
+{
+  FerryTask *task = task_from_row (stmt);
+
+  read_payload (stmt, COL_BODY, task);
+  return task;
+}
+
+/* Makes @dst describe the stored task @src, whose fields it takes over
+ * (@src gets @dst's old ones, to be freed with it).  Swapping whole
+ * records keeps this right when FerryTask grows a field.  The reference
+ * counts stay with their records; `unique` is an instruction of the
+ * caller, not a stored field, so it stays too. */
+static void
+take_stored_fields (FerryTask *dst,
+                    FerryTask *src)
+{
+  FerryTask saved = *dst;
+  gatomicrefcount src_refs = src->ref_count;
+
+  *dst = *src;
+  dst->ref_count = saved.ref_count;
+  dst->unique = saved.unique;
+  *src = saved;
+  src->ref_count = src_refs;
+}
+
+static char *
+dup_group_key (const FerryTask *task)
+{
+  return g_strconcat (task->owner, GROUP_KEY_SEPARATOR,
+                      task->group != NULL ? task->group : task->id, NULL);
+}
+
+static char *
+expand_sql (const char *template)
+{
+  static const char * const all_columns[] = {
+    LIGHT_COLUMNS (COLUMN_NAME) PAYLOAD_COLUMNS (COLUMN_NAME) NULL
+  };
+  static const char * const light_columns[] = { LIGHT_COLUMNS (COLUMN_NAME) NULL };
+  GString *sql = g_string_new (template);
+  g_autofree char *all = g_strjoinv (", ", (char **) all_columns);
+  g_autofree char *light = g_strjoinv (", ", (char **) light_columns);
+
+  g_string_replace (sql, "@ALL@", all, 0);
+  g_string_replace (sql, "@LIGHT@", light, 0);
+  return g_string_free (sql, FALSE);
+}
+
+static sqlite3_stmt *
+prepare (FerryTaskStore  *self,
+         const char      *template,
+         GError         **error)
+{
+  g_autofree char *sql = expand_sql (template);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *what = g_strdup_printf ("preparing “%s”", sql);
+
+      set_sqlite_error (self->db, rc, what, error);
+      return NULL;
+    }
+
+  /* The decoders index columns by the enum: check the lists agree. */
+  if (strstr (template, "@ALL@") != NULL || strstr (template, "@LIGHT@") != NULL)
+    {
+      int n = sqlite3_column_count (stmt);
+
+      g_assert (n == N_COLUMNS || n == N_LIGHT_COLUMNS);
+      for (int i = 0; i < n; i++)
+        g_assert_cmpstr (sqlite3_column_name (stmt, i), ==, column_names[i]);
+    }
+  return stmt;
+}
+
+static gboolean
+exec_sql (FerryTaskStore  *self,
+          const char      *sql,
+          const char      *what,
+          GError         **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, what, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs a one-off statement that returns one row of one column. */
+static gboolean
+query_single (FerryTaskStore  *self,
+              const char      *sql,
+              char           **out_text,
+              gint64          *out_int,
+              GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean has_row;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, sql, error);
+      return FALSE;
+    }
+  if (!step (self, stmt, &has_row, sql, error))
+    return FALSE;
+  if (out_text != NULL)
+    *out_text = has_row ? column_dup_text (stmt, 0) : NULL;
+  if (out_int != NULL)
+    *out_int = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+static gboolean
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *what,
+              const char  *path)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "%s %s: %s", what, path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Creates @path if missing, with mode 0600 from the start so the queue is
+ * never readable by others, and narrows the mode of an existing file. */
+static gboolean
+ensure_private_file (const char  *path,
+                     gboolean     create,
+                     GError     **error)
+{
+  struct stat st;
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+  if (fd < 0)
+    {
+      if (!create && errno == ENOENT)
+        return TRUE;
+      return set_io_error (error, errno, "Could not open", path);
+    }
+  if (fstat (fd, &st) != 0 || ((st.st_mode & 0777) != 0600 && fchmod (fd, 0600) != 0))
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      return set_io_error (error, saved_errno, "Could not make private", path);
+    }
+  close (fd);
+  return TRUE;
+}
+
+typedef enum {
+  OPEN_OK,
+  OPEN_CORRUPT,
+  OPEN_FAILED,
+} OpenResult;
+
+static gboolean
+is_corruption (int rc)
+{
+  return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
+}
+
+/* Opens the connection and checks the file.  Corruption is reported as
+ * OPEN_CORRUPT with the connection closed and @error untouched. */
+static OpenResult
+try_open (FerryTaskStore  *self,
+          GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
+  const char *result;
+  int rc;
+
+  if (!ensure_private_file (self->path, TRUE, error) ||
+      !ensure_private_file (wal, FALSE, error) ||
+      !ensure_private_file (shm, FALSE, error))
+    return OPEN_FAILED;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "opening the database", error);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return OPEN_FAILED;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* The first statement reads the header: a file that is not a database
+   * fails here, a damaged one fails or gets a report other than "ok". */
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      result = (const char *) sqlite3_column_text (stmt, 0);
+      if (g_strcmp0 (result, "ok") == 0)
+        return OPEN_OK;
+      g_debug ("%s: quick_check says: %s", self->path, result);
+    }
+  else if (!is_corruption (rc))
+    {
+      set_sqlite_error (self->db, rc, "checking the database", error);
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_clear_pointer (&self->db, sqlite3_close);
+      return OPEN_FAILED;
+    }
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  return OPEN_CORRUPT;
+}
+
+/* Moves a corrupt database and its WAL and shared-memory files aside, to
+ * names SQLite still recognises as one database, so nothing the person
+ * had is lost and an expert can still try to recover it. */
+static gboolean
+move_aside (FerryTaskStore  *self,
+            GError         **error)
+{
+  static const char * const suffixes[] = { "-wal", "-shm" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
+  g_autofree char *aside = g_strdup_printf ("%s.corrupt-%s", self->path, stamp);
+
+  for (guint n = 2; g_file_test (aside, G_FILE_TEST_EXISTS); n++)
+    {
+      g_free (aside);
+      aside = g_strdup_printf ("%s.corrupt-%s-%u", self->path, stamp, n);
+    }
+
+  /* WAL first: a WAL left next to a fresh database would be replayed
+   * into it. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat (self->path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
+
+      if (g_rename (from, to) != 0 && errno != ENOENT)
+        return set_io_error (error, errno, "Could not move aside", from);
+    }
+  if (g_rename (self->path, aside) != 0)
+    return set_io_error (error, errno, "Could not move aside", self->path);
+
+  g_warning ("Database %s is corrupt; moved it to %s and starting with an empty queue",
+             self->path, aside);
+  return TRUE;
+}
+
+static gboolean
+migrate (FerryTaskStore  *self,
+         GError         **error)
+{
+  for (;;)
+    {
+      g_autofree char *set_version = NULL;
+      gint64 version;
+
+      /* Read the version inside the write transaction so two processes
+       * opening at once cannot both run a step. */
+      if (!exec_sql (self, "BEGIN IMMEDIATE", "starting a migration", error))
+        return FALSE;
+      if (!query_single (self, "PRAGMA user_version", NULL, &version, error))
+        {
+          exec_sql (self, "ROLLBACK", "rolling back", NULL);
+          return FALSE;
+        }
+      if (version == SCHEMA_VERSION)
+        return exec_sql (self, "COMMIT", "reading the schema version", error);
+      if (version < 0 || version > SCHEMA_VERSION)
+        {
+          exec_sql (self, "ROLLBACK", "rolling back", NULL);
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
+                       "%s: schema version %" G_GINT64_FORMAT " is newer than this "
+                       "version of Ferry knows (%d)", self->path, version, SCHEMA_VERSION);
+          return FALSE;
+        }
+
+      g_debug ("Migrating %s from schema version %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+               self->path, version, version + 1);
+      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
+      if (!exec_sql (self, migrations[version], "migrating the schema", error) ||
+          !exec_sql (self, set_version, "migrating the schema", error) ||
+          !exec_sql (self, "COMMIT", "migrating the schema", error))
+        {
+          if (!sqlite3_get_autocommit (self->db))
+            exec_sql (self, "ROLLBACK", "rolling back", NULL);
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+configure (FerryTaskStore  *self,
+           GError         **error)
+{
+  g_autofree char *mode = NULL;
+
+  if (!query_single (self, "PRAGMA journal_mode = WAL", &mode, NULL, error))
+    return FALSE;
+  if (g_strcmp0 (mode, "wal") != 0)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
+                   "%s: could not switch to write-ahead logging (journal mode is %s)",
+                   self->path, mode != NULL ? mode : "unknown");
+      return FALSE;
+    }
+  /* After a checkpoint, cut the WAL back instead of keeping the size of
+   * the largest batch ever written. */
+  if (!exec_sql (self, "PRAGMA journal_size_limit = 67108864", "configuring", error) ||
+      !exec_sql (self, "PRAGMA synchronous = FULL", "configuring", error))
+    return FALSE;
+  self->synchronous = SYNCHRONOUS_FULL;
+  return TRUE;
+}
+
+static gboolean
+ferry_task_store_initable_init (GInitable     *initable,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  FerryTaskStore *self = FERRY_TASK_STORE (initable);
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (self->path != NULL, FALSE);
+
+  dir = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return set_io_error (error, errno, "Could not create", dir);
+
+  switch (try_open (self, error))
+    {
+    case OPEN_OK:
+      break;
+    case OPEN_FAILED:
+      return FALSE;
+    case OPEN_CORRUPT:
+      if (!move_aside (self, error))
+        return FALSE;
+      switch (try_open (self, error))
+        {
+        case OPEN_OK:
+          break;
+        case OPEN_FAILED:
+          return FALSE;
+        case OPEN_CORRUPT:
+        default:
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
+                       "%s: a new database is unreadable", self->path);
+          return FALSE;
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (!configure (self, error) || !migrate (self, error))
+    return FALSE;
+
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    {
+      self->stmts[i] = prepare (self, statement_sql[i], error);
+      if (self->stmts[i] == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+ferry_task_store_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = ferry_task_store_initable_init;
+}
+
+static void
+ferry_task_store_finalize (GObject *object)
+{
+  FerryTaskStore *self = FERRY_TASK_STORE (object);
+
+  g_clear_pointer (&self->filter_stmts, g_hash_table_unref);
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+  if (self->db != NULL)
+    {
+      int rc = sqlite3_close (self->db);
+
+      if (rc != SQLITE_OK)
+        g_warning ("%s: closing the database: %s", self->path, sqlite3_errstr (rc));
+      self->db = NULL;
+    }
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (ferry_task_store_parent_class)->finalize (object);
+}
+
+static void
+ferry_task_store_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FerryTaskStore *self = FERRY_TASK_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_task_store_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  FerryTaskStore *self = FERRY_TASK_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_assert (self->path == NULL);
+      self->path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_task_store_class_init (FerryTaskStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ferry_task_store_finalize;
+  object_class->get_property = ferry_task_store_get_property;
+  object_class->set_property = ferry_task_store_set_property;
+
+  /**
+   * FerryTaskStore:path:
+   *
+   * The database file.
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ferry_task_store_init (FerryTaskStore *self)
+{
+  self->filter_stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) sqlite3_finalize);
+}
+
+/* Escapes LIKE's wildcards so a search is a plain substring match. */
+static char *
+dup_like_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+/* list and count build their SQL from the shape of the filter (which
+ * fields are set, which states); each shape is prepared once and kept.
+ *
+ * A list over several states is one SELECT per state joined by UNION ALL:
+ * each arm walks (state, seq) or (state, updated, seq) already in order
+ * and SQLite merges the streams, so a page never sorts every matching
+ * task in a temporary B-tree, and stops once it has offset + limit rows. */
+static CachedStmt *
+borrow_filter_stmt (FerryTaskStore         *self,
+                    const FerryTaskFilter  *filter,
+                    gboolean                counting,
+                    GError                **error)
+{
+  const guint all_states = (1u << FERRY_N_TASK_STATES) - 1;
+  guint states = filter->states & all_states;
+  gboolean every_state = filter->states == 0 || states == all_states;
+  g_autoptr(GString) conditions = g_string_new (NULL);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  Binder binder;
+
+  if (filter->owner != NULL)
+    g_string_append (conditions, " AND owner = :owner");
+  if (filter->name != NULL)
+    g_string_append (conditions, " AND name = :name");
+  if (filter->group != NULL)
+    g_string_append (conditions, " AND group_name = :group");
+  if (filter->search != NULL)
+    g_string_append (conditions,
+                     " AND (name LIKE :search ESCAPE '\\' OR url LIKE :search ESCAPE '\\'"
+                     " OR owner LIKE :search ESCAPE '\\')");
+
+  if (counting || (every_state && !filter->newest_first))
+    {
+      g_string_append (sql, counting ? "SELECT count (*) FROM tasks WHERE 1"
+                                     : "SELECT @ALL@ FROM tasks WHERE 1");
+      if (!every_state)
+        {
+          g_string_append (sql, " AND state IN (");
+          for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+            {
+              if ((states & FERRY_STATE_BIT (state)) != 0)
+                g_string_append_printf (sql, n++ == 0 ? "%u" : ", %u", state);
+            }
+          g_string_append_c (sql, ')');
+        }
+      g_string_append (sql, conditions->str);
+    }
+  else
+    {
+      if (every_state)
+        states = all_states;
+      for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+        {
+          if ((states & FERRY_STATE_BIT (state)) == 0)
+            continue;
+          if (n++ > 0)
+            g_string_append (sql, " UNION ALL ");
+          g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE state = %u%s",
+                                  state, conditions->str);
+        }
+      /* only unknown state bits: nothing can match */
+      if (sql->len == 0)
+        g_string_append (sql, "SELECT @ALL@ FROM tasks WHERE 0");
+    }
+  if (!counting)
+    {
+      g_string_append (sql, filter->newest_first ? " ORDER BY updated DESC, seq DESC"
+                                                 : " ORDER BY seq");
+      g_string_append (sql, " LIMIT :limit OFFSET :offset");
+    }
+
+  stmt = g_hash_table_lookup (self->filter_stmts, sql->str);
+  if (stmt == NULL)
+    {
+      stmt = prepare (self, sql->str, error);
+      if (stmt == NULL)
+        return NULL;
+      g_hash_table_insert (self->filter_stmts, g_strdup (sql->str), stmt);
+    }
+  g_assert (!sqlite3_stmt_busy (stmt));
+
+  binder = (Binder) { stmt, SQLITE_OK };
+  bind_text (&binder, ":owner", filter->owner);
+  bind_text (&binder, ":name", filter->name);
+  bind_text (&binder, ":group", filter->group);
+  if (filter->search != NULL)
+    {
+      g_autofree char *pattern = dup_like_pattern (filter->search);
+
+      bind_text (&binder, ":search", pattern);
+    }
+  if (binder.rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, binder.rc, "binding a filter", error);
+      release_stmt (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* The stored task with the given seq, all columns. */
+static FerryTask *
+dup_task_by_seq (FerryTaskStore  *self,
+                 gint64           seq,
+                 GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_SEQ);
+  gboolean has_row;
+
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
+  if (!step (self, stmt, &has_row, "reading a task", error))
+    return NULL;
+  if (!has_row)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                   "no task with seq %" G_GINT64_FORMAT, seq);
+      return NULL;
+    }
+  return full_task_from_row (stmt);
+}
+
+/* Finds the newest pending task of @owner named @name; *@out_seq is 0
+ * when there is none. */
+static gboolean
+find_pending_name (FerryTaskStore  *self,
+                   const char      *owner,
+                   const char      *name,
+                   gint64          *out_seq,
+                   GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_FIND_PENDING_NAME);
+  Binder binder = { stmt, SQLITE_OK };
+  gboolean has_row;
+
+  bind_text (&binder, ":owner", owner);
+  bind_text (&binder, ":name", name);
+  if (binder.rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, binder.rc, "looking up a task name", error);
+      return FALSE;
+    }
+  if (!step (self, stmt, &has_row, "looking up a task name", error))
+    return FALSE;
+  *out_seq = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Gives the pending task @seq the request and policy of @task. */
+static FerryTask *
+replace_payload (FerryTaskStore   *self,
+                 gint64            seq,
+                 const FerryTask  *task,
+                 GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_REPLACE_PAYLOAD);
+  int rc;
+
+  rc = bind_task (stmt, task, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "replacing a task", error);
+      return NULL;
+    }
+  if (!step (self, stmt, NULL, "replacing a task", error))
+    return NULL;
+  g_clear_pointer (&stmt, release_stmt);
+  return dup_task_by_seq (self, seq, error);
+}
+
+/* Stores @task as a new task; returns the stored record. */
+static FerryTask *
+insert_task (FerryTaskStore   *self,
+             const FerryTask  *task,
+             GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_INSERT);
+  g_autoptr(FerryTask) stored = ferry_task_copy (task);
+  g_autofree char *group_key = NULL;
+  int rc;
+
+  g_free (stored->id);
+  stored->id = g_uuid_string_random ();
+  if (stored->idempotency_key == NULL)
+    stored->idempotency_key = g_uuid_string_random ();
+  group_key = dup_group_key (stored);
+
+  rc = bind_task (stmt, stored, group_key);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "adding a task", error);
+      return NULL;
+    }
+  if (!step (self, stmt, NULL, "adding a task", error))
+    return NULL;
+  stored->seq = sqlite3_last_insert_rowid (self->db);
+  return g_steal_pointer (&stored);
+}
+
+/**
+ * ferry_task_store_new:
+ * @path: the database file; its directory is created (mode 0700) if missing
+ * @error: return location for an error
+ *
+ * Opens (or creates, mode 0600) the task database and brings its schema up
+ * to date.  A file that is not a database, or fails SQLite's quick check,
+ * is moved aside to `@path.corrupt-<time>` (with its WAL) with a warning,
+ * and an empty database takes its place.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ *   (%FERRY_ERROR_STORE, %FERRY_ERROR_STORAGE_FULL, or a %G_IO_ERROR for
+ *   the file system)
+ */
+FerryTaskStore *
+ferry_task_store_new (const char  *path,
+                      GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (FERRY_TYPE_TASK_STORE, NULL, error, "path", path, NULL);
+}
+
+/**
+ * ferry_task_store_get_path:
+ * @self: a store
+ *
+ * Returns: the database file, borrowed
+ */
+const char *
+ferry_task_store_get_path (FerryTaskStore *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * ferry_task_store_enqueue:
+ * @self: a store
+ * @tasks: (element-type FerryTask): validated tasks with owner, request,
+ *   policy, state and times set by the caller
+ * @outcomes: (out caller-allocates) (array) (nullable): @tasks->len
+ *   entries, receiving what happened to each task
+ * @error: return location for an error
+ *
+ * Stores every task in one transaction that is on disk when this returns
+ * (the group commit).  Each new task gets an id, a seq and, when it has
+ * none, an idempotency key.  A named task whose owner has a pending task
+ * of that name follows its `unique` policy: replace gives the pending task
+ * the new request and policy (it keeps its id, seq, idempotency key and
+ * place in line), keep stores nothing, append adds it behind.
+ *
+ * On success every task in @tasks describes what is stored: the new
+ * record, or for replace and keep the pending task it met (its id, seq,
+ * state, times…).  On failure nothing is stored and @tasks are unchanged.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_INVALID_ARGUMENT,
+ *   %FERRY_ERROR_STORAGE_FULL or %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_enqueue (FerryTaskStore       *self,
+                          GPtrArray            *tasks,
+                          FerryEnqueueOutcome  *outcomes,
+                          GError              **error)
+{
+  g_auto(Transaction) txn = { NULL };
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autofree FerryEnqueueOutcome *results = NULL;
+  g_autofree char *what = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      if (!ferry_task_validate (g_ptr_array_index (tasks, i), error))
+        {
+          g_prefix_error (error, "task %u: ", i);
+          return FALSE;
+        }
+    }
+  if (tasks->len == 0)
+    return TRUE;
+
+  what = g_strdup_printf ("enqueueing %u task%s", tasks->len, tasks->len == 1 ? "" : "s");
+  stored = g_ptr_array_new_full (tasks->len, (GDestroyNotify) ferry_task_unref);
+  results = g_new0 (FerryEnqueueOutcome, tasks->len);
+
+  if (!transaction_begin (self, &txn, SYNCHRONOUS_FULL, what, error))
+    return FALSE;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const FerryTask *task = g_ptr_array_index (tasks, i);
+      FerryTask *record = NULL;
+      gint64 pending_seq = 0;
+
+      if (task->name != NULL && task->unique != FERRY_UNIQUE_APPEND &&
+          !find_pending_name (self, task->owner, task->name, &pending_seq, error))
+        return FALSE;
+
+      if (pending_seq != 0 && task->unique == FERRY_UNIQUE_REPLACE)
+        {
+          record = replace_payload (self, pending_seq, task, error);
+          results[i] = FERRY_ENQUEUE_REPLACED;
+        }
+      else if (pending_seq != 0 && task->unique == FERRY_UNIQUE_KEEP)
+        {
+          record = dup_task_by_seq (self, pending_seq, error);
+          results[i] = FERRY_ENQUEUE_KEPT;
+        }
+      else
+        {
+          record = insert_task (self, task, error);
+          results[i] = FERRY_ENQUEUE_ADDED;
+        }
+      if (record == NULL)
+        return FALSE;
+      g_ptr_array_add (stored, record);
+    }
+
+  if (!transaction_commit (&txn, what, error))
+    return FALSE;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      take_stored_fields (g_ptr_array_index (tasks, i), g_ptr_array_index (stored, i));
+      if (outcomes != NULL)
+        outcomes[i] = results[i];
+    }
+  return TRUE;
+}
+
+/**
+ * ferry_task_store_update:
+ * @self: a store
+ * @tasks: (element-type FerryTask): stored tasks, found by id
+ * @error: return location for an error
+ *
+ * Writes every field of each task except its identity (id, seq, owner,
+ * group, creation time), all in one transaction.  The commit survives a
+ * crash of the process; a power cut may lose the last few updates, which
+ * then run again.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_NOT_FOUND (naming
+ *   the id; nothing is written), %FERRY_ERROR_STORAGE_FULL or
+ *   %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_update (FerryTaskStore  *self,
+                         GPtrArray       *tasks,
+                         GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (tasks->len == 0)
+    return TRUE;
+  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
+    return FALSE;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const FerryTask *task = g_ptr_array_index (tasks, i);
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_UPDATE);
+      int rc;
+
+      g_return_val_if_fail (task != NULL && task->id != NULL, FALSE);
+
+      rc = bind_task (stmt, task, NULL);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, rc, "updating a task", error);
+          return FALSE;
+        }
+      if (!step (self, stmt, NULL, "updating a task", error))
+        return FALSE;
+      if (sqlite3_changes (self->db) == 0)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                       "no task with id “%s”", task->id);
+          return FALSE;
+        }
+    }
+
+  return transaction_commit (&txn, "updating tasks", error);
+}
+
+/**
+ * ferry_task_store_dup_task:
+ * @self: a store
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the stored task, or %NULL with
+ *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
+ */
+FerryTask *
+ferry_task_store_dup_task (FerryTaskStore  *self,
+                           const char      *id,
+                           GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  Binder binder;
+  gboolean has_row;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = borrow_stmt (self, STMT_SELECT_BY_ID);
+  binder = (Binder) { stmt, SQLITE_OK };
+  bind_text (&binder, ":id", id);
+  if (binder.rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, binder.rc, "reading a task", error);
+      return NULL;
+    }
+  if (!step (self, stmt, &has_row, "reading a task", error))
+    return NULL;
+  if (!has_row)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no task with id “%s”", id);
+      return NULL;
+    }
+  return full_task_from_row (stmt);
+}
+
+/**
+ * ferry_task_store_list:
+ * @self: a store
+ * @filter: (nullable): which tasks; %NULL for all
+ * @offset: how many matching tasks to skip
+ * @limit: at most this many tasks; 0 for no limit
+ * @error: return location for an error
+ *
+ * Lists tasks in a stable order (see #FerryTaskFilter), so pages taken
+ * with @offset and @limit visit each task once while the set is unchanged.
+ * The search is a substring match, case-insensitive for ASCII letters.
+ *
+ * Returns: (transfer full) (element-type FerryTask) (nullable): the tasks,
+ *   or %NULL with %FERRY_ERROR_STORE
+ */
+GPtrArray *
+ferry_task_store_list (FerryTaskStore         *self,
+                       const FerryTaskFilter  *filter,
+                       guint                   offset,
+                       guint                   limit,
+                       GError                **error)
+{
+  static const FerryTaskFilter everything = { 0 };
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = borrow_filter_stmt (self, filter != NULL ? filter : &everything, FALSE, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":offset"), offset);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"),
+                      limit == 0 ? -1 : (gint64) limit);
+
+  tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  for (;;)
+    {
+      gboolean has_row;
+
+      if (!step (self, stmt, &has_row, "listing tasks", error))
+        return NULL;
+      if (!has_row)
+        break;
+      g_ptr_array_add (tasks, full_task_from_row (stmt));
+    }
+  return g_steal_pointer (&tasks);
+}
+
+/**
+ * ferry_task_store_count:
+ * @self: a store
+ * @filter: (nullable): which tasks; %NULL for all
+ * @out_count: (out): how many tasks match
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_count (FerryTaskStore         *self,
+                        const FerryTaskFilter  *filter,
+                        guint                  *out_count,
+                        GError                **error)
+{
+  static const FerryTaskFilter everything = { 0 };
+  g_autoptr(CachedStmt) stmt = NULL;
+  gboolean has_row;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (out_count != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = borrow_filter_stmt (self, filter != NULL ? filter : &everything, TRUE, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (!step (self, stmt, &has_row, "counting tasks", error))
+    return FALSE;
+  g_assert (has_row);
+  *out_count = (guint) sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/**
+ * ferry_task_store_count_states:
+ * @self: a store
+ * @counts: (out caller-allocates): how many tasks are in each state,
+ *   indexed by #FerryTaskState
+ * @error: return location for an error
+ *
+ * Counts every state in one query.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_count_states (FerryTaskStore  *self,
+                               guint            counts[FERRY_N_TASK_STATES],
+                               GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (counts, 0, sizeof (guint) * FERRY_N_TASK_STATES);
+  stmt = borrow_stmt (self, STMT_COUNT_STATES);
+  for (;;)
+    {
+      gboolean has_row;
+      int state;
+
+      if (!step (self, stmt, &has_row, "counting tasks", error))
+        return FALSE;
+      if (!has_row)
+        break;
+      state = sqlite3_column_int (stmt, 0);
+      g_assert (state >= 0 && state < FERRY_N_TASK_STATES);
+      counts[state] = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  return TRUE;
+}
+
+/**
+ * ferry_task_store_next_eligible:
+ * @self: a store
+ * @now: the current time (microseconds since the epoch)
+ * @limit: at most this many tasks; 0 gives an empty array
+ * @accept: (nullable) (scope call): says whether a candidate may run now
+ * @user_data: closure for @accept
+ * @error: return location for an error
+ *
+ * Finds the tasks to run next: pending tasks that are due (next attempt
+ * and not-before passed, not expired) and head their group (no earlier
+ * task of the group is pending, running, failed, in conflict or waiting
+ * for credentials), higher priority first, then in enqueue order.
+ *
+ * The queue is walked through an index in that order and the walk stops
+ * as soon as @limit candidates were accepted.  @accept sees each candidate
+ * without its body, base and response body (those are read only for the
+ * accepted ones), and must not call back into the store.
+ *
+ * Returns: (transfer full) (element-type FerryTask) (nullable): the tasks
+ *   in run order, or %NULL with %FERRY_ERROR_STORE
+ */
+GPtrArray *
+ferry_task_store_next_eligible (FerryTaskStore       *self,
+                                gint64                now,
+                                guint                 limit,
+                                FerryTaskAcceptFunc   accept,
+                                gpointer              user_data,
+                                GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) eligible = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  eligible = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  if (limit == 0)
+    return g_steal_pointer (&eligible);
+
+  stmt = borrow_stmt (self, STMT_NEXT_ELIGIBLE);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+  while (eligible->len < limit)
+    {
+      g_autoptr(FerryTask) candidate = NULL;
+      g_autoptr(CachedStmt) payload = NULL;
+      gboolean has_row;
+
+      if (!step (self, stmt, &has_row, "finding tasks to run", error))
+        return NULL;
+      if (!has_row)
+        break;
+      candidate = task_from_row (stmt);
+      if (accept != NULL && !accept (candidate, user_data))
+        continue;
+
+      payload = borrow_stmt (self, STMT_SELECT_PAYLOAD);
+      sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"),
+                          candidate->seq);
+      if (!step (self, payload, &has_row, "reading a task", error))
+        return NULL;
+      g_assert (has_row);
+      read_payload (payload, 0, candidate);
+      g_ptr_array_add (eligible, g_steal_pointer (&candidate));
+    }
+  return g_steal_pointer (&eligible);
+}
+
+static gboolean
+query_next_time (FerryTaskStore  *self,
+                 Statement        which,
+                 gint64           now,
+                 gint64          *out_time,
+                 GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
+  gboolean has_row;
+
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+  if (!step (self, stmt, &has_row, "finding the next wake-up", error))
+    return FALSE;
+  *out_time = has_row ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+  return TRUE;
+}
+
+/**
+ * ferry_task_store_next_wakeup:
+ * @self: a store
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * The earliest time after @now at which something changes without
+ * anyone acting: a pending task that heads its group becomes due, or a
+ * pending task expires.
+ *
+ * Returns: that time, %G_MAXINT64 when there is none, or 0 with
+ *   %FERRY_ERROR_STORE
+ */
+gint64
+ferry_task_store_next_wakeup (FerryTaskStore  *self,
+                              gint64           now,
+                              GError         **error)
+{
+  gint64 due;
+  gint64 expiry;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (!query_next_time (self, STMT_NEXT_DUE, now, &due, error) ||
+      !query_next_time (self, STMT_NEXT_EXPIRY, now, &expiry, error))
+    return 0;
+  return MIN (due, expiry);
+}
+
+/**
+ * ferry_task_store_expire:
+ * @self: a store
+ * @now: the current time
+ * @error: return location for an error
+ *
+ * Fails every pending task whose expiry is set and not after @now, with
+ * the last error "expired" and @now as update time.
+ *
+ * Returns: (transfer full) (element-type FerryTask) (nullable): the tasks
+ *   that expired, as now stored, or %NULL with %FERRY_ERROR_STORE or
+ *   %FERRY_ERROR_STORAGE_FULL
+ */
+GPtrArray *
+ferry_task_store_expire (FerryTaskStore  *self,
+                         gint64           now,
+                         GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+  g_autoptr(GPtrArray) expired = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, "expiring tasks", error))
+    return NULL;
+
+  expired = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  {
+    g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_EXPIRE);
+
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+    for (;;)
+      {
+        gboolean has_row;
+
+        if (!step (self, stmt, &has_row, "expiring tasks", error))
+          return NULL;
+        if (!has_row)
+          break;
+        g_ptr_array_add (expired, full_task_from_row (stmt));
+      }
+  }
+
+  if (!transaction_commit (&txn, "expiring tasks", error))
+    return NULL;
+  return g_steal_pointer (&expired);
+}
+
+/* Runs a one-statement write in its own transaction; *@out_count gets the
+ * number of rows it changed. */
+static gboolean
+run_write (FerryTaskStore  *self,
+           Statement        which,
+           const char      *param,
+           gint64           value,
+           guint           *out_count,
+           const char      *what,
+           GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+  guint changes;
+
+  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, what, error))
+    return FALSE;
+  {
+    g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
+
+    if (param != NULL)
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, param), value);
+    if (!step (self, stmt, NULL, what, error))
+      return FALSE;
+    changes = (guint) sqlite3_changes (self->db);
+  }
+  if (!transaction_commit (&txn, what, error))
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = changes;
+  return TRUE;
+}
+
+/**
+ * ferry_task_store_recover_running:
+ * @self: a store
+ * @out_count: (out) (optional): how many tasks were recovered
+ * @error: return location for an error
+ *
+ * Puts tasks left running (by a crash: nothing runs before the manager
+ * starts) back to pending.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE or
+ *   %FERRY_ERROR_STORAGE_FULL
+ */
+gboolean
+ferry_task_store_recover_running (FerryTaskStore  *self,
+                                  guint           *out_count,
+                                  GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return run_write (self, STMT_RECOVER_RUNNING, NULL, 0, out_count,
+                    "recovering running tasks", error);
+}
+
+/**
+ * ferry_task_store_prune:
+ * @self: a store
+ * @before: delete finished tasks last updated before this time
+ * @out_count: (out) (optional): how many tasks were deleted
+ * @error: return location for an error
+ *
+ * Deletes succeeded and cancelled tasks whose last update is older than
+ * @before.  Tasks in any other state are never deleted.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE or
+ *   %FERRY_ERROR_STORAGE_FULL
+ */
+gboolean
+ferry_task_store_prune (FerryTaskStore  *self,
+                        gint64           before,
+                        guint           *out_count,
+                        GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return run_write (self, STMT_PRUNE, ":before", before, out_count, "pruning tasks", error);
+}
