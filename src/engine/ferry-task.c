@@ -236,11 +236,17 @@ validate_label (const char  *value,
                    "%s: longer than %d bytes", field, FERRY_TASK_MAX_NAME_LENGTH);
       return FALSE;
     }
-  if (strpbrk (value, "\r\n\t") != NULL)
+  /* Any control character, not only line breaks: the store joins owner
+   * and group with U+001F into one ordering key, which stays unambiguous
+   * only while labels hold no control characters. */
+  for (const char *p = value; *p != '\0'; p++)
     {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "%s: contains a control character", field);
-      return FALSE;
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "%s: contains a control character", field);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -417,9 +423,12 @@ ferry_task_validate (const FerryTask  *self,
     }
   if (!is_token (self->method) || strlen (self->method) > 32)
     {
+      /* escaped: the message reaches logs and other processes, and a
+       * method like "GET\r\n…" must not write lines of its own there */
+      g_autofree char *escaped = g_strescape (self->method, NULL);
+
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "method: “%s” is not an HTTP method token",
-                   g_utf8_validate (self->method, -1, NULL) ? self->method : "(invalid UTF-8)");
+                   "method: “%s” is not an HTTP method token", escaped);
       return FALSE;
     }
   if (!validate_url (self->url, "url", TRUE, error))
