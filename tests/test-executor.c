@@ -881,6 +881,58 @@ test_tls_self_signed (void)
 }
 
 static void
+test_tls_trusted_and_no_downgrade (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "ferry-test-cert.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (path, &error);
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (path, &error);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("tls-database", database,
+                                                                  NULL);
+  g_autoptr(FerryExecutor) executor = ferry_executor_new (session);
+  FerryTestServer *secure;
+  FerryTestServer *plain;
+  g_autofree char *plain_url = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *moved_url = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  g_autoptr(FerryTask) moved = NULL;
+  g_autoptr(FerryAttempt) attempt = NULL;
+  g_autoptr(FerryAttempt) refused = NULL;
+
+  g_assert_no_error (error);
+  secure = ferry_test_server_new_tls (certificate);
+  plain = ferry_test_server_new ();
+
+  /* With the certificate trusted, the exchange goes through. */
+  url = ferry_test_server_url (secure, "/secure");
+  task = make_task ("PUT", url);
+  task->body = g_bytes_new_static ("secret", 6);
+  attempt = send_and_wait (executor, task, NULL);
+  g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
+  g_assert_cmpuint (attempt->status, ==, 200);
+  g_assert_cmpuint (ferry_test_server_count_requests (secure, "/secure"), ==, 1);
+
+  /* A redirect from https to plain http is not followed. */
+  plain_url = ferry_test_server_url (plain, "/clear");
+  location = g_strdup_printf ("Location: %s", plain_url);
+  ferry_test_server_push_reply (secure, "/moved", 307, location, NULL);
+  moved_url = ferry_test_server_url (secure, "/moved");
+  moved = make_task ("PUT", moved_url);
+  moved->body = g_bytes_new_static ("secret", 6);
+  refused = send_and_wait (executor, moved, NULL);
+  g_assert_cmpint (refused->kind, ==, FERRY_OUTCOME_HTTP);
+  g_assert_cmpuint (refused->status, ==, 307);
+  g_assert_cmpuint (ferry_classifier_classify (refused->kind, refused->status, NULL), ==,
+                    FERRY_VERDICT_FAILED);
+  g_assert_cmpuint (ferry_test_server_count_requests (plain, NULL), ==, 0);
+
+  ferry_test_server_free (plain);
+  ferry_test_server_free (secure);
+}
+
+static void
 test_fetch (Fixture       *fixture,
             gconstpointer  user_data)
 {
@@ -1189,6 +1241,8 @@ main (int   argc,
   ADD ("/engine/executor/cancel/before-start", test_cancel_before_start);
   ADD ("/engine/executor/cancel/while-queued", test_cancel_while_queued);
   g_test_add_func ("/engine/executor/tls/self-signed", test_tls_self_signed);
+  g_test_add_func ("/engine/executor/tls/trusted-and-no-downgrade",
+                   test_tls_trusted_and_no_downgrade);
   ADD ("/engine/executor/fetch/success", test_fetch);
   ADD ("/engine/executor/fetch/failure", test_fetch_failure);
   g_test_add_func ("/engine/executor/bad-url", test_bad_url);

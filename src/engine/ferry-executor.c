@@ -29,8 +29,8 @@
  *   HTTP allows turning the request into a GET, which would report success
  *   for a change that never arrived, and nothing asks to send the body
  *   again: the 3xx comes back as the answer, and the classifier fails it;
- * - other 3xx, or a Location that is missing or not an http(s) URL, come
- *   back as they are.
+ * - other 3xx, a Location that is missing or not an http(s) URL, and a
+ *   redirect from https to plain http come back as they are.
  * More than MAX_REDIRECTS hops make a FERRY_OUTCOME_REDIRECT_LOOP with
  * SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS.  Once a redirect leaves the first
  * origin, secret headers (Authorization, Cookie, the task's own) are no
@@ -375,6 +375,13 @@ dup_redirect_target (Exchange    *exchange,
   scheme = g_uri_get_scheme (target);
   if ((g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
       g_uri_get_host (target) == NULL || *g_uri_get_host (target) == '\0')
+    {
+      g_uri_unref (target);
+      return NULL;
+    }
+  /* What was asked over TLS is never sent again in the clear. */
+  if (g_ascii_strcasecmp (g_uri_get_scheme (exchange->uri), "https") == 0 &&
+      g_ascii_strcasecmp (scheme, "https") != 0)
     {
       g_uri_unref (target);
       return NULL;
