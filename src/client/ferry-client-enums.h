@@ -135,9 +135,10 @@ typedef enum {
 /**
  * FerryClientFlags:
  * @FERRY_CLIENT_FLAGS_NONE: calls start the agent by D-Bus activation when
- *   it is not running, and so does creating the client
+ *   it is not running (creating the client never does)
  * @FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START: never start the agent implicitly;
- *   calls fail while it is not running (see ferry_client_start_agent_async())
+ *   calls fail with %G_DBUS_ERROR_NAME_HAS_NO_OWNER while it is not running
+ *   (see ferry_client_start_agent_async())
  *
  * How a #FerryClient behaves toward an agent that is not running.
  */

@@ -22,7 +22,8 @@
  * D-Bus error name.
  *
  * Unless created with %FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START, a call made
- * while the agent is not running first starts it by D-Bus activation.
+ * while the agent is not running first starts it by D-Bus activation; with
+ * the flag, such a call fails with %G_DBUS_ERROR_NAME_HAS_NO_OWNER.
  */
 struct _FerryClient
 {
@@ -967,8 +968,15 @@ call_agent (FerryClient *self,
 {
   CallData *data = g_task_get_task_data (task);
 
-  if (self->agent_owner == NULL && !(self->flags & FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START))
+  if (self->agent_owner == NULL)
     {
+      if (self->flags & FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START)
+        {
+          g_task_return_new_error (task, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER,
+                                   "The Ferry agent (%s) is not running", FERRY_DBUS_NAME);
+          g_object_unref (task);
+          return;
+        }
       ferry_client_start_agent_async (self, g_task_get_cancellable (task), auto_start_cb, task);
       return;
     }

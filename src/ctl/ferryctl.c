@@ -311,6 +311,8 @@ run_add (Ctl   *ctl,
       text = g_bytes_get_data (body, &size);
       if (!json_parser_load_from_data (parser, size > 0 ? text : "", size, &error))
         return usage_error (ctl, "--json: not valid JSON: %s", error->message);
+      if (json_parser_get_root (parser) == NULL)
+        return usage_error (ctl, "--json: not valid JSON: the text is empty");
       ferry_request_set_body (request, body,
                               content_type != NULL ? content_type : "application/json");
     }
