@@ -38,7 +38,7 @@ struct _FerryTaskList
   GHashTable *pages;            /* page index → Page * */
 
   /* borrowed: owned by its callbacks until it completes */
-  struct _Refresh *refresh;
+  struct _Refresh *refresh;       /* the recount in flight, or NULL */
 
   /* state */
   guint n_items;
@@ -49,37 +49,9 @@ struct _FerryTaskList
   gboolean refresh_again;
   guint generation;
   guint load_serial;
-  guint64 use_counter;
   guint list_calls;
   guint count_calls;
 };
-
-typedef struct
-{
-  guint      index;
-  guint      serial;            /* of the load in flight, 0 when none */
-  GPtrArray *items;             /* FerryTaskInfo *, one per row of the page */
-  guint64    last_used;
-  gboolean   failed;            /* the last load failed; wait for a refresh */
-} Page;
-
-typedef struct _Refresh
-{
-  FerryTaskList *self;          /* borrowed: the list cancels us in dispose */
-  guint          n_items;
-  guint          outstanding;
-  GHashTable    *results;       /* page index → GPtrArray of FerryTaskInfo */
-  gboolean       failed;
-} Refresh;
-
-typedef struct
-{
-  FerryTaskList *self;          /* borrowed, as above */
-  Refresh       *refresh;       /* NULL for an on-demand page load */
-  guint          index;
-  guint          serial;
-  guint          generation;
-} PageLoad;
 
 static void ferry_task_list_list_model_iface_init (GListModelInterface *iface);
 
@@ -101,6 +73,32 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  guint      index;
+  guint      serial;            /* of the load in flight, 0 when none */
+  GPtrArray *items;             /* FerryTaskInfo *, one per row of the page */
+  gboolean   failed;            /* the last load failed; wait for a refresh */
+} Page;
+
+typedef struct _Refresh
+{
+  FerryTaskList *self;          /* borrowed: the list cancels us in dispose */
+  guint          n_items;
+  guint          outstanding;
+  GHashTable    *results;       /* page index → GPtrArray of FerryTaskInfo */
+  gboolean       failed;
+} Refresh;
+
+typedef struct
+{
+  FerryTaskList *self;          /* borrowed, as above */
+  Refresh       *refresh;       /* NULL for an on-demand page load */
+  guint          index;
+  guint          serial;
+  guint          generation;
+} PageLoad;
 
 static void schedule_refresh (FerryTaskList *self);
 static void start_refresh (FerryTaskList *self);
@@ -409,9 +407,14 @@ apply_refresh (FerryTaskList *self,
       for (guint i = 0; i < n_rows; i++)
         {
           guint row = start + i;
-          FerryTaskInfo *old_item = i < page->items->len ? g_ptr_array_index (page->items, i) : NULL;
-          FerryTaskInfo *info = infos != NULL && i < infos->len ? g_ptr_array_index (infos, i) : NULL;
+          FerryTaskInfo *old_item = NULL;
+          FerryTaskInfo *info = NULL;
           FerryTaskInfo *item;
+
+          if (i < page->items->len)
+            old_item = g_ptr_array_index (page->items, i);
+          if (infos != NULL && i < infos->len)
+            info = g_ptr_array_index (infos, i);
 
           if (row < p && old_item != NULL)
             {
@@ -683,7 +686,6 @@ ferry_task_list_get_item (GListModel *model,
       page = page_new (index, page_rows (self, index, self->n_items));
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
     }
-  page->last_used = ++self->use_counter;
 
   item = g_object_ref (g_ptr_array_index (page->items, position - index * self->page_size));
 

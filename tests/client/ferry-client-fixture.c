@@ -36,13 +36,13 @@ client_wait_result (GAsyncResult **slot)
 GDBusConnection *
 client_fixture_connect (ClientFixture *fixture)
 {
+  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                               | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
   g_autoptr(GError) error = NULL;
   GDBusConnection *connection;
 
   connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->bus),
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+                                                       flags, NULL, NULL, &error);
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (connection, FALSE);
   return connection;
