@@ -191,14 +191,18 @@ emit_row_runs (FerryTaskList *self,
     }
 }
 
-static void
-set_loading (FerryTaskList *self,
-             Refresh       *refresh)
+/* Loading: a recount is due or in flight. */
+static gboolean
+is_loading (FerryTaskList *self)
 {
-  gboolean was_loading = self->refresh != NULL;
+  return self->refresh != NULL || self->refresh_source_id != 0;
+}
 
-  self->refresh = refresh;
-  if (was_loading != (refresh != NULL))
+static void
+notify_loading (FerryTaskList *self,
+                gboolean       was_loading)
+{
+  if (was_loading != is_loading (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -469,11 +473,12 @@ finish_refresh (Refresh *refresh)
   if (!refresh->failed)
     apply_refresh (self, refresh);
 
-  set_loading (self, NULL);
+  self->refresh = NULL;
   refresh_free (refresh);
 
   if (self->refresh_again)
     schedule_refresh (self);
+  notify_loading (self, TRUE);
 }
 
 static void
@@ -562,6 +567,7 @@ refresh_count_cb (GObject      *object,
     finish_refresh (refresh);
 }
 
+/* Callers notify :loading; it is TRUE from here on. */
 static void
 start_refresh (FerryTaskList *self)
 {
@@ -575,7 +581,7 @@ start_refresh (FerryTaskList *self)
                                             (GDestroyNotify) g_ptr_array_unref);
   refresh->outstanding = 1;
   self->refresh_again = FALSE;
-  set_loading (self, refresh);
+  self->refresh = refresh;
 
   self->count_calls++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT_CALLS]);
@@ -588,11 +594,10 @@ on_refresh_timeout (gpointer user_data)
 {
   FerryTaskList *self = user_data;
 
+  /* Still loading throughout: no notification. */
   self->refresh_source_id = 0;
-  if (self->refresh != NULL)
-    self->refresh_again = TRUE;
-  else
-    start_refresh (self);
+  g_assert (self->refresh == NULL);
+  start_refresh (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -600,6 +605,8 @@ on_refresh_timeout (gpointer user_data)
 static void
 schedule_refresh (FerryTaskList *self)
 {
+  gboolean was_loading = is_loading (self);
+
   self->generation++;
 
   if (self->refresh != NULL)
@@ -612,6 +619,7 @@ schedule_refresh (FerryTaskList *self)
 
   self->refresh_source_id = g_timeout_add (self->refresh_delay, on_refresh_timeout, self);
   g_source_set_name_by_id (self->refresh_source_id, "[ferry] task list refresh");
+  notify_loading (self, was_loading);
 }
 
 static gboolean
@@ -792,7 +800,7 @@ ferry_task_list_get_property (GObject    *object,
       g_value_set_uint (value, self->refresh_delay);
       break;
     case PROP_LOADING:
-      g_value_set_boolean (value, self->refresh != NULL);
+      g_value_set_boolean (value, is_loading (self));
       break;
     case PROP_LIST_CALLS:
       g_value_set_uint (value, self->list_calls);
@@ -897,7 +905,8 @@ ferry_task_list_class_init (FerryTaskListClass *klass)
   /**
    * FerryTaskList:loading:
    *
-   * Whether a recount (the first one included) is in flight.
+   * Whether a recount (the first one included) is due or in flight: after
+   * a change signal, %TRUE until the list reflects the change.
    */
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -1009,13 +1018,13 @@ ferry_task_list_get_max_pages (FerryTaskList *self)
  * ferry_task_list_get_loading:
  * @self: a task list
  *
- * Returns: whether a recount is in flight
+ * Returns: whether a recount is due or in flight
  */
 gboolean
 ferry_task_list_get_loading (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), FALSE);
-  return self->refresh != NULL;
+  return is_loading (self);
 }
 
 /**

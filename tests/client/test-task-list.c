@@ -290,6 +290,106 @@ test_updates (Fixture       *fixture,
   }
 }
 
+static guint task_signals;
+
+static void
+on_task_signal (FerryClient *client,
+                const char  *id,
+                const char  *owner)
+{
+  task_signals++;
+}
+
+/* Every row the list holds shows the task the agent has at that row. */
+static void
+assert_matches_agent (Fixture *fixture)
+{
+  FerryClient *client = fixture->base.client;
+  GListModel *model = G_LIST_MODEL (fixture->list);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(FerryTaskQuery) query = ferry_task_query_new ();
+  guint n = g_list_model_get_n_items (model);
+
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_PENDING);
+  tasks = client_list (client, query, 0, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, n);
+  g_assert_cmpuint (fixture->mirror, ==, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FerryTaskInfo) item = item_at (fixture, i);
+
+      FERRY_TEST_WAIT (ferry_task_info_get_loaded (item), 20000);
+      g_assert_cmpstr (ferry_task_info_get_id (item), ==,
+                       ferry_task_info_get_id (g_ptr_array_index (tasks, i)));
+    }
+}
+
+static void
+test_stays_consistent (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(FerryTaskQuery) query = ferry_task_query_new ();
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261122);
+  guint expected = 300;
+
+  ids = client_enqueue_many (client, "https://example.org/c", expected);
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_PENDING);
+  create_list (fixture, query, 3);
+
+  g_signal_connect (client, "task-added", G_CALLBACK (on_task_signal), NULL);
+  g_signal_connect (client, "task-changed", G_CALLBACK (on_task_signal), NULL);
+
+  for (guint round = 0; round < 6; round++)
+    {
+      guint signals_wanted;
+
+      /* Hold a few pages, as a view scrolled somewhere would. */
+      for (guint k = 0; k < 3; k++)
+        {
+          guint n = g_list_model_get_n_items (G_LIST_MODEL (fixture->list));
+          g_autoptr(FerryTaskInfo) item = item_at (fixture, g_rand_int_range (rand, 0, n));
+
+          FERRY_TEST_WAIT (ferry_task_info_get_loaded (item), 20000);
+        }
+
+      /* Cancel some tasks anywhere, add some at the end. */
+      task_signals = 0;
+      signals_wanted = 0;
+      for (guint k = 0; k < 4; k++)
+        {
+          guint index = g_rand_int_range (rand, 0, ids->len);
+          const char *id = g_ptr_array_index (ids, index);
+
+          cancel_task (client, id);
+          g_ptr_array_remove_index (ids, index);
+          signals_wanted++;
+          expected--;
+        }
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autoptr(FerryRequest) request = ferry_request_new ("PUT", "https://example.org/c");
+          g_autoptr(GError) error = NULL;
+
+          g_ptr_array_add (ids, client_enqueue (client, request, &error));
+          g_assert_no_error (error);
+          signals_wanted++;
+          expected++;
+        }
+
+      FERRY_TEST_WAIT (task_signals >= signals_wanted, 20000);
+      FERRY_TEST_WAIT (!ferry_task_list_get_loading (fixture->list), 20000);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, expected);
+    }
+
+  assert_matches_agent (fixture);
+  g_signal_handlers_disconnect_by_func (client, on_task_signal, NULL);
+}
+
 static void
 test_follows_agent (Fixture       *fixture,
                     gconstpointer  data)
@@ -329,6 +429,8 @@ main (int   argc,
               fixture_set_up, test_paging, fixture_tear_down);
   g_test_add ("/client/task-list/updates", Fixture, NULL,
               fixture_set_up, test_updates, fixture_tear_down);
+  g_test_add ("/client/task-list/stays-consistent", Fixture, NULL,
+              fixture_set_up, test_stays_consistent, fixture_tear_down);
   g_test_add ("/client/task-list/follows-agent", Fixture, NULL,
               fixture_set_up, test_follows_agent, fixture_tear_down);
 
