@@ -409,7 +409,7 @@ typedef struct
 } Transaction;
 
 static void
-transaction_clear (Transaction *txn)
+end_transaction (Transaction *txn)
 {
   g_autoptr(GError) local_error = NULL;
 
@@ -419,13 +419,13 @@ transaction_clear (Transaction *txn)
     g_warning ("%s: %s", txn->store->path, local_error->message);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Transaction, transaction_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Transaction, end_transaction)
 
 /* Enqueue must be durable when it returns (FULL syncs the WAL at every
  * commit).  State updates after attempts only need to survive a crash of
  * the process, which WAL with NORMAL gives at a fraction of the cost. */
 static gboolean
-transaction_begin (FerryTaskStore  *self,
+begin_transaction (FerryTaskStore  *self,
                    Transaction     *txn,
                    Synchronous      synchronous,
                    const char      *what,
@@ -450,7 +450,7 @@ transaction_begin (FerryTaskStore  *self,
 }
 
 static gboolean
-transaction_commit (Transaction  *txn,
+commit_transaction (Transaction  *txn,
                     const char   *what,
                     GError      **error)
 {
@@ -468,8 +468,8 @@ typedef struct
 } Binder;
 
 static int
-binder_index (Binder     *binder,
-              const char *name)
+find_param (Binder     *binder,
+            const char *name)
 {
   if (binder->rc != SQLITE_OK)
     return 0;
@@ -481,7 +481,7 @@ bind_text (Binder     *binder,
            const char *name,
            const char *value)
 {
-  int i = binder_index (binder, name);
+  int i = find_param (binder, name);
 
   if (i == 0)
     return;
@@ -496,7 +496,7 @@ bind_int64 (Binder     *binder,
             const char *name,
             gint64      value)
 {
-  int i = binder_index (binder, name);
+  int i = find_param (binder, name);
 
   if (i != 0)
     binder->rc = sqlite3_bind_int64 (binder->stmt, i, value);
@@ -509,7 +509,7 @@ bind_bytes (Binder     *binder,
             const char *name,
             GBytes     *bytes)
 {
-  int i = binder_index (binder, name);
+  int i = find_param (binder, name);
   gsize size;
 
   if (i == 0)
@@ -535,7 +535,7 @@ bind_strv (Binder      *binder,
            char       **strv)
 {
   g_autoptr(GVariant) variant = NULL;
-  int i = binder_index (binder, name);
+  int i = find_param (binder, name);
   gsize size;
 
   if (i == 0)
@@ -596,14 +596,14 @@ bind_task (sqlite3_stmt    *stmt,
 }
 
 static char *
-column_dup_text (sqlite3_stmt *stmt,
+dup_column_text (sqlite3_stmt *stmt,
                  int           col)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, col));
 }
 
 static GBytes *
-column_dup_bytes (sqlite3_stmt *stmt,
+dup_column_bytes (sqlite3_stmt *stmt,
                   int           col)
 {
   const void *data;
@@ -616,10 +616,10 @@ column_dup_bytes (sqlite3_stmt *stmt,
 }
 
 static char **
-column_dup_strv (sqlite3_stmt *stmt,
+dup_column_strv (sqlite3_stmt *stmt,
                  int           col)
 {
-  g_autoptr(GBytes) bytes = column_dup_bytes (stmt, col);
+  g_autoptr(GBytes) bytes = dup_column_bytes (stmt, col);
   g_autoptr(GVariant) variant = NULL;
 
   if (bytes == NULL)
@@ -631,20 +631,20 @@ column_dup_strv (sqlite3_stmt *stmt,
 
 /* Reads the light columns (see LIGHT_COLUMNS) of the current row. */
 static FerryTask *
-task_from_row (sqlite3_stmt *stmt)
+read_light_row (sqlite3_stmt *stmt)
 {
   FerryTask *task = ferry_task_new ();
 
   task->seq = sqlite3_column_int64 (stmt, COL_SEQ);
-  task->id = column_dup_text (stmt, COL_ID);
-  task->owner = column_dup_text (stmt, COL_OWNER);
-  task->name = column_dup_text (stmt, COL_NAME);
-  task->group = column_dup_text (stmt, COL_GROUP_NAME);
-  task->method = column_dup_text (stmt, COL_METHOD);
-  task->url = column_dup_text (stmt, COL_URL);
-  task->content_type = column_dup_text (stmt, COL_CONTENT_TYPE);
-  task->idempotency_key = column_dup_text (stmt, COL_IDEMPOTENCY_KEY);
-  task->if_match = column_dup_text (stmt, COL_IF_MATCH);
+  task->id = dup_column_text (stmt, COL_ID);
+  task->owner = dup_column_text (stmt, COL_OWNER);
+  task->name = dup_column_text (stmt, COL_NAME);
+  task->group = dup_column_text (stmt, COL_GROUP_NAME);
+  task->method = dup_column_text (stmt, COL_METHOD);
+  task->url = dup_column_text (stmt, COL_URL);
+  task->content_type = dup_column_text (stmt, COL_CONTENT_TYPE);
+  task->idempotency_key = dup_column_text (stmt, COL_IDEMPOTENCY_KEY);
+  task->if_match = dup_column_text (stmt, COL_IF_MATCH);
   task->priority = (FerryPriority) sqlite3_column_int (stmt, COL_PRIORITY);
   task->max_attempts = (guint) sqlite3_column_int64 (stmt, COL_MAX_ATTEMPTS);
   task->not_before = sqlite3_column_int64 (stmt, COL_NOT_BEFORE);
@@ -652,18 +652,18 @@ task_from_row (sqlite3_stmt *stmt)
   task->unmetered_only = sqlite3_column_int (stmt, COL_UNMETERED_ONLY) != 0;
   task->conflict_strategy = (FerryConflictStrategy) sqlite3_column_int (stmt,
                                                                         COL_CONFLICT_STRATEGY);
-  task->conflict_url = column_dup_text (stmt, COL_CONFLICT_URL);
+  task->conflict_url = dup_column_text (stmt, COL_CONFLICT_URL);
   task->state = (FerryTaskState) sqlite3_column_int (stmt, COL_STATE);
   task->attempts = (guint) sqlite3_column_int64 (stmt, COL_ATTEMPTS);
   task->next_attempt = sqlite3_column_int64 (stmt, COL_NEXT_ATTEMPT);
   task->created = sqlite3_column_int64 (stmt, COL_CREATED);
   task->updated = sqlite3_column_int64 (stmt, COL_UPDATED);
-  task->last_error = column_dup_text (stmt, COL_LAST_ERROR);
+  task->last_error = dup_column_text (stmt, COL_LAST_ERROR);
   task->last_status = (guint) sqlite3_column_int64 (stmt, COL_LAST_STATUS);
   task->response_status = (guint) sqlite3_column_int64 (stmt, COL_RESPONSE_STATUS);
-  task->headers = column_dup_strv (stmt, COL_HEADERS);
-  task->secret_headers = column_dup_strv (stmt, COL_SECRET_HEADERS);
-  task->response_headers = column_dup_strv (stmt, COL_RESPONSE_HEADERS);
+  task->headers = dup_column_strv (stmt, COL_HEADERS);
+  task->secret_headers = dup_column_strv (stmt, COL_SECRET_HEADERS);
+  task->response_headers = dup_column_strv (stmt, COL_RESPONSE_HEADERS);
   return task;
 }
 
@@ -677,15 +677,15 @@ read_payload (sqlite3_stmt *stmt,
   g_clear_pointer (&task->body, g_bytes_unref);
   g_clear_pointer (&task->base, g_bytes_unref);
   g_clear_pointer (&task->response_body, g_bytes_unref);
-  task->body = column_dup_bytes (stmt, first + COL_BODY - N_LIGHT_COLUMNS);
-  task->base = column_dup_bytes (stmt, first + COL_BASE - N_LIGHT_COLUMNS);
-  task->response_body = column_dup_bytes (stmt, first + COL_RESPONSE_BODY - N_LIGHT_COLUMNS);
+  task->body = dup_column_bytes (stmt, first + COL_BODY - N_LIGHT_COLUMNS);
+  task->base = dup_column_bytes (stmt, first + COL_BASE - N_LIGHT_COLUMNS);
+  task->response_body = dup_column_bytes (stmt, first + COL_RESPONSE_BODY - N_LIGHT_COLUMNS);
 }
 
 static FerryTask *
-full_task_from_row (sqlite3_stmt *stmt)
+read_full_row (sqlite3_stmt *stmt)
 {
-  FerryTask *task = task_from_row (stmt);
+  FerryTask *task = read_light_row (stmt);
 
   read_payload (stmt, COL_BODY, task);
   return task;
@@ -800,7 +800,7 @@ query_single (FerryTaskStore  *self,
   if (!step (self, stmt, &has_row, sql, error))
     return FALSE;
   if (out_text != NULL)
-    *out_text = has_row ? column_dup_text (stmt, 0) : NULL;
+    *out_text = has_row ? dup_column_text (stmt, 0) : NULL;
   if (out_int != NULL)
     *out_int = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
   return TRUE;
@@ -1013,6 +1013,272 @@ configure (FerryTaskStore  *self,
   return TRUE;
 }
 
+/* Escapes LIKE's wildcards so a search is a plain substring match. */
+static char *
+dup_like_pattern (const char *text)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}
+
+/* list and count build their SQL from the shape of the filter (which
+ * fields are set, which states); each shape is prepared once and kept.
+ *
+ * A list over several states is one SELECT per state joined by UNION ALL:
+ * each arm walks (state, seq) or (state, updated, seq) already in order
+ * and SQLite merges the streams, so a page never sorts every matching
+ * task in a temporary B-tree, and stops once it has offset + limit rows. */
+static CachedStmt *
+borrow_filter_stmt (FerryTaskStore         *self,
+                    const FerryTaskFilter  *filter,
+                    gboolean                counting,
+                    GError                **error)
+{
+  const guint all_states = (1u << FERRY_N_TASK_STATES) - 1;
+  guint states = filter->states & all_states;
+  gboolean every_state = filter->states == 0 || states == all_states;
+  g_autoptr(GString) conditions = g_string_new (NULL);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  Binder binder;
+
+  if (filter->owner != NULL)
+    g_string_append (conditions, " AND owner = :owner");
+  if (filter->name != NULL)
+    g_string_append (conditions, " AND name = :name");
+  if (filter->group != NULL)
+    g_string_append (conditions, " AND group_name = :group");
+  if (filter->search != NULL)
+    g_string_append (conditions,
+                     " AND (name LIKE :search ESCAPE '\\' OR url LIKE :search ESCAPE '\\'"
+                     " OR owner LIKE :search ESCAPE '\\')");
+
+  if (counting || (every_state && !filter->newest_first))
+    {
+      g_string_append (sql, counting ? "SELECT count (*) FROM tasks WHERE 1"
+                                     : "SELECT @ALL@ FROM tasks WHERE 1");
+      if (!every_state)
+        {
+          g_string_append (sql, " AND state IN (");
+          for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+            {
+              if ((states & FERRY_STATE_BIT (state)) != 0)
+                g_string_append_printf (sql, n++ == 0 ? "%u" : ", %u", state);
+            }
+          g_string_append_c (sql, ')');
+        }
+      g_string_append (sql, conditions->str);
+    }
+  else
+    {
+      if (every_state)
+        states = all_states;
+      for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+        {
+          if ((states & FERRY_STATE_BIT (state)) == 0)
+            continue;
+          if (n++ > 0)
+            g_string_append (sql, " UNION ALL ");
+          g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE state = %u%s",
+                                  state, conditions->str);
+        }
+      /* only unknown state bits: nothing can match */
+      if (sql->len == 0)
+        g_string_append (sql, "SELECT @ALL@ FROM tasks WHERE 0");
+    }
+  if (!counting)
+    {
+      g_string_append (sql, filter->newest_first ? " ORDER BY updated DESC, seq DESC"
+                                                 : " ORDER BY seq");
+      g_string_append (sql, " LIMIT :limit OFFSET :offset");
+    }
+
+  stmt = g_hash_table_lookup (self->filter_stmts, sql->str);
+  if (stmt == NULL)
+    {
+      stmt = prepare (self, sql->str, error);
+      if (stmt == NULL)
+        return NULL;
+      g_hash_table_insert (self->filter_stmts, g_strdup (sql->str), stmt);
+    }
+  g_assert (!sqlite3_stmt_busy (stmt));
+
+  binder = (Binder) { stmt, SQLITE_OK };
+  bind_text (&binder, ":owner", filter->owner);
+  bind_text (&binder, ":name", filter->name);
+  bind_text (&binder, ":group", filter->group);
+  if (filter->search != NULL)
+    {
+      g_autofree char *pattern = dup_like_pattern (filter->search);
+
+      bind_text (&binder, ":search", pattern);
+    }
+  if (binder.rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, binder.rc, "binding a filter", error);
+      release_stmt (stmt);
+      return NULL;
+    }
+  return stmt;
+}
+
+/* The stored task with the given seq, all columns. */
+static FerryTask *
+dup_task_by_seq (FerryTaskStore  *self,
+                 gint64           seq,
+                 GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_SEQ);
+  gboolean has_row;
+
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
+  if (!step (self, stmt, &has_row, "reading a task", error))
+    return NULL;
+  if (!has_row)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                   "no task with seq %" G_GINT64_FORMAT, seq);
+      return NULL;
+    }
+  return read_full_row (stmt);
+}
+
+/* Finds the newest pending task of @owner named @name; *@out_seq is 0
+ * when there is none. */
+static gboolean
+find_pending_name (FerryTaskStore  *self,
+                   const char      *owner,
+                   const char      *name,
+                   gint64          *out_seq,
+                   GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_FIND_PENDING_NAME);
+  Binder binder = { stmt, SQLITE_OK };
+  gboolean has_row;
+
+  bind_text (&binder, ":owner", owner);
+  bind_text (&binder, ":name", name);
+  if (binder.rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, binder.rc, "looking up a task name", error);
+      return FALSE;
+    }
+  if (!step (self, stmt, &has_row, "looking up a task name", error))
+    return FALSE;
+  *out_seq = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Gives the pending task @seq the request and policy of @task. */
+static FerryTask *
+replace_payload (FerryTaskStore   *self,
+                 gint64            seq,
+                 const FerryTask  *task,
+                 GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_REPLACE_PAYLOAD);
+  int rc;
+
+  rc = bind_task (stmt, task, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "replacing a task", error);
+      return NULL;
+    }
+  if (!step (self, stmt, NULL, "replacing a task", error))
+    return NULL;
+  g_clear_pointer (&stmt, release_stmt);
+  return dup_task_by_seq (self, seq, error);
+}
+
+/* Stores @task as a new task; returns the stored record. */
+static FerryTask *
+insert_task (FerryTaskStore   *self,
+             const FerryTask  *task,
+             GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_INSERT);
+  g_autoptr(FerryTask) stored = ferry_task_copy (task);
+  g_autofree char *group_key = NULL;
+  int rc;
+
+  g_free (stored->id);
+  stored->id = g_uuid_string_random ();
+  if (stored->idempotency_key == NULL)
+    stored->idempotency_key = g_uuid_string_random ();
+  group_key = dup_group_key (stored);
+
+  rc = bind_task (stmt, stored, group_key);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "adding a task", error);
+      return NULL;
+    }
+  if (!step (self, stmt, NULL, "adding a task", error))
+    return NULL;
+  stored->seq = sqlite3_last_insert_rowid (self->db);
+  return g_steal_pointer (&stored);
+}
+
+static gboolean
+query_next_time (FerryTaskStore  *self,
+                 Statement        which,
+                 gint64           now,
+                 gint64          *out_time,
+                 GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
+  gboolean has_row;
+
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+  if (!step (self, stmt, &has_row, "finding the next wake-up", error))
+    return FALSE;
+  *out_time = has_row ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
+  return TRUE;
+}
+
+/* Runs a one-statement write in its own transaction; *@out_count gets the
+ * number of rows it changed. */
+static gboolean
+run_write (FerryTaskStore  *self,
+           Statement        which,
+           const char      *param,
+           gint64           value,
+           guint           *out_count,
+           const char      *what,
+           GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+  guint changes;
+
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, what, error))
+    return FALSE;
+  {
+    g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
+
+    if (param != NULL)
+      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, param), value);
+    if (!step (self, stmt, NULL, what, error))
+      return FALSE;
+    changes = (guint) sqlite3_changes (self->db);
+  }
+  if (!commit_transaction (&txn, what, error))
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = changes;
+  return TRUE;
+}
+
 static gboolean
 ferry_task_store_initable_init (GInitable     *initable,
                                 GCancellable  *cancellable,
@@ -1160,223 +1426,6 @@ ferry_task_store_init (FerryTaskStore *self)
                                               (GDestroyNotify) sqlite3_finalize);
 }
 
-/* Escapes LIKE's wildcards so a search is a plain substring match. */
-static char *
-dup_like_pattern (const char *text)
-{
-  GString *pattern = g_string_new ("%");
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, *p);
-    }
-  g_string_append_c (pattern, '%');
-  return g_string_free (pattern, FALSE);
-}
-
-/* list and count build their SQL from the shape of the filter (which
- * fields are set, which states); each shape is prepared once and kept.
- *
- * A list over several states is one SELECT per state joined by UNION ALL:
- * each arm walks (state, seq) or (state, updated, seq) already in order
- * and SQLite merges the streams, so a page never sorts every matching
- * task in a temporary B-tree, and stops once it has offset + limit rows. */
-static CachedStmt *
-borrow_filter_stmt (FerryTaskStore         *self,
-                    const FerryTaskFilter  *filter,
-                    gboolean                counting,
-                    GError                **error)
-{
-  const guint all_states = (1u << FERRY_N_TASK_STATES) - 1;
-  guint states = filter->states & all_states;
-  gboolean every_state = filter->states == 0 || states == all_states;
-  g_autoptr(GString) conditions = g_string_new (NULL);
-  g_autoptr(GString) sql = g_string_new (NULL);
-  sqlite3_stmt *stmt;
-  Binder binder;
-
-  if (filter->owner != NULL)
-    g_string_append (conditions, " AND owner = :owner");
-  if (filter->name != NULL)
-    g_string_append (conditions, " AND name = :name");
-  if (filter->group != NULL)
-    g_string_append (conditions, " AND group_name = :group");
-  if (filter->search != NULL)
-    g_string_append (conditions,
-                     " AND (name LIKE :search ESCAPE '\\' OR url LIKE :search ESCAPE '\\'"
-                     " OR owner LIKE :search ESCAPE '\\')");
-
-  if (counting || (every_state && !filter->newest_first))
-    {
-      g_string_append (sql, counting ? "SELECT count (*) FROM tasks WHERE 1"
-                                     : "SELECT @ALL@ FROM tasks WHERE 1");
-      if (!every_state)
-        {
-          g_string_append (sql, " AND state IN (");
-          for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
-            {
-              if ((states & FERRY_STATE_BIT (state)) != 0)
-                g_string_append_printf (sql, n++ == 0 ? "%u" : ", %u", state);
-            }
-          g_string_append_c (sql, ')');
-        }
-      g_string_append (sql, conditions->str);
-    }
-  else
-    {
-      if (every_state)
-        states = all_states;
-      for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
-        {
-          if ((states & FERRY_STATE_BIT (state)) == 0)
-            continue;
-          if (n++ > 0)
-            g_string_append (sql, " UNION ALL ");
-          g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE state = %u%s",
-                                  state, conditions->str);
-        }
-      /* only unknown state bits: nothing can match */
-      if (sql->len == 0)
-        g_string_append (sql, "SELECT @ALL@ FROM tasks WHERE 0");
-    }
-  if (!counting)
-    {
-      g_string_append (sql, filter->newest_first ? " ORDER BY updated DESC, seq DESC"
-                                                 : " ORDER BY seq");
-      g_string_append (sql, " LIMIT :limit OFFSET :offset");
-    }
-
-  stmt = g_hash_table_lookup (self->filter_stmts, sql->str);
-  if (stmt == NULL)
-    {
-      stmt = prepare (self, sql->str, error);
-      if (stmt == NULL)
-        return NULL;
-      g_hash_table_insert (self->filter_stmts, g_strdup (sql->str), stmt);
-    }
-  g_assert (!sqlite3_stmt_busy (stmt));
-
-  binder = (Binder) { stmt, SQLITE_OK };
-  bind_text (&binder, ":owner", filter->owner);
-  bind_text (&binder, ":name", filter->name);
-  bind_text (&binder, ":group", filter->group);
-  if (filter->search != NULL)
-    {
-      g_autofree char *pattern = dup_like_pattern (filter->search);
-
-      bind_text (&binder, ":search", pattern);
-    }
-  if (binder.rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, binder.rc, "binding a filter", error);
-      release_stmt (stmt);
-      return NULL;
-    }
-  return stmt;
-}
-
-/* The stored task with the given seq, all columns. */
-static FerryTask *
-dup_task_by_seq (FerryTaskStore  *self,
-                 gint64           seq,
-                 GError         **error)
-{
-  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_SEQ);
-  gboolean has_row;
-
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
-  if (!step (self, stmt, &has_row, "reading a task", error))
-    return NULL;
-  if (!has_row)
-    {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
-                   "no task with seq %" G_GINT64_FORMAT, seq);
-      return NULL;
-    }
-  return full_task_from_row (stmt);
-}
-
-/* Finds the newest pending task of @owner named @name; *@out_seq is 0
- * when there is none. */
-static gboolean
-find_pending_name (FerryTaskStore  *self,
-                   const char      *owner,
-                   const char      *name,
-                   gint64          *out_seq,
-                   GError         **error)
-{
-  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_FIND_PENDING_NAME);
-  Binder binder = { stmt, SQLITE_OK };
-  gboolean has_row;
-
-  bind_text (&binder, ":owner", owner);
-  bind_text (&binder, ":name", name);
-  if (binder.rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, binder.rc, "looking up a task name", error);
-      return FALSE;
-    }
-  if (!step (self, stmt, &has_row, "looking up a task name", error))
-    return FALSE;
-  *out_seq = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
-}
-
-/* Gives the pending task @seq the request and policy of @task. */
-static FerryTask *
-replace_payload (FerryTaskStore   *self,
-                 gint64            seq,
-                 const FerryTask  *task,
-                 GError          **error)
-{
-  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_REPLACE_PAYLOAD);
-  int rc;
-
-  rc = bind_task (stmt, task, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, rc, "replacing a task", error);
-      return NULL;
-    }
-  if (!step (self, stmt, NULL, "replacing a task", error))
-    return NULL;
-  g_clear_pointer (&stmt, release_stmt);
-  return dup_task_by_seq (self, seq, error);
-}
-
-/* Stores @task as a new task; returns the stored record. */
-static FerryTask *
-insert_task (FerryTaskStore   *self,
-             const FerryTask  *task,
-             GError          **error)
-{
-  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_INSERT);
-  g_autoptr(FerryTask) stored = ferry_task_copy (task);
-  g_autofree char *group_key = NULL;
-  int rc;
-
-  g_free (stored->id);
-  stored->id = g_uuid_string_random ();
-  if (stored->idempotency_key == NULL)
-    stored->idempotency_key = g_uuid_string_random ();
-  group_key = dup_group_key (stored);
-
-  rc = bind_task (stmt, stored, group_key);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, rc, "adding a task", error);
-      return NULL;
-    }
-  if (!step (self, stmt, NULL, "adding a task", error))
-    return NULL;
-  stored->seq = sqlite3_last_insert_rowid (self->db);
-  return g_steal_pointer (&stored);
-}
-
 /**
  * ferry_task_store_new:
  * @path: the database file; its directory is created (mode 0700) if missing
@@ -1468,7 +1517,7 @@ ferry_task_store_enqueue (FerryTaskStore       *self,
   stored = g_ptr_array_new_full (tasks->len, (GDestroyNotify) ferry_task_unref);
   results = g_new0 (FerryEnqueueOutcome, tasks->len);
 
-  if (!transaction_begin (self, &txn, SYNCHRONOUS_FULL, what, error))
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_FULL, what, error))
     return FALSE;
 
   for (guint i = 0; i < tasks->len; i++)
@@ -1501,7 +1550,7 @@ ferry_task_store_enqueue (FerryTaskStore       *self,
       g_ptr_array_add (stored, record);
     }
 
-  if (!transaction_commit (&txn, what, error))
+  if (!commit_transaction (&txn, what, error))
     return FALSE;
 
   for (guint i = 0; i < tasks->len; i++)
@@ -1541,7 +1590,7 @@ ferry_task_store_update (FerryTaskStore  *self,
 
   if (tasks->len == 0)
     return TRUE;
-  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
     return FALSE;
 
   for (guint i = 0; i < tasks->len; i++)
@@ -1568,7 +1617,7 @@ ferry_task_store_update (FerryTaskStore  *self,
         }
     }
 
-  return transaction_commit (&txn, "updating tasks", error);
+  return commit_transaction (&txn, "updating tasks", error);
 }
 
 /**
@@ -1608,7 +1657,7 @@ ferry_task_store_dup_task (FerryTaskStore  *self,
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no task with id “%s”", id);
       return NULL;
     }
-  return full_task_from_row (stmt);
+  return read_full_row (stmt);
 }
 
 /**
@@ -1656,7 +1705,7 @@ ferry_task_store_list (FerryTaskStore         *self,
         return NULL;
       if (!has_row)
         break;
-      g_ptr_array_add (tasks, full_task_from_row (stmt));
+      g_ptr_array_add (tasks, read_full_row (stmt));
     }
   return g_steal_pointer (&tasks);
 }
@@ -1786,7 +1835,7 @@ ferry_task_store_next_eligible (FerryTaskStore       *self,
         return NULL;
       if (!has_row)
         break;
-      candidate = task_from_row (stmt);
+      candidate = read_light_row (stmt);
       if (accept != NULL && !accept (candidate, user_data))
         continue;
 
@@ -1800,23 +1849,6 @@ ferry_task_store_next_eligible (FerryTaskStore       *self,
       g_ptr_array_add (eligible, g_steal_pointer (&candidate));
     }
   return g_steal_pointer (&eligible);
-}
-
-static gboolean
-query_next_time (FerryTaskStore  *self,
-                 Statement        which,
-                 gint64           now,
-                 gint64          *out_time,
-                 GError         **error)
-{
-  g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
-  gboolean has_row;
-
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
-  if (!step (self, stmt, &has_row, "finding the next wake-up", error))
-    return FALSE;
-  *out_time = has_row ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
-  return TRUE;
 }
 
 /**
@@ -1873,7 +1905,7 @@ ferry_task_store_expire (FerryTaskStore  *self,
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, "expiring tasks", error))
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "expiring tasks", error))
     return NULL;
 
   expired = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
@@ -1889,45 +1921,13 @@ ferry_task_store_expire (FerryTaskStore  *self,
           return NULL;
         if (!has_row)
           break;
-        g_ptr_array_add (expired, full_task_from_row (stmt));
+        g_ptr_array_add (expired, read_full_row (stmt));
       }
   }
 
-  if (!transaction_commit (&txn, "expiring tasks", error))
+  if (!commit_transaction (&txn, "expiring tasks", error))
     return NULL;
   return g_steal_pointer (&expired);
-}
-
-/* Runs a one-statement write in its own transaction; *@out_count gets the
- * number of rows it changed. */
-static gboolean
-run_write (FerryTaskStore  *self,
-           Statement        which,
-           const char      *param,
-           gint64           value,
-           guint           *out_count,
-           const char      *what,
-           GError         **error)
-{
-  g_auto(Transaction) txn = { NULL };
-  guint changes;
-
-  if (!transaction_begin (self, &txn, SYNCHRONOUS_NORMAL, what, error))
-    return FALSE;
-  {
-    g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
-
-    if (param != NULL)
-      sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, param), value);
-    if (!step (self, stmt, NULL, what, error))
-      return FALSE;
-    changes = (guint) sqlite3_changes (self->db);
-  }
-  if (!transaction_commit (&txn, what, error))
-    return FALSE;
-  if (out_count != NULL)
-    *out_count = changes;
-  return TRUE;
 }
 
 /**
