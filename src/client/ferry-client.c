@@ -762,7 +762,7 @@ ferry_client_class_init (FerryClientClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
-   * FerryClient:agent-vanished:
+   * FerryClient::agent-vanished:
    * @self: the client
    *
    * The agent left the bus (it exited or crashed).
@@ -1804,8 +1804,8 @@ ferry_client_list_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
- * Returns: (transfer container) (element-type FerryTaskInfo): the tasks
- *   in the query's order, or %NULL with @error set
+ * Returns: (transfer full) (element-type FerryTaskInfo): the tasks in
+ *   the query's order, or %NULL with @error set
  *   (%FERRY_ERROR_INVALID_ARGUMENT, %FERRY_ERROR_STORE)
  */
 GPtrArray *
