@@ -189,7 +189,8 @@ bench_raw_insert (const char *dir)
   /* Same tables and indexes as the engine's. */
   SQL_OK (sqlite3_prepare_v2 (source,
                               "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
-                              "AND name NOT LIKE 'sqlite_%' ORDER BY type DESC",
+                              "AND name NOT LIKE 'sqlite_%' "
+                              "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END",
                               -1, &schema, NULL));
   while (sqlite3_step (schema) == SQLITE_ROW)
     SQL_OK (sqlite3_exec (db, (const char *) sqlite3_column_text (schema, 0), NULL, NULL, NULL));
