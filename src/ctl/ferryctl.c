@@ -445,6 +445,24 @@ fetch_tasks (Ctl             *ctl,
   return g_steal_pointer (&tasks);
 }
 
+/* Under a table that was cut short: which part of how many it shows. */
+static void
+print_list_footer (Ctl            *ctl,
+                   FerryTaskQuery *query,
+                   guint           offset,
+                   guint           shown)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  guint total = 0;
+
+  ferry_client_count_async (ctl->client, query, NULL, store_result_cb, &result);
+  if (!ferry_client_count_finish (ctl->client, wait_for (&result), &total, NULL))
+    return;
+  if (offset + shown < total)
+    g_print ("Showing %u to %u of %u tasks (see --offset and --limit).\n",
+             offset + 1, offset + shown, total);
+}
+
 static int
 run_list (Ctl   *ctl,
           int    argc,
@@ -545,6 +563,8 @@ run_list (Ctl   *ctl,
   else
     {
       ferryctl_print_task_table (tasks);
+      if (tasks->len == (guint) limit)
+        print_list_footer (ctl, query, offset, tasks->len);
     }
   return EXIT_OK;
 }

@@ -395,6 +395,13 @@ test_add_list_show (Fixture       *fixture,
   {
     g_auto(CtlRun) run = { 0, };
 
+    run_ctl (&run, "list", "--limit", "2");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "Showing 1 to 2 of 3 tasks");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
     run_ctl (&run, "list", "--state", "failed");
     g_assert_cmpint (run.status, ==, 0);
     assert_contains (run.out, "No tasks");
