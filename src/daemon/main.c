@@ -35,6 +35,7 @@ typedef struct
   char               *data_dir;
   int                 exit_status;
   gboolean            owned;
+  gboolean            lost;       /* owned once, then replaced or cut off */
 
   GDBusConnection    *connection;
   FerryCallerCache   *callers;
@@ -193,6 +194,7 @@ on_name_lost (GDBusConnection *connection,
 {
   Daemon *daemon = user_data;
 
+  daemon->lost = daemon->owned;
   if (connection == NULL || g_dbus_connection_is_closed (connection))
     {
       if (daemon->owned)
@@ -299,6 +301,9 @@ main (int   argc,
 
   g_main_loop_run (daemon.loop);
 
-  g_bus_unown_name (owner_id);
+  /* A name already lost has nothing to release: asking the bus would only
+   * earn a warning.  The process ends right after either way. */
+  if (!daemon.lost)
+    g_bus_unown_name (owner_id);
   return daemon.exit_status;
 }

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ferry-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A private session bus whose service directory starts the built ferryd
+ * by D-Bus activation, with its own data directory and a fixed network
+ * (FERRY_TEST_NETWORK).  Shared by the D-Bus test programs.
+ */
+typedef struct
+{
+  GTestDBus       *bus;
+  char            *data_dir;
+  GDBusConnection *connection;   /* private, not the g_bus_get() singleton */
+  FerryDBusAgent  *agent;        /* proxy; activates ferryd */
+  guint32          ferryd_pid;
+} FerryAgentFixture;
+
+void             ferry_agent_fixture_set_up       (FerryAgentFixture *fixture,
+                                                   const char        *network);
+void             ferry_agent_fixture_tear_down    (FerryAgentFixture *fixture);
+
+GDBusConnection *ferry_agent_fixture_connect      (FerryAgentFixture *fixture);
+FerryDBusAgent  *ferry_agent_fixture_new_proxy    (FerryAgentFixture *fixture,
+                                                   GDBusConnection   *connection);
+guint32          ferry_agent_fixture_get_owner_pid (FerryAgentFixture *fixture);
+gboolean         ferry_agent_process_is_alive     (guint32            pid);
+
+GVariant        *ferry_agent_request_new          (const char        *method,
+                                                   const char        *url,
+                                                   ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
