@@ -18,8 +18,9 @@ typedef struct
 
 typedef struct
 {
-  ClientFixture  base;
-  FerryTaskList *list;
+  ClientFixture    base;
+  FerryTestServer *server;
+  FerryTaskList   *list;
   GArray        *changes;        /* Change */
   guint          mirror;         /* n_items as ::items-changed tells it */
 } Fixture;
@@ -49,12 +50,22 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
+fixture_set_up_online (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  fixture->server = ferry_test_server_new ();
+  client_fixture_set_up (&fixture->base, "full", FERRY_CLIENT_FLAGS_NONE);
+  fixture->changes = g_array_new (FALSE, FALSE, sizeof (Change));
+}
+
+static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->list);
   g_clear_pointer (&fixture->changes, g_array_unref);
   client_fixture_tear_down (&fixture->base);
+  g_clear_pointer (&fixture->server, ferry_test_server_free);
 }
 
 static void
@@ -390,6 +401,56 @@ test_stays_consistent (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (client, on_task_signal, NULL);
 }
 
+/* A run delivering hundreds of tasks sends a storm of signals; the list of
+ * pending tasks follows it down to empty, and the history up to full. */
+static void
+test_during_sync (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(FerryTaskQuery) pending = ferry_task_query_new ();
+  g_autoptr(FerryTaskQuery) done = ferry_task_query_new ();
+  g_autoptr(FerryTaskList) history = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/items");
+
+  ferry_test_server_set_default (fixture->server, "/items", 201, NULL, "{}");
+  client_fixture_start_agent (&fixture->base);
+
+  /* Held until both lists look at the queue. */
+  ferry_test_server_hold (fixture->server, "/items");
+  ids = client_enqueue_many (client, url, 400);
+
+  ferry_task_query_add_state (pending, FERRY_CLIENT_TASK_STATE_PENDING);
+  ferry_task_query_add_state (pending, FERRY_CLIENT_TASK_STATE_RUNNING);
+  create_list (fixture, pending, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, 400);
+
+  ferry_task_query_add_state (done, FERRY_CLIENT_TASK_STATE_SUCCEEDED);
+  ferry_task_query_set_newest_first (done, TRUE);
+  history = g_object_new (FERRY_TYPE_TASK_LIST, "client", client, "query", done,
+                          "refresh-delay", 10, NULL);
+  FERRY_TEST_WAIT (!ferry_task_list_get_loading (history), 20000);
+
+  /* Rows from both ends are held, as a view would. */
+  {
+    g_autoptr(FerryTaskInfo) head = item_at (fixture, 0);
+    g_autoptr(FerryTaskInfo) tail = item_at (fixture, 399);
+
+    FERRY_TEST_WAIT (ferry_task_info_get_loaded (head) && ferry_task_info_get_loaded (tail),
+                     20000);
+  }
+
+  ferry_test_server_release (fixture->server, "/items");
+  FERRY_TEST_WAIT (ferry_client_get_pending_count (client) == 0, 30000);
+  FERRY_TEST_WAIT (!ferry_task_list_get_loading (fixture->list)
+                   && g_list_model_get_n_items (G_LIST_MODEL (fixture->list)) == 0, 20000);
+  g_assert_cmpuint (fixture->mirror, ==, 0);
+  FERRY_TEST_WAIT (!ferry_task_list_get_loading (history)
+                   && g_list_model_get_n_items (G_LIST_MODEL (history)) == 400, 20000);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/items"), ==, 400);
+}
+
 static void
 test_follows_agent (Fixture       *fixture,
                     gconstpointer  data)
@@ -431,6 +492,8 @@ main (int   argc,
               fixture_set_up, test_updates, fixture_tear_down);
   g_test_add ("/client/task-list/stays-consistent", Fixture, NULL,
               fixture_set_up, test_stays_consistent, fixture_tear_down);
+  g_test_add ("/client/task-list/during-sync", Fixture, NULL,
+              fixture_set_up_online, test_during_sync, fixture_tear_down);
   g_test_add ("/client/task-list/follows-agent", Fixture, NULL,
               fixture_set_up, test_follows_agent, fixture_tear_down);
 
