@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-FerryTaskInfo *ferry_task_info_new_placeholder (void);
+FerryTaskInfo *ferry_task_info_new_unloaded (void);
 gboolean       ferry_task_info_update          (FerryTaskInfo  *self,
                                                 GVariant       *task,
                                                 gboolean       *out_changed,

@@ -13,7 +13,7 @@
  * One task as the agent reported it: a read-only snapshot of a task
  * dictionary (what `Get` and `List` return) with typed fields.
  *
- * Items of a #FerryTaskList start out as placeholders (#FerryTaskInfo:loaded
+ * Items of a #FerryTaskList start out unloaded (#FerryTaskInfo:loaded
  * is %FALSE, every field empty) and fill in when their page arrives; the
  * properties notify when that happens and whenever a later reload changes
  * them.  String fields are %NULL when the agent left them out.
@@ -329,7 +329,7 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
   /**
    * FerryTaskInfo:loaded:
    *
-   * %FALSE while this is a placeholder whose data has not arrived yet.
+   * %FALSE while this item's data has not arrived yet.
    */
   properties[PROP_LOADED] =
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
@@ -496,7 +496,7 @@ ferry_task_info_init (FerryTaskInfo *self)
 /* Private API, for the client and the task list. */
 
 FerryTaskInfo *
-ferry_task_info_new_placeholder (void)
+ferry_task_info_new_unloaded (void)
 {
   return g_object_new (FERRY_TYPE_TASK_INFO, NULL);
 }
@@ -513,7 +513,7 @@ ferry_task_info_peek_id (GVariant *task)
   return id;
 }
 
-/* The dictionary @self was read from, or NULL for a placeholder. */
+/* The dictionary @self was read from, or NULL while unloaded. */
 GVariant *
 ferry_task_info_get_variant (FerryTaskInfo *self)
 {
@@ -660,7 +660,7 @@ ferry_task_info_new_from_variant (GVariant  *task,
   g_return_val_if_fail (task != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = ferry_task_info_new_placeholder ();
+  self = ferry_task_info_new_unloaded ();
   if (!ferry_task_info_update (self, task, NULL, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -670,7 +670,7 @@ ferry_task_info_new_from_variant (GVariant  *task,
  * ferry_task_info_get_loaded:
  * @self: a task info
  *
- * Returns: %FALSE while @self is a placeholder whose data has not arrived
+ * Returns: %FALSE while the data of @self has not arrived
  */
 gboolean
 ferry_task_info_get_loaded (FerryTaskInfo *self)
@@ -683,7 +683,7 @@ ferry_task_info_get_loaded (FerryTaskInfo *self)
  * ferry_task_info_get_id:
  * @self: a task info
  *
- * Returns: (nullable): the task's UUID; %NULL only for a placeholder
+ * Returns: (nullable): the task's UUID; %NULL only while unloaded
  */
 const char *
 ferry_task_info_get_id (FerryTaskInfo *self)
@@ -871,7 +871,7 @@ ferry_task_info_get_priority (FerryTaskInfo *self)
  * @self: a task info
  *
  * Returns: the task's state; %FERRY_CLIENT_TASK_STATE_UNKNOWN for a
- *   placeholder or a state this library does not know
+ *   task not loaded yet or a state this library does not know
  */
 FerryClientTaskState
 ferry_task_info_get_state (FerryTaskInfo *self)
@@ -885,7 +885,7 @@ ferry_task_info_get_state (FerryTaskInfo *self)
  * @self: a task info
  *
  * Returns: (nullable): the state as the agent named it, even one this
- *   library does not know; %NULL for a placeholder
+ *   library does not know; %NULL while unloaded
  */
 const char *
 ferry_task_info_get_state_name (FerryTaskInfo *self)

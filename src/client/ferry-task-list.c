@@ -15,7 +15,7 @@
  * The number of items comes from `Count`.  Items are fetched with `List`,
  * one page (#FerryTaskList:page-size rows) at a time, and only for pages
  * actually asked for: g_list_model_get_item() on a row whose page has not
- * arrived returns a placeholder #FerryTaskInfo (#FerryTaskInfo:loaded is
+ * arrived returns an unloaded #FerryTaskInfo (#FerryTaskInfo:loaded is
  * %FALSE) that fills in when its page arrives, at which point
  * #GListModel::items-changed is emitted for the page.  At most
  * #FerryTaskList:max-pages pages are kept; the ones farthest from the last
@@ -119,7 +119,7 @@ page_new (guint index,
   page->index = index;
   page->items = g_ptr_array_new_full (n_rows, g_object_unref);
   for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (page->items, ferry_task_info_new_placeholder ());
+    g_ptr_array_add (page->items, ferry_task_info_new_unloaded ());
   return page;
 }
 
@@ -237,7 +237,7 @@ evict_pages (FerryTaskList *self,
 
 /*
  * Fills @page from a List answer for the current state of the list.  Rows
- * still holding placeholders are filled, loaded rows of the same task are
+ * not loaded yet are filled, loaded rows of the same task are
  * updated in place; a loaded row now showing another task means the queue
  * moved under us, which a refresh sorts out.
  */
@@ -446,7 +446,7 @@ apply_refresh (FerryTaskList *self,
             }
           else
             {
-              item = ferry_task_info_new_placeholder ();
+              item = ferry_task_info_new_unloaded ();
             }
           g_ptr_array_add (items, item);
         }

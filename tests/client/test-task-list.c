@@ -141,7 +141,7 @@ test_paging (Fixture       *fixture,
   g_assert_cmpuint (last_change (fixture)->added, ==, 10000);
   g_assert_null (g_list_model_get_item (model, 10000));
 
-  /* A far row: a placeholder, and one List call for its page only. */
+  /* A far row: unloaded at first, and one List call for its page only. */
   far = item_at (fixture, 9876);
   g_assert_nonnull (far);
   g_assert_false (ferry_task_info_get_loaded (far));
