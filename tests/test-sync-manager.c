@@ -904,6 +904,42 @@ test_sync_now_and_interval (Fixture       *fixture,
   FERRY_TEST_WAIT (task_state (fixture, second) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 }
 
+/* A task waiting out a long backoff is tried at once when the person asks
+ * to sync now, and when the network comes back. */
+static void
+test_waiting_tasks_woken (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  g_object_set (fixture->manager,
+                "backoff-initial", (gint64) 3600 * G_USEC_PER_SEC,
+                "backoff-max", (gint64) 3600 * G_USEC_PER_SEC,
+                NULL);
+  start (fixture);
+  ferry_test_server_push_reply (fixture->server, "/wake", 503, "Retry-After: 3000", NULL);
+  ferry_test_server_push_reply (fixture->server, "/wake", 503, "Retry-After: 3000", NULL);
+  id = enqueue_path (fixture, "/wake");
+  FERRY_TEST_WAIT (fixture->retries == 1, WAIT_MS);
+  assert_nothing_sent_for (fixture, 1, 100);
+
+  ferry_sync_manager_sync_now (fixture->manager);
+  FERRY_TEST_WAIT (fixture->retries == 2, WAIT_MS);
+  task = get_task (fixture, id);
+  g_assert_cmpuint (task->attempts, ==, 2);
+  g_assert_cmpint (task->next_attempt - task->updated, ==, (gint64) 3000 * G_USEC_PER_SEC);
+
+  /* Offline and back: tried again without waiting the 3000 s. */
+  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+                                        FALSE);
+  assert_nothing_sent_for (fixture, 2, 100);
+  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+                                        FALSE);
+  FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/wake"), ==, 3);
+}
+
 static void
 test_pause_resume (Fixture       *fixture,
                    gconstpointer  data)
@@ -1436,6 +1472,7 @@ main (int    argc,
   ADD ("offline-attempt-is-free", test_offline_attempt_is_free, NULL);
   ADD ("debounce", test_debounce, NULL);
   ADD ("sync-now-and-interval", test_sync_now_and_interval, NULL);
+  ADD ("waiting-tasks-woken", test_waiting_tasks_woken, NULL);
   ADD ("pause-resume", test_pause_resume, NULL);
   ADD ("progress", test_progress, NULL);
   ADD ("unique-names", test_unique_names, NULL);

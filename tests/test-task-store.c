@@ -841,6 +841,46 @@ test_unique_replace (Fixture       *fixture,
   g_assert_cmpstr (order, ==, "other save later");
 }
 
+/* A payload already sent under the old key is a new request: it gets a key
+ * (and a count of attempts) of its own, unless the app names a key. */
+static void
+test_unique_replace_after_attempt (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(FerryTask) first = make_named ("org.example.App", "save", FERRY_UNIQUE_REPLACE, "v1");
+  g_autoptr(FerryTask) second = make_named ("org.example.App", "save", FERRY_UNIQUE_REPLACE,
+                                            "v2");
+  g_autoptr(FerryTask) third = make_named ("org.example.App", "save", FERRY_UNIQUE_REPLACE,
+                                           "v3");
+  g_autoptr(FerryTask) stored = NULL;
+  g_autofree char *first_key = NULL;
+  FerryEnqueueOutcome outcome;
+
+  enqueue_one (fixture->store, first, &outcome);
+  first_key = g_strdup (first->idempotency_key);
+  first->attempts = 2;
+  first->last_status = 503;
+  first->last_error = g_strdup ("HTTP 503");
+  first->next_attempt = NOW + 1000000;
+  update_one (fixture->store, first);
+
+  second->next_attempt = NOW + 10;
+  enqueue_one (fixture->store, second, &outcome);
+  g_assert_cmpint (outcome, ==, FERRY_ENQUEUE_REPLACED);
+  stored = dup_task (fixture->store, first->id);
+  g_assert_cmpstr (stored->idempotency_key, !=, first_key);
+  g_assert_cmpuint (stored->attempts, ==, 0);
+  g_assert_cmpuint (stored->last_status, ==, 0);
+  g_assert_null (stored->last_error);
+  g_assert_cmpint (stored->next_attempt, ==, NOW + 10);
+  g_clear_pointer (&stored, ferry_task_unref);
+
+  third->idempotency_key = g_strdup ("app-chosen");
+  enqueue_one (fixture->store, third, &outcome);
+  stored = dup_task (fixture->store, first->id);
+  g_assert_cmpstr (stored->idempotency_key, ==, "app-chosen");
+}
+
 static void
 test_unique_keep (Fixture       *fixture,
                   gconstpointer  data)
@@ -1802,6 +1842,7 @@ main (int    argc,
   ADD ("update/batch-is-atomic", test_update_batch_is_atomic);
   ADD ("not-found", test_not_found);
   ADD ("unique/replace", test_unique_replace);
+  ADD ("unique/replace-after-attempt", test_unique_replace_after_attempt);
   ADD ("unique/keep", test_unique_keep);
   ADD ("unique/append", test_unique_append);
   ADD ("unique/only-pending-counts", test_unique_only_pending_counts);

@@ -76,6 +76,7 @@ struct _FerrySyncManager
   /* state */
   gboolean            started;
   gboolean            paused;
+  gboolean            was_online;
   FerrySyncState      state;
   guint               counts[FERRY_N_TASK_STATES];
   gboolean            in_run;
@@ -897,20 +898,42 @@ arm_interval_timer (FerrySyncManager *self)
                                                on_interval_timeout, self);
 }
 
+/* Tasks waiting out a backoff after failures that may well have been the
+ * network's, or that the person wants tried now, are made due at once. */
+static void
+wake_waiting_tasks (FerrySyncManager *self,
+                    const char       *why)
+{
+  g_autoptr(GError) error = NULL;
+  guint woken = 0;
+
+  if (!ferry_task_store_make_due (self->store, now (self), &woken, &error))
+    g_warning ("Cannot make waiting tasks due: %s", error->message);
+  else if (woken > 0)
+    g_debug ("%s: %u waiting tasks are due now", why, woken);
+  schedule_pass (self);
+}
+
 static void
 on_connectivity_changed (FerryConnectivity *connectivity,
                          FerrySyncManager  *self)
 {
+  gboolean online = ferry_connectivity_get_online (connectivity);
+
   update_state (self);
-  schedule_pass (self);
+  if (online && !self->was_online && self->started)
+    wake_waiting_tasks (self, "back online");
+  else
+    schedule_pass (self);
+  self->was_online = online;
 }
 
 static void
 on_connectivity_resumed (FerryConnectivity *connectivity,
                          FerrySyncManager  *self)
 {
-  g_debug ("resumed from sleep: starting a run");
-  schedule_pass (self);
+  if (self->started)
+    wake_waiting_tasks (self, "resumed from sleep");
 }
 
 static void
@@ -1441,6 +1464,7 @@ ferry_sync_manager_start (FerrySyncManager  *self,
     return FALSE;
 
   self->started = TRUE;
+  self->was_online = ferry_connectivity_get_online (self->connectivity);
   prune_history (self);
   arm_interval_timer (self);
   update_state (self);
@@ -1969,7 +1993,8 @@ ferry_sync_manager_resolve (FerrySyncManager    *self,
  * ferry_sync_manager_sync_now:
  * @self: a manager
  *
- * Starts a run at once, as the person asked.
+ * Starts a run at once, as the person asked: tasks waiting for their next
+ * attempt are tried now too.
  */
 void
 ferry_sync_manager_sync_now (FerrySyncManager *self)
@@ -1977,7 +2002,8 @@ ferry_sync_manager_sync_now (FerrySyncManager *self)
   g_return_if_fail (FERRY_IS_SYNC_MANAGER (self));
 
   g_clear_handle_id (&self->debounce_id, g_source_remove);
-  schedule_pass (self);
+  if (self->started)
+    wake_waiting_tasks (self, "sync now");
 }
 
 /**

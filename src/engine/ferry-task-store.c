@@ -192,6 +192,7 @@ typedef enum {
   STMT_NEXT_EXPIRY,
   STMT_EXPIRE,
   STMT_RECOVER_RUNNING,
+  STMT_MAKE_DUE,
   STMT_PRUNE,
   STMT_COUNT_STATES,
   N_STATEMENTS
@@ -231,7 +232,13 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " if_match = :if_match, priority = :priority, not_before = :not_before,"
     " expires = :expires, unmetered_only = :unmetered_only, max_attempts = :max_attempts,"
     " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url, base = :base,"
-    " updated = :updated"
+    " updated = :updated,"
+    /* A payload that was already sent under the old key is a different
+     * request now: it gets a key of its own (unless the app names one),
+     * and its own count of attempts. */
+    " idempotency_key = COALESCE (:idempotency_key,"
+    "   CASE WHEN attempts > 0 THEN :fresh_key ELSE idempotency_key END),"
+    " attempts = 0, next_attempt = :next_attempt, last_error = NULL, last_status = 0"
     " WHERE seq = :seq",
   /* Everything but the identity: id, seq, owner, group and creation time. */
   [STMT_UPDATE] =
@@ -270,6 +277,10 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " WHERE state = 0 AND expires > 0 AND expires <= :now"
     " RETURNING @ALL@",
   [STMT_RECOVER_RUNNING] = "UPDATE tasks SET state = 0 WHERE state = 1",
+  /* Only heads can have been tried, so only heads wait in backoff. */
+  [STMT_MAKE_DUE] =
+    "UPDATE tasks INDEXED BY tasks_ready SET next_attempt = :now"
+    " WHERE state = 0 AND head = 1 AND next_attempt > :now",
   [STMT_PRUNE] = "DELETE FROM tasks WHERE state IN (2, 6) AND updated < :before",
   [STMT_COUNT_STATES] = "SELECT state, count (*) FROM tasks GROUP BY state",
 };
@@ -1185,11 +1196,15 @@ replace_payload (FerryTaskStore   *self,
                  GError          **error)
 {
   g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_REPLACE_PAYLOAD);
+  g_autofree char *fresh_key = g_uuid_string_random ();
   int rc;
 
   rc = bind_task (stmt, task, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":fresh_key"), fresh_key,
+                            -1, SQLITE_TRANSIENT);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self->db, rc, "replacing a task", error);
@@ -1952,6 +1967,31 @@ ferry_task_store_recover_running (FerryTaskStore  *self,
 
   return run_write (self, STMT_RECOVER_RUNNING, NULL, 0, out_count,
                     "recovering running tasks", error);
+}
+
+/**
+ * ferry_task_store_make_due:
+ * @self: a store
+ * @now: the current time
+ * @out_count: (out) (optional): how many tasks were waiting for a retry
+ * @error: return location for an error
+ *
+ * Makes every pending task that waits for its next attempt due at @now (a
+ * task's not-before time still holds).  Used when the person asks to sync
+ * now, and when the network or the machine comes back.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_task_store_make_due (FerryTaskStore  *self,
+                           gint64           now,
+                           guint           *out_count,
+                           GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return run_write (self, STMT_MAKE_DUE, ":now", now, out_count, "making tasks due", error);
 }
 
 /**

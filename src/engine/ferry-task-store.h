@@ -101,6 +101,10 @@ GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
 gboolean        ferry_task_store_recover_running  (FerryTaskStore       *self,
                                                    guint                *out_count,
                                                    GError              **error);
+gboolean        ferry_task_store_make_due         (FerryTaskStore       *self,
+                                                   gint64                now,
+                                                   guint                *out_count,
+                                                   GError              **error);
 gboolean        ferry_task_store_prune            (FerryTaskStore       *self,
                                                    gint64                before,
                                                    guint                *out_count,
