@@ -1275,6 +1275,24 @@ test_second_instance (Fixture       *fixture,
   g_assert_cmpuint (count_tasks (fixture, empty_dict ()), ==, 0);
 }
 
+static char *
+dup_name_owner (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  char *owner = NULL;
+
+  reply = g_dbus_connection_call_sync (fixture->base.connection,
+                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetNameOwner",
+                                       g_variant_new ("(s)", FERRY_DBUS_NAME),
+                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(s)", &owner);
+  return owner;
+}
+
 static void
 test_replace (Fixture       *fixture,
               gconstpointer  user_data)
@@ -1284,6 +1302,7 @@ test_replace (Fixture       *fixture,
   g_autoptr(GSubprocess) replacement = NULL;
   g_autofree char *id = NULL;
   g_autofree char *owner = NULL;
+  g_autofree char *new_owner = NULL;
   guint32 old_pid = fixture->base.ferryd_pid;
 
   id = enqueue (fixture, ferry_agent_request_new ("PUT", "http://127.0.0.1:9/kept", NULL));
@@ -1299,6 +1318,11 @@ test_replace (Fixture       *fixture,
   FERRY_TEST_WAIT (ferry_agent_fixture_get_owner_pid (&fixture->base) ==
                    (guint32) atoi (g_subprocess_get_identifier (replacement)), WAIT_MS);
   fixture->base.ferryd_pid = ferry_agent_fixture_get_owner_pid (&fixture->base);
+
+  /* The proxy follows the new owner once it has read its properties. */
+  new_owner = dup_name_owner (fixture);
+  FERRY_TEST_WAIT (g_strcmp0 (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->base.agent)),
+                              new_owner) == 0, WAIT_MS);
 
   /* Same data directory (from the environment), same tasks. */
   owner = dup_task_string (fixture, id, "owner");
