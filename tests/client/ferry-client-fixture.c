@@ -4,12 +4,11 @@
 #include "config.h"
 
 #include <signal.h>
-#include <string.h>
 
 #include "ferry-error.h"
 #include "ferry-test-util.h"
 
-#include "ferry-client-test-config.h"
+#include "ferry-dbus-test-config.h"
 #include "ferry-client-fixture.h"
 
 /* How many Enqueue calls client_enqueue_many() keeps in flight. */
@@ -31,21 +30,6 @@ client_wait_result (GAsyncResult **slot)
 {
   FERRY_TEST_WAIT (*slot != NULL, 30000);
   return *slot;
-}
-
-GDBusConnection *
-client_fixture_connect (ClientFixture *fixture)
-{
-  GDBusConnectionFlags flags = G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                               | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION;
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *connection;
-
-  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->bus),
-                                                       flags, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_set_exit_on_close (connection, FALSE);
-  return connection;
 }
 
 FerryClient *
@@ -70,36 +54,29 @@ client_fixture_set_up (ClientFixture    *fixture,
                        const char       *network,
                        FerryClientFlags  flags)
 {
-  /* The bus hands its environment on to the services it starts. */
-  fixture->data_dir = ferry_test_make_temp_dir ();
-  g_setenv ("FERRY_DATA_DIR", fixture->data_dir, TRUE);
+  /* As ferry_agent_fixture_set_up(), without activating ferryd: the bus
+   * hands its environment on to the services it starts. */
+  fixture->bus.data_dir = ferry_test_make_temp_dir ();
+  g_setenv ("FERRY_DATA_DIR", fixture->bus.data_dir, TRUE);
   g_setenv ("FERRY_TEST_NETWORK", network, TRUE);
 
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (fixture->bus, FERRY_CLIENT_TEST_SERVICES_DIR);
-  g_test_dbus_up (fixture->bus);
+  fixture->bus.bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (fixture->bus.bus, FERRY_TEST_SERVICES_DIR);
+  g_test_dbus_up (fixture->bus.bus);
 
-  fixture->connection = client_fixture_connect (fixture);
+  fixture->bus.connection = ferry_agent_fixture_connect (&fixture->bus);
+  fixture->connection = fixture->bus.connection;
+  fixture->data_dir = fixture->bus.data_dir;
   fixture->client = client_fixture_new_client (fixture, fixture->connection, flags);
 }
 
 guint32
 client_fixture_get_agent_pid (ClientFixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  guint32 pid = 0;
+  guint32 pid = ferry_agent_fixture_get_owner_pid (&fixture->bus);
 
-  reply = g_dbus_connection_call_sync (fixture->connection,
-                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
-                                       g_variant_new ("(s)", FERRY_DBUS_NAME),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE,
-                                       -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &pid);
   g_assert_cmpuint (pid, >, 0);
-  fixture->agent_pid = pid;
+  fixture->bus.ferryd_pid = pid;
   return pid;
 }
 
@@ -116,23 +93,6 @@ client_fixture_start_agent (ClientFixture *fixture)
   client_fixture_get_agent_pid (fixture);
 }
 
-/*
- * ferryd is the bus daemon's child, not ours: nobody here reaps it, so an
- * exited ferryd lingers as a zombie.  It counts as gone.
- */
-gboolean
-client_process_is_alive (guint32 pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%u/stat", pid);
-  g_autofree char *stat = NULL;
-  const char *state;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL))
-    return FALSE;
-  state = strrchr (stat, ')');
-  return state != NULL && state[1] == ' ' && state[2] != 'Z' && state[2] != 'X';
-}
-
 /* Ends ferryd the way a session does (SIGTERM) and waits for the client
  * to see it leave the bus. */
 void
@@ -142,28 +102,16 @@ client_fixture_stop_agent (ClientFixture *fixture)
 
   g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
   FERRY_TEST_WAIT (!ferry_client_get_agent_running (fixture->client), 20000);
-  FERRY_TEST_WAIT (!client_process_is_alive (pid), 20000);
+  FERRY_TEST_WAIT (!ferry_agent_process_is_alive (pid), 20000);
 }
 
 void
 client_fixture_tear_down (ClientFixture *fixture)
 {
   g_clear_object (&fixture->client);
-  if (fixture->connection != NULL)
-    g_dbus_connection_close_sync (fixture->connection, NULL, NULL);
-  g_clear_object (&fixture->connection);
-
-  g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
-
-  /* ferryd leaves with its bus; its data directory goes with the test's,
-   * so it must be gone first. */
-  if (fixture->agent_pid != 0)
-    FERRY_TEST_WAIT (!client_process_is_alive (fixture->agent_pid), 20000);
-
-  g_unsetenv ("FERRY_DATA_DIR");
-  g_unsetenv ("FERRY_TEST_NETWORK");
-  g_clear_pointer (&fixture->data_dir, g_free);
+  fixture->connection = NULL;
+  fixture->data_dir = NULL;
+  ferry_agent_fixture_tear_down (&fixture->bus);
 }
 
 char *

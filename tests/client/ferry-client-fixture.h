@@ -3,24 +3,25 @@
 
 #include <gio/gio.h>
 
+#include "ferry-agent-fixture.h"
 #include "ferry-client.h"
 #include "ferry-task-list.h"
 
 G_BEGIN_DECLS
 
 /*
- * A private session bus (GTestDBus) that starts the built ferryd by D-Bus
- * activation, with a fresh data directory and a fixed network, plus a
- * FerryClient on a private connection to it.  The agent is not started:
- * the client starts it on its first call, or the test does.
+ * The bus of the D-Bus tests (FerryAgentFixture: a GTestDBus that starts
+ * the built ferryd by D-Bus activation, with a fresh data directory and a
+ * fixed network), plus a FerryClient on its private connection.  Unlike
+ * the D-Bus tests, the agent is not started at set-up: the client starts
+ * it on its first call, or the test does.
  */
 typedef struct
 {
-  GTestDBus       *bus;
-  char            *data_dir;
-  GDBusConnection *connection;
-  FerryClient     *client;
-  guint32          agent_pid;     /* the last ferryd seen, 0 before any */
+  FerryAgentFixture  bus;         /* no proxy; ferryd_pid is the last ferryd seen */
+  GDBusConnection   *connection;  /* borrowed from bus */
+  const char        *data_dir;    /* borrowed from bus */
+  FerryClient       *client;
 } ClientFixture;
 
 void             client_fixture_set_up          (ClientFixture    *fixture,
@@ -61,7 +62,5 @@ guint            client_count                   (FerryClient      *client,
 GPtrArray       *client_enqueue_many            (FerryClient      *client,
                                                  const char       *url,
                                                  guint             n_tasks);
-
-gboolean         client_process_is_alive        (guint32           pid);
 
 G_END_DECLS
