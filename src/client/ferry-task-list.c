@@ -236,10 +236,10 @@ evict_pages (FerryTaskList *self,
 }
 
 /*
- * Fills @page from a List answer for the current state of the list.  Rows
- * not loaded yet are filled, loaded rows of the same task are
- * updated in place; a loaded row now showing another task means the queue
- * moved under us, which a refresh sorts out.
+ * Fills @page from a List answer for the current state of the list: rows
+ * not loaded yet are filled, loaded rows of the same task are updated in
+ * place; a loaded row now showing another task means the queue moved
+ * under us, which a refresh sorts out.
  */
 static void
 apply_page_rows (FerryTaskList *self,
