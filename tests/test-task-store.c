@@ -561,13 +561,13 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-task-store", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (n_migrations, ==, 2);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (version, ==, "2");
 }
 
 static void
@@ -586,17 +586,49 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (n_migrations, ==, 2);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (n_migrations, ==, 2);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (version, ==, "2");
+}
+
+/* A database of version 1, with tasks in it, takes the one step to 2 and
+ * keeps every task. */
+static void
+test_migration_from_version_1 (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FerryTask) task = add_task (fixture->store, "org.example.App", NULL, "kept");
+  g_autofree char *version = NULL;
+  g_autofree char *index = NULL;
+  guint handler;
+
+  g_clear_object (&fixture->store);
+  {
+    g_autoptr(sqlite3) db = open_raw (fixture->path);
+
+    g_assert_cmpint (sqlite3_exec (db, "DROP INDEX tasks_order; PRAGMA user_version = 1",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+
+  n_migrations = 0;
+  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  reopen (fixture);
+  g_log_remove_handler ("ferry-task-store", handler);
+  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
+  version = raw_query_path (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "2");
+  index = raw_query_path (fixture->path,
+                          "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
+  g_assert_cmpstr (index, ==, "1");
 }
 
 static void
@@ -1841,6 +1873,7 @@ main (int    argc,
   ADD ("group-commit/invalid-stores-nothing", test_enqueue_invalid_stores_nothing);
   ADD ("update/batch-is-atomic", test_update_batch_is_atomic);
   ADD ("not-found", test_not_found);
+  ADD ("migration/from-version-1", test_migration_from_version_1);
   ADD ("unique/replace", test_unique_replace);
   ADD ("unique/replace-after-attempt", test_unique_replace_after_attempt);
   ADD ("unique/keep", test_unique_keep);

@@ -117,6 +117,10 @@ static const char * const migrations[] = {
   "      WHERE seq = (SELECT min (seq) FROM tasks"
   "                     WHERE group_key = OLD.group_key AND state IN " HOLDING_STATES ");"
   "  END;",
+
+  /* 1 → 2: a narrow index in enqueue order, so a page deep into the whole
+   * queue skips small index entries rather than whole rows */
+  "CREATE INDEX tasks_order ON tasks (seq);",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -1043,10 +1047,11 @@ dup_like_pattern (const char *text)
 /* list and count build their SQL from the shape of the filter (which
  * fields are set, which states); each shape is prepared once and kept.
  *
- * A list over several states is one SELECT per state joined by UNION ALL:
- * each arm walks (state, seq) or (state, updated, seq) already in order
- * and SQLite merges the streams, so a page never sorts every matching
- * task in a temporary B-tree, and stops once it has offset + limit rows. */
+ * A list picks its page's keys with one SELECT per state joined by UNION
+ * ALL: each arm walks (state, seq) or (state, updated, seq) already in
+ * order and SQLite merges the streams, so a page never sorts every
+ * matching task in a temporary B-tree, and stops once it has offset +
+ * limit keys; only then are the full rows of that page read. */
 static CachedStmt *
 borrow_filter_stmt (FerryTaskStore         *self,
                     const FerryTaskFilter  *filter,
@@ -1072,10 +1077,9 @@ borrow_filter_stmt (FerryTaskStore         *self,
                      " AND (name LIKE :search ESCAPE '\\' OR url LIKE :search ESCAPE '\\'"
                      " OR owner LIKE :search ESCAPE '\\')");
 
-  if (counting || (every_state && !filter->newest_first))
+  if (counting)
     {
-      g_string_append (sql, counting ? "SELECT count (*) FROM tasks WHERE 1"
-                                     : "SELECT @ALL@ FROM tasks WHERE 1");
+      g_string_append (sql, "SELECT count (*) FROM tasks WHERE 1");
       if (!every_state)
         {
           g_string_append (sql, " AND state IN (");
@@ -1090,26 +1094,44 @@ borrow_filter_stmt (FerryTaskStore         *self,
     }
   else
     {
-      if (every_state)
+      const char *order = filter->newest_first ? " ORDER BY updated DESC, seq DESC"
+                                               : " ORDER BY seq";
+      const char *keys = filter->newest_first ? "seq, updated" : "seq";
+      g_autoptr(GString) page = g_string_new (NULL);
+
+      /* First the page's keys, from the narrow (state, seq) and
+       * (state, updated, seq) indexes alone when no other condition is
+       * set: skipping to a deep offset then walks small index entries,
+       * not whole rows.  Then the full rows of just those keys. */
+      if (every_state && !filter->newest_first)
+        {
+          g_string_append_printf (page, "SELECT seq FROM tasks INDEXED BY tasks_order WHERE 1%s",
+                                  conditions->str);
+          states = 0;
+        }
+      else if (every_state)
         states = all_states;
       for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
         {
           if ((states & FERRY_STATE_BIT (state)) == 0)
             continue;
           if (n++ > 0)
-            g_string_append (sql, " UNION ALL ");
-          g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE state = %u%s",
-                                  state, conditions->str);
+            g_string_append (page, " UNION ALL ");
+          g_string_append_printf (page, "SELECT %s FROM tasks WHERE state = %u%s",
+                                  keys, state, conditions->str);
         }
       /* only unknown state bits: nothing can match */
-      if (sql->len == 0)
-        g_string_append (sql, "SELECT @ALL@ FROM tasks WHERE 0");
-    }
-  if (!counting)
-    {
-      g_string_append (sql, filter->newest_first ? " ORDER BY updated DESC, seq DESC"
-                                                 : " ORDER BY seq");
-      g_string_append (sql, " LIMIT :limit OFFSET :offset");
+      if (page->len == 0)
+        g_string_append_printf (page, "SELECT %s FROM tasks WHERE 0", keys);
+      g_string_append (page, order);
+      g_string_append (page, " LIMIT :limit OFFSET :offset");
+
+      if (filter->newest_first)
+        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN"
+                                     " (SELECT seq FROM (%s))%s", page->str, order);
+      else
+        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN (%s)%s",
+                                page->str, order);
     }
 
   stmt = g_hash_table_lookup (self->filter_stmts, sql->str);
