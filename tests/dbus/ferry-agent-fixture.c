@@ -12,6 +12,68 @@
 
 #include "ferry-agent-fixture.h"
 
+/*
+ * One bus for the whole program, not one per test: GTestDBus forks a
+ * watcher on its first use that kills the bus daemons when the test
+ * program dies, but every bus daemon started after that inherits the
+ * watcher's pipe and keeps it from ever noticing.  A failed assertion in a
+ * later test would then leave a bus and a ferryd holding the test's output
+ * open until the harness's timeout.
+ */
+static GTestDBus *shared_bus;
+
+/**
+ * ferry_agent_bus_up:
+ *
+ * Starts the program's bus; call it in main() before g_test_run().
+ *
+ * Returns: (transfer none): the bus
+ */
+GTestDBus *
+ferry_agent_bus_up (void)
+{
+  g_assert_null (shared_bus);
+
+  shared_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (shared_bus, FERRY_TEST_SERVICES_DIR);
+  g_test_dbus_up (shared_bus);
+  return shared_bus;
+}
+
+/**
+ * ferry_agent_bus_down:
+ *
+ * Stops the program's bus; call it in main() after g_test_run().
+ */
+void
+ferry_agent_bus_down (void)
+{
+  g_test_dbus_down (shared_bus);
+  g_clear_object (&shared_bus);
+}
+
+/**
+ * ferry_agent_connect:
+ * @bus: a bus that is up
+ *
+ * Returns: (transfer full): a new private connection to @bus (never the
+ *   g_bus_get() singleton)
+ */
+GDBusConnection *
+ferry_agent_connect (GTestDBus *bus)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  return connection;
+}
+
 /**
  * ferry_agent_fixture_connect:
  * @fixture: a fixture that is up
@@ -21,16 +83,46 @@
 GDBusConnection *
 ferry_agent_fixture_connect (FerryAgentFixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *connection;
+  return ferry_agent_connect (fixture->bus);
+}
 
-  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (fixture->bus),
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+static gboolean
+agent_name_has_owner (GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection,
+                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", FERRY_DBUS_NAME),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
   g_assert_no_error (error);
-  g_dbus_connection_set_exit_on_close (connection, FALSE);
-  return connection;
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* What the next ferryd the bus starts finds in its environment. */
+static void
+set_activation_environment (GDBusConnection *connection,
+                            const char      *data_dir,
+                            const char      *network)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariantBuilder environment;
+
+  g_variant_builder_init (&environment, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&environment, "{ss}", "FERRY_DATA_DIR", data_dir);
+  g_variant_builder_add (&environment, "{ss}", "FERRY_TEST_NETWORK", network);
+  reply = g_dbus_connection_call_sync (connection,
+                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "UpdateActivationEnvironment",
+                                       g_variant_new ("(a{ss})", &environment),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
 }
 
 /**
@@ -106,24 +198,27 @@ ferry_agent_process_is_alive (guint32 pid)
  * @fixture: the fixture
  * @network: the FERRY_TEST_NETWORK ferryd gets ("full", "offline", …)
  *
- * Starts a private bus, connects to it and activates ferryd.
+ * Connects to the program's bus and activates a fresh ferryd.
  */
 void
 ferry_agent_fixture_set_up (FerryAgentFixture *fixture,
                             const char        *network)
 {
-  /* The bus passes its environment on to the services it starts. */
+  g_assert_nonnull (shared_bus);
+
+  ferry_error_quark ();
+
+  /* For a ferryd started by the bus, and for any this test starts itself. */
   fixture->data_dir = ferry_test_make_temp_dir ();
   g_setenv ("FERRY_DATA_DIR", fixture->data_dir, TRUE);
   g_setenv ("FERRY_TEST_NETWORK", network, TRUE);
 
-  ferry_error_quark ();
-
-  fixture->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_add_service_dir (fixture->bus, FERRY_TEST_SERVICES_DIR);
-  g_test_dbus_up (fixture->bus);
-
+  fixture->bus = shared_bus;
   fixture->connection = ferry_agent_fixture_connect (fixture);
+  set_activation_environment (fixture->connection, fixture->data_dir, network);
+
+  /* The last test's ferryd is gone: this proxy starts a new one. */
+  g_assert_false (agent_name_has_owner (fixture->connection));
   fixture->agent = ferry_agent_fixture_new_proxy (fixture, fixture->connection);
   g_assert_nonnull (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent)));
   fixture->ferryd_pid = ferry_agent_fixture_get_owner_pid (fixture);
@@ -134,23 +229,24 @@ ferry_agent_fixture_set_up (FerryAgentFixture *fixture,
  * ferry_agent_fixture_tear_down:
  * @fixture: the fixture
  *
- * Stops the bus and waits for ferryd to leave with it.
+ * Stops the test's ferryd (the one in @fixture->ferryd_pid, when not 0)
+ * and waits until it has left the bus and exited.
  */
 void
 ferry_agent_fixture_tear_down (FerryAgentFixture *fixture)
 {
   g_clear_object (&fixture->agent);
-  if (fixture->connection != NULL)
-    g_dbus_connection_close_sync (fixture->connection, NULL, NULL);
-  g_clear_object (&fixture->connection);
 
-  g_test_dbus_down (fixture->bus);
-  g_clear_object (&fixture->bus);
-
-  /* ferryd sees its bus go and exits; its data directory is removed with
-   * the test's, so it must be gone first. */
+  if (fixture->ferryd_pid != 0)
+    g_assert_cmpint (kill ((pid_t) fixture->ferryd_pid, SIGTERM), ==, 0);
+  FERRY_TEST_WAIT (!agent_name_has_owner (fixture->connection), 20000);
+  /* Its data directory is removed with the test's: it must be gone. */
   if (fixture->ferryd_pid != 0)
     FERRY_TEST_WAIT (!ferry_agent_process_is_alive (fixture->ferryd_pid), 20000);
+
+  g_dbus_connection_close_sync (fixture->connection, NULL, NULL);
+  g_clear_object (&fixture->connection);
+  fixture->bus = NULL;
 
   g_unsetenv ("FERRY_DATA_DIR");
   g_unsetenv ("FERRY_TEST_NETWORK");

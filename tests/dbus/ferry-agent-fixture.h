@@ -9,22 +9,28 @@ G_BEGIN_DECLS
 
 /*
  * A private session bus whose service directory starts the built ferryd
- * by D-Bus activation, with its own data directory and a fixed network
- * (FERRY_TEST_NETWORK).  Shared by the D-Bus test programs.
+ * by D-Bus activation.  One bus serves a whole test program (see
+ * ferry_agent_bus_up()); each test gets a ferryd of its own, with its own
+ * data directory and a fixed network (FERRY_TEST_NETWORK), stopped at the
+ * end of the test.  Shared by the D-Bus test programs.
  */
 typedef struct
 {
-  GTestDBus       *bus;
+  GTestDBus       *bus;          /* borrowed: the program's bus */
   char            *data_dir;
   GDBusConnection *connection;   /* private, not the g_bus_get() singleton */
   FerryDBusAgent  *agent;        /* proxy; activates ferryd */
   guint32          ferryd_pid;
 } FerryAgentFixture;
 
+GTestDBus       *ferry_agent_bus_up               (void);
+void             ferry_agent_bus_down             (void);
+
 void             ferry_agent_fixture_set_up       (FerryAgentFixture *fixture,
                                                    const char        *network);
 void             ferry_agent_fixture_tear_down    (FerryAgentFixture *fixture);
 
+GDBusConnection *ferry_agent_connect              (GTestDBus         *bus);
 GDBusConnection *ferry_agent_fixture_connect      (FerryAgentFixture *fixture);
 FerryDBusAgent  *ferry_agent_fixture_new_proxy    (FerryAgentFixture *fixture,
                                                    GDBusConnection   *connection);

@@ -482,6 +482,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add ("/dbus/load/paging-10000", Fixture, "offline",
@@ -493,5 +495,8 @@ main (int   argc,
   g_test_add ("/dbus/load/callers-vanish", Fixture, "offline",
               fixture_set_up, test_callers_vanish, fixture_tear_down);
 
-  return g_test_run ();
+  ferry_agent_bus_up ();
+  status = g_test_run ();
+  ferry_agent_bus_down ();
+  return status;
 }

@@ -567,6 +567,59 @@ test_enqueue_get_list (Fixture       *fixture,
 }
 
 static void
+test_unique (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  const char *url = "http://127.0.0.1:9/draft";
+  g_autofree char *first = NULL;
+  g_autofree char *replaced = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *appended = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr(GVariant) task = NULL;
+  g_autoptr(GVariant) body = NULL;
+
+  first = enqueue (fixture, ferry_agent_request_new ("PUT", url,
+                                                     "name", g_variant_new_string ("draft"),
+                                                     "body", bytes_value ("one"),
+                                                     NULL));
+
+  /* replace (the default): the pending task takes the new payload. */
+  replaced = enqueue (fixture, ferry_agent_request_new ("PUT", url,
+                                                        "name", g_variant_new_string ("draft"),
+                                                        "body", bytes_value ("two"),
+                                                        NULL));
+  g_assert_cmpstr (replaced, ==, first);
+  task = get_task (fixture, first);
+  body = g_variant_lookup_value (task, "body", G_VARIANT_TYPE_BYTESTRING);
+  g_assert_cmpmem (g_variant_get_data (body), g_variant_get_size (body), "two", 3);
+  changed = g_strdup_printf ("changed %s %s pending", first, agent_owner ());
+  FERRY_TEST_WAIT (has_event (fixture, changed), WAIT_MS);
+  g_clear_pointer (&body, g_variant_unref);
+  g_clear_pointer (&task, g_variant_unref);
+
+  /* keep: the pending one stays as it is. */
+  kept = enqueue (fixture, ferry_agent_request_new ("PUT", url,
+                                                    "name", g_variant_new_string ("draft"),
+                                                    "unique", g_variant_new_string ("keep"),
+                                                    "body", bytes_value ("three"),
+                                                    NULL));
+  g_assert_cmpstr (kept, ==, first);
+  task = get_task (fixture, first);
+  body = g_variant_lookup_value (task, "body", G_VARIANT_TYPE_BYTESTRING);
+  g_assert_cmpmem (g_variant_get_data (body), g_variant_get_size (body), "two", 3);
+
+  /* append: a second task behind the first. */
+  appended = enqueue (fixture, ferry_agent_request_new ("PUT", url,
+                                                        "name", g_variant_new_string ("draft"),
+                                                        "unique", g_variant_new_string ("append"),
+                                                        NULL));
+  g_assert_cmpstr (appended, !=, first);
+  g_assert_cmpuint (count_tasks (fixture, g_variant_new_parsed ("{'name': <'draft'>}")), ==, 2);
+  FERRY_TEST_WAIT (count_events (fixture, "added") == 2, WAIT_MS);
+}
+
+static void
 test_enqueue_invalid (Fixture       *fixture,
                       gconstpointer  user_data)
 {
@@ -1341,6 +1394,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, network, func) \
@@ -1349,6 +1404,7 @@ main (int   argc,
   ADD ("/dbus/agent/properties/initial", "offline", test_properties_initial);
   ADD ("/dbus/agent/properties/metered", "full,metered", test_metered);
   ADD ("/dbus/agent/enqueue/get-list-count", "offline", test_enqueue_get_list);
+  ADD ("/dbus/agent/enqueue/unique", "offline", test_unique);
   ADD ("/dbus/agent/enqueue/invalid", "offline", test_enqueue_invalid);
   ADD ("/dbus/agent/errors/ids-and-pages", "offline", test_bad_ids_and_pages);
   ADD ("/dbus/agent/cancel", "offline", test_cancel);
@@ -1365,5 +1421,8 @@ main (int   argc,
 
 #undef ADD
 
-  return g_test_run ();
+  ferry_agent_bus_up ();
+  status = g_test_run ();
+  ferry_agent_bus_down ();
+  return status;
 }

@@ -6,6 +6,7 @@
 
 #include "ferry-error.h"
 
+#include "ferry-caller-cache.h"
 #include "ferry-caller.h"
 
 /* What Flatpak writes into every sandbox, trimmed. */
@@ -248,10 +249,131 @@ test_for_pid (void)
   g_assert_null (gone);
 }
 
+/* One bus for the program: a GTestDBus per test would leak its watcher's
+ * pipe into later bus daemons (see ferry-agent-fixture.c). */
+static GTestDBus *test_bus;
+
+typedef struct
+{
+  GDBusConnection  *service;   /* where the cache lives, as in ferryd */
+  FerryCallerCache *cache;
+} CacheFixture;
+
+static GDBusConnection *
+connect_to (GTestDBus *bus)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  return connection;
+}
+
+static void
+cache_set_up (CacheFixture  *fixture,
+              gconstpointer  user_data)
+{
+  ferry_error_quark ();
+  fixture->service = connect_to (test_bus);
+  fixture->cache = ferry_caller_cache_new (fixture->service);
+}
+
+static void
+cache_tear_down (CacheFixture  *fixture,
+                 gconstpointer  user_data)
+{
+  g_clear_object (&fixture->cache);
+  g_dbus_connection_close_sync (fixture->service, NULL, NULL);
+  g_clear_object (&fixture->service);
+}
+
+typedef struct
+{
+  guint        answered;
+  FerryCaller *caller;
+  GError      *error;
+} LookupResult;
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  LookupResult *lookup = user_data;
+  g_autoptr(FerryCaller) caller = NULL;
+  g_autoptr(GError) error = NULL;
+
+  caller = ferry_caller_cache_lookup_finish (FERRY_CALLER_CACHE (object), result, &error);
+  lookup->answered++;
+  if (caller != NULL && lookup->caller == NULL)
+    lookup->caller = g_steal_pointer (&caller);
+  else if (error != NULL && lookup->error == NULL)
+    lookup->error = g_steal_pointer (&error);
+}
+
+static void
+test_cache_identifies_and_forgets (CacheFixture  *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GDBusConnection) client = connect_to (test_bus);
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  const char *name = g_dbus_connection_get_unique_name (client);
+  LookupResult lookup = { 0, };
+
+  /* Many calls at once from one peer share one question to the bus. */
+  for (guint i = 0; i < 50; i++)
+    ferry_caller_cache_lookup_async (fixture->cache, name, NULL, lookup_cb, &lookup);
+  while (lookup.answered < 50)
+    g_main_context_iteration (context, TRUE);
+  g_assert_no_error (lookup.error);
+  g_assert_nonnull (lookup.caller);
+  g_assert_cmpstr (lookup.caller->unique_name, ==, name);
+  g_assert_cmpuint (lookup.caller->pid, ==, getpid ());
+  g_assert_cmpstr (lookup.caller->app_id, ==, "test-caller");
+  g_assert_false (lookup.caller->sandboxed);
+  g_assert_cmpuint (ferry_caller_cache_get_size (fixture->cache), ==, 1);
+
+  /* The entry goes when the peer leaves the bus. */
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  while (ferry_caller_cache_get_size (fixture->cache) > 0)
+    g_main_context_iteration (context, TRUE);
+
+  g_clear_pointer (&lookup.caller, ferry_caller_unref);
+}
+
+static void
+test_cache_unknown_peers (CacheFixture  *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  LookupResult gone = { 0, };
+  LookupResult nameless = { 0, };
+
+  ferry_caller_cache_lookup_async (fixture->cache, ":1.9999", NULL, lookup_cb, &gone);
+  ferry_caller_cache_lookup_async (fixture->cache, NULL, NULL, lookup_cb, &nameless);
+  while (gone.answered < 1 || nameless.answered < 1)
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_error (gone.error, FERRY_ERROR, FERRY_ERROR_FAILED);
+  g_assert_null (gone.caller);
+  g_assert_error (nameless.error, FERRY_ERROR, FERRY_ERROR_PERMISSION_DENIED);
+  g_assert_cmpuint (ferry_caller_cache_get_size (fixture->cache), ==, 0);
+
+  g_clear_error (&gone.error);
+  g_clear_error (&nameless.error);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/daemon/caller/flatpak-info/valid", test_flatpak_info_valid);
@@ -262,6 +384,15 @@ main (int   argc,
   g_test_add_func ("/daemon/caller/owner-for-enqueue", test_owner_for_enqueue);
   g_test_add_func ("/daemon/caller/labels", test_labels);
   g_test_add_func ("/daemon/caller/for-pid", test_for_pid);
+  g_test_add ("/daemon/caller/cache/identifies-and-forgets", CacheFixture, NULL,
+              cache_set_up, test_cache_identifies_and_forgets, cache_tear_down);
+  g_test_add ("/daemon/caller/cache/unknown-peers", CacheFixture, NULL,
+              cache_set_up, test_cache_unknown_peers, cache_tear_down);
 
-  return g_test_run ();
+  test_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (test_bus);
+  status = g_test_run ();
+  g_test_dbus_down (test_bus);
+  g_clear_object (&test_bus);
+  return status;
 }
