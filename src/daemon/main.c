@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <stdlib.h>
 
 #include <glib-unix.h>
@@ -257,6 +258,8 @@ main (int   argc,
     { NULL }
   };
 
+  setlocale (LC_ALL, "");
+
   /* stdout may be a pipe nobody reads (a bus daemon's); logs go to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
 
@@ -264,6 +267,15 @@ main (int   argc,
   g_option_context_set_summary (context,
                                 "The Ferry agent: stores changes and delivers them to their "
                                 "servers.\nUsually started by D-Bus activation.");
+  g_option_context_set_description (context,
+                                    "Environment:\n"
+                                    "  FERRY_DATA_DIR      where tasks.db lives, unless --data-dir "
+                                    "is given\n"
+                                    "  FERRY_TEST_NETWORK  for tests only: a fixed network instead "
+                                    "of the system's\n"
+                                    "                      (full, limited, local, portal or "
+                                    "offline, optionally\n"
+                                    "                      followed by ,metered)\n");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

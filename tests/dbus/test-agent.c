@@ -1098,6 +1098,72 @@ test_retry_scheduled (Fixture       *fixture,
 }
 
 static void
+test_auth_required (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  FerryDBusAgent *agent = fixture->base.agent;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/private");
+  g_autofree char *id = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *succeeded = NULL;
+
+  ferry_test_server_push_reply (fixture->server, "/private", 401,
+                                "WWW-Authenticate: Bearer", "who are you");
+  id = enqueue (fixture, ferry_agent_request_new ("PUT", url,
+                                                  "headers",
+                                                  g_variant_new_parsed ("{'Authorization': 'Bearer expired'}"),
+                                                  NULL));
+  held = g_strdup_printf ("changed %s %s auth-required", id, agent_owner ());
+  FERRY_TEST_WAIT (has_event (fixture, held), WAIT_MS);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_auth_count (agent) == 1, WAIT_MS);
+  FERRY_TEST_WAIT (g_strcmp0 (ferry_dbus_agent_get_state (agent), "attention") == 0, WAIT_MS);
+  g_assert_true (task_in_state (fixture, id, "auth-required"));
+  g_assert_true (saw_change (fixture, "AuthCount", g_variant_new_uint32 (1)));
+
+  /* Credentials fixed: retry delivers it. */
+  g_assert_true (ferry_dbus_agent_call_retry_sync (agent, id, NULL, &error));
+  g_assert_no_error (error);
+  succeeded = event_prefix ("succeeded", id);
+  FERRY_TEST_WAIT (has_event (fixture, succeeded), WAIT_MS);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_auth_count (agent) == 0, WAIT_MS);
+  FERRY_TEST_WAIT (g_strcmp0 (ferry_dbus_agent_get_state (agent), "idle") == 0, WAIT_MS);
+}
+
+static void
+test_next_sync_time (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  FerryDBusAgent *agent = fixture->base.agent;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/later");
+  g_autofree char *id = NULL;
+  g_autofree char *retry = NULL;
+  gint64 before = g_get_real_time ();
+
+  /* The server asks for a minute's pause: the next run is due then. */
+  ferry_test_server_push_reply (fixture->server, "/later", 503, "Retry-After: 60", "busy");
+  id = enqueue (fixture, ferry_agent_request_new ("PUT", url, NULL));
+  retry = g_strdup_printf ("retry %s %s 1 ", id, agent_owner ());
+  FERRY_TEST_WAIT (has_event (fixture, retry), WAIT_MS);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_next_sync_time (agent) > before, WAIT_MS);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_last_sync_time (agent) >= before, WAIT_MS);
+  g_assert_true (task_in_state (fixture, id, "pending"));
+  {
+    g_autoptr(GVariant) task = get_task (fixture, id);
+    gint64 next_attempt = 0;
+
+    g_assert_true (g_variant_lookup (task, "next-attempt", "x", &next_attempt));
+    g_assert_cmpint (next_attempt, >, before);
+    g_assert_cmpint (ferry_dbus_agent_get_next_sync_time (agent), <=, next_attempt);
+  }
+
+  g_assert_true (ferry_dbus_agent_call_cancel_sync (agent, id, NULL, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_pending_count (agent) == 0, WAIT_MS);
+}
+
+static void
 test_conflict_resolve (Fixture       *fixture,
                        gconstpointer  user_data)
 {
@@ -1414,6 +1480,8 @@ main (int   argc,
   ADD ("/dbus/agent/sync/failure-and-retry", "full", test_failure_and_retry);
   ADD ("/dbus/agent/sync/retry-scheduled", "full", test_retry_scheduled);
   ADD ("/dbus/agent/sync/conflict-resolve", "full", test_conflict_resolve);
+  ADD ("/dbus/agent/sync/auth-required", "full", test_auth_required);
+  ADD ("/dbus/agent/sync/next-sync-time", "full", test_next_sync_time);
   ADD ("/dbus/agent/identity/secrets", "offline", test_secrets);
   ADD ("/dbus/agent/identity/two-app-ids", "offline", test_two_app_ids);
   ADD ("/dbus/agent/instance/second-exits", "offline", test_second_instance);
