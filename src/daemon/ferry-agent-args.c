@@ -136,8 +136,10 @@ split_dict (GVariant       *dict,
   g_assert (g_variant_is_of_type (dict, G_VARIANT_TYPE_VARDICT));
 
   g_variant_iter_init (&iter, dict);
-  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
+      /* Freed on every way out of the loop, early returns included. */
+      g_autoptr(GVariant) owned = value;
       guint i;
 
       for (i = 0; i < n_specs; i++)
@@ -166,7 +168,7 @@ split_dict (GVariant       *dict,
                        "%s: key “%s” given twice", what, key);
           return FALSE;
         }
-      values->v[i] = g_variant_ref (value);
+      values->v[i] = g_steal_pointer (&owned);
     }
   return TRUE;
 }

@@ -13,8 +13,9 @@ parse_text (const char *text)
   g_autoptr(GError) error = NULL;
   GVariant *value = g_variant_parse (G_VARIANT_TYPE_VARDICT, text, NULL, NULL, &error);
 
+  /* g_variant_parse() returns a full reference, not a floating one. */
   g_assert_no_error (error);
-  return g_variant_ref_sink (value);
+  return value;
 }
 
 static void
