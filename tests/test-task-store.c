@@ -272,6 +272,11 @@ assert_tasks_equal (const FerryTask *a,
   g_assert_cmpint (a->conflict_strategy, ==, b->conflict_strategy);
   g_assert_cmpstr (a->conflict_url, ==, b->conflict_url);
   assert_bytes_equal (a->base, b->base);
+  g_assert_true ((a->merge_rules == NULL) == (b->merge_rules == NULL));
+  if (a->merge_rules != NULL)
+    g_assert_true (g_strv_equal ((const char * const *) a->merge_rules,
+                                 (const char * const *) b->merge_rules));
+  g_assert_cmpstr (a->timestamp_pointer, ==, b->timestamp_pointer);
   g_assert_cmpint (a->state, ==, b->state);
   g_assert_cmpuint (a->attempts, ==, b->attempts);
   g_assert_cmpint (a->next_attempt, ==, b->next_attempt);
@@ -372,6 +377,12 @@ make_full_task (void)
   task->conflict_strategy = FERRY_CONFLICT_LAST_MODIFIED_WINS;
   task->conflict_url = g_strdup ("https://example.com/docs/42/current");
   task->base = g_bytes_new (base, sizeof base);
+  {
+    const char * const rules[] = { "/title", "remote", "/tags/0", "local", NULL };
+
+    task->merge_rules = g_strdupv ((char **) rules);
+  }
+  task->timestamp_pointer = g_strdup ("/meta/modified");
   task->state = FERRY_TASK_STATE_CONFLICT;
   task->attempts = 3;
   task->next_attempt = NOW + 17;
@@ -561,13 +572,13 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-task-store", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 2);
+  g_assert_cmpuint (n_migrations, ==, 3);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
 }
 
 static void
@@ -586,21 +597,21 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 2);
+  g_assert_cmpuint (n_migrations, ==, 3);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 2);
+  g_assert_cmpuint (n_migrations, ==, 3);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
 }
 
-/* A database of version 1, with tasks in it, takes the one step to 2 and
- * keeps every task. */
+/* A database of version 1, with tasks in it, takes the steps to the
+ * current version and keeps every task. */
 static void
 test_migration_from_version_1 (Fixture       *fixture,
                                gconstpointer  data)
@@ -614,7 +625,11 @@ test_migration_from_version_1 (Fixture       *fixture,
   {
     g_autoptr(sqlite3) db = open_raw (fixture->path);
 
-    g_assert_cmpint (sqlite3_exec (db, "DROP INDEX tasks_order; PRAGMA user_version = 1",
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "DROP INDEX tasks_order;"
+                                   "ALTER TABLE tasks DROP COLUMN merge_rules;"
+                                   "ALTER TABLE tasks DROP COLUMN timestamp_pointer;"
+                                   "PRAGMA user_version = 1",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
   }
 
@@ -622,10 +637,10 @@ test_migration_from_version_1 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (n_migrations, ==, 2);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
   g_assert_cmpstr (index, ==, "1");

@@ -172,6 +172,24 @@ spoil_expires_earlier (FerryTask *t)
   t->expires = NOW - 1;
 }
 
+static void
+spoil_merge_rule_pointer (FerryTask *t)
+{
+  t->merge_rules = g_strdupv ((char *[]) { "title", "local", NULL });
+}
+
+static void
+spoil_merge_rule_value (FerryTask *t)
+{
+  t->merge_rules = g_strdupv ((char *[]) { "/title", "both", NULL });
+}
+
+static void
+spoil_merge_rule_odd (FerryTask *t)
+{
+  t->merge_rules = g_strdupv ((char *[]) { "/title", NULL });
+}
+
 /* One way to break a task, and the field the error must name: a string
  * field set to @value, one extra header @value: @value2, or a function. */
 typedef struct
@@ -205,6 +223,11 @@ static const BadCase bad_cases[] = {
   STRING ("url/missing", "url", url, NULL),
   SPOIL ("url/too-long", "url", spoil_url_too_long),
   STRING ("conflict-url/not-http", "conflict-url", conflict_url, "ftp://example.com/y"),
+  SPOIL ("merge-rules/not-a-pointer", "merge-rules", spoil_merge_rule_pointer),
+  SPOIL ("merge-rules/unknown-rule", "merge-rules", spoil_merge_rule_value),
+  SPOIL ("merge-rules/odd-list", "merge-rules", spoil_merge_rule_odd),
+  STRING ("timestamp-pointer/no-slash", "timestamp-pointer", timestamp_pointer, "updated_at"),
+  STRING ("timestamp-pointer/bad-escape", "timestamp-pointer", timestamp_pointer, "/a~2"),
   HEADER ("headers/name-cr", "X-A\r", "v"),
   HEADER ("headers/name-lf", "X-A\nB", "v"),
   HEADER ("headers/value-cr", "X-A", "v\rInjected: 1"),

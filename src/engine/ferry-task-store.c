@@ -121,6 +121,11 @@ static const char * const migrations[] = {
   /* 1 → 2: a narrow index in enqueue order, so a page deep into the whole
    * queue skips small index entries rather than whole rows */
   "CREATE INDEX tasks_order ON tasks (seq);",
+
+  /* 2 → 3: how a conflict is settled field by field, and where the
+   * timestamp of last-modified-wins lives */
+  "ALTER TABLE tasks ADD COLUMN merge_rules BLOB;"
+  "ALTER TABLE tasks ADD COLUMN timestamp_pointer TEXT;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -155,7 +160,9 @@ static const char * const migrations[] = {
   X (RESPONSE_STATUS, response_status)                                            \
   X (HEADERS, headers)                                                            \
   X (SECRET_HEADERS, secret_headers)                                              \
-  X (RESPONSE_HEADERS, response_headers)
+  X (RESPONSE_HEADERS, response_headers)                                          \
+  X (MERGE_RULES, merge_rules)                                                    \
+  X (TIMESTAMP_POINTER, timestamp_pointer)
 #define PAYLOAD_COLUMNS(X)                                                        \
   X (BODY, body)                                                                  \
   X (BASE, base)                                                                  \
@@ -213,7 +220,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " idempotency_key, if_match, priority, max_attempts, not_before, expires, unmetered_only,"
     " conflict_strategy, conflict_url, state, head, attempts, next_attempt, created, updated,"
     " last_error, last_status, response_status, headers, secret_headers, response_headers,"
-    " body, base, response_body)"
+    " merge_rules, timestamp_pointer, body, base, response_body)"
     " VALUES (:id, :owner, :name, :group_name, :group_key, :method, :url, :content_type,"
     " :idempotency_key, :if_match, :priority, :max_attempts, :not_before, :expires,"
     " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
@@ -222,8 +229,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " :state IN " HOLDING_STATES " AND NOT EXISTS (SELECT 1 FROM tasks"
     "   WHERE group_key = :group_key AND state IN " HOLDING_STATES "),"
     " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
-    " :response_status, :headers, :secret_headers, :response_headers, :body, :base,"
-    " :response_body)",
+    " :response_status, :headers, :secret_headers, :response_headers, :merge_rules,"
+    " :timestamp_pointer, :body, :base, :response_body)",
   /* With "append", several pending tasks may share a name; the newest one
    * is the one a replacement supersedes. */
   [STMT_FIND_PENDING_NAME] =
@@ -236,7 +243,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " if_match = :if_match, priority = :priority, not_before = :not_before,"
     " expires = :expires, unmetered_only = :unmetered_only, max_attempts = :max_attempts,"
     " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url, base = :base,"
-    " updated = :updated,"
+    " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer, updated = :updated,"
     /* A payload that was already sent under the old key is a different
      * request now: it gets a key of its own (unless the app names one),
      * and its own count of attempts. */
@@ -255,6 +262,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " updated = :updated, last_error = :last_error, last_status = :last_status,"
     " response_status = :response_status, headers = :headers,"
     " secret_headers = :secret_headers, response_headers = :response_headers,"
+    " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer,"
     " body = :body, base = :base, response_body = :response_body"
     " WHERE id = :id",
   [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
@@ -603,6 +611,8 @@ bind_task (sqlite3_stmt    *stmt,
   bind_int64 (&binder, ":response_status", task->response_status);
   bind_strv (&binder, ":headers", task->headers);
   bind_strv (&binder, ":secret_headers", task->secret_headers);
+  bind_strv (&binder, ":merge_rules", task->merge_rules);
+  bind_text (&binder, ":timestamp_pointer", task->timestamp_pointer);
   bind_strv (&binder, ":response_headers", task->response_headers);
   bind_bytes (&binder, ":body", task->body);
   bind_bytes (&binder, ":base", task->base);
@@ -679,6 +689,8 @@ read_light_row (sqlite3_stmt *stmt)
   task->headers = dup_column_strv (stmt, COL_HEADERS);
   task->secret_headers = dup_column_strv (stmt, COL_SECRET_HEADERS);
   task->response_headers = dup_column_strv (stmt, COL_RESPONSE_HEADERS);
+  task->merge_rules = dup_column_strv (stmt, COL_MERGE_RULES);
+  task->timestamp_pointer = dup_column_text (stmt, COL_TIMESTAMP_POINTER);
   return task;
 }
 

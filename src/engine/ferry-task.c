@@ -119,6 +119,8 @@ ferry_task_free (FerryTask *self)
   g_free (self->if_match);
   g_free (self->conflict_url);
   g_clear_pointer (&self->base, g_bytes_unref);
+  g_strfreev (self->merge_rules);
+  g_free (self->timestamp_pointer);
   g_free (self->last_error);
   g_strfreev (self->response_headers);
   g_clear_pointer (&self->response_body, g_bytes_unref);
@@ -176,6 +178,8 @@ ferry_task_copy (const FerryTask *self)
   copy->conflict_strategy = self->conflict_strategy;
   copy->conflict_url = g_strdup (self->conflict_url);
   copy->base = ref_bytes (self->base);
+  copy->merge_rules = g_strdupv (self->merge_rules);
+  copy->timestamp_pointer = g_strdup (self->timestamp_pointer);
   copy->state = self->state;
   copy->attempts = self->attempts;
   copy->next_attempt = self->next_attempt;
@@ -393,6 +397,61 @@ validate_short_text (const char  *value,
   return TRUE;
 }
 
+static gboolean
+validate_pointer (const char  *pointer,
+                  const char  *field,
+                  GError     **error)
+{
+  if (!g_utf8_validate (pointer, -1, NULL) || strlen (pointer) > FERRY_TASK_MAX_NAME_LENGTH ||
+      (*pointer != '\0' && *pointer != '/'))
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "%s: not a JSON pointer (it starts with “/”, or is empty for the whole "
+                   "document)", field);
+      return FALSE;
+    }
+  for (const char *p = pointer; *p != '\0'; p++)
+    {
+      if (p[0] == '~' && p[1] != '0' && p[1] != '1')
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "%s: “~” must be followed by 0 or 1", field);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_merge_rules (char       **rules,
+                      GError     **error)
+{
+  guint n;
+
+  if (rules == NULL)
+    return TRUE;
+  n = g_strv_length (rules);
+  if (n % 2 != 0 || n / 2 > FERRY_TASK_MAX_HEADERS)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "merge-rules: expected pairs of JSON pointer and rule, at most %d",
+                   FERRY_TASK_MAX_HEADERS);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i += 2)
+    {
+      if (!validate_pointer (rules[i], "merge-rules", error))
+        return FALSE;
+      if (!g_str_equal (rules[i + 1], "local") && !g_str_equal (rules[i + 1], "remote"))
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "merge-rules: the rule for “%s” is not local or remote", rules[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * ferry_task_validate:
  * @self: a task about to be enqueued
@@ -473,6 +532,11 @@ ferry_task_validate (const FerryTask  *self,
     return FALSE;
   if (!validate_label (self->name, "name", error) ||
       !validate_label (self->group, "group", error))
+    return FALSE;
+  if (!validate_merge_rules (self->merge_rules, error))
+    return FALSE;
+  if (self->timestamp_pointer != NULL &&
+      !validate_pointer (self->timestamp_pointer, "timestamp-pointer", error))
     return FALSE;
   if ((guint) self->priority > FERRY_PRIORITY_CRITICAL)
     {

@@ -140,6 +140,10 @@ struct _FerryTask
   FerryConflictStrategy  conflict_strategy;
   char                  *conflict_url;   /* nullable */
   GBytes                *base;           /* nullable: what the app edited from */
+  char                 **merge_rules;    /* nullable: flat pairs of JSON pointer and
+                                            "local" or "remote" */
+  char                  *timestamp_pointer; /* nullable: JSON pointer for
+                                               last-modified-wins (default /updated_at) */
 
   /* progress */
   FerryTaskState         state;
