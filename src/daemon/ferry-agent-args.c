@@ -372,7 +372,8 @@ ferry_agent_args_parse_request (GVariant  *request,
   if (values[REQ_METHOD] == NULL || values[REQ_URL] == NULL)
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "request: key “%s” is missing", values[REQ_METHOD] == NULL ? "method" : "url");
+                   "request: key “%s” is missing",
+                   values[REQ_METHOD] == NULL ? "method" : "url");
       return NULL;
     }
   if (!check_length (values[REQ_METHOD], "method", 32, error) ||

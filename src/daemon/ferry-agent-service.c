@@ -263,11 +263,10 @@ run_list (Call *call)
   for (guint i = 0; i < tasks->len; i++)
     {
       const FerryTask *task = g_ptr_array_index (tasks, i);
+      gboolean is_owner = ferry_caller_is_owner (call->caller, task->owner);
 
       g_variant_builder_add_value (&builder,
-                                   ferry_agent_args_task_to_variant (task, FALSE,
-                                                                     ferry_caller_is_owner (call->caller,
-                                                                                            task->owner)));
+                                   ferry_agent_args_task_to_variant (task, FALSE, is_owner));
     }
   ferry_dbus_agent_complete_list (FERRY_DBUS_AGENT (call->self),
                                   g_steal_pointer (&call->invocation),
@@ -378,6 +377,8 @@ run_queue_action (Call *call)
 {
   g_autoptr(GError) error = NULL;
   FerryDBusAgent *agent = FERRY_DBUS_AGENT (call->self);
+  const char *action = call->kind == CALL_SYNC_NOW ? "sync now"
+                       : call->kind == CALL_PAUSE ? "pause" : "resume";
 
   switch (call->kind)
     {
@@ -417,8 +418,7 @@ run_queue_action (Call *call)
     default:
       g_assert_not_reached ();
     }
-  g_debug ("%s: %s", call->caller->app_id,
-           call->kind == CALL_SYNC_NOW ? "sync now" : call->kind == CALL_PAUSE ? "pause" : "resume");
+  g_debug ("%s: %s", call->caller->app_id, action);
   call_free (call);
 }
 

@@ -30,15 +30,14 @@ struct _FerryFixedNetworkMonitor
   gboolean              reachable;
 };
 
-static void ferry_fixed_network_monitor_initable_iface_init (GInitableIface *iface);
-static void ferry_fixed_network_monitor_iface_init (GNetworkMonitorInterface *iface);
+static void initable_iface_init (GInitableIface *iface);
+static void network_monitor_iface_init (GNetworkMonitorInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FerryFixedNetworkMonitor, ferry_fixed_network_monitor,
                                G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
-                                                      ferry_fixed_network_monitor_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, initable_iface_init)
                                G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR,
-                                                      ferry_fixed_network_monitor_iface_init))
+                                                      network_monitor_iface_init))
 
 enum {
   PROP_0,
@@ -143,13 +142,13 @@ ferry_fixed_network_monitor_class_init (FerryFixedNetworkMonitorClass *klass)
 }
 
 static void
-ferry_fixed_network_monitor_initable_iface_init (GInitableIface *iface)
+initable_iface_init (GInitableIface *iface)
 {
   iface->init = ferry_fixed_network_monitor_initable_init;
 }
 
 static void
-ferry_fixed_network_monitor_iface_init (GNetworkMonitorInterface *iface)
+network_monitor_iface_init (GNetworkMonitorInterface *iface)
 {
   iface->can_reach = ferry_fixed_network_monitor_can_reach;
   iface->can_reach_async = ferry_fixed_network_monitor_can_reach_async;

@@ -12,6 +12,9 @@
 
 #include "ferry-agent-fixture.h"
 
+#define CONNECTION_FLAGS (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | \
+                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION)
+
 /*
  * One bus for the whole program, not one per test: GTestDBus forks a
  * watcher on its first use that kills the bus daemons when the test
@@ -66,9 +69,7 @@ ferry_agent_connect (GTestDBus *bus)
   GDBusConnection *connection;
 
   connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+                                                       CONNECTION_FLAGS, NULL, NULL, &error);
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (connection, FALSE);
   return connection;
@@ -251,6 +252,21 @@ ferry_agent_fixture_tear_down (FerryAgentFixture *fixture)
   g_unsetenv ("FERRY_DATA_DIR");
   g_unsetenv ("FERRY_TEST_NETWORK");
   g_clear_pointer (&fixture->data_dir, g_free);
+}
+
+/**
+ * ferry_agent_bytes:
+ * @data: (nullable): bytes
+ * @size: how many
+ *
+ * Returns: (transfer floating): an `ay` holding exactly @data (unlike
+ *   g_variant_new_bytestring(), no terminating NUL is added)
+ */
+GVariant *
+ferry_agent_bytes (gconstpointer data,
+                   gsize         size)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, size, 1);
 }
 
 /**

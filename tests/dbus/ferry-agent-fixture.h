@@ -37,6 +37,8 @@ FerryDBusAgent  *ferry_agent_fixture_new_proxy    (FerryAgentFixture *fixture,
 guint32          ferry_agent_fixture_get_owner_pid (FerryAgentFixture *fixture);
 gboolean         ferry_agent_process_is_alive     (guint32            pid);
 
+GVariant        *ferry_agent_bytes                (gconstpointer      data,
+                                                   gsize              size);
 GVariant        *ferry_agent_request_new          (const char        *method,
                                                    const char        *url,
                                                    ...) G_GNUC_NULL_TERMINATED;

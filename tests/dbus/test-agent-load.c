@@ -100,6 +100,7 @@ send_next (Pipeline       *pipeline,
 {
   g_autofree char *url = NULL;
   PipelineCall *call;
+  GVariant *request;
 
   if (pipeline->next >= pipeline->total)
     return;
@@ -108,12 +109,10 @@ send_next (Pipeline       *pipeline,
   call->pipeline = pipeline;
   call->index = pipeline->next++;
   url = g_strdup_printf ("http://127.0.0.1:9/items/%u", call->index);
-  ferry_dbus_agent_call_enqueue (agent,
-                                 ferry_agent_request_new ("PUT", url,
-                                                          "body", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                                             url, strlen (url), 1),
-                                                          NULL),
-                                 NULL, enqueue_cb, call);
+  request = ferry_agent_request_new ("PUT", url,
+                                     "body", ferry_agent_bytes (url, strlen (url)),
+                                     NULL);
+  ferry_dbus_agent_call_enqueue (agent, request, NULL, enqueue_cb, call);
 }
 
 static void
@@ -307,7 +306,8 @@ bad_call (guint       kind,
     case 8:
       /* A huge string now and then, a long one otherwise. */
       text = g_strnfill (serial % 200 == 8 ? 1024 * 1024 : 300, 'n');
-      *out_parameters = g_variant_new ("(@a{sv})", request_plus ("name", g_variant_new_string (text)));
+      *out_parameters = g_variant_new ("(@a{sv})",
+                                       request_plus ("name", g_variant_new_string (text)));
       return "Enqueue";
 
     case 9:
@@ -315,15 +315,14 @@ bad_call (guint       kind,
       *out_parameters = g_variant_new ("(@a{sv})",
                                        ferry_agent_request_new ("PUT", "http://",
                                                                 "body",
-                                                                g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                                           not_utf8,
-                                                                                           sizeof not_utf8,
-                                                                                           1),
+                                                                ferry_agent_bytes (not_utf8,
+                                                                                   sizeof not_utf8),
                                                                 NULL));
       return "Enqueue";
 
     case 10:
-      *out_parameters = g_variant_new ("(@a{sv})", g_variant_new_parsed ("{'states': <'failed'>}"));
+      *out_parameters = g_variant_new ("(@a{sv})",
+                                       g_variant_new_parsed ("{'states': <'failed'>}"));
       return "Count";
 
     case 11:
@@ -343,11 +342,13 @@ bad_call (guint       kind,
     case 14:
       *out_parameters = g_variant_new ("(@a{sv})",
                                        request_plus ("headers",
-                                                     g_variant_new_parsed ("{'X-Evil': 'a\\r\\nHost: b'}")));
+                                                     g_variant_new_parsed ("{'X-Evil': "
+                                                                           "'a\\r\\nHost: b'}")));
       return "Enqueue";
 
     case 15:
-      *out_parameters = g_variant_new ("(@a{sv})", g_variant_new_parsed ("{'newest-first': <'yes'>}"));
+      *out_parameters = g_variant_new ("(@a{sv})",
+                                       g_variant_new_parsed ("{'newest-first': <'yes'>}"));
       return "RetryAll";
 
     default:
@@ -366,6 +367,7 @@ test_abuse (Fixture       *fixture,
   g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
+  GVariant *good;
   AbuseTally tally = { 0, };
   guint serial = 0;
 
@@ -401,11 +403,8 @@ test_abuse (Fixture       *fixture,
                     fixture->base.ferryd_pid);
   g_assert_cmpuint (count_tasks (fixture->base.agent), ==, 0);
 
-  g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent,
-                                                     ferry_agent_request_new ("PUT",
-                                                                              "http://127.0.0.1:9/ok",
-                                                                              NULL),
-                                                     &id, NULL, &error));
+  good = ferry_agent_request_new ("PUT", "http://127.0.0.1:9/ok", NULL);
+  g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent, good, &id, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_tasks (fixture->base.agent), ==, 1);
 
@@ -422,18 +421,14 @@ test_binary_body (Fixture       *fixture,
   g_autoptr(GVariant) task = NULL;
   g_autoptr(GVariant) body = NULL;
   g_autofree char *id = NULL;
+  GVariant *request;
 
   /* A body is bytes, not text: invalid UTF-8 and NULs go through whole. */
-  g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent,
-                                                     ferry_agent_request_new ("POST",
-                                                                              "http://127.0.0.1:9/bin",
-                                                                              "body",
-                                                                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                                                         not_utf8,
-                                                                                                         sizeof not_utf8,
-                                                                                                         1),
-                                                                              NULL),
-                                                     &id, NULL, &error));
+  request = ferry_agent_request_new ("POST", "http://127.0.0.1:9/bin",
+                                     "body", ferry_agent_bytes (not_utf8, sizeof not_utf8),
+                                     NULL);
+  g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent, request, &id,
+                                                     NULL, &error));
   g_assert_no_error (error);
   g_assert_true (ferry_dbus_agent_call_get_sync (fixture->base.agent, id, &task, NULL, &error));
   g_assert_no_error (error);

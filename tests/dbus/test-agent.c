@@ -425,13 +425,14 @@ test_enqueue_get_list (Fixture       *fixture,
   guint64 size;
   gboolean b;
   static const guint8 binary_body[] = { 0x00, 0xff, 0xfe, '{', 0x80, 0x00 };
+  const gint64 year_2100 = G_GINT64_CONSTANT (4102444800000000);
 
   id = enqueue (fixture,
                 ferry_agent_request_new ("PUT", "http://127.0.0.1:9/notes/1",
-                                         "headers", g_variant_new_parsed ("{'Accept': 'text/plain'}"),
-                                         "body", g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                            binary_body,
-                                                                            sizeof binary_body, 1),
+                                         "headers",
+                                         g_variant_new_parsed ("{'Accept': 'text/plain'}"),
+                                         "body",
+                                         ferry_agent_bytes (binary_body, sizeof binary_body),
                                          "content-type", g_variant_new_string ("application/x-bin"),
                                          "priority", g_variant_new_string ("critical"),
                                          "name", g_variant_new_string ("note-1"),
@@ -440,10 +441,11 @@ test_enqueue_get_list (Fixture       *fixture,
                                          "if-match", g_variant_new_string ("\"v1\""),
                                          "max-attempts", g_variant_new_uint32 (9),
                                          "not-before", g_variant_new_int64 (1000),
-                                         "expires", g_variant_new_int64 (G_GINT64_CONSTANT (4102444800000000)),
+                                         "expires", g_variant_new_int64 (year_2100),
                                          "unmetered-only", g_variant_new_boolean (TRUE),
                                          "conflict-strategy", g_variant_new_string ("server-wins"),
-                                         "conflict-url", g_variant_new_string ("http://127.0.0.1:9/notes/1?full"),
+                                         "conflict-url",
+                                         g_variant_new_string ("http://127.0.0.1:9/notes/1?full"),
                                          "base", bytes_value ("{}"),
                                          "secret-headers", g_variant_new_strv (NULL, 0),
                                          NULL));
@@ -482,7 +484,7 @@ test_enqueue_get_list (Fixture       *fixture,
   g_assert_true (g_variant_lookup (task, "not-before", "x", &x));
   g_assert_cmpint (x, ==, 1000);
   g_assert_true (g_variant_lookup (task, "expires", "x", &x));
-  g_assert_cmpint (x, ==, G_GINT64_CONSTANT (4102444800000000));
+  g_assert_cmpint (x, ==, year_2100);
   g_assert_true (g_variant_lookup (task, "created", "x", &x));
   g_assert_cmpint (x, >, 0);
   g_assert_true (g_variant_lookup (task, "updated", "x", &x));
@@ -647,7 +649,8 @@ test_enqueue_invalid (Fixture       *fixture,
                  FERRY_ERROR_INVALID_ARGUMENT, "method:");
   enqueue_fails (fixture,
                  ferry_agent_request_new ("PUT", url,
-                                          "headers", g_variant_new_parsed ("{'X-A': 'a\\r\\nX-B: b'}"),
+                                          "headers",
+                                          g_variant_new_parsed ("{'X-A': 'a\\r\\nX-B: b'}"),
                                           NULL),
                  FERRY_ERROR_INVALID_ARGUMENT, "headers:");
   enqueue_fails (fixture,
@@ -883,12 +886,15 @@ test_sync (Fixture       *fixture,
       g_autofree char *url = ferry_test_server_url (fixture->server, path);
       g_autofree char *body = g_strdup_printf ("{\"n\": %u}", i);
 
-      g_ptr_array_add (ids, enqueue (fixture,
-                                     ferry_agent_request_new ("PUT", url,
-                                                              "body", bytes_value (body),
-                                                              "headers",
-                                                              g_variant_new_parsed ("{'Authorization': 'Bearer s3cret'}"),
-                                                              NULL)));
+      GVariant *request;
+
+      request = ferry_agent_request_new ("PUT", url,
+                                         "body", bytes_value (body),
+                                         "headers",
+                                         g_variant_new_parsed ("{'Authorization':"
+                                                               " 'Bearer s3cret'}"),
+                                         NULL);
+      g_ptr_array_add (ids, enqueue (fixture, request));
     }
   FERRY_TEST_WAIT (ferry_dbus_agent_get_pending_count (agent) == n_tasks, WAIT_MS);
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) > 0, WAIT_MS);
@@ -1056,7 +1062,8 @@ test_failure_and_retry (Fixture       *fixture,
 
   /* RetryAll with a filter that matches nothing retries nothing. */
   g_assert_true (ferry_dbus_agent_call_retry_all_sync (agent,
-                                                       g_variant_new_parsed ("{'state': <'pending'>}"),
+                                                       g_variant_new_parsed ("{'state': "
+                                                                             "<'pending'>}"),
                                                        &count, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count, ==, 0);
@@ -1110,10 +1117,12 @@ test_auth_required (Fixture       *fixture,
 
   ferry_test_server_push_reply (fixture->server, "/private", 401,
                                 "WWW-Authenticate: Bearer", "who are you");
-  id = enqueue (fixture, ferry_agent_request_new ("PUT", url,
-                                                  "headers",
-                                                  g_variant_new_parsed ("{'Authorization': 'Bearer expired'}"),
-                                                  NULL));
+  id = enqueue (fixture,
+                ferry_agent_request_new ("PUT", url,
+                                         "headers",
+                                         g_variant_new_parsed ("{'Authorization':"
+                                                               " 'Bearer expired'}"),
+                                         NULL));
   held = g_strdup_printf ("changed %s %s auth-required", id, agent_owner ());
   FERRY_TEST_WAIT (has_event (fixture, held), WAIT_MS);
   FERRY_TEST_WAIT (ferry_dbus_agent_get_auth_count (agent) == 1, WAIT_MS);
@@ -1244,10 +1253,12 @@ test_secrets (Fixture       *fixture,
   mine_id = enqueue (fixture,
                      ferry_agent_request_new ("PUT", url,
                                               "headers",
-                                              g_variant_new_parsed ("{'Authorization': 'Bearer s3cret',"
+                                              g_variant_new_parsed ("{'Authorization':"
+                                                                    " 'Bearer s3cret',"
                                                                     " 'X-Token': 'tok3n',"
                                                                     " 'Accept': 'text/plain'}"),
-                                              "secret-headers", g_variant_new_parsed ("['X-Token']"),
+                                              "secret-headers",
+                                              g_variant_new_parsed ("['X-Token']"),
                                               NULL));
   their_id = enqueue (fixture,
                       ferry_agent_request_new ("PUT", url,
@@ -1255,9 +1266,11 @@ test_secrets (Fixture       *fixture,
                                                "headers",
                                                g_variant_new_parsed ("{'Cookie': 'session=s3cret',"
                                                                      " 'X-Token': 'tok3n',"
-                                                                     " 'Proxy-Authorization': 'Basic s3cret',"
+                                                                     " 'Proxy-Authorization':"
+                                                                     " 'Basic s3cret',"
                                                                      " 'Accept': 'text/plain'}"),
-                                               "secret-headers", g_variant_new_parsed ("['x-token']"),
+                                               "secret-headers",
+                                               g_variant_new_parsed ("['x-token']"),
                                                NULL));
 
   /* The owner sees its own credentials. */
@@ -1319,18 +1332,17 @@ test_two_app_ids (Fixture       *fixture,
   g_autofree char *id_a = NULL;
   g_autofree char *id_b = NULL;
   g_autofree char *owner = NULL;
+  GVariant *request_b;
   guint count = 0;
 
-  id_a = enqueue (fixture, ferry_agent_request_new ("PUT", "http://127.0.0.1:9/a",
-                                                    "app-id", g_variant_new_string ("org.example.A"),
-                                                    NULL));
-  g_assert_true (ferry_dbus_agent_call_enqueue_sync (other,
-                                                     ferry_agent_request_new ("PUT",
-                                                                              "http://127.0.0.1:9/b",
-                                                                              "app-id",
-                                                                              g_variant_new_string ("org.example.B"),
-                                                                              NULL),
-                                                     &id_b, NULL, &error));
+  id_a = enqueue (fixture,
+                  ferry_agent_request_new ("PUT", "http://127.0.0.1:9/a",
+                                           "app-id", g_variant_new_string ("org.example.A"),
+                                           NULL));
+  request_b = ferry_agent_request_new ("PUT", "http://127.0.0.1:9/b",
+                                       "app-id", g_variant_new_string ("org.example.B"),
+                                       NULL);
+  g_assert_true (ferry_dbus_agent_call_enqueue_sync (other, request_b, &id_b, NULL, &error));
   g_assert_no_error (error);
 
   owner = dup_task_string (fixture, id_b, "owner");
@@ -1345,7 +1357,8 @@ test_two_app_ids (Fixture       *fixture,
                                                   NULL, &error));
   g_assert_cmpuint (g_variant_n_children (tasks), ==, 2);
   g_assert_true (ferry_dbus_agent_call_count_sync (other,
-                                                   g_variant_new_parsed ("{'owner': <'org.example.A'>}"),
+                                                   g_variant_new_parsed ("{'owner': "
+                                                                         "<'org.example.A'>}"),
                                                    &count, NULL, &error));
   g_assert_cmpuint (count, ==, 1);
   {

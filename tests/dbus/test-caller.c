@@ -9,6 +9,9 @@
 #include "ferry-caller-cache.h"
 #include "ferry-caller.h"
 
+#define CONNECTION_FLAGS (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | \
+                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION)
+
 /* What Flatpak writes into every sandbox, trimmed. */
 static const char flatpak_info[] =
   "[Application]\n"
@@ -266,9 +269,7 @@ connect_to (GTestDBus *bus)
   GDBusConnection *connection;
 
   connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+                                                       CONNECTION_FLAGS, NULL, NULL, &error);
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (connection, FALSE);
   return connection;
