@@ -276,8 +276,8 @@ ferry_caller_check_global_action (const FerryCaller  *self,
  * @error: return location for an error
  *
  * Decides who owns a new task.  An unsandboxed caller may name itself (with
- * a valid label); a sandboxed one is always its own app id and asking for
- * another is refused.
+ * a valid label); a sandboxed one is always its own app id, and asking for
+ * any other is refused.
  *
  * Returns: (transfer full): the owner, or %NULL with @error set
  */
@@ -288,7 +288,9 @@ ferry_caller_dup_owner_for_enqueue (const FerryCaller  *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  if (requested_app_id == NULL)
+  /* Naming itself is no impersonation, whoever it is: a client library
+   * may well always send its app's id. */
+  if (requested_app_id == NULL || g_str_equal (requested_app_id, self->app_id))
     return g_strdup (self->app_id);
   if (self->sandboxed)
     {

@@ -168,9 +168,15 @@ test_owner_for_enqueue (void)
   g_assert_null (owner);
   g_clear_error (&error);
 
-  owner = ferry_caller_dup_owner_for_enqueue (sandboxed, "org.example.Notes", &error);
+  owner = ferry_caller_dup_owner_for_enqueue (sandboxed, "org.example.Notes2", &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
+
+  /* Its own id is fine: that is who it is anyway. */
+  owner = ferry_caller_dup_owner_for_enqueue (sandboxed, "org.example.Notes", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (owner, ==, "org.example.Notes");
+  g_clear_pointer (&owner, g_free);
 
   owner = ferry_caller_dup_owner_for_enqueue (sandboxed, NULL, &error);
   g_assert_no_error (error);
