@@ -8,6 +8,7 @@
 #include "ferry-backoff.h"
 #include "ferry-classifier.h"
 #include "ferry-error.h"
+#include "ferry-json-merge.h"
 
 #include "ferry-sync-manager.h"
 
@@ -63,6 +64,10 @@ struct _FerrySyncManager
   GPtrArray          *enqueue_queue;    /* EnqueueRequest* waiting for the group commit */
   GPtrArray          *finished;         /* FerryTask* waiting for the next flush */
   GRand              *rand;
+  FerryResolverFunc        resolver;
+  FerryResolverFinishFunc  resolver_finish;
+  gpointer                 resolver_data;
+  GDestroyNotify           resolver_destroy;
 
   /* settings */
   guint               max_concurrency;
@@ -72,6 +77,7 @@ struct _FerrySyncManager
   gint64              history_retention;
   gboolean            sync_on_metered;
   guint               enqueue_debounce;
+  guint               resolver_timeout;
 
   /* state */
   gboolean            started;
@@ -114,6 +120,7 @@ enum {
   PROP_HISTORY_RETENTION,
   PROP_SYNC_ON_METERED,
   PROP_ENQUEUE_DEBOUNCE,
+  PROP_RESOLVER_TIMEOUT,
   PROP_STATE,
   PROP_ONLINE,
   PROP_METERED,
@@ -496,7 +503,16 @@ describe_attempt (FerryAttempt *attempt,
   return reason;
 }
 
-static void
+static void record_outcome (FerrySyncManager *self,
+                            FerryTask        *task,
+                            FerryTaskState    from,
+                            FerryVerdict      verdict,
+                            const char       *message);
+
+/* Decides the next state of @task from one attempt.  Returns FALSE when
+ * the task is in conflict and its strategy must settle it first (the
+ * attempt is counted and the answer kept; the state is left running). */
+static gboolean
 apply_attempt (FerrySyncManager *self,
                FerryTask        *task,
                FerryAttempt     *attempt)
@@ -586,10 +602,9 @@ apply_attempt (FerrySyncManager *self,
       break;
 
     case FERRY_VERDICT_CONFLICT:
-      task->state = FERRY_TASK_STATE_CONFLICT;
       set_last_error (task, message);
       keep_response (task, attempt);
-      break;
+      return FALSE;
 
     case FERRY_VERDICT_NOT_ATTEMPTED:
     default:
@@ -597,6 +612,19 @@ apply_attempt (FerrySyncManager *self,
       break;
     }
 
+  record_outcome (self, task, from, verdict, message);
+  return TRUE;
+}
+
+/* The bookkeeping every settled attempt shares: the row, the counters,
+ * the run summary and progress, and the signals. */
+static void
+record_outcome (FerrySyncManager *self,
+                FerryTask        *task,
+                FerryTaskState    from,
+                FerryVerdict      verdict,
+                const char       *message)
+{
   g_debug ("task %s: %s → %s (%s)", task->id, ferry_verdict_to_string (verdict),
            ferry_task_state_to_string (task->state), message);
 
@@ -658,6 +686,358 @@ apply_attempt (FerrySyncManager *self,
     }
 }
 
+/* Conflicts -------------------------------------------------------------- */
+
+/* Ends the settling of a conflict in @state (pending to send again,
+ * succeeded with the server's copy, or conflict to ask). */
+static void
+finish_settling (Attempt        *data,
+                 FerryTaskState  state,
+                 const char     *message)
+{
+  FerrySyncManager *self = data->self;
+  FerryTask *task = data->task;
+  FerryVerdict verdict;
+
+  g_hash_table_steal (self->running, task->id);
+  if (data->cancelled_by_user)
+    {
+      attempt_free (data);
+      schedule_pass (self);
+      return;
+    }
+
+  task->state = state;
+  task->updated = now (self);
+  switch (state)
+    {
+    case FERRY_TASK_STATE_PENDING:
+      task->next_attempt = task->updated;
+      verdict = FERRY_VERDICT_RETRY;
+      break;
+    case FERRY_TASK_STATE_SUCCEEDED:
+      verdict = FERRY_VERDICT_SUCCEEDED;
+      break;
+    case FERRY_TASK_STATE_CONFLICT:
+    default:
+      verdict = FERRY_VERDICT_CONFLICT;
+      break;
+    }
+  if (message != NULL)
+    set_last_error (task, message);
+  else if (state == FERRY_TASK_STATE_SUCCEEDED)
+    set_last_error (task, NULL);
+
+  /* A conflict settled by sending again is not a retry after a failure. */
+  record_outcome (self, task, FERRY_TASK_STATE_RUNNING,
+                  verdict == FERRY_VERDICT_RETRY ? FERRY_VERDICT_NOT_ATTEMPTED : verdict,
+                  message != NULL ? message : ferry_task_state_to_string (state));
+  attempt_free (data);
+  schedule_pass (self);
+}
+
+static const char *
+find_header (char       **headers,
+             const char  *name)
+{
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    {
+      if (g_ascii_strcasecmp (headers[i], name) == 0)
+        return headers[i + 1];
+    }
+  return NULL;
+}
+
+/* Sends @body (or the local body when NULL) again, conditional on the
+ * server copy's ETag, so a change made meanwhile is caught rather than
+ * overwritten. */
+static void
+send_again_over_server_copy (Attempt    *data,
+                             GBytes     *body,
+                             const char *message)
+{
+  FerryTask *task = data->task;
+  const char *etag = find_header (task->response_headers, "ETag");
+
+  if (body != NULL)
+    {
+      g_clear_pointer (&task->body, g_bytes_unref);
+      task->body = g_bytes_ref (body);
+    }
+  if (etag != NULL)
+    {
+      g_free (task->if_match);
+      task->if_match = g_strdup (etag);
+    }
+  finish_settling (data, FERRY_TASK_STATE_PENDING, message);
+}
+
+/* RFC 3339 text or a number of seconds (or milliseconds, when too large
+ * for seconds) since the epoch, in microseconds; -1 when neither. */
+static gint64
+parse_timestamp (const char *text)
+{
+  g_autoptr(GDateTime) time = NULL;
+  char *end = NULL;
+  double number;
+
+  if (text == NULL || *text == '\0')
+    return -1;
+  number = g_ascii_strtod (text, &end);
+  if (end != NULL && *end == '\0' && end != text)
+    {
+      if (number < 0)
+        return -1;
+      if (number > 1e11)
+        number /= 1000.0;
+      return (gint64) (number * G_USEC_PER_SEC);
+    }
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  if (time == NULL)
+    return -1;
+  return g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
+}
+
+static void
+settle_last_modified (Attempt *data,
+                      GBytes  *remote)
+{
+  FerryTask *task = data->task;
+  const char *pointer = task->timestamp_pointer != NULL ? task->timestamp_pointer
+                                                        : "/updated_at";
+  g_autofree char *local_text = NULL;
+  g_autofree char *remote_text = NULL;
+  g_autofree char *message = NULL;
+  gint64 local_time = -1;
+  gint64 remote_time = -1;
+
+  if (ferry_json_get_pointer (task->body, pointer, &local_text, NULL))
+    local_time = parse_timestamp (local_text);
+  if (ferry_json_get_pointer (remote, pointer, &remote_text, NULL))
+    remote_time = parse_timestamp (remote_text);
+
+  if (local_time >= 0 && remote_time >= 0 && local_time > remote_time)
+    {
+      send_again_over_server_copy (data, NULL, "conflict settled: the local change is newer");
+      return;
+    }
+  if (local_time >= 0 && remote_time >= 0 && remote_time > local_time)
+    {
+      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
+      return;
+    }
+  if (local_time < 0 || remote_time < 0)
+    message = g_strdup_printf ("conflict: %s is missing or not a time on one side; "
+                               "a decision is needed", pointer);
+  else
+    message = g_strdup_printf ("conflict: both sides changed at the same time (%s); "
+                               "a decision is needed", pointer);
+  finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+}
+
+static void
+settle_merge (Attempt *data,
+              GBytes  *remote)
+{
+  FerryTask *task = data->task;
+  g_autoptr(FerryMergeResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  result = ferry_json_merge (task->base, task->body, remote,
+                             (const char * const *) task->merge_rules, &error);
+  if (result == NULL)
+    {
+      message = g_strdup_printf ("conflict: cannot merge (%s); a decision is needed",
+                                 error->message);
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+      return;
+    }
+  if (result->conflicts->len > 0)
+    {
+      g_autoptr(GString) fields = g_string_new (NULL);
+
+      for (guint i = 0; i < result->conflicts->len; i++)
+        {
+          const char *pointer = g_ptr_array_index (result->conflicts, i);
+
+          g_string_append_printf (fields, "%s%s", i > 0 ? ", " : "",
+                                  *pointer != '\0' ? pointer : "the whole document");
+        }
+      message = g_strdup_printf ("conflict: changed on both sides: %s", fields->str);
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+      return;
+    }
+  send_again_over_server_copy (data, result->merged, "conflict settled: changes merged");
+}
+
+typedef struct
+{
+  Attempt *data;          /* owned until finished */
+  guint    timeout_id;
+  gboolean timed_out;
+} CustomCall;
+
+static gboolean
+on_resolver_timeout (gpointer user_data)
+{
+  CustomCall *call = user_data;
+
+  call->timeout_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->data->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resolver_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CustomCall *call = user_data;
+  Attempt *data = call->data;
+  FerrySyncManager *self = data->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) merged = NULL;
+  g_autofree char *message = NULL;
+
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  merged = self->resolver_finish (result, &error, self->resolver_data);
+  if (merged != NULL)
+    send_again_over_server_copy (data, merged, "conflict settled by the app");
+  else
+    {
+      message = g_strdup_printf ("conflict: the app's resolver %s; a decision is needed",
+                                 call->timed_out ? "did not answer in time"
+                                                 : error != NULL ? error->message : "failed");
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+    }
+  g_free (call);
+}
+
+static void
+settle_custom (Attempt *data,
+               GBytes  *remote)
+{
+  FerrySyncManager *self = data->self;
+  CustomCall *call;
+
+  if (self->resolver == NULL)
+    {
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT,
+                       "conflict: the app has no resolver registered; a decision is needed");
+      return;
+    }
+  call = g_new0 (CustomCall, 1);
+  call->data = data;
+  call->timeout_id = g_timeout_add (self->resolver_timeout, on_resolver_timeout, call);
+  self->resolver (data->task, data->task->base, data->task->body, remote, data->cancellable,
+                  resolver_cb, call, self->resolver_data);
+}
+
+static void
+fetch_server_copy_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Attempt *data = user_data;
+  FerryTask *task = data->task;
+  g_autoptr(FerryAttempt) fetched = NULL;
+  g_autofree char *message = NULL;
+  GBytes *remote = NULL;
+
+  fetched = ferry_executor_fetch_finish (FERRY_EXECUTOR (object), result, NULL);
+  if (data->cancelled_by_user)
+    {
+      finish_settling (data, FERRY_TASK_STATE_CANCELLED, NULL);
+      return;
+    }
+  if (fetched != NULL && fetched->kind == FERRY_OUTCOME_CANCELLED)
+    {
+      /* Paused or stopped meanwhile: try the whole exchange again later. */
+      finish_settling (data, FERRY_TASK_STATE_PENDING, NULL);
+      return;
+    }
+  if (fetched != NULL && fetched->kind == FERRY_OUTCOME_HTTP &&
+      fetched->status >= 200 && fetched->status < 300)
+    {
+      /* The server's copy, with its ETag and Last-Modified, is what the
+       * task keeps beside its own body and base. */
+      keep_response (task, fetched);
+      remote = fetched->response_body != NULL ? fetched->response_body
+                                              : g_bytes_new_static ("", 0);
+      if (fetched->response_body == NULL)
+        fetched->response_body = remote;
+    }
+
+  if (remote == NULL && task->conflict_strategy != FERRY_CONFLICT_ASK &&
+      task->conflict_strategy != FERRY_CONFLICT_CLIENT_WINS)
+    {
+      message = g_strdup_printf ("conflict: cannot fetch the server's copy (%s); "
+                                 "a decision is needed",
+                                 fetched == NULL ? "no answer"
+                                 : fetched->kind == FERRY_OUTCOME_HTTP
+                                   ? "its answer was not 2xx"
+                                   : fetched->error != NULL ? fetched->error->message
+                                                            : "no answer");
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+      return;
+    }
+
+  switch (task->conflict_strategy)
+    {
+    case FERRY_CONFLICT_CLIENT_WINS:
+      send_again_over_server_copy (data, NULL, "conflict settled: the local change wins");
+      break;
+    case FERRY_CONFLICT_SERVER_WINS:
+      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
+      break;
+    case FERRY_CONFLICT_LAST_MODIFIED_WINS:
+      settle_last_modified (data, remote);
+      break;
+    case FERRY_CONFLICT_MERGE:
+      settle_merge (data, remote);
+      break;
+    case FERRY_CONFLICT_CUSTOM:
+      settle_custom (data, remote);
+      break;
+    case FERRY_CONFLICT_ASK:
+    default:
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, NULL);
+      break;
+    }
+}
+
+/* A 409/412 answer: fetch the server's current copy (GET of the task's
+ * conflict URL, or of its URL, with its headers), then apply the task's
+ * strategy. */
+static void
+settle_conflict (Attempt *data)
+{
+  FerrySyncManager *self = data->self;
+  FerryTask *task = data->task;
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+
+  /* The task's own headers (credentials included) but none that make the
+   * GET conditional or describe the local body. */
+  for (guint i = 0; task->headers != NULL && task->headers[i] != NULL; i += 2)
+    {
+      if (g_ascii_strcasecmp (task->headers[i], "If-Match") == 0 ||
+          g_ascii_strcasecmp (task->headers[i], "If-None-Match") == 0 ||
+          g_ascii_strcasecmp (task->headers[i], "If-Unmodified-Since") == 0 ||
+          g_ascii_strcasecmp (task->headers[i], "Content-Type") == 0)
+        continue;
+      g_ptr_array_add (headers, task->headers[i]);
+      g_ptr_array_add (headers, task->headers[i + 1]);
+    }
+  g_ptr_array_add (headers, NULL);
+
+  ferry_executor_fetch_async (self->executor,
+                              task->conflict_url != NULL ? task->conflict_url : task->url,
+                              (const char * const *) headers->pdata, data->cancellable,
+                              fetch_server_copy_cb, data);
+}
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
@@ -687,7 +1067,13 @@ send_cb (GObject      *object,
       attempt->error = g_steal_pointer (&error);
     }
 
-  apply_attempt (self, data->task, attempt);
+  if (!apply_attempt (self, data->task, attempt))
+    {
+      /* Still running while the strategy settles the conflict. */
+      g_hash_table_insert (self->running, data->task->id, data);
+      settle_conflict (data);
+      return;
+    }
   attempt_free (data);
   schedule_pass (self);
 }
@@ -1112,6 +1498,8 @@ ferry_sync_manager_finalize (GObject *object)
   g_clear_pointer (&self->enqueue_queue, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
+  if (self->resolver_destroy != NULL)
+    self->resolver_destroy (self->resolver_data);
 
   G_OBJECT_CLASS (ferry_sync_manager_parent_class)->finalize (object);
 }
@@ -1164,6 +1552,9 @@ ferry_sync_manager_get_property (GObject    *object,
       break;
     case PROP_ENQUEUE_DEBOUNCE:
       g_value_set_uint (value, self->enqueue_debounce);
+      break;
+    case PROP_RESOLVER_TIMEOUT:
+      g_value_set_uint (value, self->resolver_timeout);
       break;
     case PROP_STATE:
       g_value_set_uint (value, self->state);
@@ -1274,6 +1665,9 @@ ferry_sync_manager_set_property (GObject      *object,
     case PROP_ENQUEUE_DEBOUNCE:
       SET_IF_CHANGED (enqueue_debounce, g_value_get_uint (value));
       break;
+    case PROP_RESOLVER_TIMEOUT:
+      SET_IF_CHANGED (resolver_timeout, g_value_get_uint (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1333,6 +1727,9 @@ ferry_sync_manager_class_init (FerrySyncManagerClass *klass)
   properties[PROP_ENQUEUE_DEBOUNCE] =
     g_param_spec_uint ("enqueue-debounce", NULL, NULL, 0, 60000,
                        DEFAULT_ENQUEUE_DEBOUNCE, setting);
+
+  properties[PROP_RESOLVER_TIMEOUT] =
+    g_param_spec_uint ("resolver-timeout", NULL, NULL, 1, 600000, 10000, setting);
 
   properties[PROP_STATE] =
     g_param_spec_uint ("state", NULL, NULL, 0, FERRY_SYNC_STATE_ATTENTION,
@@ -1404,6 +1801,7 @@ ferry_sync_manager_init (FerrySyncManager *self)
   self->history_retention = DEFAULT_HISTORY_RETENTION;
   self->sync_on_metered = TRUE;
   self->enqueue_debounce = DEFAULT_ENQUEUE_DEBOUNCE;
+  self->resolver_timeout = 10000;
   self->state = FERRY_SYNC_STATE_IDLE;
 }
 
@@ -1987,6 +2385,36 @@ ferry_sync_manager_resolve (FerrySyncManager    *self,
     g_signal_emit (self, signals[TASK_SUCCEEDED], 0, task);
   schedule_pass (self);
   return TRUE;
+}
+
+/**
+ * ferry_sync_manager_set_resolver:
+ * @self: a manager
+ * @resolve: (nullable): starts asking an app to settle a conflict
+ * @finish: (nullable): reads its answer
+ * @user_data: for both
+ * @destroy: (nullable): frees @user_data
+ *
+ * Installs what the custom conflict strategy calls.  Without one, or when
+ * it fails or takes longer than "resolver-timeout", the conflict waits for
+ * a decision as with the ask strategy.
+ */
+void
+ferry_sync_manager_set_resolver (FerrySyncManager        *self,
+                                 FerryResolverFunc        resolve,
+                                 FerryResolverFinishFunc  finish,
+                                 gpointer                 user_data,
+                                 GDestroyNotify           destroy)
+{
+  g_return_if_fail (FERRY_IS_SYNC_MANAGER (self));
+  g_return_if_fail ((resolve == NULL) == (finish == NULL));
+
+  if (self->resolver_destroy != NULL)
+    self->resolver_destroy (self->resolver_data);
+  self->resolver = resolve;
+  self->resolver_finish = finish;
+  self->resolver_data = user_data;
+  self->resolver_destroy = destroy;
 }
 
 /**

@@ -60,6 +60,39 @@ GType            ferry_run_summary_get_type (void) G_GNUC_CONST;
 FerryRunSummary *ferry_run_summary_copy     (const FerryRunSummary *summary);
 void             ferry_run_summary_free     (FerryRunSummary       *summary);
 
+/**
+ * FerryResolverFunc:
+ * @task: the task in conflict (a snapshot; it may be kept)
+ * @base: (nullable): what the app edited from
+ * @local: (nullable): the task's body
+ * @remote: the server's current copy
+ * @cancellable: cancelled when the answer is no longer wanted (timeout)
+ * @callback: to call with the result
+ * @callback_data: for @callback
+ * @user_data: what was given to ferry_sync_manager_set_resolver()
+ *
+ * Asks the task's owner to settle a conflict (the custom strategy).
+ */
+typedef void     (*FerryResolverFunc)       (FerryTask           *task,
+                                             GBytes              *base,
+                                             GBytes              *local,
+                                             GBytes              *remote,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             callback_data,
+                                             gpointer             user_data);
+/**
+ * FerryResolverFinishFunc:
+ * @result: the result given to the callback
+ * @error: return location for why there is no answer
+ * @user_data: what was given to ferry_sync_manager_set_resolver()
+ *
+ * Returns: (transfer full) (nullable): the body to send instead
+ */
+typedef GBytes * (*FerryResolverFinishFunc) (GAsyncResult        *result,
+                                             GError             **error,
+                                             gpointer             user_data);
+
 #define FERRY_TYPE_SYNC_MANAGER (ferry_sync_manager_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerrySyncManager, ferry_sync_manager, FERRY, SYNC_MANAGER, GObject)
@@ -120,6 +153,13 @@ gboolean          ferry_sync_manager_resolve         (FerrySyncManager      *sel
                                                       GBytes                *body,
                                                       GError               **error);
 
+/* Conflicts settled by their owning app (the custom strategy). */
+void              ferry_sync_manager_set_resolver    (FerrySyncManager      *self,
+                                                      FerryResolverFunc      resolve,
+                                                      FerryResolverFinishFunc finish,
+                                                      gpointer               user_data,
+                                                      GDestroyNotify         destroy);
+
 /* The whole queue. */
 void              ferry_sync_manager_sync_now        (FerrySyncManager      *self);
 void              ferry_sync_manager_pause           (FerrySyncManager      *self);
@@ -159,6 +199,9 @@ G_END_DECLS
  *                           offline for every task)
  *   "enqueue-debounce"      guint ms, default 20: how long after a task is
  *                           added the run starts
+ *   "resolver-timeout"      guint ms, default 10000: how long an app's
+ *                           resolver may take before the conflict falls
+ *                           back to asking
  *
  * Read-only state: "state" (FerrySyncState as guint), "online", "metered",
  *   "paused", "pending-count", "failed-count", "conflict-count",
