@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-conflicts"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-error.h"
+#include "ferry-sync-manager.h"
+#include "ferry-test-util.h"
+
+/*
+ * Each conflict strategy end to end against a small document server on
+ * 127.0.0.1: it holds one JSON document per path with an ETag ("v<N>"),
+ * answers GET with the document, and a PUT whose If-Match is not the
+ * current ETag with 412 (a PUT without If-Match to a document another
+ * writer changed gets 409).  The test plays that other writer by changing
+ * documents directly.
+ */
+
+#define WAIT_MS 10000
+
+typedef struct
+{
+  GMutex      lock;
+  GHashTable *documents;   /* path → Document* */
+} DocumentServer;
+
+typedef struct
+{
+  char  *json;
+  guint  version;
+  guint  puts;             /* accepted writes */
+  guint  refusals;         /* 409/412 answers */
+  gboolean refuse_next_unconditional;
+} Document;
+
+static void
+document_free (Document *document)
+{
+  g_free (document->json);
+  g_free (document);
+}
+
+typedef struct
+{
+  DocumentServer   docs;
+  SoupServer      *server;
+  guint16          port;
+  char            *dir;
+  FerryTestNetworkMonitor *network;
+  FerryTestPowerMonitor   *power;
+  FerryTaskStore  *store;
+  FerryConnectivity *connectivity;
+  FerrySyncManager *manager;
+  guint            conflicts_detected;
+} Fixture;
+
+static void
+handle_document (SoupServer        *server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  const char *method = soup_server_message_get_method (message);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
+  const char *if_match = soup_message_headers_get_one (request_headers, "If-Match");
+  g_autofree char *etag = NULL;
+  Document *document;
+
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, path);
+  if (document == NULL)
+    {
+      g_mutex_unlock (&fixture->docs.lock);
+      soup_server_message_set_status (message, 404, NULL);
+      return;
+    }
+  etag = g_strdup_printf ("\"v%u\"", document->version);
+
+  if (g_str_equal (method, "GET"))
+    {
+      soup_message_headers_append (response_headers, "ETag", etag);
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
+                                        document->json, strlen (document->json));
+    }
+  else if (g_str_equal (method, "PUT"))
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (message);
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+      if ((if_match != NULL && !g_str_equal (if_match, etag)) ||
+          (if_match == NULL && document->refuse_next_unconditional))
+        {
+          document->refusals++;
+          document->refuse_next_unconditional = FALSE;
+          soup_message_headers_append (response_headers, "ETag", etag);
+          soup_server_message_set_status (message, if_match != NULL ? 412 : 409, NULL);
+        }
+      else
+        {
+          g_free (document->json);
+          document->json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          document->version++;
+          document->puts++;
+          g_free (etag);
+          etag = g_strdup_printf ("\"v%u\"", document->version);
+          soup_message_headers_append (response_headers, "ETag", etag);
+          soup_server_message_set_status (message, 200, NULL);
+        }
+    }
+  else
+    soup_server_message_set_status (message, 405, NULL);
+  g_mutex_unlock (&fixture->docs.lock);
+}
+
+/* The other writer: changes the document on the server. */
+static void
+server_write (Fixture    *fixture,
+              const char *path,
+              const char *json)
+{
+  Document *document;
+
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, path);
+  if (document == NULL)
+    {
+      document = g_new0 (Document, 1);
+      document->version = 1;
+      g_hash_table_insert (fixture->docs.documents, g_strdup (path), document);
+    }
+  else
+    document->version++;
+  g_free (document->json);
+  document->json = g_strdup (json);
+  g_mutex_unlock (&fixture->docs.lock);
+}
+
+static char *
+server_read (Fixture    *fixture,
+             const char *path,
+             guint      *out_puts,
+             guint      *out_refusals)
+{
+  Document *document;
+  char *json;
+
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, path);
+  json = g_strdup (document->json);
+  if (out_puts != NULL)
+    *out_puts = document->puts;
+  if (out_refusals != NULL)
+    *out_refusals = document->refusals;
+  g_mutex_unlock (&fixture->docs.lock);
+  return json;
+}
+
+static void
+on_conflict_detected (FerrySyncManager *manager,
+                      FerryTask        *task,
+                      Fixture          *fixture)
+{
+  fixture->conflicts_detected++;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *path = NULL;
+
+  g_mutex_init (&fixture->docs.lock);
+  fixture->docs.documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) document_free);
+  /* The server runs on this thread's main context, like the manager. */
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, "/docs", handle_document, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  fixture->port = (guint16) g_uri_get_port (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  fixture->dir = ferry_test_make_temp_dir ();
+  path = g_build_filename (fixture->dir, "tasks.db", NULL);
+  fixture->store = ferry_task_store_new (path, &error);
+  g_assert_no_error (error);
+  fixture->network = ferry_test_network_monitor_new ();
+  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL, FALSE);
+  fixture->power = ferry_test_power_monitor_new ();
+  fixture->connectivity = ferry_connectivity_new (G_NETWORK_MONITOR (fixture->network),
+                                                  G_POWER_PROFILE_MONITOR (fixture->power),
+                                                  NULL);
+  fixture->manager = ferry_sync_manager_new (fixture->store, NULL, fixture->connectivity, NULL);
+  g_object_set (fixture->manager,
+                "backoff-initial", (gint64) 1000,
+                "enqueue-debounce", 1,
+                "auto-sync-interval", 0,
+                NULL);
+  g_signal_connect (fixture->manager, "conflict-detected",
+                    G_CALLBACK (on_conflict_detected), fixture);
+  ferry_sync_manager_start (fixture->manager, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  ferry_sync_manager_stop (fixture->manager);
+  for (guint i = 0; i < 10; i++)
+    ferry_test_iterate_briefly ();
+  g_clear_object (&fixture->manager);
+  g_clear_object (&fixture->connectivity);
+  g_clear_object (&fixture->power);
+  g_clear_object (&fixture->network);
+  g_clear_object (&fixture->store);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_clear_pointer (&fixture->docs.documents, g_hash_table_unref);
+  g_mutex_clear (&fixture->docs.lock);
+  g_free (fixture->dir);
+}
+
+/* The app's edit: PUT @local over version @if_match_version (0: no
+ * If-Match), edited from @base. */
+static char *
+enqueue_edit (Fixture               *fixture,
+              const char            *path,
+              const char            *base,
+              const char            *local,
+              guint                  if_match_version,
+              FerryConflictStrategy  strategy)
+{
+  g_autoptr(FerryTask) task = ferry_task_new ();
+  g_autoptr(FerryTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  task->owner = g_strdup ("org.example.Notes");
+  task->method = g_strdup ("PUT");
+  task->url = g_strdup_printf ("http://127.0.0.1:%u%s", fixture->port, path);
+  task->body = g_bytes_new (local, strlen (local));
+  task->content_type = g_strdup ("application/json");
+  if (base != NULL)
+    task->base = g_bytes_new (base, strlen (base));
+  if (if_match_version > 0)
+    task->if_match = g_strdup_printf ("\"v%u\"", if_match_version);
+  task->conflict_strategy = strategy;
+  stored = ferry_sync_manager_enqueue (fixture->manager, task, &error);
+  g_assert_no_error (error);
+  return g_strdup (stored->id);
+}
+
+static FerryTask *
+get_task (Fixture    *fixture,
+          const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  FerryTask *task = ferry_sync_manager_dup_task (fixture->manager, id, &error);
+
+  g_assert_no_error (error);
+  return task;
+}
+
+static gboolean
+task_settled (Fixture    *fixture,
+              const char *id)
+{
+  g_autoptr(FerryTask) task = get_task (fixture, id);
+
+  return task->state != FERRY_TASK_STATE_PENDING && task->state != FERRY_TASK_STATE_RUNNING;
+}
+
+static void
+assert_body (GBytes     *bytes,
+             const char *expected)
+{
+  g_assert_nonnull (bytes);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   expected, strlen (expected));
+}
+
+static void
+test_client_wins (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  guint puts, refusals;
+
+  server_write (fixture, "/docs/a", "{\"title\":\"base\"}");
+  server_write (fixture, "/docs/a", "{\"title\":\"theirs\"}");   /* now v2 */
+  id = enqueue_edit (fixture, "/docs/a", "{\"title\":\"base\"}", "{\"title\":\"mine\"}", 1,
+                     FERRY_CONFLICT_CLIENT_WINS);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/a", &puts, &refusals);
+  g_assert_cmpstr (final, ==, "{\"title\":\"mine\"}");
+  g_assert_cmpuint (refusals, ==, 1);
+  g_assert_cmpuint (puts, ==, 1);
+  /* The second send was conditional on the version it overwrote. */
+  g_assert_cmpstr (task->if_match, ==, "\"v2\"");
+  g_assert_cmpuint (fixture->conflicts_detected, ==, 0);
+}
+
+static void
+test_server_wins (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  guint puts;
+
+  server_write (fixture, "/docs/b", "{\"title\":\"base\"}");
+  server_write (fixture, "/docs/b", "{\"title\":\"theirs\"}");
+  id = enqueue_edit (fixture, "/docs/b", NULL, "{\"title\":\"mine\"}", 1,
+                     FERRY_CONFLICT_SERVER_WINS);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  /* Nothing was overwritten; the app gets the server copy through Get. */
+  final = server_read (fixture, "/docs/b", &puts, NULL);
+  g_assert_cmpstr (final, ==, "{\"title\":\"theirs\"}");
+  g_assert_cmpuint (puts, ==, 0);
+  g_assert_cmpuint (task->response_status, ==, 200);
+  assert_body (task->response_body, "{\"title\":\"theirs\"}");
+  g_assert_cmpuint (task->last_status, ==, 412);
+}
+
+static void
+test_last_modified_wins (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *tie = NULL;
+  g_autofree char *older = NULL;
+  g_autofree char *newer = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  /* The same instant in two time zones is a tie: asked. */
+  server_write (fixture, "/docs/lm1", "{\"t\":\"x\",\"updated_at\":\"2026-01-01T10:00:00Z\"}");
+  server_write (fixture, "/docs/lm1", "{\"t\":\"server\",\"updated_at\":\"2026-01-01T11:00:00Z\"}");
+  tie = enqueue_edit (fixture, "/docs/lm1", NULL,
+                      "{\"t\":\"mine\",\"updated_at\":\"2026-01-01T12:00:00+01:00\"}", 1,
+                      FERRY_CONFLICT_LAST_MODIFIED_WINS);
+  FERRY_TEST_WAIT (task_settled (fixture, tie), WAIT_MS);
+  task = get_task (fixture, tie);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "same time"));
+  g_clear_pointer (&task, ferry_task_unref);
+
+  /* Server newer (epoch seconds against epoch milliseconds). */
+  server_write (fixture, "/docs/lm2", "{\"t\":\"x\",\"updated_at\":1}");
+  server_write (fixture, "/docs/lm2", "{\"t\":\"server\",\"updated_at\":1800000000000}");
+  older = enqueue_edit (fixture, "/docs/lm2", NULL, "{\"t\":\"mine\",\"updated_at\":1700000000}",
+                        1, FERRY_CONFLICT_LAST_MODIFIED_WINS);
+  FERRY_TEST_WAIT (task_settled (fixture, older), WAIT_MS);
+  task = get_task (fixture, older);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/lm2", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"t\":\"server\",\"updated_at\":1800000000000}");
+  g_clear_pointer (&task, ferry_task_unref);
+  g_clear_pointer (&final, g_free);
+
+  /* Local newer (RFC 3339, at a pointer of the task's choosing): the
+   * local change wins. */
+  {
+    g_autoptr(FerryTask) edit = ferry_task_new ();
+    g_autoptr(FerryTask) stored = NULL;
+
+    server_write (fixture, "/docs/lm3", "{\"meta\":{\"m\":\"2026-01-01T00:00:00Z\"}}");
+    server_write (fixture, "/docs/lm3", "{\"meta\":{\"m\":\"2026-02-01T00:00:00Z\"}}");
+    edit->owner = g_strdup ("org.example.Notes");
+    edit->method = g_strdup ("PUT");
+    edit->url = g_strdup_printf ("http://127.0.0.1:%u/docs/lm3", fixture->port);
+    edit->body = g_bytes_new_static ("{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}",
+                                     strlen ("{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}"));
+    edit->if_match = g_strdup ("\"v1\"");
+    edit->conflict_strategy = FERRY_CONFLICT_LAST_MODIFIED_WINS;
+    edit->timestamp_pointer = g_strdup ("/meta/m");
+    stored = ferry_sync_manager_enqueue (fixture->manager, edit, NULL);
+    newer = g_strdup (stored->id);
+  }
+  FERRY_TEST_WAIT (task_settled (fixture, newer), WAIT_MS);
+  task = get_task (fixture, newer);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/lm3", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}");
+  g_clear_pointer (&task, ferry_task_unref);
+
+  /* A missing field falls back to asking. */
+  server_write (fixture, "/docs/lm4", "{\"t\":1}");
+  server_write (fixture, "/docs/lm4", "{\"t\":2}");
+  missing = enqueue_edit (fixture, "/docs/lm4", NULL, "{\"t\":3,\"updated_at\":5}", 1,
+                          FERRY_CONFLICT_LAST_MODIFIED_WINS);
+  FERRY_TEST_WAIT (task_settled (fixture, missing), WAIT_MS);
+  task = get_task (fixture, missing);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "missing"));
+}
+
+static void
+test_merge_clean (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  server_write (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"b\",\"tags\":[1]}");
+  server_write (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"B2\",\"tags\":[1]}");
+  id = enqueue_edit (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"b\",\"tags\":[1]}",
+                     "{\"title\":\"T2\",\"body\":\"b\",\"tags\":[1]}", 1, FERRY_CONFLICT_MERGE);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/m", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"title\":\"T2\",\"body\":\"B2\",\"tags\":[1]}");
+}
+
+#define MR_LOCAL "{\"title\":\"mine\",\"n\":2}"
+#define MR_BASE "{\"title\":\"t\",\"n\":1}"
+
+static void
+test_merge_conflict_and_rule (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *asked = NULL;
+  g_autofree char *ruled = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  g_autoptr(FerryTask) edit = ferry_task_new ();
+  g_autoptr(FerryTask) stored = NULL;
+  const char * const rules[] = { "/title", "remote", NULL };
+
+  /* Same member changed both ways: asked, nothing overwritten. */
+  server_write (fixture, "/docs/mc", "{\"title\":\"t\",\"n\":1}");
+  server_write (fixture, "/docs/mc", "{\"title\":\"theirs\",\"n\":1}");
+  asked = enqueue_edit (fixture, "/docs/mc", "{\"title\":\"t\",\"n\":1}",
+                        "{\"title\":\"mine\",\"n\":2}", 1, FERRY_CONFLICT_MERGE);
+  FERRY_TEST_WAIT (task_settled (fixture, asked), WAIT_MS);
+  task = get_task (fixture, asked);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "/title"));
+  final = server_read (fixture, "/docs/mc", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"title\":\"theirs\",\"n\":1}");
+  g_assert_cmpuint (fixture->conflicts_detected, ==, 1);
+  g_clear_pointer (&final, g_free);
+  g_clear_pointer (&task, ferry_task_unref);
+
+  /* With a per-field rule, the same merge settles itself. */
+  server_write (fixture, "/docs/mr", "{\"title\":\"t\",\"n\":1}");
+  server_write (fixture, "/docs/mr", "{\"title\":\"theirs\",\"n\":1}");
+  edit->owner = g_strdup ("org.example.Notes");
+  edit->method = g_strdup ("PUT");
+  edit->url = g_strdup_printf ("http://127.0.0.1:%u/docs/mr", fixture->port);
+  edit->body = g_bytes_new (MR_LOCAL, strlen (MR_LOCAL));
+  edit->base = g_bytes_new (MR_BASE, strlen (MR_BASE));
+  edit->if_match = g_strdup ("\"v1\"");
+  edit->conflict_strategy = FERRY_CONFLICT_MERGE;
+  edit->merge_rules = g_strdupv ((char **) rules);
+  stored = ferry_sync_manager_enqueue (fixture->manager, edit, NULL);
+  ruled = g_strdup (stored->id);
+  FERRY_TEST_WAIT (task_settled (fixture, ruled), WAIT_MS);
+  task = get_task (fixture, ruled);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/mr", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"title\":\"theirs\",\"n\":2}");
+}
+
+#undef MR_LOCAL
+#undef MR_BASE
+
+/* Ask: the task waits in conflict and holds its group; the person takes
+ * theirs; a second change on the server meanwhile is caught, not
+ * overwritten. */
+static void
+test_ask_and_concurrent_change (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  guint puts, refusals;
+
+  server_write (fixture, "/docs/ask", "{\"v\":\"base\"}");
+  server_write (fixture, "/docs/ask", "{\"v\":\"theirs\"}");
+  id = enqueue_edit (fixture, "/docs/ask", "{\"v\":\"base\"}", "{\"v\":\"mine\"}", 1,
+                     FERRY_CONFLICT_ASK);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  /* Local, server and base are all there for the person to compare. */
+  assert_body (task->body, "{\"v\":\"mine\"}");
+  assert_body (task->response_body, "{\"v\":\"theirs\"}");
+  assert_body (task->base, "{\"v\":\"base\"}");
+  g_assert_cmpuint (fixture->conflicts_detected, ==, 1);
+  g_clear_pointer (&task, ferry_task_unref);
+
+  /* Someone else writes again before the person decides. */
+  server_write (fixture, "/docs/ask", "{\"v\":\"theirs again\"}");
+  ferry_sync_manager_resolve (fixture->manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (fixture->conflicts_detected == 2, WAIT_MS);
+  final = server_read (fixture, "/docs/ask", &puts, &refusals);
+  g_assert_cmpstr (final, ==, "{\"v\":\"theirs again\"}");
+  g_assert_cmpuint (puts, ==, 0);
+  g_assert_cmpuint (refusals, ==, 2);
+  g_clear_pointer (&final, g_free);
+
+  /* Now the person takes the newest server copy for what it is. */
+  task = get_task (fixture, id);
+  assert_body (task->response_body, "{\"v\":\"theirs again\"}");
+  ferry_sync_manager_resolve (fixture->manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+  g_clear_pointer (&task, ferry_task_unref);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/ask", &puts, NULL);
+  g_assert_cmpstr (final, ==, "{\"v\":\"mine\"}");
+  g_assert_cmpuint (puts, ==, 1);
+}
+
+/* A 409 to an unconditional request settles the same way. */
+static void
+test_conflict_409 (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *final = NULL;
+  Document *document;
+
+  server_write (fixture, "/docs/409", "{\"a\":1,\"b\":1}");
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, "/docs/409");
+  document->refuse_next_unconditional = TRUE;
+  g_free (document->json);
+  document->json = g_strdup ("{\"a\":1,\"b\":2}");
+  g_mutex_unlock (&fixture->docs.lock);
+
+  id = enqueue_edit (fixture, "/docs/409", "{\"a\":1,\"b\":1}", "{\"a\":5,\"b\":1}", 0,
+                     FERRY_CONFLICT_MERGE);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+  final = server_read (fixture, "/docs/409", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"a\":5,\"b\":2}");
+}
+
+/* Custom: the owner's resolver answers, fails, or takes too long. */
+typedef enum { ANSWER, FAIL, SILENT } ResolverMode;
+
+static ResolverMode resolver_mode;
+static guint resolver_calls;
+
+static void
+return_cancelled (GCancellable *cancellable,
+                  GTask        *gtask)
+{
+  g_task_return_error_if_cancelled (gtask);
+}
+
+static void
+test_resolver (FerryTask           *task,
+               GBytes              *base,
+               GBytes              *local,
+               GBytes              *remote,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             callback_data,
+               gpointer             user_data)
+{
+  GTask *gtask = g_task_new (NULL, cancellable, callback, callback_data);
+
+  resolver_calls++;
+  g_assert_nonnull (remote);
+  switch (resolver_mode)
+    {
+    case ANSWER:
+      g_task_return_pointer (gtask, g_bytes_new_static ("{\"resolved\":true}", 17),
+                             (GDestroyNotify) g_bytes_unref);
+      g_object_unref (gtask);
+      break;
+    case FAIL:
+      g_task_return_new_error (gtask, FERRY_ERROR, FERRY_ERROR_FAILED, "the app gave up");
+      g_object_unref (gtask);
+      break;
+    case SILENT:
+    default:
+      /* Answers only once cancelled (by the manager's timeout). */
+      g_cancellable_connect (cancellable, G_CALLBACK (return_cancelled), gtask, g_object_unref);
+      break;
+    }
+}
+
+static GBytes *
+test_resolver_finish (GAsyncResult  *result,
+                      GError       **error,
+                      gpointer       user_data)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_custom (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *answered = NULL;
+  g_autofree char *failed = NULL;
+  g_autofree char *silent = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *final = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  /* No resolver registered: asked. */
+  server_write (fixture, "/docs/c0", "{\"x\":1}");
+  server_write (fixture, "/docs/c0", "{\"x\":2}");
+  none = enqueue_edit (fixture, "/docs/c0", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
+  FERRY_TEST_WAIT (task_settled (fixture, none), WAIT_MS);
+  task = get_task (fixture, none);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "no resolver"));
+  g_clear_pointer (&task, ferry_task_unref);
+
+  ferry_sync_manager_set_resolver (fixture->manager, test_resolver, test_resolver_finish,
+                                   NULL, NULL);
+  g_object_set (fixture->manager, "resolver-timeout", 300, NULL);
+
+  resolver_mode = ANSWER;
+  server_write (fixture, "/docs/c1", "{\"x\":1}");
+  server_write (fixture, "/docs/c1", "{\"x\":2}");
+  answered = enqueue_edit (fixture, "/docs/c1", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
+  FERRY_TEST_WAIT (task_settled (fixture, answered), WAIT_MS);
+  task = get_task (fixture, answered);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = server_read (fixture, "/docs/c1", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"resolved\":true}");
+  g_clear_pointer (&task, ferry_task_unref);
+
+  resolver_mode = FAIL;
+  server_write (fixture, "/docs/c2", "{\"x\":1}");
+  server_write (fixture, "/docs/c2", "{\"x\":2}");
+  failed = enqueue_edit (fixture, "/docs/c2", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
+  FERRY_TEST_WAIT (task_settled (fixture, failed), WAIT_MS);
+  task = get_task (fixture, failed);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "the app gave up"));
+  g_clear_pointer (&task, ferry_task_unref);
+
+  resolver_mode = SILENT;
+  server_write (fixture, "/docs/c3", "{\"x\":1}");
+  server_write (fixture, "/docs/c3", "{\"x\":2}");
+  silent = enqueue_edit (fixture, "/docs/c3", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
+  FERRY_TEST_WAIT (task_settled (fixture, silent), WAIT_MS);
+  task = get_task (fixture, silent);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
+  g_assert_nonnull (strstr (task->last_error, "in time"));
+  g_assert_cmpuint (resolver_calls, ==, 3);
+
+  g_clear_pointer (&final, g_free);
+  final = server_read (fixture, "/docs/c3", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"x\":2}");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ferry_error_quark ();
+
+#define ADD(path, func) \
+  g_test_add ("/engine/conflicts/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("client-wins", test_client_wins);
+  ADD ("server-wins", test_server_wins);
+  ADD ("last-modified-wins", test_last_modified_wins);
+  ADD ("merge-clean", test_merge_clean);
+  ADD ("merge-conflict-and-rule", test_merge_conflict_and_rule);
+  ADD ("ask-and-concurrent-change", test_ask_and_concurrent_change);
+  ADD ("conflict-409", test_conflict_409);
+  ADD ("custom", test_custom);
+
+#undef ADD
+
+  return g_test_run ();
+}
