@@ -122,20 +122,24 @@ check_file "systemd user unit" "$unit_dir/ferryd.service"
 
 check_file "GSettings schema" "$datadir/glib-2.0/schemas/io.github.ferrysync.Ferry.gschema.xml"
 
-# Launcher, metainfo, icons.
-desktop=$datadir/applications/$app_id.desktop
-check_file "launcher" "$desktop"
-if [[ -f $dest$desktop ]] && command -v desktop-file-validate >/dev/null; then
-  if out=$(desktop-file-validate "$dest$desktop" 2>&1) && [[ -z $out ]]; then
-    ok "installed launcher is valid"
-  else
-    not_ok "installed launcher is valid" "$out"
-  fi
-fi
-check_file "metainfo" "$datadir/metainfo/$app_id.metainfo.xml"
+# Launcher, metainfo, icons: with the window they present.
 icons=$datadir/icons/hicolor
-check_file "application icon" "$icons/scalable/apps/$app_id.svg"
-check_file "symbolic application icon" "$icons/symbolic/apps/$app_id-symbolic.svg"
+if [[ $opt_gui == true ]]; then
+  desktop=$datadir/applications/$app_id.desktop
+  check_file "launcher" "$desktop"
+  if [[ -f $dest$desktop ]] && command -v desktop-file-validate >/dev/null; then
+    if out=$(desktop-file-validate "$dest$desktop" 2>&1) && [[ -z $out ]]; then
+      ok "installed launcher is valid"
+    else
+      not_ok "installed launcher is valid" "$out"
+    fi
+  fi
+  check_file "metainfo" "$datadir/metainfo/$app_id.metainfo.xml"
+  check_file "application icon" "$icons/scalable/apps/$app_id.svg"
+  check_file "symbolic application icon" "$icons/symbolic/apps/$app_id-symbolic.svg"
+else
+  skip "launcher, metainfo and application icons" "the window is not built"
+fi
 
 # The tray's state icons: every other icon of the source tree.
 if $has_tray; then
