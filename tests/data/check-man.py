@@ -6,7 +6,7 @@ given the program it documents, every long option of the program's --help
 
 Usage: check-man.py PAGE [PROGRAM]
 
-Prints TAP.  Exits 77 (skipped) when groff or man is not installed.
+Prints TAP; skips when groff or man is not installed.
 """
 
 import os
@@ -75,7 +75,7 @@ def main():
     for tool in ('groff', 'man'):
         if shutil.which(tool) is None:
             print(f'1..0 # SKIP {tool} is not installed (groff-base, man-db)')
-            return 77
+            return 0
 
     # Every warning groff knows, with the man macros.
     proc = run(['groff', '-man', '-ww', '-z', page])
