@@ -503,6 +503,24 @@ describe_attempt (FerryAttempt *attempt,
   return reason;
 }
 
+/* Whether the task's host may be reached now (see FerryConnectivity). */
+static gboolean
+task_host_allowed (FerrySyncManager *self,
+                   const FerryTask  *task)
+{
+  g_autoptr(GUri) uri = NULL;
+  gint port;
+
+  uri = g_uri_parse (task->url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  if (uri == NULL)
+    return FALSE;
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+  return ferry_connectivity_host_allowed (self->connectivity, g_uri_get_host (uri),
+                                          (guint16) port);
+}
+
 static void record_outcome (FerrySyncManager *self,
                             FerryTask        *task,
                             FerryTaskState    from,
@@ -523,22 +541,14 @@ apply_attempt (FerrySyncManager *self,
   gint64 current = now (self);
   guint max_attempts = task->max_attempts > 0 ? task->max_attempts : self->max_attempts;
   FerryTaskState from = task->state;
-  g_autofree char *host = NULL;
 
   verdict = ferry_classifier_classify (attempt->kind, attempt->status, &reason);
 
   /* A transport error while the network is gone means the request never
    * really left: that costs no attempt. */
-  if (verdict == FERRY_VERDICT_RETRY && attempt->kind == FERRY_OUTCOME_NETWORK)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (task->url, G_URI_FLAGS_ENCODED, NULL);
-
-      host = ferry_task_dup_host (task);
-      if (uri != NULL &&
-          !ferry_connectivity_host_allowed (self->connectivity, host,
-                                            g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 80))
-        verdict = FERRY_VERDICT_NOT_ATTEMPTED;
-    }
+  if (verdict == FERRY_VERDICT_RETRY && attempt->kind == FERRY_OUTCOME_NETWORK &&
+      !task_host_allowed (self, task))
+    verdict = FERRY_VERDICT_NOT_ATTEMPTED;
 
   if (verdict != FERRY_VERDICT_NOT_ATTEMPTED)
     {
@@ -1085,8 +1095,6 @@ accept_task (const FerryTask *task,
              gpointer         user_data)
 {
   FerrySyncManager *self = user_data;
-  g_autoptr(GUri) uri = NULL;
-  gint port;
   gboolean metered = ferry_connectivity_get_metered (self->connectivity);
 
   if (ferry_connectivity_get_power_saver (self->connectivity) &&
@@ -1094,15 +1102,7 @@ accept_task (const FerryTask *task,
     return FALSE;
   if (metered && (task->unmetered_only || !self->sync_on_metered))
     return FALSE;
-
-  uri = g_uri_parse (task->url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
-  if (uri == NULL)
-    return FALSE;
-  port = g_uri_get_port (uri);
-  if (port <= 0)
-    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-  return ferry_connectivity_host_allowed (self->connectivity, g_uri_get_host (uri),
-                                          (guint16) port);
+  return task_host_allowed (self, task);
 }
 
 static void
