@@ -206,6 +206,7 @@ main (int    argc,
   g_setenv ("G_TEST_TMPDIR", tmp, TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
+  ferry_agent_bus_up ();
   ferry_agent_fixture_set_up (&fixture, "offline");
   g_print ("ferryd D-Bus benchmark (%u cores)\n", g_get_num_processors ());
 
@@ -229,6 +230,7 @@ main (int    argc,
     }
 
   ferry_agent_fixture_tear_down (&fixture);
+  ferry_agent_bus_down ();
   remove_tree (tmp);
   return 0;
 }

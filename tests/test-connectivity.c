@@ -178,6 +178,29 @@ on_resumed (FerryConnectivity *connectivity,
   resumed_count++;
 }
 
+/* GDBus learns who owns org.freedesktop.login1 with a call of its own
+ * after the subscription is made, and drops the signals that arrive
+ * before the answer: wake-ups are sent until one is heard, so the
+ * subscription is known to be live. */
+static void
+wait_until_listening (BusFixture *fixture,
+                      guint      *counter)
+{
+  guint before = *counter;
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+
+  while (*counter == before)
+    {
+      gint64 next = g_get_monotonic_time () + 50 * 1000;
+
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the resume signal was never heard");
+      emit_prepare_for_sleep (fixture, FALSE);
+      while (*counter == before && g_get_monotonic_time () < next)
+        ferry_test_iterate_briefly ();
+    }
+}
+
 static void
 test_resume_signal (BusFixture    *fixture,
                     gconstpointer  data)
@@ -189,6 +212,11 @@ test_resume_signal (BusFixture    *fixture,
   connectivity = ferry_connectivity_new (G_NETWORK_MONITOR (network), NULL, fixture->agent_side);
   resumed_count = 0;
   g_signal_connect (connectivity, "resumed", G_CALLBACK (on_resumed), NULL);
+  wait_until_listening (fixture, &resumed_count);
+  /* Wake-ups sent while the first was on its way are heard too. */
+  for (guint i = 0; i < 20; i++)
+    ferry_test_iterate_briefly ();
+  resumed_count = 0;
 
   /* Going to sleep is not a wake-up; the signal after it is. */
   emit_prepare_for_sleep (fixture, TRUE);
@@ -256,6 +284,9 @@ test_resume_starts_run (BusFixture    *fixture,
                 NULL);
   retries = 0;
   g_signal_connect (manager, "retry-scheduled", G_CALLBACK (on_retry_scheduled), NULL);
+  resumed_count = 0;
+  g_signal_connect (connectivity, "resumed", G_CALLBACK (on_resumed), NULL);
+  wait_until_listening (fixture, &resumed_count);
   ferry_sync_manager_start (manager, &error);
   g_assert_no_error (error);
 
