@@ -105,13 +105,48 @@ client_fixture_stop_agent (ClientFixture *fixture)
   FERRY_TEST_WAIT (!ferry_agent_process_is_alive (pid), 20000);
 }
 
+static gboolean
+agent_has_owner (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "NameHasOwner", g_variant_new ("(s)", FERRY_DBUS_NAME),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/* Each client test has a bus of its own (the agent is not always started
+ * by the test): stop whatever ferryd runs on it, then the bus. */
 void
 client_fixture_tear_down (ClientFixture *fixture)
 {
   g_clear_object (&fixture->client);
+
+  if (agent_has_owner (fixture->bus.connection))
+    {
+      guint32 pid = ferry_agent_fixture_get_owner_pid (&fixture->bus);
+
+      g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
+      FERRY_TEST_WAIT (!agent_has_owner (fixture->bus.connection), 20000);
+      FERRY_TEST_WAIT (!ferry_agent_process_is_alive (pid), 20000);
+    }
+
+  g_dbus_connection_close_sync (fixture->bus.connection, NULL, NULL);
+  g_clear_object (&fixture->bus.connection);
   fixture->connection = NULL;
+  g_test_dbus_down (fixture->bus.bus);
+  g_clear_object (&fixture->bus.bus);
+
+  g_unsetenv ("FERRY_DATA_DIR");
+  g_unsetenv ("FERRY_TEST_NETWORK");
+  g_clear_pointer (&fixture->bus.data_dir, g_free);
   fixture->data_dir = NULL;
-  ferry_agent_fixture_tear_down (&fixture->bus);
 }
 
 char *
