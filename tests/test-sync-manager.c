@@ -504,6 +504,24 @@ test_transient_then_success (Fixture       *fixture,
   g_assert_cmpuint (task->attempts, ==, 4);
   g_assert_cmpuint (fixture->retries, ==, 3);
 
+  /* Each attempt is in the task's history, oldest first. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) history = ferry_sync_manager_dup_attempts (fixture->manager, id, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (history->len, ==, 4);
+    g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 0).status, ==, 500);
+    g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 1).status, ==, 0);
+    g_assert_nonnull (g_array_index (history, FerryAttemptRecord, 1).error);
+    g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 2).status, ==, 503);
+    g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 3).status, ==, 200);
+    g_assert_null (g_array_index (history, FerryAttemptRecord, 3).error);
+    for (guint i = 1; i < history->len; i++)
+      g_assert_cmpint (g_array_index (history, FerryAttemptRecord, i).at, >=,
+                       g_array_index (history, FerryAttemptRecord, i - 1).at);
+  }
+
   /* Every delivery of the same task carried the same key. */
   requests = ferry_test_server_dup_requests (fixture->server, "/flaky");
   g_assert_cmpuint (requests->len, ==, 4);

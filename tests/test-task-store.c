@@ -572,13 +572,13 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-task-store", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 3);
+  g_assert_cmpuint (n_migrations, ==, 4);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
 }
 
 static void
@@ -597,17 +597,17 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 3);
+  g_assert_cmpuint (n_migrations, ==, 4);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 3);
+  g_assert_cmpuint (n_migrations, ==, 4);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
 }
 
 /* A database of version 1, with tasks in it, takes the steps to the
@@ -626,6 +626,8 @@ test_migration_from_version_1 (Fixture       *fixture,
     g_autoptr(sqlite3) db = open_raw (fixture->path);
 
     g_assert_cmpint (sqlite3_exec (db,
+                                   "DROP TRIGGER attempts_forget;"
+                                   "DROP TABLE attempts;"
                                    "DROP INDEX tasks_order;"
                                    "ALTER TABLE tasks DROP COLUMN merge_rules;"
                                    "ALTER TABLE tasks DROP COLUMN timestamp_pointer;"
@@ -637,10 +639,10 @@ test_migration_from_version_1 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 2);
+  g_assert_cmpuint (n_migrations, ==, 3);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
   g_assert_cmpstr (index, ==, "1");
@@ -926,6 +928,46 @@ test_unique_replace_after_attempt (Fixture       *fixture,
   enqueue_one (fixture->store, third, &outcome);
   stored = dup_task (fixture->store, first->id);
   g_assert_cmpstr (stored->idempotency_key, ==, "app-chosen");
+}
+
+/* A task's history of attempts: kept in order, bounded on reading, gone
+ * with the task. */
+static void
+test_attempt_history (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(FerryTask) task = add_task (fixture->store, "org.example.App", NULL, "h");
+  g_autoptr(GArray) log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_autoptr(GArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pruned = 0;
+
+  g_array_set_clear_func (log, (GDestroyNotify) ferry_attempt_record_clear);
+  for (guint i = 0; i < 5; i++)
+    {
+      FerryAttemptRecord record = { task->seq, NOW + i, 500 + i, g_strdup_printf ("try %u", i) };
+
+      g_array_append_val (log, record);
+    }
+  g_assert_true (ferry_task_store_log_attempts (fixture->store, log, &error));
+  g_assert_no_error (error);
+
+  history = ferry_task_store_dup_attempts (fixture->store, task->id, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 3);
+  g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 0).status, ==, 502);
+  g_assert_cmpstr (g_array_index (history, FerryAttemptRecord, 2).error, ==, "try 4");
+  g_clear_pointer (&history, g_array_unref);
+
+  task->state = FERRY_TASK_STATE_SUCCEEDED;
+  task->updated = NOW;
+  update_one (fixture->store, task);
+  g_assert_true (ferry_task_store_prune (fixture->store, NOW + 1, &pruned, &error));
+  g_assert_cmpuint (pruned, ==, 1);
+  history = ferry_task_store_dup_attempts (fixture->store, task->id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 0);
+  g_assert_cmpstr (raw_query_path (fixture->path, "SELECT count (*) FROM attempts"), ==, "0");
 }
 
 static void
@@ -1889,6 +1931,7 @@ main (int    argc,
   ADD ("update/batch-is-atomic", test_update_batch_is_atomic);
   ADD ("not-found", test_not_found);
   ADD ("migration/from-version-1", test_migration_from_version_1);
+  ADD ("attempt-history", test_attempt_history);
   ADD ("unique/replace", test_unique_replace);
   ADD ("unique/replace-after-attempt", test_unique_replace_after_attempt);
   ADD ("unique/keep", test_unique_keep);

@@ -63,6 +63,7 @@ struct _FerrySyncManager
   GHashTable         *running;          /* id → Attempt* */
   GPtrArray          *enqueue_queue;    /* EnqueueRequest* waiting for the group commit */
   GPtrArray          *finished;         /* FerryTask* waiting for the next flush */
+  GArray             *attempt_log;      /* FerryAttemptRecord waiting for the next flush */
   GRand              *rand;
   FerryResolverFunc        resolver;
   FerryResolverFinishFunc  resolver_finish;
@@ -477,6 +478,18 @@ flush_finished (FerrySyncManager *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
 
+  if (self->attempt_log->len > 0)
+    {
+      if (!ferry_task_store_log_attempts (self->store, self->attempt_log, &error))
+        {
+          /* Only the history loses lines; the tasks themselves are safe. */
+          g_warning ("Cannot record the history of %u attempts: %s",
+                     self->attempt_log->len, error->message);
+          g_clear_error (&error);
+        }
+      g_array_set_size (self->attempt_log, 0);
+    }
+
   if (self->finished->len == 0)
     return TRUE;
 
@@ -562,6 +575,15 @@ apply_attempt (FerrySyncManager *self,
                                attempt->reason != NULL ? attempt->reason : reason);
   else
     message = g_strdup (describe_attempt (attempt, reason));
+
+  if (verdict != FERRY_VERDICT_NOT_ATTEMPTED)
+    {
+      FerryAttemptRecord record = { task->seq, current, task->last_status, NULL };
+
+      if (verdict != FERRY_VERDICT_SUCCEEDED)
+        record.error = g_strdup (message);
+      g_array_append_val (self->attempt_log, record);
+    }
 
   /* Expiry passed while it was being tried: nothing but success counts. */
   if (verdict != FERRY_VERDICT_SUCCEEDED && verdict != FERRY_VERDICT_NOT_ATTEMPTED &&
@@ -1497,6 +1519,7 @@ ferry_sync_manager_finalize (GObject *object)
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_pointer (&self->enqueue_queue, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
+  g_clear_pointer (&self->attempt_log, g_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   if (self->resolver_destroy != NULL)
     self->resolver_destroy (self->resolver_data);
@@ -1793,6 +1816,8 @@ ferry_sync_manager_init (FerrySyncManager *self)
                                          (GDestroyNotify) attempt_free);
   self->enqueue_queue = g_ptr_array_new_with_free_func ((GDestroyNotify) enqueue_request_free);
   self->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  self->attempt_log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_array_set_clear_func (self->attempt_log, (GDestroyNotify) ferry_attempt_record_clear);
   self->rand = g_rand_new ();
   self->max_concurrency = DEFAULT_MAX_CONCURRENCY;
   self->max_attempts = FERRY_BACKOFF_DEFAULT_ATTEMPTS;
@@ -2036,6 +2061,27 @@ ferry_sync_manager_dup_task (FerrySyncManager  *self,
 
   flush_finished (self);
   return ferry_task_store_dup_task (self->store, id, error);
+}
+
+/**
+ * ferry_sync_manager_dup_attempts:
+ * @self: a manager
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type FerryAttemptRecord): the task's
+ *   last attempts (at most 100), oldest first
+ */
+GArray *
+ferry_sync_manager_dup_attempts (FerrySyncManager  *self,
+                                 const char        *id,
+                                 GError           **error)
+{
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  flush_finished (self);
+  return ferry_task_store_dup_attempts (self->store, id, 100, error);
 }
 
 /**

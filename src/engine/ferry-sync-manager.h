@@ -126,6 +126,9 @@ FerryTask        *ferry_sync_manager_enqueue         (FerrySyncManager      *sel
 FerryTask        *ferry_sync_manager_dup_task        (FerrySyncManager      *self,
                                                       const char            *id,
                                                       GError               **error);
+GArray           *ferry_sync_manager_dup_attempts    (FerrySyncManager      *self,
+                                                      const char            *id,
+                                                      GError               **error);
 GPtrArray        *ferry_sync_manager_list            (FerrySyncManager      *self,
                                                       const FerryTaskFilter *filter,
                                                       guint                  offset,

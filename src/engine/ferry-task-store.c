@@ -126,6 +126,19 @@ static const char * const migrations[] = {
    * timestamp of last-modified-wins lives */
   "ALTER TABLE tasks ADD COLUMN merge_rules BLOB;"
   "ALTER TABLE tasks ADD COLUMN timestamp_pointer TEXT;",
+
+  /* 3 → 4: the history of each task's attempts, gone with the task */
+  "CREATE TABLE attempts ("
+  "  task_seq  INTEGER NOT NULL,"
+  "  at        INTEGER NOT NULL,"
+  "  status    INTEGER NOT NULL,"
+  "  error     TEXT"
+  ");"
+  "CREATE INDEX attempts_by_task ON attempts (task_seq, at);"
+  "CREATE TRIGGER attempts_forget AFTER DELETE ON tasks"
+  "  BEGIN"
+  "    DELETE FROM attempts WHERE task_seq = OLD.seq;"
+  "  END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -203,6 +216,8 @@ typedef enum {
   STMT_NEXT_EXPIRY,
   STMT_EXPIRE,
   STMT_RECOVER_RUNNING,
+  STMT_LOG_ATTEMPT,
+  STMT_SELECT_ATTEMPTS,
   STMT_MAKE_DUE,
   STMT_PRUNE,
   STMT_COUNT_STATES,
@@ -294,6 +309,13 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE tasks INDEXED BY tasks_ready SET next_attempt = :now"
     " WHERE state = 0 AND head = 1 AND next_attempt > :now",
   [STMT_PRUNE] = "DELETE FROM tasks WHERE state IN (2, 6) AND updated < :before",
+  [STMT_LOG_ATTEMPT] =
+    "INSERT INTO attempts (task_seq, at, status, error) VALUES (:seq, :at, :status, :error)",
+  /* The newest ones, read newest first and handed out oldest first. */
+  [STMT_SELECT_ATTEMPTS] =
+    "SELECT at, status, error FROM attempts"
+    " WHERE task_seq = (SELECT seq FROM tasks WHERE id = :id)"
+    " ORDER BY at DESC, rowid DESC LIMIT :limit",
   [STMT_COUNT_STATES] = "SELECT state, count (*) FROM tasks GROUP BY state",
 };
 
@@ -1667,6 +1689,113 @@ ferry_task_store_update (FerryTaskStore  *self,
     }
 
   return commit_transaction (&txn, "updating tasks", error);
+}
+
+/**
+ * ferry_attempt_record_clear:
+ * @record: a record
+ *
+ * Frees what @record owns (for g_array_set_clear_func()).
+ */
+void
+ferry_attempt_record_clear (FerryAttemptRecord *record)
+{
+  g_clear_pointer (&record->error, g_free);
+}
+
+/**
+ * ferry_task_store_log_attempts:
+ * @self: a store
+ * @records: (element-type FerryAttemptRecord): attempts to add to their
+ *   tasks' histories
+ * @error: return location for an error
+ *
+ * Appends to each task's history of attempts, in one transaction.  A
+ * history goes when its task is pruned.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_task_store_log_attempts (FerryTaskStore  *self,
+                               GArray          *records,
+                               GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (records != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (records->len == 0)
+    return TRUE;
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "recording attempts", error))
+    return FALSE;
+  for (guint i = 0; i < records->len; i++)
+    {
+      const FerryAttemptRecord *record = &g_array_index (records, FerryAttemptRecord, i);
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_LOG_ATTEMPT);
+      Binder binder = { stmt, SQLITE_OK };
+
+      bind_int64 (&binder, ":seq", record->seq);
+      bind_int64 (&binder, ":at", record->at);
+      bind_int64 (&binder, ":status", record->status);
+      bind_text (&binder, ":error", record->error);
+      if (binder.rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, binder.rc, "recording an attempt", error);
+          return FALSE;
+        }
+      if (!step (self, stmt, NULL, "recording an attempt", error))
+        return FALSE;
+    }
+  return commit_transaction (&txn, "recording attempts", error);
+}
+
+/**
+ * ferry_task_store_dup_attempts:
+ * @self: a store
+ * @id: a task id
+ * @limit: how many of the newest attempts at most
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type FerryAttemptRecord): the task's
+ *   attempts, oldest first (empty for an unknown task)
+ */
+GArray *
+ferry_task_store_dup_attempts (FerryTaskStore  *self,
+                               const char      *id,
+                               guint            limit,
+                               GError         **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(GArray) records = NULL;
+  Binder binder;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  records = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_array_set_clear_func (records, (GDestroyNotify) ferry_attempt_record_clear);
+  stmt = borrow_stmt (self, STMT_SELECT_ATTEMPTS);
+  binder = (Binder) { stmt, SQLITE_OK };
+  bind_text (&binder, ":id", id);
+  bind_int64 (&binder, ":limit", limit > 0 ? (gint64) limit : -1);
+  for (;;)
+    {
+      FerryAttemptRecord record = { 0 };
+      gboolean has_row;
+
+      if (!step (self, stmt, &has_row, "reading attempts", error))
+        return NULL;
+      if (!has_row)
+        break;
+      record.at = sqlite3_column_int64 (stmt, 0);
+      record.status = (guint) sqlite3_column_int64 (stmt, 1);
+      record.error = dup_column_text (stmt, 2);
+      g_array_prepend_val (records, record);
+    }
+  return g_steal_pointer (&records);
 }
 
 /**

@@ -56,6 +56,25 @@ typedef enum {
 typedef gboolean (*FerryTaskAcceptFunc) (const FerryTask *task,
                                          gpointer         user_data);
 
+/**
+ * FerryAttemptRecord:
+ * @seq: the task's seq (when logging)
+ * @at: when the attempt ended (µs since the epoch)
+ * @status: the HTTP status, 0 when there was none
+ * @error: (nullable): what went wrong, in words
+ *
+ * One line of a task's history of attempts.
+ */
+typedef struct
+{
+  gint64  seq;
+  gint64  at;
+  guint   status;
+  char   *error;
+} FerryAttemptRecord;
+
+void ferry_attempt_record_clear (FerryAttemptRecord *record);
+
 #define FERRY_TYPE_TASK_STORE (ferry_task_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryTaskStore, ferry_task_store, FERRY, TASK_STORE, GObject)
@@ -100,6 +119,13 @@ GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
                                                    GError              **error);
 gboolean        ferry_task_store_recover_running  (FerryTaskStore       *self,
                                                    guint                *out_count,
+                                                   GError              **error);
+gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
+                                                   GArray               *records,
+                                                   GError              **error);
+GArray         *ferry_task_store_dup_attempts     (FerryTaskStore       *self,
+                                                   const char           *id,
+                                                   guint                 limit,
                                                    GError              **error);
 gboolean        ferry_task_store_make_due         (FerryTaskStore       *self,
                                                    gint64                now,
