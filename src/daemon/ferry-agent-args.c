@@ -39,6 +39,8 @@ enum {
   REQ_BASE,
   REQ_APP_ID,
   REQ_SECRET_HEADERS,
+  REQ_MERGE_RULES,
+  REQ_TIMESTAMP_POINTER,
   N_REQUEST_KEYS
 };
 
@@ -63,6 +65,8 @@ static const KeySpec request_keys[] = {
   [REQ_BASE] = { "base", "ay" },
   [REQ_APP_ID] = { "app-id", "s" },
   [REQ_SECRET_HEADERS] = { "secret-headers", "as" },
+  [REQ_MERGE_RULES] = { "merge-rules", "a{ss}" },
+  [REQ_TIMESTAMP_POINTER] = { "timestamp-pointer", "s" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (request_keys) == N_REQUEST_KEYS);
 
@@ -295,6 +299,62 @@ parse_secret_headers (GVariant    *value,
   return g_variant_dup_strv (value, NULL);
 }
 
+/*
+ * a{ss} of JSON pointer → "local" or "remote" into the task's flat pairs.
+ * The form of each pointer is ferry_task_validate()'s to check.
+ */
+static char **
+parse_merge_rules (GVariant    *value,
+                   GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  GVariantIter iter;
+  const char *pointer, *rule;
+
+  if (g_variant_n_children (value) > FERRY_AGENT_MAX_MERGE_RULES)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                   "merge-rules: %" G_GSIZE_FORMAT " rules is more than the limit of %d",
+                   g_variant_n_children (value), FERRY_AGENT_MAX_MERGE_RULES);
+      return NULL;
+    }
+
+  builder = g_strv_builder_new ();
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s&s}", &pointer, &rule))
+    {
+      g_autofree char *quoted = quote_value (pointer);
+
+      if (strlen (pointer) > FERRY_TASK_MAX_NAME_LENGTH)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "merge-rules: “%s” is longer than the limit of %d bytes",
+                       quoted, FERRY_TASK_MAX_NAME_LENGTH);
+          return NULL;
+        }
+      if (!g_hash_table_add (seen, (gpointer) pointer))
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "merge-rules: “%s” given twice", quoted);
+          return NULL;
+        }
+      if (!g_str_equal (rule, "local") && !g_str_equal (rule, "remote"))
+        {
+          g_autofree char *quoted_rule = quote_value (rule);
+
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "merge-rules: the rule “%s” for “%s” is not local or remote",
+                       quoted_rule, quoted);
+          return NULL;
+        }
+      g_strv_builder_add (builder, pointer);
+      g_strv_builder_add (builder, rule);
+    }
+  return g_strv_builder_end (builder);
+}
+
 static gboolean
 parse_enumerations (GVariant   **values,
                     FerryTask   *task,
@@ -386,6 +446,8 @@ ferry_agent_args_parse_request (GVariant  *request,
                      FERRY_TASK_MAX_NAME_LENGTH, error) ||
       !check_length (values[REQ_CONTENT_TYPE], "content-type", FERRY_TASK_MAX_HEADER_SIZE, error) ||
       !check_length (values[REQ_IF_MATCH], "if-match", FERRY_TASK_MAX_HEADER_SIZE, error) ||
+      !check_length (values[REQ_TIMESTAMP_POINTER], "timestamp-pointer",
+                     FERRY_TASK_MAX_NAME_LENGTH, error) ||
       !check_not_empty (values[REQ_METHOD], "method", error) ||
       !check_not_empty (values[REQ_URL], "url", error) ||
       !check_not_empty (values[REQ_NAME], "name", error) ||
@@ -403,6 +465,7 @@ ferry_agent_args_parse_request (GVariant  *request,
   task->idempotency_key = dup_string (values[REQ_IDEMPOTENCY_KEY]);
   task->if_match = dup_string (values[REQ_IF_MATCH]);
   task->conflict_url = dup_string (values[REQ_CONFLICT_URL]);
+  task->timestamp_pointer = dup_string (values[REQ_TIMESTAMP_POINTER]);
 
   if (values[REQ_HEADERS] != NULL &&
       (task->headers = parse_headers (values[REQ_HEADERS], error)) == NULL)
@@ -415,6 +478,9 @@ ferry_agent_args_parse_request (GVariant  *request,
     return NULL;
   if (values[REQ_BASE] != NULL &&
       (task->base = dup_bytes (values[REQ_BASE], "base", error)) == NULL)
+    return NULL;
+  if (values[REQ_MERGE_RULES] != NULL &&
+      (task->merge_rules = parse_merge_rules (values[REQ_MERGE_RULES], error)) == NULL)
     return NULL;
   if (!parse_enumerations (values, task, error))
     return NULL;
@@ -437,6 +503,96 @@ ferry_agent_args_parse_request (GVariant  *request,
   if (out_app_id != NULL)
     *out_app_id = dup_string (values[REQ_APP_ID]);
   return g_steal_pointer (&task);
+}
+
+/**
+ * ferry_agent_args_names_strategy:
+ * @request: an Enqueue request that ferry_agent_args_parse_request()
+ *   accepted
+ *
+ * Returns: %TRUE when @request names its conflict-strategy itself; if not,
+ *   the settings choose one (see ferry_agent_args_pick_strategy())
+ */
+gboolean
+ferry_agent_args_names_strategy (GVariant *request)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  value = g_variant_lookup_value (request, "conflict-strategy", NULL);
+  return value != NULL;
+}
+
+static gboolean
+is_url_prefix (const char *key)
+{
+  return g_str_has_prefix (key, "http://") || g_str_has_prefix (key, "https://");
+}
+
+/**
+ * ferry_agent_args_pick_strategy:
+ * @defaults: (nullable): the conflict-strategies setting, an `a{ss}` of app
+ *   id or URL prefix → strategy name
+ * @owner: the task's owner
+ * @url: the task's URL
+ *
+ * The conflict strategy of a task whose request names none: the entry of
+ * the longest URL prefix (a key starting with http:// or https://) that
+ * @url starts with, else the entry of @owner, else ask.  Prefixes are
+ * compared byte for byte.  Entries whose value is not a strategy name are
+ * skipped, so a typo never shadows a shorter prefix or the app's entry.
+ *
+ * Returns: the strategy
+ */
+FerryConflictStrategy
+ferry_agent_args_pick_strategy (GVariant   *defaults,
+                                const char *owner,
+                                const char *url)
+{
+  FerryConflictStrategy by_prefix = FERRY_CONFLICT_ASK;
+  FerryConflictStrategy by_owner = FERRY_CONFLICT_ASK;
+  gboolean owner_found = FALSE;
+  gsize longest = 0;
+  GVariantIter iter;
+  const char *key, *name;
+
+  g_return_val_if_fail (owner != NULL, FERRY_CONFLICT_ASK);
+  g_return_val_if_fail (url != NULL, FERRY_CONFLICT_ASK);
+
+  if (defaults == NULL || !g_variant_is_of_type (defaults, G_VARIANT_TYPE ("a{ss}")))
+    return FERRY_CONFLICT_ASK;
+
+  g_variant_iter_init (&iter, defaults);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &name))
+    {
+      FerryConflictStrategy strategy;
+      gsize len;
+
+      if (!ferry_conflict_strategy_from_string (name, &strategy))
+        {
+          g_debug ("conflict-strategies: “%s” for “%s” is not a strategy; skipped", name, key);
+          continue;
+        }
+      if (is_url_prefix (key))
+        {
+          len = strlen (key);
+          if (len > longest && g_str_has_prefix (url, key))
+            {
+              longest = len;
+              by_prefix = strategy;
+            }
+        }
+      else if (!owner_found && g_str_equal (key, owner))
+        {
+          owner_found = TRUE;
+          by_owner = strategy;
+        }
+    }
+
+  if (longest > 0)
+    return by_prefix;
+  return by_owner;
 }
 
 static gboolean
@@ -751,10 +907,28 @@ add_headers (GVariantBuilder *builder,
   g_variant_builder_add (builder, "{sv}", key, g_variant_builder_end (&dict));
 }
 
+/* Flat name/value pairs as a{ss}; nothing when there are none. */
+static void
+add_pairs (GVariantBuilder *builder,
+           const char      *key,
+           char * const    *pairs)
+{
+  GVariantBuilder dict;
+
+  if (pairs == NULL || pairs[0] == NULL)
+    return;
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
+    g_variant_builder_add (&dict, "{@s@s}",
+                           make_valid_string (pairs[i]), make_valid_string (pairs[i + 1]));
+  g_variant_builder_add (builder, "{sv}", key, g_variant_builder_end (&dict));
+}
+
 /**
  * ferry_agent_args_task_to_variant:
  * @task: a task
- * @with_bodies: include body and response-body (Get) or not (List)
+ * @with_bodies: include body, base and response-body (Get) or not (List)
  * @show_secrets: %TRUE only for the task's owner
  *
  * The task dictionary Get and List send.  Optional values that are unset
@@ -808,6 +982,10 @@ ferry_agent_args_task_to_variant (const FerryTask *task,
   add_string (&builder, "conflict-strategy",
               ferry_conflict_strategy_to_string (task->conflict_strategy));
   add_string (&builder, "conflict-url", task->conflict_url);
+  if (with_bodies)
+    add_bytes (&builder, "base", task->base);
+  add_pairs (&builder, "merge-rules", task->merge_rules);
+  add_string (&builder, "timestamp-pointer", task->timestamp_pointer);
   add_string (&builder, "last-error", task->last_error);
   if (task->last_status != 0)
     add_uint (&builder, "last-status", task->last_status);

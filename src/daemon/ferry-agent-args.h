@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 /* The most tasks one List call returns. */
 #define FERRY_AGENT_MAX_PAGE 1000
 
+/* The most merge rules one task carries (the engine's limit too). */
+#define FERRY_AGENT_MAX_MERGE_RULES FERRY_TASK_MAX_HEADERS
+
 /**
  * FerryAgentFilter:
  * @filter: the engine filter; its strings point into this struct
@@ -43,6 +46,11 @@ void       ferry_agent_filter_set_owner      (FerryAgentFilter   *self,
 FerryTask *ferry_agent_args_parse_request    (GVariant           *request,
                                               char              **out_app_id,
                                               GError            **error);
+gboolean   ferry_agent_args_names_strategy   (GVariant           *request);
+FerryConflictStrategy
+           ferry_agent_args_pick_strategy    (GVariant           *defaults,
+                                              const char         *owner,
+                                              const char         *url);
 gboolean   ferry_agent_args_parse_filter     (GVariant           *filter,
                                               FerryAgentFilter   *out_filter,
                                               GError            **error);

@@ -9,6 +9,7 @@
 
 #include "ferry-agent-args.h"
 #include "ferry-caller.h"
+#include "ferry-resolver-registry.h"
 
 #include "ferry-agent-service.h"
 
@@ -38,6 +39,8 @@ typedef enum {
   CALL_SYNC_NOW,
   CALL_PAUSE,
   CALL_RESUME,
+  CALL_REGISTER_RESOLVER,
+  CALL_UNREGISTER_RESOLVER,
 } CallKind;
 
 typedef struct
@@ -56,6 +59,8 @@ typedef struct
   guint                  limit;
   FerryResolveChoice     choice;
   GBytes                *body;
+  char                  *path;
+  gboolean               names_strategy;
 } Call;
 
 struct _FerryAgentService
@@ -64,7 +69,9 @@ struct _FerryAgentService
 
   /* owned */
   FerryCallerCache       *callers;
+  FerryResolverRegistry  *resolvers;
   FerrySyncManager       *manager;      /* NULL until attached */
+  GVariant               *conflict_defaults;  /* a{ss}, nullable */
   GPtrArray              *waiting;      /* Call, until the manager is attached */
   GCancellable           *cancellable;
 
@@ -107,6 +114,7 @@ call_free (Call *call)
   g_free (call->id);
   ferry_agent_filter_clear (&call->filter);
   g_clear_pointer (&call->body, g_bytes_unref);
+  g_free (call->path);
   g_free (call);
 }
 
@@ -198,6 +206,12 @@ run_enqueue (Call *call)
     }
   g_free (call->task->owner);
   call->task->owner = g_steal_pointer (&owner);
+
+  /* The person's defaults, for a request that leaves the choice open. */
+  if (!call->names_strategy)
+    call->task->conflict_strategy =
+      ferry_agent_args_pick_strategy (call->self->conflict_defaults, call->task->owner,
+                                      call->task->url);
 
   /* The full check, now that the owner is known; the engine checks again. */
   if (!ferry_task_validate (call->task, &error))
@@ -373,6 +387,39 @@ run_resolve (Call *call)
 }
 
 static void
+run_resolver_call (Call *call)
+{
+  g_autoptr(GError) error = NULL;
+  FerryDBusAgent *agent = FERRY_DBUS_AGENT (call->self);
+  FerryResolverRegistry *resolvers = call->self->resolvers;
+  const char *sender = g_dbus_method_invocation_get_sender (call->invocation);
+
+  /* The owner is the caller's own identity: nobody registers for another
+   * app, and a sandboxed app only ever for itself. */
+  if (call->kind == CALL_REGISTER_RESOLVER)
+    {
+      if (!ferry_resolver_registry_register (resolvers, call->caller->app_id, sender, call->path,
+                                             &error))
+        {
+          call_fail (call, error);
+          return;
+        }
+      ferry_dbus_agent_complete_register_resolver (agent, g_steal_pointer (&call->invocation));
+    }
+  else
+    {
+      if (!ferry_resolver_registry_unregister (resolvers, call->caller->app_id, sender,
+                                               call->path, &error))
+        {
+          call_fail (call, error);
+          return;
+        }
+      ferry_dbus_agent_complete_unregister_resolver (agent, g_steal_pointer (&call->invocation));
+    }
+  call_free (call);
+}
+
+static void
 run_queue_action (Call *call)
 {
   g_autoptr(GError) error = NULL;
@@ -415,6 +462,8 @@ run_queue_action (Call *call)
     case CALL_RETRY:
     case CALL_RETRY_ALL:
     case CALL_RESOLVE:
+    case CALL_REGISTER_RESOLVER:
+    case CALL_UNREGISTER_RESOLVER:
     default:
       g_assert_not_reached ();
     }
@@ -473,6 +522,11 @@ run_call (Call *call)
     case CALL_PAUSE:
     case CALL_RESUME:
       run_queue_action (call);
+      break;
+
+    case CALL_REGISTER_RESOLVER:
+    case CALL_UNREGISTER_RESOLVER:
+      run_resolver_call (call);
       break;
 
     default:
@@ -549,6 +603,7 @@ ferry_agent_service_handle_enqueue (FerryDBusAgent        *agent,
   call = call_new (self, invocation, CALL_ENQUEUE);
   call->task = g_steal_pointer (&task);
   call->app_id = g_steal_pointer (&app_id);
+  call->names_strategy = ferry_agent_args_names_strategy (arg_request);
   return start_call (call);
 }
 
@@ -698,6 +753,36 @@ ferry_agent_service_handle_resume (FerryDBusAgent        *agent,
   return start_call (call_new (FERRY_AGENT_SERVICE (agent), invocation, CALL_RESUME));
 }
 
+static gboolean
+handle_resolver_call (FerryAgentService     *self,
+                      GDBusMethodInvocation *invocation,
+                      CallKind               kind,
+                      const char            *path)
+{
+  Call *call = call_new (self, invocation, kind);
+
+  call->path = g_strdup (path);
+  return start_call (call);
+}
+
+static gboolean
+ferry_agent_service_handle_register_resolver (FerryDBusAgent        *agent,
+                                              GDBusMethodInvocation *invocation,
+                                              const char            *arg_path)
+{
+  return handle_resolver_call (FERRY_AGENT_SERVICE (agent), invocation, CALL_REGISTER_RESOLVER,
+                               arg_path);
+}
+
+static gboolean
+ferry_agent_service_handle_unregister_resolver (FerryDBusAgent        *agent,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *arg_path)
+{
+  return handle_resolver_call (FERRY_AGENT_SERVICE (agent), invocation,
+                               CALL_UNREGISTER_RESOLVER, arg_path);
+}
+
 /* Engine → D-Bus */
 
 static void
@@ -804,6 +889,14 @@ on_manager_conflict_detected (FerrySyncManager  *manager,
 }
 
 static void
+on_manager_auth_required (FerrySyncManager  *manager,
+                          FerryTask         *task,
+                          FerryAgentService *self)
+{
+  ferry_dbus_agent_emit_auth_required (FERRY_DBUS_AGENT (self), task->id, task->owner);
+}
+
+static void
 on_manager_run_started (FerrySyncManager  *manager,
                         FerryAgentService *self)
 {
@@ -872,6 +965,7 @@ ferry_agent_service_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
   g_clear_object (&self->manager);
+  g_clear_object (&self->resolvers);
   g_clear_object (&self->callers);
 
   G_OBJECT_CLASS (ferry_agent_service_parent_class)->dispose (object);
@@ -883,6 +977,7 @@ ferry_agent_service_finalize (GObject *object)
   FerryAgentService *self = FERRY_AGENT_SERVICE (object);
 
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
+  g_clear_pointer (&self->conflict_defaults, g_variant_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ferry_agent_service_parent_class)->finalize (object);
@@ -911,6 +1006,8 @@ ferry_agent_service_iface_init (FerryDBusAgentIface *iface)
   iface->handle_sync_now = ferry_agent_service_handle_sync_now;
   iface->handle_pause = ferry_agent_service_handle_pause;
   iface->handle_resume = ferry_agent_service_handle_resume;
+  iface->handle_register_resolver = ferry_agent_service_handle_register_resolver;
+  iface->handle_unregister_resolver = ferry_agent_service_handle_unregister_resolver;
 }
 
 static void
@@ -936,12 +1033,15 @@ ferry_agent_service_init (FerryAgentService *self)
 FerryAgentService *
 ferry_agent_service_new (FerryCallerCache *callers)
 {
+  g_autoptr(GDBusConnection) connection = NULL;
   FerryAgentService *self;
 
   g_return_val_if_fail (FERRY_IS_CALLER_CACHE (callers), NULL);
 
+  g_object_get (callers, "connection", &connection, NULL);
   self = g_object_new (FERRY_TYPE_AGENT_SERVICE, NULL);
   self->callers = g_object_ref (callers);
+  self->resolvers = ferry_resolver_registry_new (connection);
   return self;
 }
 
@@ -994,10 +1094,15 @@ ferry_agent_service_attach (FerryAgentService *self,
                            G_CALLBACK (on_manager_retry_scheduled), self, 0);
   g_signal_connect_object (manager, "conflict-detected",
                            G_CALLBACK (on_manager_conflict_detected), self, 0);
+  g_signal_connect_object (manager, "auth-required",
+                           G_CALLBACK (on_manager_auth_required), self, 0);
   g_signal_connect_object (manager, "run-started",
                            G_CALLBACK (on_manager_run_started), self, 0);
   g_signal_connect_object (manager, "run-finished",
                            G_CALLBACK (on_manager_run_finished), self, 0);
+
+  /* Conflicts of the custom strategy go to their owner's resolver. */
+  ferry_resolver_registry_install (self->resolvers, manager);
 
   waiting = g_steal_pointer (&self->waiting);
   self->waiting = g_ptr_array_new ();
@@ -1017,4 +1122,39 @@ ferry_agent_service_get_manager (FerryAgentService *self)
   g_return_val_if_fail (FERRY_IS_AGENT_SERVICE (self), NULL);
 
   return self->manager;
+}
+
+/**
+ * ferry_agent_service_get_resolvers:
+ * @self: a service
+ *
+ * Returns: (transfer none): the resolvers apps registered
+ */
+FerryResolverRegistry *
+ferry_agent_service_get_resolvers (FerryAgentService *self)
+{
+  g_return_val_if_fail (FERRY_IS_AGENT_SERVICE (self), NULL);
+
+  return self->resolvers;
+}
+
+/**
+ * ferry_agent_service_set_conflict_defaults:
+ * @self: a service
+ * @defaults: (nullable): the conflict-strategies setting (`a{ss}`)
+ *
+ * Sets what an Enqueue that names no conflict-strategy gets (see
+ * ferry_agent_args_pick_strategy()); tasks already stored keep theirs.
+ */
+void
+ferry_agent_service_set_conflict_defaults (FerryAgentService *self,
+                                           GVariant          *defaults)
+{
+  g_return_if_fail (FERRY_IS_AGENT_SERVICE (self));
+  g_return_if_fail (defaults == NULL || g_variant_is_of_type (defaults, G_VARIANT_TYPE ("a{ss}")));
+
+  if (defaults != NULL)
+    g_variant_ref_sink (defaults);
+  g_clear_pointer (&self->conflict_defaults, g_variant_unref);
+  self->conflict_defaults = defaults;
 }

@@ -13,6 +13,7 @@
 #include "ferry-sync-manager.h"
 
 #include "ferry-agent-service.h"
+#include "ferry-agent-settings.h"
 #include "ferry-caller-cache.h"
 #include "ferry-fixed-network-monitor.h"
 
@@ -28,6 +29,12 @@
  *                       the system's ("full", "limited", "local", "portal",
  *                       "offline", optionally with ",metered"); also stops
  *                       ferryd from following suspend on the system bus
+ *   FERRY_TEST_RESOLVER_TIMEOUT
+ *                       for tests only: how many milliseconds an app's
+ *                       resolver may take (default 10000)
+ *
+ * Settings (GSettings io.github.ferrysync.Ferry) are followed live; without
+ * the schema ferryd runs on its defaults.
  */
 
 typedef struct
@@ -39,6 +46,7 @@ typedef struct
   gboolean            lost;       /* owned once, then replaced or cut off */
 
   GDBusConnection    *connection;
+  GSettings          *settings;
   FerryCallerCache   *callers;
   FerryAgentService  *service;
   FerrySyncManager   *manager;
@@ -53,6 +61,7 @@ daemon_clear (Daemon *daemon)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (daemon->service));
   g_clear_object (&daemon->service);
   g_clear_object (&daemon->manager);
+  g_clear_object (&daemon->settings);
   g_clear_object (&daemon->callers);
   if (daemon->connection != NULL)
     g_dbus_connection_flush_sync (daemon->connection, NULL, NULL);
@@ -110,6 +119,26 @@ create_connectivity (GError **error)
 }
 
 static gboolean
+apply_test_resolver_timeout (FerrySyncManager  *manager,
+                             GError           **error)
+{
+  const char *text = g_getenv ("FERRY_TEST_RESOLVER_TIMEOUT");
+  guint64 timeout = 0;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 600000, &timeout, error))
+    {
+      g_prefix_error (error, "FERRY_TEST_RESOLVER_TIMEOUT: ");
+      return FALSE;
+    }
+  g_message ("FERRY_TEST_RESOLVER_TIMEOUT is set: resolvers get %" G_GUINT64_FORMAT " ms",
+             timeout);
+  g_object_set (manager, "resolver-timeout", (guint) timeout, NULL);
+  return TRUE;
+}
+
+static gboolean
 start_engine (Daemon  *daemon,
               GError **error)
 {
@@ -136,6 +165,14 @@ start_engine (Daemon  *daemon,
     return FALSE;
 
   daemon->manager = ferry_sync_manager_new (store, NULL, connectivity, NULL);
+
+  /* Settings apply before the first run, and whenever they change. */
+  daemon->settings = ferry_agent_settings_new ();
+  if (daemon->settings != NULL)
+    ferry_agent_settings_bind (daemon->settings, daemon->manager, daemon->service);
+  if (!apply_test_resolver_timeout (daemon->manager, error))
+    return FALSE;
+
   if (!ferry_sync_manager_start (daemon->manager, error))
     return FALSE;
   ferry_agent_service_attach (daemon->service, daemon->manager);
@@ -275,7 +312,15 @@ main (int   argc,
                                     "of the system's\n"
                                     "                      (full, limited, local, portal or "
                                     "offline, optionally\n"
-                                    "                      followed by ,metered)\n");
+                                    "                      followed by ,metered)\n"
+                                    "  FERRY_TEST_RESOLVER_TIMEOUT\n"
+                                    "                      for tests only: milliseconds an app's "
+                                    "conflict resolver\n"
+                                    "                      may take (default 10000)\n"
+                                    "\n"
+                                    "Settings are read live from GSettings "
+                                    FERRY_SETTINGS_SCHEMA ";\n"
+                                    "without that schema ferryd runs on its defaults.\n");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
