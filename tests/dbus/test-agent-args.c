@@ -545,6 +545,207 @@ test_task_to_variant_other (void)
 }
 
 static void
+test_request_merge_rules (void)
+{
+  g_autoptr(GVariant) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GVariant) rules = NULL;
+  g_autoptr(GVariant) base = NULL;
+  const char *text;
+
+  request = parse_text ("{'method': <'PUT'>, 'url': <'https://example.org/n/1'>,"
+                        " 'conflict-strategy': <'merge'>, 'base': <b'{}'>,"
+                        " 'merge-rules': <{'/title': 'remote', '/tags/0': 'local', '': 'local'}>,"
+                        " 'timestamp-pointer': <'/meta/modified'>}");
+  task = ferry_agent_args_parse_request (request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (task->merge_rules), ==, 6);
+  g_assert_cmpstr (task->merge_rules[0], ==, "/title");
+  g_assert_cmpstr (task->merge_rules[1], ==, "remote");
+  g_assert_cmpstr (task->merge_rules[2], ==, "/tags/0");
+  g_assert_cmpstr (task->merge_rules[3], ==, "local");
+  g_assert_cmpstr (task->merge_rules[4], ==, "");
+  g_assert_cmpstr (task->timestamp_pointer, ==, "/meta/modified");
+  g_assert_true (ferry_agent_args_names_strategy (request));
+
+  /* Get gives them back, base included; List leaves the base out. */
+  task->id = g_strdup ("9a3c4a9e-3c1b-4b6f-8d55-3c2a1f0e9b11");
+  task->owner = g_strdup ("org.example.Notes");
+  dict = g_variant_ref_sink (ferry_agent_args_task_to_variant (task, TRUE, TRUE));
+  rules = g_variant_lookup_value (dict, "merge-rules", G_VARIANT_TYPE ("a{ss}"));
+  g_assert_nonnull (rules);
+  g_assert_cmpuint (g_variant_n_children (rules), ==, 3);
+  g_assert_true (g_variant_lookup (rules, "/title", "&s", &text));
+  g_assert_cmpstr (text, ==, "remote");
+  g_assert_true (g_variant_lookup (rules, "", "&s", &text));
+  g_assert_cmpstr (text, ==, "local");
+  g_assert_true (g_variant_lookup (dict, "timestamp-pointer", "&s", &text));
+  g_assert_cmpstr (text, ==, "/meta/modified");
+  base = g_variant_lookup_value (dict, "base", G_VARIANT_TYPE_BYTESTRING);
+  g_assert_nonnull (base);
+  g_assert_cmpmem (g_variant_get_data (base), g_variant_get_size (base), "{}", 3);
+  g_clear_pointer (&dict, g_variant_unref);
+  dict = g_variant_ref_sink (ferry_agent_args_task_to_variant (task, FALSE, TRUE));
+  g_assert_false (g_variant_lookup (dict, "base", "ay", NULL));
+  g_assert_true (g_variant_lookup (dict, "merge-rules", "a{ss}", NULL));
+
+  /* Errors name the key. */
+  assert_request_error ("{'method': <'PUT'>, 'url': <'http://h/'>, 'merge-rules': <['/a']>}",
+                        "key “merge-rules” must be of type a{ss}, not as");
+  assert_request_error ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                        "'merge-rules': <{'/a': 'mine'}>}",
+                        "merge-rules: the rule “mine” for “/a” is not local or remote");
+  assert_request_error ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                        "'timestamp-pointer': <int64 5>}",
+                        "key “timestamp-pointer” must be of type s, not x");
+}
+
+static void
+test_request_merge_rule_limits (void)
+{
+  GVariantBuilder rules;
+  g_autoptr(GVariant) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  g_autofree char *long_pointer = NULL;
+  g_autofree char *long_request = NULL;
+
+  /* One rule too many. */
+  g_variant_builder_init (&rules, G_VARIANT_TYPE ("a{ss}"));
+  for (guint i = 0; i <= FERRY_AGENT_MAX_MERGE_RULES; i++)
+    {
+      g_autofree char *pointer = g_strdup_printf ("/f%u", i);
+
+      g_variant_builder_add (&rules, "{ss}", pointer, "local");
+    }
+  {
+    GVariantDict dict;
+
+    g_variant_dict_init (&dict, NULL);
+    g_variant_dict_insert (&dict, "method", "s", "PUT");
+    g_variant_dict_insert (&dict, "url", "s", "http://h/");
+    g_variant_dict_insert_value (&dict, "merge-rules", g_variant_builder_end (&rules));
+    request = g_variant_ref_sink (g_variant_dict_end (&dict));
+  }
+  task = ferry_agent_args_parse_request (request, NULL, &error);
+  g_assert_null (task);
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "merge-rules: 101 rules"));
+  g_clear_error (&error);
+  g_clear_pointer (&request, g_variant_unref);
+
+  /* A pointer twice (a D-Bus dictionary may repeat a key). */
+  g_variant_builder_init (&rules, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_builder_add (&rules, "{ss}", "/a", "local");
+  g_variant_builder_add (&rules, "{ss}", "/a", "remote");
+  {
+    GVariantDict dict;
+
+    g_variant_dict_init (&dict, NULL);
+    g_variant_dict_insert (&dict, "method", "s", "PUT");
+    g_variant_dict_insert (&dict, "url", "s", "http://h/");
+    g_variant_dict_insert_value (&dict, "merge-rules", g_variant_builder_end (&rules));
+    request = g_variant_ref_sink (g_variant_dict_end (&dict));
+  }
+  task = ferry_agent_args_parse_request (request, NULL, &error);
+  g_assert_null (task);
+  g_assert_nonnull (strstr (error->message, "merge-rules: “/a” given twice"));
+  g_clear_error (&error);
+
+  /* Pointers longer than a name. */
+  long_pointer = g_strnfill (FERRY_TASK_MAX_NAME_LENGTH + 1, 'p');
+  long_pointer[0] = '/';
+  long_request = g_strdup_printf ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                                  "'timestamp-pointer': <'%s'>}", long_pointer);
+  assert_request_error (long_request, "timestamp-pointer: 257 bytes");
+  g_free (long_request);
+  long_request = g_strdup_printf ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                                  "'merge-rules': <{'%s': 'local'}>}", long_pointer);
+  assert_request_error (long_request, "merge-rules: “/pp");
+
+  /* The form of a pointer is the task's check, once the owner is known. */
+  g_clear_pointer (&request, g_variant_unref);
+  request = parse_text ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                        "'merge-rules': <{'title': 'local'}>}");
+  task = ferry_agent_args_parse_request (request, NULL, &error);
+  g_assert_no_error (error);
+  task->owner = g_strdup ("org.example.Notes");
+  g_assert_false (ferry_task_validate (task, &error));
+  g_assert_nonnull (strstr (error->message, "merge-rules"));
+}
+
+typedef struct
+{
+  const char            *owner;
+  const char            *url;
+  FerryConflictStrategy  expected;
+} StrategyCase;
+
+static void
+test_pick_strategy (void)
+{
+  static const StrategyCase cases[] = {
+    /* The app's entry when no prefix matches. */
+    { "org.example.Notes", "https://notes.example.org/n/1", FERRY_CONFLICT_MERGE },
+    { "org.example.Other", "https://elsewhere.example/x", FERRY_CONFLICT_ASK },
+    /* A matching prefix beats the app's entry; the longest prefix wins. */
+    { "org.example.Notes", "https://api.example.org/docs/1", FERRY_CONFLICT_SERVER_WINS },
+    { "org.example.Notes", "https://api.example.org/docs/shared/7", FERRY_CONFLICT_CUSTOM },
+    { "org.example.Other", "https://api.example.org/docs/shared/7", FERRY_CONFLICT_CUSTOM },
+    { "org.example.Other", "https://api.example.org/other", FERRY_CONFLICT_CLIENT_WINS },
+    /* Byte for byte: another scheme, port or case is another prefix. */
+    { "org.example.Other", "http://api.example.org/docs/1", FERRY_CONFLICT_LAST_MODIFIED_WINS },
+    { "org.example.Other", "https://API.example.org/docs/1", FERRY_CONFLICT_ASK },
+    /* A bad value is skipped: the shorter prefix applies. */
+    { "org.example.Other", "https://api.example.org/typo/1", FERRY_CONFLICT_CLIENT_WINS },
+    /* A bad value for an app leaves ask. */
+    { "org.example.Typo", "https://elsewhere.example/x", FERRY_CONFLICT_ASK },
+    /* An app entry is never a prefix of an id. */
+    { "org.example.Notes2", "https://elsewhere.example/x", FERRY_CONFLICT_ASK },
+  };
+  g_autoptr(GVariant) defaults = NULL;
+
+  defaults = g_variant_ref_sink (g_variant_new_parsed (
+    "{'org.example.Notes': 'merge',"
+    " 'https://api.example.org/': 'client-wins',"
+    " 'https://api.example.org/docs/': 'server-wins',"
+    " 'https://api.example.org/docs/shared/': 'custom',"
+    " 'https://api.example.org/typo/': 'sideways',"
+    " 'http://api.example.org/': 'last-modified-wins',"
+    " 'org.example.Typo': 'mine'}"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FerryConflictStrategy got =
+        ferry_agent_args_pick_strategy (defaults, cases[i].owner, cases[i].url);
+
+      if (got != cases[i].expected)
+        g_error ("%s %s: got %s, expected %s", cases[i].owner, cases[i].url,
+                 ferry_conflict_strategy_to_string (got),
+                 ferry_conflict_strategy_to_string (cases[i].expected));
+    }
+
+  /* No setting, or an empty one: ask. */
+  g_assert_cmpint (ferry_agent_args_pick_strategy (NULL, "org.example.Notes", "https://x/"), ==,
+                   FERRY_CONFLICT_ASK);
+  g_clear_pointer (&defaults, g_variant_unref);
+  defaults = g_variant_ref_sink (g_variant_new_parsed ("@a{ss} {}"));
+  g_assert_cmpint (ferry_agent_args_pick_strategy (defaults, "org.example.Notes", "https://x/"),
+                   ==, FERRY_CONFLICT_ASK);
+
+  /* Whether a request chose for itself. */
+  g_clear_pointer (&defaults, g_variant_unref);
+  defaults = parse_text ("{'method': <'PUT'>, 'url': <'http://h/'>}");
+  g_assert_false (ferry_agent_args_names_strategy (defaults));
+  g_clear_pointer (&defaults, g_variant_unref);
+  defaults = parse_text ("{'method': <'PUT'>, 'url': <'http://h/'>, "
+                         "'conflict-strategy': <'ask'>}");
+  g_assert_true (ferry_agent_args_names_strategy (defaults));
+}
+
+static void
 test_summary (void)
 {
   FerryRunSummary summary = { 3, 1, 2, 1, 1, 100, 200 };
@@ -581,6 +782,9 @@ main (int   argc,
   g_test_add_func ("/daemon/args/request/limits", test_request_limits);
   g_test_add_func ("/daemon/args/request/not-a-dictionary", test_request_not_dict);
   g_test_add_func ("/daemon/args/request/quotes-briefly", test_request_quotes_briefly);
+  g_test_add_func ("/daemon/args/request/merge-rules", test_request_merge_rules);
+  g_test_add_func ("/daemon/args/request/merge-rule-limits", test_request_merge_rule_limits);
+  g_test_add_func ("/daemon/args/pick-strategy", test_pick_strategy);
   g_test_add_func ("/daemon/args/filter", test_filter);
   g_test_add_func ("/daemon/args/id-and-page", test_id_and_page);
   g_test_add_func ("/daemon/args/resolve", test_resolve);
