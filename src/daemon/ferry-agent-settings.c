@@ -98,38 +98,41 @@ ferry_agent_settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+static gboolean
+has_key (GSettings  *settings,
+         const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (g_settings_schema_has_key (schema, key))
+    return TRUE;
+  g_message ("The settings schema has no key %s; using the default", key);
+  return FALSE;
+}
+
 /**
  * ferry_agent_settings_bind:
  * @settings: ferryd's settings
  * @manager: the sync manager, before it starts
- * @service: the service that enqueues
  *
- * Applies the settings now and whenever they change, for as long as
- * @manager and @service live.  Keys the installed schema lacks (an older
- * one) leave the built-in defaults in place.
+ * Applies the sync settings to @manager now and whenever they change, for
+ * as long as it lives.  Keys the installed schema lacks (an older one)
+ * leave the built-in defaults in place.
  */
 void
-ferry_agent_settings_bind (GSettings         *settings,
-                           FerrySyncManager  *manager,
-                           FerryAgentService *service)
+ferry_agent_settings_bind (GSettings        *settings,
+                           FerrySyncManager *manager)
 {
-  g_autoptr(GSettingsSchema) schema = NULL;
-
   g_return_if_fail (G_IS_SETTINGS (settings));
   g_return_if_fail (FERRY_IS_SYNC_MANAGER (manager));
-  g_return_if_fail (FERRY_IS_AGENT_SERVICE (service));
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
     {
       const GSettingsBindFlags flags = G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY;
 
-      if (!g_settings_schema_has_key (schema, bindings[i].key))
-        {
-          g_message ("The settings schema has no key %s; using the default", bindings[i].key);
-          continue;
-        }
+      if (!has_key (settings, bindings[i].key))
+        continue;
       if (bindings[i].factor == NULL)
         g_settings_bind (settings, bindings[i].key, manager, bindings[i].property, flags);
       else
@@ -138,15 +141,27 @@ ferry_agent_settings_bind (GSettings         *settings,
                                       (gpointer) bindings[i].factor, NULL);
     }
 
-  if (g_settings_schema_has_key (schema, CONFLICT_STRATEGIES_KEY))
-    {
-      g_signal_connect_object (settings, "changed::" CONFLICT_STRATEGIES_KEY,
-                               G_CALLBACK (on_conflict_strategies_changed), service, 0);
-      on_conflict_strategies_changed (settings, CONFLICT_STRATEGIES_KEY, service);
-    }
-  else
-    g_message ("The settings schema has no key %s; conflicts are asked about unless a task "
-               "says otherwise", CONFLICT_STRATEGIES_KEY);
-
   g_signal_connect (settings, "changed", G_CALLBACK (on_settings_changed), NULL);
+}
+
+/**
+ * ferry_agent_settings_bind_conflict_defaults:
+ * @settings: ferryd's settings
+ * @service: the service that enqueues
+ *
+ * Gives @service the conflict-strategies setting now and whenever it
+ * changes, for as long as @service lives.
+ */
+void
+ferry_agent_settings_bind_conflict_defaults (GSettings         *settings,
+                                             FerryAgentService *service)
+{
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (FERRY_IS_AGENT_SERVICE (service));
+
+  if (!has_key (settings, CONFLICT_STRATEGIES_KEY))
+    return;
+  g_signal_connect_object (settings, "changed::" CONFLICT_STRATEGIES_KEY,
+                           G_CALLBACK (on_conflict_strategies_changed), service, 0);
+  on_conflict_strategies_changed (settings, CONFLICT_STRATEGIES_KEY, service);
 }

@@ -14,7 +14,9 @@ G_BEGIN_DECLS
 
 GSettings *ferry_agent_settings_new       (void);
 void       ferry_agent_settings_bind      (GSettings         *settings,
-                                           FerrySyncManager  *manager,
+                                           FerrySyncManager  *manager);
+void       ferry_agent_settings_bind_conflict_defaults
+                                          (GSettings         *settings,
                                            FerryAgentService *service);
 
 G_END_DECLS

@@ -169,7 +169,10 @@ start_engine (Daemon  *daemon,
   /* Settings apply before the first run, and whenever they change. */
   daemon->settings = ferry_agent_settings_new ();
   if (daemon->settings != NULL)
-    ferry_agent_settings_bind (daemon->settings, daemon->manager, daemon->service);
+    {
+      ferry_agent_settings_bind (daemon->settings, daemon->manager);
+      ferry_agent_settings_bind_conflict_defaults (daemon->settings, daemon->service);
+    }
   if (!apply_test_resolver_timeout (daemon->manager, error))
     return FALSE;
 

@@ -105,11 +105,17 @@ agent_name_has_owner (GDBusConnection *connection)
   return has_owner;
 }
 
-/* What the next ferryd the bus starts finds in its environment. */
+/*
+ * What the next ferryd the bus starts finds in its environment: the bus's
+ * own, with these values on top.  A value set once stays for every later
+ * ferryd of the bus (there is no unsetting), so a test program that sets
+ * a variable for one test sets it for all of them.
+ */
 static void
-set_activation_environment (GDBusConnection *connection,
-                            const char      *data_dir,
-                            const char      *network)
+set_activation_environment (GDBusConnection    *connection,
+                            const char         *data_dir,
+                            const char         *network,
+                            const char * const *extra)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
@@ -118,6 +124,8 @@ set_activation_environment (GDBusConnection *connection,
   g_variant_builder_init (&environment, G_VARIANT_TYPE ("a{ss}"));
   g_variant_builder_add (&environment, "{ss}", "FERRY_DATA_DIR", data_dir);
   g_variant_builder_add (&environment, "{ss}", "FERRY_TEST_NETWORK", network);
+  for (guint i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
+    g_variant_builder_add (&environment, "{ss}", extra[i], extra[i + 1]);
   reply = g_dbus_connection_call_sync (connection,
                                        "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                        "org.freedesktop.DBus", "UpdateActivationEnvironment",
@@ -205,6 +213,24 @@ void
 ferry_agent_fixture_set_up (FerryAgentFixture *fixture,
                             const char        *network)
 {
+  ferry_agent_fixture_set_up_with_env (fixture, network, NULL);
+}
+
+/**
+ * ferry_agent_fixture_set_up_with_env:
+ * @fixture: the fixture
+ * @network: the FERRY_TEST_NETWORK ferryd gets ("full", "offline", …)
+ * @environment: (nullable): more variables for ferryd, as a
+ *   %NULL-terminated list of name and value pairs; they stay in the bus's
+ *   activation environment for the rest of the program
+ *
+ * As ferry_agent_fixture_set_up(), with more of ferryd's environment.
+ */
+void
+ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
+                                     const char         *network,
+                                     const char * const *environment)
+{
   g_assert_nonnull (shared_bus);
 
   ferry_error_quark ();
@@ -216,7 +242,7 @@ ferry_agent_fixture_set_up (FerryAgentFixture *fixture,
 
   fixture->bus = shared_bus;
   fixture->connection = ferry_agent_fixture_connect (fixture);
-  set_activation_environment (fixture->connection, fixture->data_dir, network);
+  set_activation_environment (fixture->connection, fixture->data_dir, network, environment);
 
   /* The last test's ferryd is gone: this proxy starts a new one. */
   g_assert_false (agent_name_has_owner (fixture->connection));

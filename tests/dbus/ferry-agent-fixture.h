@@ -28,6 +28,9 @@ void             ferry_agent_bus_down             (void);
 
 void             ferry_agent_fixture_set_up       (FerryAgentFixture *fixture,
                                                    const char        *network);
+void             ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
+                                                      const char         *network,
+                                                      const char * const *environment);
 void             ferry_agent_fixture_tear_down    (FerryAgentFixture *fixture);
 
 GDBusConnection *ferry_agent_connect              (GTestDBus         *bus);

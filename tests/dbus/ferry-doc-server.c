@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "ferry-doc-server.h"
+
+/* Version 1 was last modified at this time; each version a minute later. */
+#define FIRST_MODIFIED 1767225600
+
+typedef struct
+{
+  char  *json;
+  guint  version;
+  guint  puts;       /* writes accepted over HTTP */
+  guint  refusals;   /* 412 answers */
+} Document;
+
+struct _FerryDocServer
+{
+  GMutex        lock;
+  GCond         cond;
+  GHashTable   *documents;   /* path → Document */
+  guint16       port;
+  gboolean      ready;
+
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;      /* the server thread's */
+};
+
+static void
+document_free (Document *document)
+{
+  g_free (document->json);
+  g_free (document);
+}
+
+static char *
+etag_for (guint version)
+{
+  return g_strdup_printf ("\"v%u\"", version);
+}
+
+/**
+ * ferry_doc_server_dup_last_modified:
+ * @version: a document version
+ *
+ * Returns: (transfer full): the Last-Modified the server sends with it
+ */
+char *
+ferry_doc_server_dup_last_modified (guint version)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  time = g_date_time_new_from_unix_utc (FIRST_MODIFIED + (gint64) (version - 1) * 60);
+  return soup_date_time_to_string (time, SOUP_DATE_HTTP);
+}
+
+/* Server thread.  Called with the lock held. */
+static void
+answer_document (SoupServerMessage *message,
+                 Document          *document,
+                 guint              status)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autofree char *etag = etag_for (document->version);
+  g_autofree char *modified = ferry_doc_server_dup_last_modified (document->version);
+
+  soup_message_headers_replace (headers, "ETag", etag);
+  soup_message_headers_replace (headers, "Last-Modified", modified);
+  soup_server_message_set_status (message, status, NULL);
+  if (status == SOUP_STATUS_OK)
+    soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
+                                      document->json, strlen (document->json));
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FerryDocServer *self = user_data;
+  const char *method = soup_server_message_get_method (message);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  const char *if_match = soup_message_headers_get_one (request_headers, "If-Match");
+  Document *document;
+
+  g_mutex_lock (&self->lock);
+  document = g_hash_table_lookup (self->documents, path);
+  if (document == NULL)
+    soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+  else if (g_str_equal (method, "GET"))
+    answer_document (message, document, SOUP_STATUS_OK);
+  else if (g_str_equal (method, "PUT"))
+    {
+      g_autofree char *etag = etag_for (document->version);
+
+      if (if_match != NULL && !g_str_equal (if_match, etag))
+        {
+          document->refusals++;
+          answer_document (message, document, SOUP_STATUS_PRECONDITION_FAILED);
+        }
+      else
+        {
+          SoupMessageBody *body = soup_server_message_get_request_body (message);
+          g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+          g_free (document->json);
+          document->json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          document->version++;
+          document->puts++;
+          answer_document (message, document, SOUP_STATUS_NO_CONTENT);
+        }
+    }
+  else
+    soup_server_message_set_status (message, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+quit_in_thread (gpointer user_data)
+{
+  FerryDocServer *self = user_data;
+
+  soup_server_disconnect (self->server);
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  FerryDocServer *self = user_data;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *listeners;
+
+  g_main_context_push_thread_default (self->context);
+
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  if (!soup_server_listen (self->server, address, 0, &error))
+    g_error ("document server: cannot listen: %s", error->message);
+  listeners = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (listeners->data, &error);
+  g_slist_free (listeners);
+  if (local == NULL)
+    g_error ("document server: no local address: %s", error->message);
+
+  g_mutex_lock (&self->lock);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  self->ready = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_clear_object (&self->server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+/**
+ * ferry_doc_server_new:
+ *
+ * Returns: (transfer full): a running document server with no documents
+ */
+FerryDocServer *
+ferry_doc_server_new (void)
+{
+  FerryDocServer *self = g_new0 (FerryDocServer, 1);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) document_free);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("ferry-doc-server", server_thread, self);
+
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+/**
+ * ferry_doc_server_free:
+ * @server: (nullable): a server
+ *
+ * Stops the server and its thread.
+ */
+void
+ferry_doc_server_free (FerryDocServer *server)
+{
+  if (server == NULL)
+    return;
+
+  g_main_context_invoke (server->context, quit_in_thread, server);
+  g_thread_join (server->thread);
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_hash_table_unref (server->documents);
+  g_mutex_clear (&server->lock);
+  g_cond_clear (&server->cond);
+  g_free (server);
+}
+
+/**
+ * ferry_doc_server_url:
+ * @server: a server
+ * @path: an absolute path
+ *
+ * Returns: (transfer full): the URL of @path
+ */
+char *
+ferry_doc_server_url (FerryDocServer *server,
+                      const char     *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", server->port, path);
+}
+
+/**
+ * ferry_doc_server_write:
+ * @server: a server
+ * @path: a document's path
+ * @json: its new content
+ *
+ * Another writer's change: a new version of the document (version 1 for
+ * a new one).
+ */
+void
+ferry_doc_server_write (FerryDocServer *server,
+                        const char     *path,
+                        const char     *json)
+{
+  Document *document;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  if (document == NULL)
+    {
+      document = g_new0 (Document, 1);
+      g_hash_table_insert (server->documents, g_strdup (path), document);
+    }
+  document->version++;
+  g_free (document->json);
+  document->json = g_strdup (json);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_doc_server_read:
+ * @server: a server
+ * @path: a document's path
+ * @out_version: (out) (optional): its version
+ * @out_puts: (out) (optional): how many PUTs were accepted
+ * @out_refusals: (out) (optional): how many PUTs got 412
+ *
+ * Returns: (transfer full): the document's current content
+ */
+char *
+ferry_doc_server_read (FerryDocServer *server,
+                       const char     *path,
+                       guint          *out_version,
+                       guint          *out_puts,
+                       guint          *out_refusals)
+{
+  Document *document;
+  char *json;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  g_assert (document != NULL);
+  json = g_strdup (document->json);
+  if (out_version != NULL)
+    *out_version = document->version;
+  if (out_puts != NULL)
+    *out_puts = document->puts;
+  if (out_refusals != NULL)
+    *out_refusals = document->refusals;
+  g_mutex_unlock (&server->lock);
+  return json;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A small document store over HTTP on 127.0.0.1, in a thread of its own:
+ * one JSON document per path, each with a version.  GET answers the
+ * document with ETag "v<version>" and a Last-Modified that moves with the
+ * version; PUT stores a new version, unless its If-Match names another
+ * version (412, with the current ETag).  The test plays the other writer
+ * with ferry_doc_server_write().
+ */
+typedef struct _FerryDocServer FerryDocServer;
+
+FerryDocServer *ferry_doc_server_new   (void);
+void            ferry_doc_server_free  (FerryDocServer *server);
+char           *ferry_doc_server_url   (FerryDocServer *server,
+                                        const char     *path);
+void            ferry_doc_server_write (FerryDocServer *server,
+                                        const char     *path,
+                                        const char     *json);
+char           *ferry_doc_server_read  (FerryDocServer *server,
+                                        const char     *path,
+                                        guint          *out_version,
+                                        guint          *out_puts,
+                                        guint          *out_refusals);
+char           *ferry_doc_server_dup_last_modified (guint version);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryDocServer, ferry_doc_server_free)
+
+G_END_DECLS
