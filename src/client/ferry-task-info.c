@@ -40,6 +40,7 @@ struct _FerryTaskInfo
   char *last_error;
   char **response_headers;
   GBytes *response_body;
+  GBytes *base;
 
   /* state */
   guint64 body_size;
@@ -248,6 +249,7 @@ ferry_task_info_finalize (GObject *object)
   g_free (self->last_error);
   g_strfreev (self->response_headers);
   g_clear_pointer (&self->response_body, g_bytes_unref);
+  g_clear_pointer (&self->base, g_bytes_unref);
 
   G_OBJECT_CLASS (ferry_task_info_parent_class)->finalize (object);
 }
@@ -622,6 +624,7 @@ ferry_task_info_update (FerryTaskInfo  *self,
               PROP_RESPONSE_STATUS, &changed);
   set_strv (&self->response_headers, lookup_header_pairs (task, "response-headers"), &changed);
   set_bytes (&self->response_body, lookup_bytes (task, "response-body"), &changed);
+  set_bytes (&self->base, lookup_bytes (task, "base"), &changed);
 
   if (!was_loaded)
     {
@@ -1123,4 +1126,20 @@ ferry_task_info_get_response_body (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
   return self->response_body;
+}
+
+/**
+ * ferry_task_info_get_base:
+ * @self: a task info
+ *
+ * The document the app edited from, for a three-way comparison with the
+ * local body and the server's copy.  Only `Get` sends it.
+ *
+ * Returns: (nullable) (transfer none): the base
+ */
+GBytes *
+ferry_task_info_get_base (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
+  return self->base;
 }

@@ -48,5 +48,6 @@ guint                        ferry_task_info_get_last_status        (FerryTaskIn
 guint                        ferry_task_info_get_response_status    (FerryTaskInfo  *self);
 const char * const          *ferry_task_info_get_response_headers   (FerryTaskInfo  *self);
 GBytes                      *ferry_task_info_get_response_body      (FerryTaskInfo  *self);
+GBytes                      *ferry_task_info_get_base               (FerryTaskInfo  *self);
 
 G_END_DECLS
