@@ -111,6 +111,15 @@ on_conflict_detected (FerryDBusAgent *agent,
 }
 
 static void
+on_auth_required (FerryDBusAgent *agent,
+                  const char     *id,
+                  const char     *owner,
+                  Fixture        *fixture)
+{
+  record_event (fixture, "auth %s %s", id, owner);
+}
+
+static void
 on_run_started (FerryDBusAgent *agent,
                 Fixture        *fixture)
 {
@@ -177,6 +186,8 @@ fixture_set_up (Fixture       *fixture,
                     G_CALLBACK (on_retry_scheduled), fixture);
   g_signal_connect (fixture->base.agent, "conflict-detected",
                     G_CALLBACK (on_conflict_detected), fixture);
+  g_signal_connect (fixture->base.agent, "auth-required",
+                    G_CALLBACK (on_auth_required), fixture);
   g_signal_connect (fixture->base.agent, "run-started", G_CALLBACK (on_run_started), fixture);
   g_signal_connect (fixture->base.agent, "run-finished", G_CALLBACK (on_run_finished), fixture);
   g_signal_connect (fixture->base.agent, "g-properties-changed",
@@ -448,6 +459,10 @@ test_enqueue_get_list (Fixture       *fixture,
                                          g_variant_new_string ("http://127.0.0.1:9/notes/1?full"),
                                          "base", bytes_value ("{}"),
                                          "secret-headers", g_variant_new_strv (NULL, 0),
+                                         "merge-rules",
+                                         g_variant_new_parsed ("{'/title': 'remote',"
+                                                               " '/tags': 'local'}"),
+                                         "timestamp-pointer", g_variant_new_string ("/meta/t"),
                                          NULL));
 
   task = get_task (fixture, id);
@@ -500,11 +515,31 @@ test_enqueue_get_list (Fixture       *fixture,
   g_assert_false (g_variant_lookup (task, "last-error", "s", NULL));
   g_assert_false (g_variant_lookup (task, "response-status", "u", NULL));
 
-  /* Get carries the body, byte for byte. */
+  g_assert_true (g_variant_lookup (task, "timestamp-pointer", "&s", &text));
+  g_assert_cmpstr (text, ==, "/meta/t");
+  {
+    g_autoptr(GVariant) rules = g_variant_lookup_value (task, "merge-rules",
+                                                        G_VARIANT_TYPE ("a{ss}"));
+
+    g_assert_nonnull (rules);
+    g_assert_cmpuint (g_variant_n_children (rules), ==, 2);
+    g_assert_true (g_variant_lookup (rules, "/title", "&s", &text));
+    g_assert_cmpstr (text, ==, "remote");
+    g_assert_true (g_variant_lookup (rules, "/tags", "&s", &text));
+    g_assert_cmpstr (text, ==, "local");
+  }
+
+  /* Get carries the body, byte for byte, and the base. */
   body = g_variant_lookup_value (task, "body", G_VARIANT_TYPE_BYTESTRING);
   g_assert_nonnull (body);
   g_assert_cmpmem (g_variant_get_data (body), g_variant_get_size (body),
                    binary_body, sizeof binary_body);
+  {
+    g_autoptr(GVariant) base = g_variant_lookup_value (task, "base", G_VARIANT_TYPE_BYTESTRING);
+
+    g_assert_nonnull (base);
+    g_assert_cmpmem (g_variant_get_data (base), g_variant_get_size (base), "{}", 2);
+  }
 
   plain_id = enqueue (fixture, ferry_agent_request_new ("DELETE", "http://127.0.0.1:9/notes/2",
                                                         NULL));
@@ -519,6 +554,8 @@ test_enqueue_get_list (Fixture       *fixture,
   g_assert_cmpstr (text, ==, id);
   g_assert_false (g_variant_lookup (listed, "body", "ay", NULL));
   g_assert_false (g_variant_lookup (listed, "response-body", "ay", NULL));
+  g_assert_false (g_variant_lookup (listed, "base", "ay", NULL));
+  g_assert_true (g_variant_lookup (listed, "merge-rules", "a{ss}", NULL));
   g_assert_true (g_variant_lookup (listed, "body-size", "t", &size));
   g_assert_cmpuint (size, ==, sizeof binary_body);
   g_clear_pointer (&listed, g_variant_unref);
@@ -690,6 +727,35 @@ test_enqueue_invalid (Fixture       *fixture,
                                                                              1),
                                           NULL),
                  FERRY_ERROR_INVALID_ARGUMENT, "body:");
+
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "merge-rules",
+                                                   g_variant_new_parsed ("{'/a': 'both'}"),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "merge-rules: the rule “both” for “/a”");
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "merge-rules",
+                                                   g_variant_new_parsed ("{'a/b': 'local'}"),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "merge-rules: not a JSON pointer");
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "merge-rules",
+                                                   g_variant_new_parsed ("{'/a~2': 'local'}"),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "merge-rules:");
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "merge-rules", g_variant_new_strv (NULL, 0),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "“merge-rules” must be of type a{ss}, not as");
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "timestamp-pointer",
+                                                   g_variant_new_string ("updated_at"),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "timestamp-pointer: not a JSON pointer");
+  enqueue_fails (fixture, ferry_agent_request_new ("PUT", url,
+                                                   "timestamp-pointer", g_variant_new_uint32 (1),
+                                                   NULL),
+                 FERRY_ERROR_INVALID_ARGUMENT, "“timestamp-pointer” must be of type s, not u");
 
   /* Nothing was stored, nothing announced. */
   g_assert_cmpuint (count_tasks (fixture, empty_dict ()), ==, 0);
@@ -1125,6 +1191,12 @@ test_auth_required (Fixture       *fixture,
                                          NULL));
   held = g_strdup_printf ("changed %s %s auth-required", id, agent_owner ());
   FERRY_TEST_WAIT (has_event (fixture, held), WAIT_MS);
+  {
+    g_autofree char *auth = g_strdup_printf ("auth %s %s", id, agent_owner ());
+
+    FERRY_TEST_WAIT (has_event (fixture, auth), WAIT_MS);
+    g_assert_cmpuint (count_events (fixture, "auth "), ==, 1);
+  }
   FERRY_TEST_WAIT (ferry_dbus_agent_get_auth_count (agent) == 1, WAIT_MS);
   FERRY_TEST_WAIT (g_strcmp0 (ferry_dbus_agent_get_state (agent), "attention") == 0, WAIT_MS);
   g_assert_true (task_in_state (fixture, id, "auth-required"));
@@ -1232,6 +1304,66 @@ test_conflict_resolve (Fixture       *fixture,
   g_assert_cmpstr (last->method, ==, "PUT");
   g_assert_cmpmem (g_bytes_get_data (last->body, NULL), g_bytes_get_size (last->body),
                    "{\"merged\": true}", strlen ("{\"merged\": true}"));
+}
+
+/* What Retry and Cancel accept beyond failed tasks: Retry makes a
+ * waiting task due now and sends a conflicted one again; Cancel drops a
+ * running one. */
+static void
+test_retry_and_cancel_states (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  FerryDBusAgent *agent = fixture->base.agent;
+  FerryTestServer *server = fixture->server;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *slow_url = ferry_test_server_url (server, "/slow");
+  g_autofree char *later_url = ferry_test_server_url (server, "/later");
+  g_autofree char *doc_url = ferry_test_server_url (server, "/doc");
+  g_autofree char *running = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *conflicted = NULL;
+  g_autofree char *retry_event = NULL;
+  g_autofree char *conflict_event = NULL;
+
+  /* Running: cancelled while its request is in flight. */
+  ferry_test_server_hold (server, "/slow");
+  running = enqueue (fixture, ferry_agent_request_new ("PUT", slow_url, NULL));
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (server) == 1, WAIT_MS);
+  g_assert_true (task_in_state (fixture, running, "running"));
+  g_assert_true (ferry_dbus_agent_call_cancel_sync (agent, running, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (task_in_state (fixture, running, "cancelled"));
+  ferry_test_server_release (server, "/slow");
+
+  /* Pending, waiting out a minute: due now. */
+  ferry_test_server_push_reply (server, "/later", 503, "Retry-After: 60", "busy");
+  waiting = enqueue (fixture, ferry_agent_request_new ("PUT", later_url, NULL));
+  retry_event = g_strdup_printf ("retry %s %s 1 ", waiting, agent_owner ());
+  FERRY_TEST_WAIT (has_event (fixture, retry_event), WAIT_MS);
+  g_assert_true (task_in_state (fixture, waiting, "pending"));
+  g_assert_true (ferry_dbus_agent_call_retry_sync (agent, waiting, NULL, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (task_in_state (fixture, waiting, "succeeded"), WAIT_MS);
+  g_assert_cmpuint (ferry_test_server_count_requests (server, "/later"), ==, 2);
+
+  /* In conflict: sent again as it is. */
+  ferry_test_server_push_reply (server, "/doc", 409, NULL, "conflict");
+  conflicted = enqueue (fixture, ferry_agent_request_new ("PUT", doc_url,
+                                                          "body", bytes_value ("{\"v\": 1}"),
+                                                          NULL));
+  conflict_event = event_prefix ("conflict", conflicted);
+  FERRY_TEST_WAIT (has_event (fixture, conflict_event), WAIT_MS);
+  FERRY_TEST_WAIT (task_in_state (fixture, conflicted, "conflict"), WAIT_MS);
+  g_assert_true (ferry_dbus_agent_call_retry_sync (agent, conflicted, NULL, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (task_in_state (fixture, conflicted, "succeeded"), WAIT_MS);
+
+  /* Finished tasks take neither. */
+  g_assert_false (ferry_dbus_agent_call_retry_sync (agent, conflicted, NULL, &error));
+  assert_error (error, FERRY_ERROR_CONFLICT, NULL);
+  g_clear_error (&error);
+  g_assert_false (ferry_dbus_agent_call_cancel_sync (agent, running, NULL, &error));
+  assert_error (error, FERRY_ERROR_CONFLICT, NULL);
 }
 
 static void
@@ -1495,6 +1627,7 @@ main (int   argc,
   ADD ("/dbus/agent/sync/conflict-resolve", "full", test_conflict_resolve);
   ADD ("/dbus/agent/sync/auth-required", "full", test_auth_required);
   ADD ("/dbus/agent/sync/next-sync-time", "full", test_next_sync_time);
+  ADD ("/dbus/agent/sync/retry-and-cancel-states", "full", test_retry_and_cancel_states);
   ADD ("/dbus/agent/identity/secrets", "offline", test_secrets);
   ADD ("/dbus/agent/identity/two-app-ids", "offline", test_two_app_ids);
   ADD ("/dbus/agent/instance/second-exits", "offline", test_second_instance);
