@@ -89,6 +89,7 @@ enum {
   TASK_FAILED,
   RETRY_SCHEDULED,
   CONFLICT_DETECTED,
+  AUTH_REQUIRED,
   RUN_STARTED,
   RUN_FINISHED,
   N_SIGNALS
@@ -350,6 +351,15 @@ on_proxy_conflict_detected (FerryClient    *self,
 }
 
 static void
+on_proxy_auth_required (FerryClient    *self,
+                        const char     *id,
+                        const char     *owner,
+                        FerryDBusAgent *proxy)
+{
+  g_signal_emit (self, signals[AUTH_REQUIRED], 0, id, owner);
+}
+
+static void
 on_proxy_run_started (FerryClient    *self,
                       FerryDBusAgent *proxy)
 {
@@ -399,6 +409,8 @@ proxy_new_cb (GObject      *object,
                            G_CALLBACK (on_proxy_retry_scheduled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "conflict-detected",
                            G_CALLBACK (on_proxy_conflict_detected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->proxy, "auth-required",
+                           G_CALLBACK (on_proxy_auth_required), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-started",
                            G_CALLBACK (on_proxy_run_started), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-finished",
@@ -854,6 +866,20 @@ ferry_client_class_init (FerryClientClass *klass)
    */
   signals[CONFLICT_DETECTED] =
     g_signal_new ("conflict-detected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING, G_TYPE_STRING);
+
+  /**
+   * FerryClient::auth-required:
+   * @self: the client
+   * @id: the task's id
+   * @owner: its owner
+   *
+   * The server asked for credentials (401 or 403): the task and its group
+   * wait until the task is retried (see ferry_client_retry_async()).
+   */
+  signals[AUTH_REQUIRED] =
+    g_signal_new ("auth-required", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   G_TYPE_STRING, G_TYPE_STRING);
 

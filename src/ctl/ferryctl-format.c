@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ferry-task-info-private.h"
+
 #include "ferryctl-format.h"
 
 /* How ferryctl shows tasks, times and the agent's status to people and
@@ -244,6 +246,64 @@ add_headers (JsonBuilder        *builder,
   json_builder_end_object (builder);
 }
 
+/*
+ * Keys of the task dictionary that FerryTaskInfo has no getter for, read
+ * from the dictionary it was made from.
+ */
+static GVariant *
+lookup_task_value (FerryTaskInfo      *info,
+                   const char         *key,
+                   const GVariantType *type)
+{
+  GVariant *task = ferry_task_info_get_variant (info);
+
+  if (task == NULL)
+    return NULL;
+  return g_variant_lookup_value (task, key, type);
+}
+
+static char *
+dup_task_string (FerryTaskInfo *info,
+                 const char    *key)
+{
+  g_autoptr(GVariant) value = lookup_task_value (info, key, G_VARIANT_TYPE_STRING);
+
+  return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
+}
+
+/* Shares the memory of @info's dictionary. */
+static GBytes *
+dup_task_bytes (FerryTaskInfo *info,
+                const char    *key)
+{
+  g_autoptr(GVariant) value = lookup_task_value (info, key, G_VARIANT_TYPE_BYTESTRING);
+
+  if (value == NULL)
+    return NULL;
+  return g_variant_get_data_as_bytes (value);
+}
+
+/* Merge rules as flat pointer/side pairs, in the agent's order. */
+static char **
+dup_merge_rules (FerryTaskInfo *info)
+{
+  g_autoptr(GVariant) value = lookup_task_value (info, "merge-rules", G_VARIANT_TYPE ("a{ss}"));
+  g_autoptr(GStrvBuilder) builder = NULL;
+  GVariantIter iter;
+  const char *pointer, *side;
+
+  if (value == NULL)
+    return NULL;
+  builder = g_strv_builder_new ();
+  g_variant_iter_init (&iter, value);
+  while (g_variant_iter_next (&iter, "{&s&s}", &pointer, &side))
+    {
+      g_strv_builder_add (builder, pointer);
+      g_strv_builder_add (builder, side);
+    }
+  return g_strv_builder_end (builder);
+}
+
 /* A body as text when it is UTF-8, else in base64 under "<key>-base64". */
 static void
 add_body (JsonBuilder *builder,
@@ -284,6 +344,9 @@ ferryctl_task_to_json (FerryTaskInfo *info)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char * const *hidden = ferry_task_info_get_hidden_headers (info);
+  g_auto(GStrv) rules = dup_merge_rules (info);
+  g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
+  g_autoptr(GBytes) base = dup_task_bytes (info, "base");
 
   json_builder_begin_object (builder);
   add_string (builder, "id", ferry_task_info_get_id (info));
@@ -322,6 +385,16 @@ ferryctl_task_to_json (FerryTaskInfo *info)
               ferry_client_conflict_strategy_to_string (
                 ferry_task_info_get_conflict_strategy (info)));
   add_string (builder, "conflict-url", ferry_task_info_get_conflict_url (info));
+  add_body (builder, "base", base);
+  json_builder_set_member_name (builder, "merge-rules");
+  json_builder_begin_object (builder);
+  for (guint i = 0; rules != NULL && rules[i] != NULL && rules[i + 1] != NULL; i += 2)
+    {
+      json_builder_set_member_name (builder, rules[i]);
+      json_builder_add_string_value (builder, rules[i + 1]);
+    }
+  json_builder_end_object (builder);
+  add_string (builder, "timestamp-pointer", timestamp_pointer);
   add_string (builder, "last-error", ferry_task_info_get_last_error (info));
   add_int (builder, "last-status", ferry_task_info_get_last_status (info));
   add_int (builder, "response-status", ferry_task_info_get_response_status (info));
@@ -510,8 +583,13 @@ ferryctl_print_task_details (FerryTaskInfo *info,
   g_autofree char *expires = NULL;
   g_autofree char *last_status = NULL;
   g_autofree char *response = NULL;
+  g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
+  g_autoptr(GBytes) base = dup_task_bytes (info, "base");
+  g_auto(GStrv) rules = dup_merge_rules (info);
   guint64 body_size = ferry_task_info_get_body_size (info);
   guint max = ferry_task_info_get_max_attempts (info);
+  /* In conflict, the response is the server's copy to compare with. */
+  gboolean in_conflict = ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT;
 
   request = g_strdup_printf ("%s %s", ferry_task_info_get_method (info),
                              ferry_task_info_get_url (info));
@@ -559,17 +637,28 @@ ferryctl_print_task_details (FerryTaskInfo *info,
               ferry_client_conflict_strategy_to_string (
                 ferry_task_info_get_conflict_strategy (info)));
   print_field ("Conflict URL:", ferry_task_info_get_conflict_url (info));
+  print_field ("Timestamp at:", timestamp_pointer);
   print_field ("If-Match:", ferry_task_info_get_if_match (info));
   print_field ("Idempotency key:", ferry_task_info_get_idempotency_key (info));
   print_field ("Last error:", ferry_task_info_get_last_error (info));
   print_field ("Last status:", last_status);
   print_field ("Body:", body);
-  print_field ("Response:", response);
+  print_field (in_conflict ? "Server's copy:" : "Response:", response);
   print_headers ("Headers:", ferry_task_info_get_headers (info),
                  ferry_task_info_get_hidden_headers (info));
+  if (rules != NULL && rules[0] != NULL)
+    {
+      g_print ("Merge rules:\n");
+      for (guint i = 0; rules[i] != NULL && rules[i + 1] != NULL; i += 2)
+        g_print ("  %s: %s wins\n", *rules[i] != '\0' ? rules[i] : "(whole document)",
+                 rules[i + 1]);
+    }
   print_body ("Request body:", ferry_task_info_get_body (info));
-  print_headers ("Response headers:", ferry_task_info_get_response_headers (info), NULL);
-  print_body ("Response body:", ferry_task_info_get_response_body (info));
+  print_body ("Base:", base);
+  print_headers (in_conflict ? "Server's copy headers:" : "Response headers:",
+                 ferry_task_info_get_response_headers (info), NULL);
+  print_body (in_conflict ? "Server's copy body:" : "Response body:",
+              ferry_task_info_get_response_body (info));
 }
 
 static char *

@@ -214,6 +214,66 @@ parse_header (const char  *line,
   return TRUE;
 }
 
+/*
+ * "POINTER=local" or "POINTER=remote" into @builder (an a{ss}).  The
+ * pointer is everything before the last '=': a member name may hold one.
+ */
+static gboolean
+parse_merge_rule (const char      *text,
+                  GVariantBuilder *builder)
+{
+  const char *equals = strrchr (text, '=');
+  g_autofree char *pointer = NULL;
+
+  if (equals == NULL)
+    return FALSE;
+  if (!g_str_equal (equals + 1, "local") && !g_str_equal (equals + 1, "remote"))
+    return FALSE;
+  pointer = g_strndup (text, equals - text);
+  g_variant_builder_add (builder, "{ss}", pointer, equals + 1);
+  return TRUE;
+}
+
+/*
+ * Enqueues @request with keys FerryRequest has no setter for.  The call
+ * goes to the agent's name directly, on the client's connection; the bus
+ * starts the agent when it is not running, as the client would.
+ */
+static char *
+enqueue_with_keys (Ctl           *ctl,
+                   FerryRequest  *request,
+                   GVariant      *merge_rules,
+                   const char    *timestamp_pointer,
+                   GError       **error)
+{
+  g_autoptr(GVariant) base = g_variant_ref_sink (ferry_request_to_variant (request));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariantDict dict;
+  char *id = NULL;
+
+  g_variant_dict_init (&dict, base);
+  if (merge_rules != NULL)
+    g_variant_dict_insert_value (&dict, "merge-rules", merge_rules);
+  if (timestamp_pointer != NULL)
+    g_variant_dict_insert (&dict, "timestamp-pointer", "s", timestamp_pointer);
+
+  g_dbus_connection_call (ferry_client_get_connection (ctl->client), FERRY_DBUS_NAME,
+                          FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE, "Enqueue",
+                          g_variant_new ("(@a{sv})", g_variant_dict_end (&dict)),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 60 * 1000, NULL,
+                          store_result_cb, &result);
+  reply = g_dbus_connection_call_finish (ferry_client_get_connection (ctl->client),
+                                         wait_for (&result), error);
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (*error);
+      return NULL;
+    }
+  g_variant_get (reply, "(s)", &id);
+  return id;
+}
+
 static int
 run_add (Ctl   *ctl,
          int    argc,
@@ -233,7 +293,11 @@ run_add (Ctl   *ctl,
   g_autofree char *if_match = NULL;
   g_autofree char *idempotency_key = NULL;
   g_autofree char *conflict = NULL;
+  g_autofree char *strategy = NULL;
   g_autofree char *conflict_url = NULL;
+  g_autofree char *base = NULL;
+  g_auto(GStrv) merge_rules = NULL;
+  g_autofree char *timestamp_pointer = NULL;
   gboolean unmetered = FALSE;
   int max_attempts = -1;
   GOptionEntry entries[] = {
@@ -269,17 +333,30 @@ run_add (Ctl   *ctl,
       "Send If-Match: ETAG (a 412 answer is a conflict)", "ETAG" },
     { "idempotency-key", 0, 0, G_OPTION_ARG_STRING, &idempotency_key,
       "Idempotency-Key to send (default: generated)", "KEY" },
-    { "conflict", 0, 0, G_OPTION_ARG_STRING, &conflict,
-      "On a conflict: ask (default), client-wins, server-wins, last-modified-wins, merge",
-      "STRATEGY" },
+    { "strategy", 's', 0, G_OPTION_ARG_STRING, &strategy,
+      "On a conflict: ask, client-wins, server-wins, last-modified-wins, merge or custom "
+      "(default: the settings' choice for the app or URL, else ask)", "STRATEGY" },
+    { "conflict", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &conflict,
+      "The same as --strategy", "STRATEGY" },
     { "conflict-url", 0, 0, G_OPTION_ARG_STRING, &conflict_url,
       "Where to fetch the server's copy on a conflict (default: URL)", "URL" },
+    { "base", 0, 0, G_OPTION_ARG_STRING, &base,
+      "The document this change was made from, TEXT or @FILE (for merge and resolvers)",
+      "TEXT" },
+    { "merge-rule", 0, 0, G_OPTION_ARG_STRING_ARRAY, &merge_rules,
+      "With merge, which side wins where both changed POINTER (a JSON pointer); repeatable",
+      "POINTER=local|remote" },
+    { "timestamp-pointer", 0, 0, G_OPTION_ARG_STRING, &timestamp_pointer,
+      "With last-modified-wins, the JSON pointer of the time to compare (default /updated_at)",
+      "POINTER" },
     { NULL }
   };
   g_autoptr(FerryRequest) request = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) rules_value = NULL;
   g_autofree char *id = NULL;
+  GVariantBuilder rules;
   gint64 now = g_get_real_time ();
   int status;
 
@@ -296,6 +373,10 @@ run_add (Ctl   *ctl,
     return usage_error (ctl, "unexpected argument '%s'", argv[3]);
   if (json != NULL && data != NULL)
     return usage_error (ctl, "--json and --data cannot be used together");
+  if (strategy != NULL && conflict != NULL)
+    return usage_error (ctl, "--strategy and --conflict are the same option; give one");
+  if (strategy == NULL)
+    strategy = g_steal_pointer (&conflict);
 
   request = ferry_request_new (argv[1], argv[2]);
 
@@ -356,14 +437,36 @@ run_add (Ctl   *ctl,
         return usage_error (ctl, "--unique: '%s' is not one of replace, keep, append", unique);
       ferry_request_set_unique (request, value);
     }
-  if (conflict != NULL)
+  if (strategy != NULL)
     {
       FerryClientConflictStrategy value;
 
-      if (!ferry_client_conflict_strategy_from_string (conflict, &value))
-        return usage_error (ctl, "--conflict: '%s' is not one of ask, client-wins, server-wins, "
-                            "last-modified-wins, merge, custom", conflict);
+      if (!ferry_client_conflict_strategy_from_string (strategy, &value))
+        return usage_error (ctl, "--strategy: '%s' is not one of ask, client-wins, server-wins, "
+                            "last-modified-wins, merge, custom", strategy);
       ferry_request_set_conflict_strategy (request, value);
+    }
+  if (base != NULL)
+    {
+      g_autoptr(GBytes) bytes = read_argument (ctl, "--base", base, &status);
+
+      if (bytes == NULL)
+        return status;
+      ferry_request_set_base (request, bytes);
+    }
+  if (merge_rules != NULL)
+    {
+      g_variant_builder_init (&rules, G_VARIANT_TYPE ("a{ss}"));
+      for (guint i = 0; merge_rules[i] != NULL; i++)
+        {
+          if (!parse_merge_rule (merge_rules[i], &rules))
+            {
+              g_variant_builder_clear (&rules);
+              return usage_error (ctl, "--merge-rule: '%s' is not of the form "
+                                  "POINTER=local or POINTER=remote", merge_rules[i]);
+            }
+        }
+      rules_value = g_variant_ref_sink (g_variant_builder_end (&rules));
     }
   if (expires != NULL)
     {
@@ -405,8 +508,15 @@ run_add (Ctl   *ctl,
   if (!connect_client (ctl, &error))
     return agent_error (ctl, error);
 
-  ferry_client_enqueue_async (ctl->client, request, NULL, store_result_cb, &result);
-  id = ferry_client_enqueue_finish (ctl->client, wait_for (&result), &error);
+  if (rules_value != NULL || timestamp_pointer != NULL)
+    {
+      id = enqueue_with_keys (ctl, request, rules_value, timestamp_pointer, &error);
+    }
+  else
+    {
+      ferry_client_enqueue_async (ctl->client, request, NULL, store_result_cb, &result);
+      id = ferry_client_enqueue_finish (ctl->client, wait_for (&result), &error);
+    }
   if (id == NULL)
     return agent_error (ctl, error);
 
@@ -1039,6 +1149,15 @@ on_conflict_detected (FerryClient *client,
 }
 
 static void
+on_auth_required (FerryClient *client,
+                  const char  *id,
+                  const char  *owner,
+                  gpointer     user_data)
+{
+  print_event ("auth-required %s owner=%s", id, owner);
+}
+
+static void
 on_run_started (FerryClient *client,
                 gpointer     user_data)
 {
@@ -1138,6 +1257,7 @@ run_watch (Ctl   *ctl,
   g_signal_connect (ctl->client, "task-failed", G_CALLBACK (on_task_failed), NULL);
   g_signal_connect (ctl->client, "retry-scheduled", G_CALLBACK (on_retry_scheduled), NULL);
   g_signal_connect (ctl->client, "conflict-detected", G_CALLBACK (on_conflict_detected), NULL);
+  g_signal_connect (ctl->client, "auth-required", G_CALLBACK (on_auth_required), NULL);
   g_signal_connect (ctl->client, "run-started", G_CALLBACK (on_run_started), NULL);
   g_signal_connect (ctl->client, "run-finished", G_CALLBACK (on_run_finished), NULL);
   g_signal_connect (ctl->client, "notify::state", G_CALLBACK (on_notify_state), NULL);

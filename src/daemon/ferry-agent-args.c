@@ -571,7 +571,8 @@ ferry_agent_args_pick_strategy (GVariant   *defaults,
 
       if (!ferry_conflict_strategy_from_string (name, &strategy))
         {
-          g_debug ("conflict-strategies: “%s” for “%s” is not a strategy; skipped", name, key);
+          g_debug ("conflict-strategies: “%s” for “%s” is not a strategy; skipped",
+                   name, key);
           continue;
         }
       if (is_url_prefix (key))

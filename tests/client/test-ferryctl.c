@@ -11,6 +11,7 @@
 
 #include "ferry-client-test-config.h"
 #include "ferry-client-fixture.h"
+#include "ferry-doc-server.h"
 
 /* The built ferryctl against the real ferryd on the test bus (the bus
  * address reaches ferryctl through DBUS_SESSION_BUS_ADDRESS, which
@@ -20,6 +21,7 @@ typedef struct
 {
   ClientFixture    base;
   FerryTestServer *server;
+  FerryDocServer  *docs;
 } Fixture;
 
 typedef struct
@@ -54,11 +56,20 @@ fixture_set_up_online (Fixture       *fixture,
 }
 
 static void
+fixture_set_up_documents (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  fixture->docs = ferry_doc_server_new ();
+  client_fixture_set_up (&fixture->base, "full", FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START);
+}
+
+static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   client_fixture_tear_down (&fixture->base);
   g_clear_pointer (&fixture->server, ferry_test_server_free);
+  g_clear_pointer (&fixture->docs, ferry_doc_server_free);
 }
 
 /* Runs ferryctl with the arguments in @args (NULL-terminated), feeding it
@@ -152,6 +163,16 @@ test_usage (Fixture       *fixture,
     (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "-3",
                              NULL },
     (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "many",
+                             NULL },
+    (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "coin-toss",
+                             NULL },
+    (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "merge",
+                             "--conflict", "merge", NULL },
+    (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/title",
+                             NULL },
+    (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/a=both",
+                             NULL },
+    (const char * const[]) { "add", "PUT", "https://example.org/a", "--base", "@/nonexistent/x",
                              NULL },
     (const char * const[]) { "list", "--bogus", NULL },
     (const char * const[]) { "list", "--state", "flying", NULL },
@@ -449,6 +470,86 @@ test_add_list_show (Fixture       *fixture,
 }
 
 static void
+test_conflict_options (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(GError) error = NULL;
+
+  /* The conflict options; --conflict is the older name of --strategy. */
+  {
+    g_auto(CtlRun) run = { 0, };
+    g_auto(CtlRun) shown = { 0, };
+    g_autoptr(FerryTaskInfo) merged = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *object;
+    JsonObject *rules;
+
+    run_ctl (&run, "add", "PUT", "https://example.org/notes/2", "--json", "{\"t\": \"mine\"}",
+             "--strategy", "merge", "--base", "{\"t\": \"base\"}",
+             "--merge-rule", "/t=remote", "--merge-rule", "/a=b/c=local",
+             "--timestamp-pointer", "/meta/modified");
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.err, ==, "");
+    g_strchomp (run.out);
+    FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
+    client_fixture_get_agent_pid (&fixture->base);
+    merged = client_get (client, run.out, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (ferry_task_info_get_conflict_strategy (merged), ==,
+                     FERRY_CLIENT_CONFLICT_MERGE);
+
+    run_ctl (&shown, "show", run.out);
+    g_assert_cmpint (shown.status, ==, 0);
+    assert_contains (shown.out, "merge");
+    assert_contains (shown.out, "Timestamp at:    /meta/modified");
+    assert_contains (shown.out, "Merge rules:\n  /t: remote wins\n  /a=b/c: local wins\n");
+    assert_contains (shown.out, "Base:\n  {\"t\": \"base\"}\n");
+
+    g_clear_pointer (&shown.out, g_free);
+    g_clear_pointer (&shown.err, g_free);
+    run_ctl (&shown, "show", "--json", run.out);
+    g_assert_cmpint (shown.status, ==, 0);
+    node = parse_json (shown.out);
+    object = json_node_get_object (node);
+    g_assert_cmpstr (json_object_get_string_member (object, "conflict-strategy"), ==, "merge");
+    g_assert_cmpstr (json_object_get_string_member (object, "base"), ==, "{\"t\": \"base\"}");
+    g_assert_cmpstr (json_object_get_string_member (object, "timestamp-pointer"), ==,
+                     "/meta/modified");
+    rules = json_object_get_object_member (object, "merge-rules");
+    g_assert_cmpstr (json_object_get_string_member (rules, "/t"), ==, "remote");
+    g_assert_cmpstr (json_object_get_string_member (rules, "/a=b/c"), ==, "local");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+    g_autoptr(FerryTaskInfo) custom = NULL;
+
+    run_ctl (&run, "add", "PUT", "https://example.org/notes/3", "--conflict", "custom");
+    g_assert_cmpint (run.status, ==, 0);
+    g_strchomp (run.out);
+    custom = client_get (client, run.out, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (ferry_task_info_get_conflict_strategy (custom), ==,
+                     FERRY_CLIENT_CONFLICT_CUSTOM);
+  }
+  /* The agent checks the pointer itself, and says which option was wrong. */
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "add", "PUT", "https://example.org/notes/4", "--timestamp-pointer", "when");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "timestamp-pointer");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "add", "PUT", "https://example.org/notes/4", "--merge-rule", "t=local");
+    g_assert_cmpint (run.status, ==, 1);
+    assert_contains (run.err, "merge-rules");
+  }
+}
+
+static void
 test_actions (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -624,6 +725,135 @@ test_retry_and_resolve (Fixture       *fixture,
                    "{\"v\":\"merged\"}", strlen ("{\"v\":\"merged\"}"));
 }
 
+/* A real conflict: a document the server moved on from, settled each way. */
+
+#define DOC_BASE "{\"title\":\"base\"}"
+#define DOC_THEIRS "{\"title\":\"theirs\"}"
+#define DOC_MINE "{\"title\":\"mine\"}"
+#define DOC_MERGED "{\"title\":\"both\"}"
+
+/* Adds an edit of @path from version 1, after the server moved to 2. */
+static char *
+add_stale_edit (Fixture    *fixture,
+                const char *path)
+{
+  g_autofree char *url = ferry_doc_server_url (fixture->docs, path);
+  g_auto(CtlRun) run = { 0, };
+
+  ferry_doc_server_write (fixture->docs, path, DOC_BASE);
+  ferry_doc_server_write (fixture->docs, path, DOC_THEIRS);
+  run_ctl (&run, "add", "PUT", url, "--json", DOC_MINE, "--if-match", "\"v1\"",
+           "--base", DOC_BASE, "--strategy", "ask");
+  g_assert_cmpint (run.status, ==, 0);
+  return g_strchomp (g_steal_pointer (&run.out));
+}
+
+static gboolean
+task_in_state (FerryClient          *client,
+               const char           *id,
+               FerryClientTaskState  state)
+{
+  g_autoptr(FerryTaskInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = client_get (client, id, &error);
+  g_assert_no_error (error);
+  return ferry_task_info_get_state (info) == state;
+}
+
+static void
+test_conflict_documents (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *local_id = NULL;
+  g_autofree char *remote_id = NULL;
+  g_autofree char *merged_id = NULL;
+  g_autofree char *merged_file = NULL;
+  g_autofree char *merged_arg = NULL;
+  g_autofree char *document = NULL;
+  guint puts = 0;
+
+  local_id = add_stale_edit (fixture, "/docs/local");
+  FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
+  client_fixture_get_agent_pid (&fixture->base);
+  remote_id = add_stale_edit (fixture, "/docs/remote");
+  merged_id = add_stale_edit (fixture, "/docs/merged");
+  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 3, 20000);
+
+  /* show: the three sides, the server's with its validators. */
+  {
+    g_auto(CtlRun) run = { 0, };
+    g_autofree char *modified = ferry_doc_server_dup_last_modified (2);
+    g_autofree char *modified_line = g_strdup_printf ("  Last-Modified: %s\n", modified);
+
+    run_ctl (&run, "show", local_id);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "State:           conflict\n");
+    assert_contains (run.out, "Last status:     412\n");
+    assert_contains (run.out, "Server's copy:   200\n");
+    assert_contains (run.out, "Request body:\n  " DOC_MINE "\n");
+    assert_contains (run.out, "Base:\n  " DOC_BASE "\n");
+    assert_contains (run.out, "Server's copy headers:\n");
+    assert_contains (run.out, "  ETag: \"v2\"\n");
+    assert_contains (run.out, modified_line);
+    assert_contains (run.out, "Server's copy body:\n  " DOC_THEIRS "\n");
+  }
+
+  /* --take local: sent again over version 2. */
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "resolve", local_id, "--take", "local");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  FERRY_TEST_WAIT (task_in_state (client, local_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
+  document = ferry_doc_server_read (fixture->docs, "/docs/local", NULL, &puts, NULL);
+  g_assert_cmpstr (document, ==, DOC_MINE);
+  g_assert_cmpuint (puts, ==, 1);
+  g_clear_pointer (&document, g_free);
+
+  /* --take remote: nothing sent; the server's copy stays. */
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "resolve", remote_id, "--take", "remote");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  FERRY_TEST_WAIT (task_in_state (client, remote_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
+  document = ferry_doc_server_read (fixture->docs, "/docs/remote", NULL, &puts, NULL);
+  g_assert_cmpstr (document, ==, DOC_THEIRS);
+  g_assert_cmpuint (puts, ==, 0);
+  g_clear_pointer (&document, g_free);
+
+  /* --take merged --data @FILE: the file's content over version 2. */
+  merged_file = g_build_filename (fixture->base.data_dir, "..", "merged-doc.json", NULL);
+  g_file_set_contents (merged_file, DOC_MERGED, -1, &error);
+  g_assert_no_error (error);
+  merged_arg = g_strconcat ("@", merged_file, NULL);
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "resolve", merged_id, "--take", "merged", "--data", merged_arg);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "Resolved");
+  }
+  FERRY_TEST_WAIT (task_in_state (client, merged_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
+  document = ferry_doc_server_read (fixture->docs, "/docs/merged", NULL, &puts, NULL);
+  g_assert_cmpstr (document, ==, DOC_MERGED);
+  g_assert_cmpuint (puts, ==, 1);
+
+  /* Settled tasks are no longer in conflict. */
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "resolve", merged_id, "--take", "local");
+    g_assert_cmpint (run.status, ==, 1);
+  }
+  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 0, 20000);
+}
+
 /* watch */
 
 typedef struct
@@ -765,6 +995,57 @@ test_watch (Fixture       *fixture,
   g_clear_pointer (&reader.lines, g_ptr_array_unref);
 }
 
+/* The agent's AuthRequired reaches watch through the client. */
+static void
+test_watch_auth (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(FerryRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/private");
+  g_autofree char *id = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *expected = NULL;
+  LineReader reader = { 0, };
+  gboolean exited = FALSE;
+
+  ferry_test_server_set_default (fixture->server, "/private", 401,
+                                 "WWW-Authenticate: Bearer", "who are you");
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              FERRYCTL_PATH, "watch", NULL);
+  g_assert_no_error (error);
+  reader.input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  reader.cancellable = g_cancellable_new ();
+  reader.lines = g_ptr_array_new_with_free_func (g_free);
+  read_next_line (&reader);
+
+  FERRY_TEST_WAIT (find_line (&reader, " watching ") != NULL, 20000);
+  FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
+  client_fixture_get_agent_pid (&fixture->base);
+
+  request = ferry_request_new ("PUT", url);
+  id = client_enqueue (client, request, &error);
+  g_assert_no_error (error);
+
+  auth = g_strdup_printf (" auth-required %s ", id);
+  FERRY_TEST_WAIT (find_line (&reader, auth) != NULL, 20000);
+  expected = g_strdup_printf ("auth-required %s owner=test-ferryctl", id);
+  assert_contains (find_line (&reader, auth), expected);
+  g_assert_true (has_time_prefix (find_line (&reader, auth)));
+
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait_async (process, NULL, wait_check_cb, &exited);
+  FERRY_TEST_WAIT (exited, 20000);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  g_cancellable_cancel (reader.cancellable);
+  g_clear_object (&reader.cancellable);
+  g_clear_object (&reader.input);
+  g_clear_pointer (&reader.lines, g_ptr_array_unref);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +1057,8 @@ main (int   argc,
               fixture_set_up_offline, test_usage, fixture_tear_down);
   g_test_add ("/ferryctl/add-list-show", Fixture, NULL,
               fixture_set_up_offline, test_add_list_show, fixture_tear_down);
+  g_test_add ("/ferryctl/conflict-options", Fixture, NULL,
+              fixture_set_up_offline, test_conflict_options, fixture_tear_down);
   g_test_add ("/ferryctl/actions", Fixture, NULL,
               fixture_set_up_offline, test_actions, fixture_tear_down);
   g_test_add ("/ferryctl/status-starts-agent", Fixture, NULL,
@@ -784,6 +1067,10 @@ main (int   argc,
               fixture_set_up_online, test_retry_and_resolve, fixture_tear_down);
   g_test_add ("/ferryctl/watch", Fixture, NULL,
               fixture_set_up_offline, test_watch, fixture_tear_down);
+  g_test_add ("/ferryctl/watch-auth", Fixture, NULL,
+              fixture_set_up_online, test_watch_auth, fixture_tear_down);
+  g_test_add ("/ferryctl/conflict-documents", Fixture, NULL,
+              fixture_set_up_documents, test_conflict_documents, fixture_tear_down);
 
   return g_test_run ();
 }
