@@ -243,10 +243,12 @@ compute_view (FerryTray *self,
       break;
 
     case FERRY_AGENT_STATE_OFFLINE:
+      /* Offline takes precedence in the agent's state, not in what the
+       * person is asked to do. */
       view->icon_name = ICON_OFFLINE;
       if (pending > 0)
         {
-          view->status = STATUS_ACTIVE;
+          view->status = attention->len > 0 ? STATUS_NEEDS_ATTENTION : STATUS_ACTIVE;
           view->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                       "Offline — %u change waiting",
                                                       "Offline — %u changes waiting",
@@ -255,7 +257,7 @@ compute_view (FerryTray *self,
         }
       else
         {
-          view->status = STATUS_PASSIVE;
+          view->status = attention->len > 0 ? STATUS_NEEDS_ATTENTION : STATUS_PASSIVE;
           view->title = g_strdup (_("Offline"));
         }
       break;
@@ -744,6 +746,12 @@ handle_event (FerryTray             *self,
   activate_menu_item (self, id, event_id);
 }
 
+static GVariant *
+dup_int32_array (GArray *ids)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_INT32, ids->data, ids->len, sizeof (gint32));
+}
+
 static void
 handle_event_group (FerryTray             *self,
                     GVariant              *parameters,
@@ -776,11 +784,7 @@ handle_event_group (FerryTray             *self,
     }
 
   g_dbus_method_invocation_return_value (invocation,
-                                         g_variant_new ("(@ai)",
-                                                        g_variant_new_fixed_array (G_VARIANT_TYPE_INT32,
-                                                                                   errors->data,
-                                                                                   errors->len,
-                                                                                   sizeof (gint32))));
+                                         g_variant_new ("(@ai)", dup_int32_array (errors)));
   for (guint i = 0; i < valid->len; i++)
     {
       const char *event_id;
@@ -815,10 +819,7 @@ handle_about_to_show_group (FerryTray             *self,
                                          g_variant_new ("(@ai@ai)",
                                                         g_variant_new_array (G_VARIANT_TYPE_INT32,
                                                                              NULL, 0),
-                                                        g_variant_new_fixed_array (G_VARIANT_TYPE_INT32,
-                                                                                   errors->data,
-                                                                                   errors->len,
-                                                                                   sizeof (gint32))));
+                                                        dup_int32_array (errors)));
 }
 
 static void

@@ -575,7 +575,9 @@ fixture_tear_down (Fixture       *fixture,
   g_dbus_connection_signal_unsubscribe (fixture->host, fixture->item_signal_id);
   g_dbus_connection_signal_unsubscribe (fixture->host, fixture->menu_signal_id);
 
-  g_clear_object (&fixture->tray);
+  /* Nothing the tray started keeps it alive. */
+  if (fixture->tray != NULL)
+    g_assert_finalize_object (g_steal_pointer (&fixture->tray));
   g_clear_pointer (&fixture->watcher, test_watcher_stop);
   g_dbus_connection_close_sync (fixture->host, NULL, NULL);
   g_clear_object (&fixture->host);
