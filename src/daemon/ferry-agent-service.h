@@ -7,7 +7,6 @@
 #include "ferry-sync-manager.h"
 
 #include "ferry-caller-cache.h"
-#include "ferry-resolver-registry.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +19,6 @@ FerryAgentService *ferry_agent_service_new         (FerryCallerCache  *callers);
 void               ferry_agent_service_attach      (FerryAgentService *self,
                                                     FerrySyncManager  *manager);
 FerrySyncManager  *ferry_agent_service_get_manager (FerryAgentService *self);
-FerryResolverRegistry *
-                   ferry_agent_service_get_resolvers (FerryAgentService *self);
 void               ferry_agent_service_set_conflict_defaults (FerryAgentService *self,
                                                               GVariant          *defaults);
 

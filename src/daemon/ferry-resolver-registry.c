@@ -505,50 +505,6 @@ ferry_resolver_registry_unregister (FerryResolverRegistry  *self,
 }
 
 /**
- * ferry_resolver_registry_lookup:
- * @self: a registry
- * @owner: a task owner
- * @out_unique_name: (out) (optional) (transfer none): who resolves for it
- * @out_path: (out) (optional) (transfer none): at which path
- *
- * Returns: %TRUE when @owner has a resolver registered
- */
-gboolean
-ferry_resolver_registry_lookup (FerryResolverRegistry  *self,
-                                const char             *owner,
-                                const char            **out_unique_name,
-                                const char            **out_path)
-{
-  Registration *registration;
-
-  g_return_val_if_fail (FERRY_IS_RESOLVER_REGISTRY (self), FALSE);
-  g_return_val_if_fail (owner != NULL, FALSE);
-
-  registration = g_hash_table_lookup (self->registrations, owner);
-  if (registration == NULL)
-    return FALSE;
-  if (out_unique_name != NULL)
-    *out_unique_name = registration->unique_name;
-  if (out_path != NULL)
-    *out_path = registration->path;
-  return TRUE;
-}
-
-/**
- * ferry_resolver_registry_get_size:
- * @self: a registry
- *
- * Returns: how many owners have a resolver registered
- */
-guint
-ferry_resolver_registry_get_size (FerryResolverRegistry *self)
-{
-  g_return_val_if_fail (FERRY_IS_RESOLVER_REGISTRY (self), 0);
-
-  return g_hash_table_size (self->registrations);
-}
-
-/**
  * ferry_resolver_registry_install:
  * @self: a registry
  * @manager: the sync manager

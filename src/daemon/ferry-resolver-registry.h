@@ -26,11 +26,6 @@ gboolean               ferry_resolver_registry_unregister  (FerryResolverRegistr
                                                             const char            *unique_name,
                                                             const char            *path,
                                                             GError               **error);
-gboolean               ferry_resolver_registry_lookup      (FerryResolverRegistry *self,
-                                                            const char            *owner,
-                                                            const char           **out_unique_name,
-                                                            const char           **out_path);
-guint                  ferry_resolver_registry_get_size    (FerryResolverRegistry *self);
 void                   ferry_resolver_registry_install     (FerryResolverRegistry *self,
                                                             FerrySyncManager      *manager);
 
