@@ -387,7 +387,8 @@ add_menu_item_properties (FerryTray          *self,
         ADD ("enabled", "b", !self->view.paused);
       break;
     case MENU_ITEM_PAUSE:
-      ADD ("label", "s", self->view.paused ? _("Resume") : _("Pause"));
+      /* A checkmark that reads as the state it shows: "☑ Paused". */
+      ADD ("label", "s", _("Paused"));
       ADD ("toggle-type", "s", "checkmark");
       ADD ("toggle-state", "i", self->view.paused ? 1 : 0);
       break;

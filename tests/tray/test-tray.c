@@ -437,7 +437,7 @@ assert_menu_labels (Fixture    *fixture,
   g_assert_false (layout_get_enabled (layout, MENU_STATUS));
   g_assert_cmpstr (sync_label, ==, "Sync now");
   g_assert_cmpint (layout_get_enabled (layout, MENU_SYNC_NOW), ==, !paused);
-  g_assert_cmpstr (pause_label, ==, paused ? "Resume" : "Pause");
+  g_assert_cmpstr (pause_label, ==, "Paused");
   g_assert_cmpint (layout_get_toggle_state (layout, MENU_PAUSE), ==, paused ? 1 : 0);
   g_assert_cmpstr (open_label, ==, "Open Ferry");
   g_assert_cmpstr (quit_label, ==, "Quit");
@@ -814,7 +814,7 @@ test_pause_from_menu (Fixture       *fixture,
     g_autoptr(GVariant) layout = menu_get_layout (fixture);
     g_autofree char *label = layout_dup_label (layout, MENU_PAUSE);
 
-    g_assert_cmpstr (label, ==, "Pause");
+    g_assert_cmpstr (label, ==, "Paused");
     g_assert_cmpint (layout_get_toggle_state (layout, MENU_PAUSE), ==, 0);
     g_assert_true (layout_get_enabled (layout, MENU_SYNC_NOW));
   }
