@@ -271,18 +271,6 @@ dup_task_string (FerryTaskInfo *info,
   return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
 }
 
-/* Shares the memory of @info's dictionary. */
-static GBytes *
-dup_task_bytes (FerryTaskInfo *info,
-                const char    *key)
-{
-  g_autoptr(GVariant) value = lookup_task_value (info, key, G_VARIANT_TYPE_BYTESTRING);
-
-  if (value == NULL)
-    return NULL;
-  return g_variant_get_data_as_bytes (value);
-}
-
 /* Merge rules as flat pointer/side pairs, in the agent's order. */
 static char **
 dup_merge_rules (FerryTaskInfo *info)
@@ -346,7 +334,6 @@ ferryctl_task_to_json (FerryTaskInfo *info)
   const char * const *hidden = ferry_task_info_get_hidden_headers (info);
   g_auto(GStrv) rules = dup_merge_rules (info);
   g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
-  g_autoptr(GBytes) base = dup_task_bytes (info, "base");
 
   json_builder_begin_object (builder);
   add_string (builder, "id", ferry_task_info_get_id (info));
@@ -385,7 +372,7 @@ ferryctl_task_to_json (FerryTaskInfo *info)
               ferry_client_conflict_strategy_to_string (
                 ferry_task_info_get_conflict_strategy (info)));
   add_string (builder, "conflict-url", ferry_task_info_get_conflict_url (info));
-  add_body (builder, "base", base);
+  add_body (builder, "base", ferry_task_info_get_base (info));
   json_builder_set_member_name (builder, "merge-rules");
   json_builder_begin_object (builder);
   for (guint i = 0; rules != NULL && rules[i] != NULL && rules[i + 1] != NULL; i += 2)
@@ -584,7 +571,6 @@ ferryctl_print_task_details (FerryTaskInfo *info,
   g_autofree char *last_status = NULL;
   g_autofree char *response = NULL;
   g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
-  g_autoptr(GBytes) base = dup_task_bytes (info, "base");
   g_auto(GStrv) rules = dup_merge_rules (info);
   guint64 body_size = ferry_task_info_get_body_size (info);
   guint max = ferry_task_info_get_max_attempts (info);
@@ -654,7 +640,7 @@ ferryctl_print_task_details (FerryTaskInfo *info,
                  rules[i + 1]);
     }
   print_body ("Request body:", ferry_task_info_get_body (info));
-  print_body ("Base:", base);
+  print_body ("Base:", ferry_task_info_get_base (info));
   print_headers (in_conflict ? "Server's copy headers:" : "Response headers:",
                  ferry_task_info_get_response_headers (info), NULL);
   print_body (in_conflict ? "Server's copy body:" : "Response body:",
