@@ -495,6 +495,63 @@ ferry_request_set_base (FerryRequest *self,
 }
 
 /**
+ * ferry_request_add_merge_rule:
+ * @self: a request
+ * @pointer: the JSON pointer of a member, e.g. "/title"
+ * @side: "local" or "remote"
+ *
+ * With the merge strategy, settles a member changed on both sides without
+ * asking: its value is taken from @side.  Setting a rule for the same
+ * pointer again replaces it.
+ */
+void
+ferry_request_add_merge_rule (FerryRequest *self,
+                              const char   *pointer,
+                              const char   *side)
+{
+  GVariant *old;
+  GVariantBuilder rules;
+
+  g_return_if_fail (FERRY_IS_REQUEST (self));
+  g_return_if_fail (pointer != NULL);
+  g_return_if_fail (g_strcmp0 (side, "local") == 0 || g_strcmp0 (side, "remote") == 0);
+
+  g_variant_builder_init (&rules, G_VARIANT_TYPE ("a{ss}"));
+  old = g_hash_table_lookup (self->values, "merge-rules");
+  if (old != NULL)
+    {
+      GVariantIter iter;
+      const char *key;
+      const char *value;
+
+      g_variant_iter_init (&iter, old);
+      while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+        {
+          if (!g_str_equal (key, pointer))
+            g_variant_builder_add (&rules, "{ss}", key, value);
+        }
+    }
+  g_variant_builder_add (&rules, "{ss}", pointer, side);
+  set_value (self, "merge-rules", g_variant_builder_end (&rules));
+}
+
+/**
+ * ferry_request_set_timestamp_pointer:
+ * @self: a request
+ * @pointer: (nullable): the JSON pointer of the timestamp the
+ *   last-modified-wins strategy compares, or %NULL for /updated_at
+ *
+ * Sets where last-modified-wins finds the time of each copy.
+ */
+void
+ferry_request_set_timestamp_pointer (FerryRequest *self,
+                                     const char   *pointer)
+{
+  g_return_if_fail (FERRY_IS_REQUEST (self));
+  set_string_value (self, "timestamp-pointer", pointer);
+}
+
+/**
  * ferry_request_set_app_id:
  * @self: a request
  * @app_id: (nullable): the owner name, or %NULL for the caller's own

@@ -52,6 +52,11 @@ void          ferry_request_set_conflict_url      (FerryRequest                *
                                                    const char                  *url);
 void          ferry_request_set_base              (FerryRequest                *self,
                                                    GBytes                      *base);
+void          ferry_request_add_merge_rule        (FerryRequest                *self,
+                                                   const char                  *pointer,
+                                                   const char                  *side);
+void          ferry_request_set_timestamp_pointer (FerryRequest                *self,
+                                                   const char                  *pointer);
 void          ferry_request_set_app_id            (FerryRequest                *self,
                                                    const char                  *app_id);
 void          ferry_request_add_secret_header     (FerryRequest                *self,

@@ -41,6 +41,8 @@ struct _FerryTaskInfo
   char **response_headers;
   GBytes *response_body;
   GBytes *base;
+  char **merge_rules;
+  char *timestamp_pointer;
 
   /* state */
   guint64 body_size;
@@ -250,6 +252,8 @@ ferry_task_info_finalize (GObject *object)
   g_strfreev (self->response_headers);
   g_clear_pointer (&self->response_body, g_bytes_unref);
   g_clear_pointer (&self->base, g_bytes_unref);
+  g_clear_pointer (&self->merge_rules, g_strfreev);
+  g_clear_pointer (&self->timestamp_pointer, g_free);
 
   G_OBJECT_CLASS (ferry_task_info_parent_class)->finalize (object);
 }
@@ -625,6 +629,9 @@ ferry_task_info_update (FerryTaskInfo  *self,
   set_strv (&self->response_headers, lookup_header_pairs (task, "response-headers"), &changed);
   set_bytes (&self->response_body, lookup_bytes (task, "response-body"), &changed);
   set_bytes (&self->base, lookup_bytes (task, "base"), &changed);
+  set_strv (&self->merge_rules, lookup_header_pairs (task, "merge-rules"), &changed);
+  set_string (self, &self->timestamp_pointer, lookup_string (task, "timestamp-pointer"), PROP_0,
+              &changed);
 
   if (!was_loaded)
     {
@@ -1142,4 +1149,32 @@ ferry_task_info_get_base (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
   return self->base;
+}
+
+/**
+ * ferry_task_info_get_merge_rules:
+ * @self: a task info
+ *
+ * Returns: (nullable) (transfer none): flat pairs of JSON pointer and
+ *   "local" or "remote" that settle members changed on both sides
+ */
+const char * const *
+ferry_task_info_get_merge_rules (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
+  return (const char * const *) self->merge_rules;
+}
+
+/**
+ * ferry_task_info_get_timestamp_pointer:
+ * @self: a task info
+ *
+ * Returns: (nullable): where last-modified-wins finds each copy's time;
+ *   %NULL for the default, /updated_at
+ */
+const char *
+ferry_task_info_get_timestamp_pointer (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
+  return self->timestamp_pointer;
 }

@@ -49,5 +49,7 @@ guint                        ferry_task_info_get_response_status    (FerryTaskIn
 const char * const          *ferry_task_info_get_response_headers   (FerryTaskInfo  *self);
 GBytes                      *ferry_task_info_get_response_body      (FerryTaskInfo  *self);
 GBytes                      *ferry_task_info_get_base               (FerryTaskInfo  *self);
+const char * const          *ferry_task_info_get_merge_rules        (FerryTaskInfo  *self);
+const char                  *ferry_task_info_get_timestamp_pointer  (FerryTaskInfo  *self);
 
 G_END_DECLS

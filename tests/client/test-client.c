@@ -386,6 +386,10 @@ test_methods (Fixture       *fixture,
   ferry_request_set_conflict_strategy (request, FERRY_CLIENT_CONFLICT_MERGE);
   ferry_request_set_conflict_url (request, "https://example.org/notes/7?full=1");
   ferry_request_set_base (request, base);
+  ferry_request_add_merge_rule (request, "/title", "local");
+  ferry_request_add_merge_rule (request, "/tags", "local");
+  ferry_request_add_merge_rule (request, "/title", "remote");
+  ferry_request_set_timestamp_pointer (request, "/meta/modified");
   g_assert_cmpstr (ferry_request_get_method (request), ==, "PATCH");
   g_assert_cmpstr (ferry_request_get_url (request), ==, "https://example.org/notes/7");
 
@@ -417,6 +421,15 @@ test_methods (Fixture       *fixture,
   g_assert_cmpstr (ferry_task_info_get_idempotency_key (info), ==, "key-7");
   g_assert_cmpstr (ferry_task_info_get_if_match (info), ==, "\"v1\"");
   g_assert_cmpint (ferry_task_info_get_conflict_strategy (info), ==, FERRY_CLIENT_CONFLICT_MERGE);
+  {
+    const char * const *rules = ferry_task_info_get_merge_rules (info);
+    const char * const expected[] = { "/tags", "local", "/title", "remote", NULL };
+
+    g_assert_nonnull (rules);
+    g_assert_true (g_strv_equal (rules, expected));
+  }
+  g_assert_cmpstr (ferry_task_info_get_timestamp_pointer (info), ==, "/meta/modified");
+  g_assert_nonnull (ferry_task_info_get_base (info));
   g_assert_cmpstr (ferry_task_info_get_conflict_url (info), ==,
                    "https://example.org/notes/7?full=1");
   g_assert_cmpstr (ferry_task_info_get_content_type (info), ==, "application/json");
