@@ -764,6 +764,16 @@ test_offline (Fixture       *fixture,
   task = get_task (fixture, id);
   g_assert_cmpuint (task->attempts, ==, 0);
 
+  /* While it waits for the network, the next sync is the next automatic
+   * run. */
+  g_object_set (fixture->manager, "auto-sync-interval", 60, NULL);
+  ferry_sync_manager_sync_now (fixture->manager);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->manager) > 0, WAIT_MS);
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager) - g_get_real_time (),
+                   >, 50 * G_USEC_PER_SEC);
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager) - g_get_real_time (),
+                   <=, (gint64) 60 * G_USEC_PER_SEC);
+
   /* Back online: delivered without anything else asking. */
   ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);

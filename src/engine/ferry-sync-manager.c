@@ -99,6 +99,7 @@ struct _FerrySyncManager
   guint               debounce_id;
   guint               enqueue_id;
   guint               interval_id;
+  gint64              interval_next;    /* when the interval timer fires next */
 };
 
 G_DEFINE_FINAL_TYPE (FerrySyncManager, ferry_sync_manager, G_TYPE_OBJECT)
@@ -423,15 +424,18 @@ arm_wakeup_timer (FerrySyncManager *self)
       return;
     }
 
+  /* What the person sees as the next sync: the next retry, or, while
+   * changes wait for the network, the next automatic run. */
   if (next == G_MAXINT64)
     {
       g_clear_handle_id (&self->wakeup_id, g_source_remove);
       self->wakeup_at = 0;
-      set_next_sync_time (self, 0);
+      set_next_sync_time (self, pending_count (self) > 0 ? self->interval_next : 0);
       return;
     }
 
-  set_next_sync_time (self, next);
+  set_next_sync_time (self, self->interval_next > 0 && pending_count (self) > 0
+                              ? MIN (next, self->interval_next) : next);
   if (self->wakeup_id != 0 && self->wakeup_at == next)
     return;
 
@@ -1293,6 +1297,7 @@ on_interval_timeout (gpointer user_data)
   FerrySyncManager *self = user_data;
 
   g_debug ("auto-sync interval");
+  self->interval_next = now (self) + (gint64) self->auto_sync_interval * G_USEC_PER_SEC;
   schedule_pass (self);
   return G_SOURCE_CONTINUE;
 }
@@ -1301,9 +1306,13 @@ static void
 arm_interval_timer (FerrySyncManager *self)
 {
   g_clear_handle_id (&self->interval_id, g_source_remove);
+  self->interval_next = 0;
   if (self->started && self->auto_sync_interval > 0)
-    self->interval_id = g_timeout_add_seconds (self->auto_sync_interval,
-                                               on_interval_timeout, self);
+    {
+      self->interval_id = g_timeout_add_seconds (self->auto_sync_interval,
+                                                 on_interval_timeout, self);
+      self->interval_next = now (self) + (gint64) self->auto_sync_interval * G_USEC_PER_SEC;
+    }
 }
 
 /* Tasks waiting out a backoff after failures that may well have been the
