@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-conflict-window"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "ferry-task-format.h"
+#include "ferry-window.h"
+#include "ferry-conflict-window.h"
+
+/* How much of a body, or of one value's tooltip, the window shows. */
+#define PREVIEW_BYTES (16 * 1024)
+/* A value cell is one ellipsized line; more than this is never seen. */
+#define CELL_CHARS 200
+
+/**
+ * FerryConflictWindow:
+ *
+ * Settles one task in conflict.  For JSON objects it lists the top-level
+ * members with the base, the local change and the server's copy side by
+ * side, lets the person keep mine or the server's per member, and shows
+ * the document those choices make, which Send Merged sends.  Any body can
+ * be settled whole with Keep Mine or Keep Server's.  It fetches the task
+ * with `Get`, and again whenever the agent says it changed, so a conflict
+ * settled elsewhere shows as such.
+ */
+struct _FerryConflictWindow
+{
+  AdwWindow parent_instance;
+
+  /* owned */
+  FerryClient *client;
+  char *task_id;
+  FerryTaskInfo *info;
+  FerryConflictModel *model;
+  GCancellable *cancellable;
+
+  /* template children */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkStack *stack;
+  AdwStatusPage *error_page;
+  GtkLabel *resolved_label;
+  GtkLabel *error_label;
+  GtkStack *mode_stack;
+  GtkGrid *members_grid;
+  GtkTextView *result_view;
+  GtkTextView *mine_text_view;
+  GtkTextView *server_text_view;
+
+  /* state */
+  gboolean loading;
+  gboolean reload_again;
+  gboolean resolving;
+  gboolean in_conflict;
+};
+
+G_DEFINE_FINAL_TYPE (FerryConflictWindow, ferry_conflict_window, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_TASK_ID,
+  PROP_INFO,
+  PROP_IN_CONFLICT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void load_task (FerryConflictWindow *self);
+
+/* The first @max_chars characters of @text, with "…" when cut. */
+static char *
+cut_text (const char *text,
+          glong       max_chars)
+{
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (text, max_chars + 1) <= max_chars)
+    return g_strdup (text);
+  start = g_utf8_substring (text, 0, max_chars);
+  return g_strconcat (start, "…", NULL);
+}
+
+static gboolean
+bytes_equal (GBytes *a,
+             GBytes *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_bytes_equal (a, b);
+}
+
+static void
+update_actions (FerryConflictWindow *self)
+{
+  gboolean can = self->info != NULL && self->in_conflict && !self->resolving;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-mine", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-server", can);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.send-merged",
+                                 can && self->model != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->members_grid), can);
+}
+
+static void
+update_result (FerryConflictWindow *self)
+{
+  g_autofree char *document = NULL;
+
+  if (self->model == NULL)
+    return;
+  document = ferry_conflict_model_dup_document (self->model);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->result_view), document, -1);
+}
+
+static void
+on_choice_toggled (GtkToggleButton     *button,
+                   FerryConflictWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "ferry-member"));
+  FerryConflictSide side = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "ferry-side"));
+
+  /* Both buttons of a group toggle: act on the one turned on. */
+  if (!gtk_toggle_button_get_active (button) || self->model == NULL)
+    return;
+  ferry_conflict_model_set_choice (self->model, index, side);
+  update_result (self);
+}
+
+static GtkWidget *
+new_heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+/* One cell: the value as one ellipsized monospace line, all of it in the
+ * tooltip; "(none)" where the side has no such member. */
+static GtkWidget *
+new_value_cell (FerryConflictWindow *self,
+                guint                index,
+                FerryConflictSide    side,
+                const char          *css_class)
+{
+  g_autofree char *text = ferry_conflict_model_dup_text (self->model, index, side);
+  GtkWidget *label;
+
+  if (text == NULL)
+    {
+      label = gtk_label_new (_("(none)"));
+      gtk_widget_add_css_class (label, "conflict-absent");
+    }
+  else
+    {
+      g_autofree char *shown = cut_text (text, CELL_CHARS);
+      g_autofree char *tip = cut_text (text, PREVIEW_BYTES);
+
+      label = gtk_label_new (shown);
+      gtk_widget_set_tooltip_text (label, tip);
+    }
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 4);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "conflict-value");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+new_values_box (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  /* Equal columns whatever the values' lengths, the same in every row. */
+  gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
+  gtk_widget_set_hexpand (box, TRUE);
+  return box;
+}
+
+static GtkWidget *
+new_choice_button (FerryConflictWindow *self,
+                   guint                index,
+                   FerryConflictSide    side,
+                   const char          *name)
+{
+  GtkWidget *button;
+  g_autofree char *description = NULL;
+
+  if (side == FERRY_CONFLICT_SIDE_MINE)
+    {
+      button = gtk_toggle_button_new_with_label (_("Mine"));
+      /* Translators: %s is the name of a member of a JSON document */
+      description = g_strdup_printf (_("Keep mine for %s"), name);
+    }
+  else
+    {
+      button = gtk_toggle_button_new_with_label (_("Server’s"));
+      /* Translators: %s is the name of a member of a JSON document */
+      description = g_strdup_printf (_("Keep the server’s for %s"), name);
+    }
+  gtk_widget_set_tooltip_text (button, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                  -1);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                ferry_conflict_model_get_choice (self->model, index) == side);
+  g_object_set_data (G_OBJECT (button), "ferry-member", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "ferry-side", GINT_TO_POINTER (side));
+  g_signal_connect_object (button, "toggled", G_CALLBACK (on_choice_toggled), self, 0);
+  return button;
+}
+
+static void
+add_member_row (FerryConflictWindow *self,
+                guint                index,
+                int                  row)
+{
+  FerryConflictModel *model = self->model;
+  const char *name = ferry_conflict_model_get_name (model, index);
+  FerryConflictChange change = ferry_conflict_model_get_change (model, index);
+  const char *mine_class = NULL;
+  const char *server_class = NULL;
+  GtkWidget *label;
+  GtkWidget *values;
+
+  switch (change)
+    {
+    case FERRY_CONFLICT_CHANGE_MINE:
+      mine_class = "conflict-mine-changed";
+      break;
+    case FERRY_CONFLICT_CHANGE_SERVER:
+      server_class = "conflict-server-changed";
+      break;
+    case FERRY_CONFLICT_CHANGE_BOTH:
+      mine_class = server_class = "conflict-both";
+      break;
+    case FERRY_CONFLICT_CHANGE_NONE:
+    default:
+      break;
+    }
+
+  label = gtk_label_new (name);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_set_tooltip_text (label, name);
+  gtk_widget_add_css_class (label, "conflict-member");
+  gtk_grid_attach (self->members_grid, label, 0, row, 1, 1);
+
+  values = new_values_box ();
+  if (ferry_conflict_model_get_has_base (model))
+    gtk_box_append (GTK_BOX (values),
+                    new_value_cell (self, index, FERRY_CONFLICT_SIDE_BASE, NULL));
+  gtk_box_append (GTK_BOX (values),
+                  new_value_cell (self, index, FERRY_CONFLICT_SIDE_MINE, mine_class));
+  gtk_box_append (GTK_BOX (values),
+                  new_value_cell (self, index, FERRY_CONFLICT_SIDE_SERVER, server_class));
+  gtk_grid_attach (self->members_grid, values, 1, row, 1, 1);
+
+  if (change == FERRY_CONFLICT_CHANGE_BOTH)
+    {
+      const char *why = ferry_conflict_model_get_has_base (model)
+                        ? _("Changed on both sides")
+                        : _("Differs, and the original is not known");
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+      gtk_widget_set_tooltip_text (icon, why);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, why,
+                                      -1);
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_grid_attach (self->members_grid, icon, 2, row, 1, 1);
+    }
+
+  if (change != FERRY_CONFLICT_CHANGE_NONE)
+    {
+      GtkWidget *choice = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      GtkWidget *mine = new_choice_button (self, index, FERRY_CONFLICT_SIDE_MINE, name);
+      GtkWidget *server = new_choice_button (self, index, FERRY_CONFLICT_SIDE_SERVER, name);
+
+      gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (server), GTK_TOGGLE_BUTTON (mine));
+      gtk_widget_add_css_class (choice, "linked");
+      gtk_widget_set_valign (choice, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (choice), mine);
+      gtk_box_append (GTK_BOX (choice), server);
+      gtk_grid_attach (self->members_grid, choice, 3, row, 1, 1);
+    }
+}
+
+static void
+show_members (FerryConflictWindow *self)
+{
+  GtkWidget *child;
+  GtkWidget *headings;
+  guint n = ferry_conflict_model_get_n_members (self->model);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_grid))) != NULL)
+    gtk_grid_remove (self->members_grid, child);
+
+  gtk_grid_attach (self->members_grid, new_heading (_("Member")), 0, 0, 1, 1);
+  headings = new_values_box ();
+  if (ferry_conflict_model_get_has_base (self->model))
+    gtk_box_append (GTK_BOX (headings), new_heading (_("Original")));
+  gtk_box_append (GTK_BOX (headings), new_heading (_("Mine")));
+  gtk_box_append (GTK_BOX (headings), new_heading (_("Server’s")));
+  gtk_grid_attach (self->members_grid, headings, 1, 0, 1, 1);
+  gtk_grid_attach (self->members_grid, new_heading (_("Keep")), 3, 0, 1, 1);
+
+  for (guint i = 0; i < n; i++)
+    add_member_row (self, i, (int) i + 1);
+
+  if (n == 0)
+    {
+      GtkWidget *empty = gtk_label_new (_("Both documents are empty objects"));
+
+      gtk_label_set_xalign (GTK_LABEL (empty), 0);
+      gtk_widget_add_css_class (empty, "dim-label");
+      gtk_grid_attach (self->members_grid, empty, 0, 1, 4, 1);
+    }
+}
+
+static void
+show_text (GtkTextView *view,
+           const char  *content_type,
+           GBytes      *body)
+{
+  g_autofree char *text = NULL;
+
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    text = g_strdup (_("(empty)"));
+  else if (!ferry_body_is_text (content_type, body))
+    {
+      g_autofree char *size = g_format_size (g_bytes_get_size (body));
+
+      /* Translators: %s is a size such as "2.1 kB" */
+      text = g_strdup_printf (_("%s that is not text, so not shown"), size);
+    }
+  else
+    text = ferry_format_body_preview (body, PREVIEW_BYTES);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+}
+
+static const char *
+response_content_type (FerryTaskInfo *info)
+{
+  const char * const *headers = ferry_task_info_get_response_headers (info);
+  const char *content_type = NULL;
+
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    if (g_ascii_strcasecmp (headers[i], "Content-Type") == 0)
+      content_type = headers[i + 1];
+  return content_type != NULL ? content_type : ferry_task_info_get_content_type (info);
+}
+
+static const char *
+describe_settled (FerryClientTaskState state)
+{
+  switch (state)
+    {
+    case FERRY_CLIENT_TASK_STATE_SUCCEEDED:
+      return _("This conflict has been resolved elsewhere, and the change is done.");
+    case FERRY_CLIENT_TASK_STATE_PENDING:
+    case FERRY_CLIENT_TASK_STATE_RUNNING:
+      return _("This conflict has been resolved elsewhere, and the change is being sent.");
+    case FERRY_CLIENT_TASK_STATE_CANCELLED:
+      return _("This change has been cancelled, so there is nothing left to resolve.");
+    case FERRY_CLIENT_TASK_STATE_FAILED:
+    case FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED:
+    case FERRY_CLIENT_TASK_STATE_CONFLICT:
+    case FERRY_CLIENT_TASK_STATE_UNKNOWN:
+    default:
+      return _("This change is no longer in conflict.");
+    }
+}
+
+/* Builds the comparison again only when the documents changed, so the
+ * choices made survive a reload for another reason (attempts, times). */
+static void
+show_documents (FerryConflictWindow *self,
+                FerryTaskInfo       *old_info)
+{
+  FerryTaskInfo *info = self->info;
+  GBytes *mine = ferry_task_info_get_body (info);
+  GBytes *server = ferry_task_info_get_response_body (info);
+  GBytes *base = ferry_task_info_get_base (info);
+  g_autoptr(GError) error = NULL;
+
+  if (old_info != NULL
+      && bytes_equal (mine, ferry_task_info_get_body (old_info))
+      && bytes_equal (server, ferry_task_info_get_response_body (old_info))
+      && bytes_equal (base, ferry_task_info_get_base (old_info)))
+    return;
+
+  g_clear_pointer (&self->model, ferry_conflict_model_free);
+  self->model = ferry_conflict_model_new (base, mine, server, &error);
+  if (self->model != NULL)
+    {
+      show_members (self);
+      update_result (self);
+      gtk_stack_set_visible_child_name (self->mode_stack, "json");
+    }
+  else
+    {
+      g_debug ("Comparing as text: %s", error->message);
+      show_text (self->mine_text_view, ferry_task_info_get_content_type (info), mine);
+      show_text (self->server_text_view, response_content_type (info), server);
+      gtk_stack_set_visible_child_name (self->mode_stack, "text");
+    }
+}
+
+static void
+show_task (FerryConflictWindow *self,
+           FerryTaskInfo       *old_info)
+{
+  FerryTaskInfo *info = self->info;
+  FerryClientTaskState state = ferry_task_info_get_state (info);
+  const char *name = ferry_task_info_get_name (info);
+  const char *last_error = ferry_task_info_get_last_error (info);
+  gboolean in_conflict = state == FERRY_CLIENT_TASK_STATE_CONFLICT;
+
+  if (name != NULL && *name != '\0')
+    adw_window_title_set_subtitle (self->window_title, name);
+  else
+    {
+      g_autofree char *short_url = ferry_format_short_url (ferry_task_info_get_url (info));
+      g_autofree char *subtitle = g_strdup_printf ("%s %s", ferry_task_info_get_method (info),
+                                                   short_url);
+
+      adw_window_title_set_subtitle (self->window_title, subtitle);
+    }
+
+  if (last_error != NULL && *last_error != '\0' && in_conflict)
+    {
+      /* Translators: %s is the agent's technical reason, such as
+       * "conflict: changed on both sides: /title" */
+      g_autofree char *text = g_strdup_printf (_("Reason: %s"), last_error);
+
+      gtk_label_set_text (self->error_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+
+  gtk_label_set_text (self->resolved_label, in_conflict ? "" : describe_settled (state));
+  gtk_widget_set_visible (GTK_WIDGET (self->resolved_label), !in_conflict);
+
+  show_documents (self, old_info);
+
+  if (self->in_conflict != in_conflict)
+    {
+      self->in_conflict = in_conflict;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_CONFLICT]);
+    }
+  update_actions (self);
+  gtk_stack_set_visible_child_name (self->stack, "conflict");
+}
+
+static void
+get_task_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(FerryConflictWindow) self = user_data;
+  g_autoptr(FerryTaskInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = ferry_client_get_finish (FERRY_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->loading = FALSE;
+  if (info == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      g_clear_object (&self->info);
+      update_actions (self);
+    }
+  else
+    {
+      g_autoptr(FerryTaskInfo) old_info = g_steal_pointer (&self->info);
+
+      self->info = g_steal_pointer (&info);
+      show_task (self, old_info);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
+    }
+
+  if (self->reload_again)
+    load_task (self);
+}
+
+static void
+load_task (FerryConflictWindow *self)
+{
+  if (self->loading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+  self->loading = TRUE;
+  self->reload_again = FALSE;
+  ferry_client_get_async (self->client, self->task_id, self->cancellable, get_task_cb,
+                          g_object_ref (self));
+}
+
+static void
+on_client_task_changed (FerryConflictWindow  *self,
+                        const char           *id,
+                        const char           *owner,
+                        FerryClientTaskState  state,
+                        FerryClient          *client)
+{
+  /* While our own answer is on its way the window is about to close; a
+   * reload would only flash "resolved elsewhere". */
+  if (g_strcmp0 (id, self->task_id) == 0 && !self->resolving)
+    load_task (self);
+}
+
+static void
+on_client_agent_appeared (FerryConflictWindow *self,
+                          FerryClient         *client)
+{
+  load_task (self);
+}
+
+static void
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(FerryConflictWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (ferry_client_resolve_finish (FERRY_CLIENT (object), result, &error))
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->resolving = FALSE;
+  /* Translators: %s says why */
+  text = g_strdup_printf (_("Could not resolve the conflict: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  update_actions (self);
+  /* It may have been settled meanwhile: show what the agent has now. */
+  load_task (self);
+}
+
+static void
+resolve (FerryConflictWindow      *self,
+         FerryClientResolveChoice  choice,
+         GBytes                   *body)
+{
+  if (self->resolving)
+    return;
+  self->resolving = TRUE;
+  update_actions (self);
+  ferry_client_resolve_async (self->client, self->task_id, choice, body, self->cancellable,
+                              resolve_cb, g_object_ref (self));
+}
+
+static void
+conflict_keep_mine (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  resolve (FERRY_CONFLICT_WINDOW (widget), FERRY_CLIENT_RESOLVE_LOCAL, NULL);
+}
+
+static void
+conflict_keep_server (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  resolve (FERRY_CONFLICT_WINDOW (widget), FERRY_CLIENT_RESOLVE_REMOTE, NULL);
+}
+
+static void
+conflict_send_merged (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FerryConflictWindow *self = FERRY_CONFLICT_WINDOW (widget);
+  g_autoptr(GBytes) body = NULL;
+  char *document;
+
+  if (self->model == NULL)
+    return;
+  document = ferry_conflict_model_dup_document (self->model);
+  body = g_bytes_new_take (document, strlen (document));
+  resolve (self, FERRY_CLIENT_RESOLVE_BODY, body);
+}
+
+static void
+ferry_conflict_window_constructed (GObject *object)
+{
+  FerryConflictWindow *self = (FerryConflictWindow *) object;
+
+  G_OBJECT_CLASS (ferry_conflict_window_parent_class)->constructed (object);
+
+  g_assert (FERRY_IS_CLIENT (self->client));
+  g_assert (self->task_id != NULL);
+
+  g_signal_connect_object (self->client, "task-changed",
+                           G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "agent-appeared",
+                           G_CALLBACK (on_client_agent_appeared), self, G_CONNECT_SWAPPED);
+  load_task (self);
+}
+
+static void
+ferry_conflict_window_dispose (GObject *object)
+{
+  FerryConflictWindow *self = (FerryConflictWindow *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CONFLICT_WINDOW);
+  g_clear_object (&self->client);
+  g_clear_object (&self->info);
+  g_clear_pointer (&self->model, ferry_conflict_model_free);
+
+  G_OBJECT_CLASS (ferry_conflict_window_parent_class)->dispose (object);
+}
+
+static void
+ferry_conflict_window_finalize (GObject *object)
+{
+  FerryConflictWindow *self = (FerryConflictWindow *) object;
+
+  g_clear_object (&self->cancellable);
+  g_free (self->task_id);
+
+  G_OBJECT_CLASS (ferry_conflict_window_parent_class)->finalize (object);
+}
+
+static void
+ferry_conflict_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  FerryConflictWindow *self = FERRY_CONFLICT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_TASK_ID:
+      g_value_set_string (value, self->task_id);
+      break;
+    case PROP_INFO:
+      g_value_set_object (value, self->info);
+      break;
+    case PROP_IN_CONFLICT:
+      g_value_set_boolean (value, self->in_conflict);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_conflict_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  FerryConflictWindow *self = FERRY_CONFLICT_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    case PROP_TASK_ID:
+      self->task_id = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ferry_conflict_window_constructed;
+  object_class->dispose = ferry_conflict_window_dispose;
+  object_class->finalize = ferry_conflict_window_finalize;
+  object_class->get_property = ferry_conflict_window_get_property;
+  object_class->set_property = ferry_conflict_window_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, FERRY_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TASK_ID] =
+    g_param_spec_string ("task-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * FerryConflictWindow:info:
+   *
+   * The task as last fetched, %NULL until it arrives.
+   */
+  properties[PROP_INFO] =
+    g_param_spec_object ("info", NULL, NULL, FERRY_TYPE_TASK_INFO,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * FerryConflictWindow:in-conflict:
+   *
+   * Whether the task, as last fetched, still waits in conflict.
+   */
+  properties[PROP_IN_CONFLICT] =
+    g_param_spec_boolean ("in-conflict", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ferrysync/Ferry/ui/ferry-conflict-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, resolved_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, members_grid);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, result_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mine_text_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, server_text_view);
+
+  gtk_widget_class_install_action (widget_class, "conflict.keep-mine", NULL, conflict_keep_mine);
+  gtk_widget_class_install_action (widget_class, "conflict.keep-server", NULL,
+                                   conflict_keep_server);
+  gtk_widget_class_install_action (widget_class, "conflict.send-merged", NULL,
+                                   conflict_send_merged);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+ferry_conflict_window_init (FerryConflictWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  update_actions (self);
+}
+
+/**
+ * ferry_conflict_window_new:
+ * @client: the client
+ * @task_id: a task in conflict
+ *
+ * Returns: (transfer floating): a window that starts fetching the task
+ */
+GtkWidget *
+ferry_conflict_window_new (FerryClient *client,
+                           const char  *task_id)
+{
+  g_return_val_if_fail (FERRY_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (task_id != NULL, NULL);
+
+  return g_object_new (FERRY_TYPE_CONFLICT_WINDOW, "client", client, "task-id", task_id, NULL);
+}
+
+/**
+ * ferry_conflict_window_present:
+ * @parent: (nullable): the window it belongs to
+ * @client: the client
+ * @task_id: a task in conflict
+ *
+ * Shows the conflict window for @task_id, modal to @parent: the one
+ * already open for it, or a new one.
+ */
+void
+ferry_conflict_window_present (GtkWindow   *parent,
+                               FerryClient *client,
+                               const char  *task_id)
+{
+  GListModel *toplevels;
+  GtkWindow *window;
+
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
+  g_return_if_fail (FERRY_IS_CLIENT (client));
+  g_return_if_fail (task_id != NULL);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) open = g_list_model_get_item (toplevels, i);
+
+      if (FERRY_IS_CONFLICT_WINDOW (open)
+          && FERRY_CONFLICT_WINDOW (open)->client == client
+          && g_str_equal (FERRY_CONFLICT_WINDOW (open)->task_id, task_id))
+        {
+          gtk_window_present (open);
+          return;
+        }
+    }
+
+  window = GTK_WINDOW (ferry_conflict_window_new (client, task_id));
+  if (parent != NULL)
+    {
+      gtk_window_set_transient_for (window, parent);
+      gtk_window_set_modal (window, TRUE);
+      gtk_window_set_destroy_with_parent (window, TRUE);
+    }
+  gtk_window_present (window);
+}
+
+static void
+resolve_conflict_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FerryClient *client = ferry_window_get_client (FERRY_WINDOW (widget));
+
+  if (client != NULL)
+    ferry_conflict_window_present (GTK_WINDOW (widget), client,
+                                   g_variant_get_string (parameter, NULL));
+}
+
+/**
+ * ferry_conflict_window_install_action:
+ * @widget_class: the #FerryWindow class, in its class_init
+ * @action_name: the action's name, such as "win.resolve-conflict"
+ *
+ * Installs an action on the main window that takes a task id ("s") and
+ * opens the conflict window for it with ferry_conflict_window_present().
+ */
+void
+ferry_conflict_window_install_action (GtkWidgetClass *widget_class,
+                                      const char     *action_name)
+{
+  g_return_if_fail (g_type_is_a (G_TYPE_FROM_CLASS (widget_class), FERRY_TYPE_WINDOW));
+  g_return_if_fail (action_name != NULL);
+
+  gtk_widget_class_install_action (widget_class, action_name, "s", resolve_conflict_action);
+}
+
+const char *
+ferry_conflict_window_get_task_id (FerryConflictWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFLICT_WINDOW (self), NULL);
+  return self->task_id;
+}
+
+/**
+ * ferry_conflict_window_get_info:
+ * @self: a conflict window
+ *
+ * Returns: (transfer none) (nullable): the task as last fetched
+ */
+FerryTaskInfo *
+ferry_conflict_window_get_info (FerryConflictWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFLICT_WINDOW (self), NULL);
+  return self->info;
+}
+
+/**
+ * ferry_conflict_window_get_model:
+ * @self: a conflict window
+ *
+ * Returns: (transfer none) (nullable): the members and choices shown, or
+ *   %NULL until the task arrives or when the bodies are not both JSON
+ *   objects
+ */
+FerryConflictModel *
+ferry_conflict_window_get_model (FerryConflictWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFLICT_WINDOW (self), NULL);
+  return self->model;
+}
+
+gboolean
+ferry_conflict_window_get_in_conflict (FerryConflictWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_CONFLICT_WINDOW (self), FALSE);
+  return self->in_conflict;
+}
+
+/**
+ * ferry_conflict_window_dup_result:
+ * @self: a conflict window
+ *
+ * Returns: (transfer full): the text under "Will Be Sent"
+ */
+char *
+ferry_conflict_window_dup_result (FerryConflictWindow *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start;
+  GtkTextIter end;
+
+  g_return_val_if_fail (FERRY_IS_CONFLICT_WINDOW (self), NULL);
+
+  buffer = gtk_text_view_get_buffer (self->result_view);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
