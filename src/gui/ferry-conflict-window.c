@@ -317,6 +317,11 @@ show_members (FerryConflictWindow *self)
     gtk_box_append (GTK_BOX (headings), new_heading (_("Original")));
   gtk_box_append (GTK_BOX (headings), new_heading (_("Mine")));
   gtk_box_append (GTK_BOX (headings), new_heading (_("Server’s")));
+  /* Indented like the values under them. */
+  for (child = gtk_widget_get_first_child (headings);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_add_css_class (child, "conflict-value");
   gtk_grid_attach (self->members_grid, headings, 1, 0, 1, 1);
   gtk_grid_attach (self->members_grid, new_heading (_("Keep")), 3, 0, 1, 1);
 
