@@ -44,12 +44,14 @@ struct _FerryConflictWindow
   GtkStack *stack;
   AdwStatusPage *error_page;
   GtkLabel *resolved_label;
+  GtkLabel *explanation_label;
   GtkLabel *error_label;
   GtkStack *mode_stack;
   GtkGrid *members_grid;
   GtkTextView *result_view;
   GtkTextView *mine_text_view;
   GtkTextView *server_text_view;
+  GtkWidget *send_merged_button;
 
   /* state */
   gboolean loading;
@@ -105,6 +107,8 @@ update_actions (FerryConflictWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.send-merged",
                                  can && self->model != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->members_grid), can);
+  /* Only documents compared member by member can be merged. */
+  gtk_widget_set_visible (self->send_merged_button, self->info == NULL || self->model != NULL);
 }
 
 static void
@@ -416,6 +420,10 @@ show_documents (FerryConflictWindow *self,
     {
       show_members (self);
       update_result (self);
+      gtk_label_set_text (self->explanation_label,
+                          _("The server’s copy changed after this change was made, so the change "
+                            "was not sent. Choose which version to keep for each member, or keep "
+                            "one whole copy."));
       gtk_stack_set_visible_child_name (self->mode_stack, "json");
     }
   else
@@ -423,6 +431,9 @@ show_documents (FerryConflictWindow *self,
       g_debug ("Comparing as text: %s", error->message);
       show_text (self->mine_text_view, ferry_task_info_get_content_type (info), mine);
       show_text (self->server_text_view, response_content_type (info), server);
+      gtk_label_set_text (self->explanation_label,
+                          _("The server’s copy changed after this change was made, so the change "
+                            "was not sent. Choose which whole copy to keep."));
       gtk_stack_set_visible_child_name (self->mode_stack, "text");
     }
 }
@@ -748,12 +759,14 @@ ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, resolved_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, members_grid);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, result_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mine_text_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, server_text_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, send_merged_button);
 
   gtk_widget_class_install_action (widget_class, "conflict.keep-mine", NULL, conflict_keep_mine);
   gtk_widget_class_install_action (widget_class, "conflict.keep-server", NULL,

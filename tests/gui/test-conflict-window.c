@@ -382,6 +382,13 @@ test_text_bodies (void)
   g_assert_cmpstr (server_text, ==, "Milk, bread");
 
   g_assert_false (action_enabled (window, "send-merged"));
+  g_assert_false (gtk_widget_get_visible (gui_find_widget (GTK_WIDGET (window), GTK_TYPE_BUTTON,
+                                                           uses_action,
+                                                           "conflict.send-merged")));
+  g_assert_true (g_str_has_suffix (gui_label_text (GTK_WIDGET (window),
+                                                   FERRY_TYPE_CONFLICT_WINDOW,
+                                                   "explanation_label"),
+                                   "Choose which whole copy to keep."));
   g_assert_true (action_enabled (window, "keep-mine"));
   g_assert_true (action_enabled (window, "keep-server"));
 
