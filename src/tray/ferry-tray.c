@@ -234,10 +234,8 @@ compute_view (FerryTray *self,
       view->icon_name = ICON_SYNCING;
       view->status = STATUS_ACTIVE;
       if (total > 0)
-        view->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                    "Syncing %u of %u", "Syncing %u of %u",
-                                                    total),
-                                       done, total);
+        /* The same words, and the same message, as the window's status. */
+        view->title = g_strdup_printf (_("Syncing %u of %u"), done, total);
       else
         view->title = g_strdup (_("Syncing…"));
       break;
