@@ -18,7 +18,7 @@
  * documents directly.
  */
 
-#define WAIT_MS 10000
+#define WAIT_MS 20000
 
 typedef struct
 {

@@ -7,7 +7,7 @@
 #include "ferry-sync-manager.h"
 #include "ferry-test-util.h"
 
-#define WAIT_MS 10000
+#define WAIT_MS 20000
 
 static void
 test_loopback_hosts (void)

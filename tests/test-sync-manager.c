@@ -14,7 +14,7 @@
  * real HTTP server on 127.0.0.1, and a network monitor the test controls.
  */
 
-#define WAIT_MS 10000
+#define WAIT_MS 20000
 
 typedef struct
 {

@@ -481,26 +481,18 @@ flush_finished (FerrySyncManager *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  gboolean ok;
 
-  if (self->attempt_log->len > 0)
-    {
-      if (!ferry_task_store_log_attempts (self->store, self->attempt_log, &error))
-        {
-          /* Only the history loses lines; the tasks themselves are safe. */
-          g_warning ("Cannot record the history of %u attempts: %s",
-                     self->attempt_log->len, error->message);
-          g_clear_error (&error);
-        }
-      g_array_set_size (self->attempt_log, 0);
-    }
-
-  if (self->finished->len == 0)
+  if (self->finished->len == 0 && self->attempt_log->len == 0)
     return TRUE;
 
   batch = g_steal_pointer (&self->finished);
   self->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
 
-  if (!ferry_task_store_update (self->store, batch, &error))
+  /* The outcomes and their lines in the history, in one transaction. */
+  ok = ferry_task_store_update_with_attempts (self->store, batch, self->attempt_log, &error);
+  g_array_set_size (self->attempt_log, 0);
+  if (!ok)
     {
       /* The in-memory outcome stands; the rows still say "running", which
        * start-up turns back into "pending": the worst case is one more

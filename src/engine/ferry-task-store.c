@@ -1648,23 +1648,13 @@ ferry_task_store_enqueue (FerryTaskStore       *self,
  *   the id; nothing is written), %FERRY_ERROR_STORAGE_FULL or
  *   %FERRY_ERROR_STORE
  */
-gboolean
-ferry_task_store_update (FerryTaskStore  *self,
-                         GPtrArray       *tasks,
-                         GError         **error)
+/* Writes @tasks inside the caller's transaction. */
+static gboolean
+write_updates (FerryTaskStore  *self,
+               GPtrArray       *tasks,
+               GError         **error)
 {
-  g_auto(Transaction) txn = { NULL };
-
-  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
-  g_return_val_if_fail (tasks != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (tasks->len == 0)
-    return TRUE;
-  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
-    return FALSE;
-
-  for (guint i = 0; i < tasks->len; i++)
+  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
     {
       const FerryTask *task = g_ptr_array_index (tasks, i);
       g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_UPDATE);
@@ -1687,7 +1677,83 @@ ferry_task_store_update (FerryTaskStore  *self,
           return FALSE;
         }
     }
+  return TRUE;
+}
 
+/* Appends @records to their tasks' histories inside the caller's
+ * transaction. */
+static gboolean
+write_attempts (FerryTaskStore  *self,
+                GArray          *records,
+                GError         **error)
+{
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      const FerryAttemptRecord *record = &g_array_index (records, FerryAttemptRecord, i);
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_LOG_ATTEMPT);
+      Binder binder = { stmt, SQLITE_OK };
+
+      bind_int64 (&binder, ":seq", record->seq);
+      bind_int64 (&binder, ":at", record->at);
+      bind_int64 (&binder, ":status", record->status);
+      bind_text (&binder, ":error", record->error);
+      if (binder.rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, binder.rc, "recording an attempt", error);
+          return FALSE;
+        }
+      if (!step (self, stmt, NULL, "recording an attempt", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ferry_task_store_update (FerryTaskStore  *self,
+                         GPtrArray       *tasks,
+                         GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return ferry_task_store_update_with_attempts (self, tasks, NULL, error);
+}
+
+/**
+ * ferry_task_store_update_with_attempts:
+ * @self: a store
+ * @tasks: (element-type FerryTask): tasks to write, as for
+ *   ferry_task_store_update()
+ * @records: (nullable) (element-type FerryAttemptRecord): attempts to add
+ *   to their tasks' histories
+ * @error: return location for an error
+ *
+ * Writes the outcome of a batch of attempts, tasks and history together,
+ * in one transaction.
+ *
+ * Returns: %TRUE on success; on failure nothing is written
+ */
+gboolean
+ferry_task_store_update_with_attempts (FerryTaskStore  *self,
+                                       GPtrArray       *tasks,
+                                       GArray          *records,
+                                       GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (tasks->len == 0 && (records == NULL || records->len == 0))
+    return TRUE;
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
+    return FALSE;
+  if (!write_updates (self, tasks, error) || !write_attempts (self, records, error))
+    return FALSE;
   return commit_transaction (&txn, "updating tasks", error);
 }
 
@@ -1720,35 +1786,12 @@ ferry_task_store_log_attempts (FerryTaskStore  *self,
                                GArray          *records,
                                GError         **error)
 {
-  g_auto(Transaction) txn = { NULL };
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
   g_return_val_if_fail (records != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (records->len == 0)
-    return TRUE;
-  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "recording attempts", error))
-    return FALSE;
-  for (guint i = 0; i < records->len; i++)
-    {
-      const FerryAttemptRecord *record = &g_array_index (records, FerryAttemptRecord, i);
-      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_LOG_ATTEMPT);
-      Binder binder = { stmt, SQLITE_OK };
-
-      bind_int64 (&binder, ":seq", record->seq);
-      bind_int64 (&binder, ":at", record->at);
-      bind_int64 (&binder, ":status", record->status);
-      bind_text (&binder, ":error", record->error);
-      if (binder.rc != SQLITE_OK)
-        {
-          set_sqlite_error (self->db, binder.rc, "recording an attempt", error);
-          return FALSE;
-        }
-      if (!step (self, stmt, NULL, "recording an attempt", error))
-        return FALSE;
-    }
-  return commit_transaction (&txn, "recording attempts", error);
+  return ferry_task_store_update_with_attempts (self, none, records, error);
 }
 
 /**

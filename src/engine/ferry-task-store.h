@@ -120,6 +120,10 @@ GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
 gboolean        ferry_task_store_recover_running  (FerryTaskStore       *self,
                                                    guint                *out_count,
                                                    GError              **error);
+gboolean        ferry_task_store_update_with_attempts (FerryTaskStore   *self,
+                                                       GPtrArray        *tasks,
+                                                       GArray           *records,
+                                                       GError          **error);
 gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
                                                    GArray               *records,
                                                    GError              **error);
