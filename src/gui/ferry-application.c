@@ -455,6 +455,9 @@ ferry_application_shutdown (GApplication *application)
     g_signal_handlers_disconnect_by_data (self->tray, self);
   g_clear_object (&self->tray);
   g_clear_object (&self->notifier);
+  /* Whoever still holds the application (a late callback, a binding)
+   * should not hold the bus connection through the client too. */
+  g_clear_object (&self->client);
 
   G_APPLICATION_CLASS (ferry_application_parent_class)->shutdown (application);
 }

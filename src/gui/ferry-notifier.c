@@ -115,7 +115,14 @@ clear_digest (FerryNotifier *self,
   digest->shown = FALSE;
 }
 
-/* "Notes, Mail and 2 more" from the owners in @digest. */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* "Mail, Notes and 2 more apps" from the owners in @digest. */
 static char *
 format_apps (Digest *digest)
 {
@@ -144,7 +151,7 @@ format_apps (Digest *digest)
   if (names->len == 0)
     return NULL;
 
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   text = g_string_new (NULL);
   for (guint i = 0; i < names->len; i++)
     {

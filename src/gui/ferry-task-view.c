@@ -253,10 +253,17 @@ static void
 ferry_task_view_dispose (GObject *object)
 {
   FerryTaskView *self = (FerryTaskView *) object;
+  GtkWidget *child;
 
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
+  /* The list holds the client, and the client its bus connection: let go
+   * of it even if the list view outlives us. */
+  if (self->selection != NULL)
+    gtk_no_selection_set_model (self->selection, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_TASK_VIEW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->list);
   g_clear_object (&self->client);
   g_clear_object (&self->ticker);

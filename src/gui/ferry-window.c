@@ -55,6 +55,8 @@ struct _FerryWindow
   GtkProgressBar *progress_bar;
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
+  GtkWidget *sync_button;
+  GtkWidget *pause_button;
 
   /* state */
   gboolean paused;
@@ -949,6 +951,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, pause_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_bar_notify_search_mode);
   gtk_widget_class_bind_template_callback (widget_class, on_switcher_title_notify_title_visible);

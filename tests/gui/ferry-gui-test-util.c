@@ -11,6 +11,7 @@
 #include "ferry-gui-test-util.h"
 
 static GSubprocess *xvfb;
+static pid_t xvfb_parent;
 
 /* Xvfb must not outlive the test, even one that aborts. */
 static void
@@ -19,10 +20,12 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* At exit of this process only: a forked child (GTestDBus's watcher)
+ * runs the exit handlers too, and must leave the display alone. */
 static void
 stop_xvfb (void)
 {
-  if (xvfb == NULL)
+  if (xvfb == NULL || getpid () != xvfb_parent)
     return;
   g_subprocess_send_signal (xvfb, SIGTERM);
   g_subprocess_wait (xvfb, NULL, NULL);
@@ -53,6 +56,7 @@ start_xvfb (void)
                                       "-nolisten", "tcp", "-noreset",
                                       NULL);
   g_assert_no_error (error);
+  xvfb_parent = getpid ();
 
   /* The number, then a newline, once the server accepts connections. */
   while (TRUE)

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "ferry-details-window.h"
+#include "ferry-preferences-window.h"
+#include "ferry-gui-test-util.h"
+
+/*
+ * The window, driven for real: FerryApplication on a private bus with the
+ * built ferryd (started by D-Bus activation, as on a desktop) delivering
+ * to a loopback HTTP server, on the test's own Xvfb.  Tasks are added and
+ * inspected through a client of the test's own, as another app would.
+ *
+ * An application registers on the process's session bus connection, so
+ * the bus, the agent and the application are set up once for the program;
+ * each test starts from an agent that is running, not paused and holds
+ * nothing but history.
+ */
+
+static struct
+{
+  ClientFixture     base;      /* the bus, and the test's own client */
+  FerryTestServer  *server;
+  FerryApplication *app;
+  FerryWindow      *window;
+} fx;
+
+#define APP_OWNER "org.example.Notes"
+
+static FerryClient *
+test_client (void)
+{
+  return fx.base.client;
+}
+
+static FerryClient *
+window_client (void)
+{
+  return ferry_window_get_client (fx.window);
+}
+
+static char *
+enqueue_full (const char         *path,
+              const char         *name,
+              FerryClientPriority priority,
+              const char * const *headers)
+{
+  g_autofree char *url = ferry_test_server_url (fx.server, path);
+  g_autoptr(FerryRequest) request = ferry_request_new ("PUT", url);
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  ferry_request_set_body_text (request, "{\"title\":\"Shopping list\"}", "application/json");
+  ferry_request_set_app_id (request, APP_OWNER);
+  ferry_request_set_priority (request, priority);
+  if (name != NULL)
+    ferry_request_set_name (request, name);
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    ferry_request_add_header (request, headers[i], headers[i + 1]);
+  id = client_enqueue (test_client (), request, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static char *
+enqueue (const char *path,
+         const char *name)
+{
+  return enqueue_full (path, name, FERRY_CLIENT_PRIORITY_MEDIUM, NULL);
+}
+
+static FerryClientTaskState
+task_state (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTaskInfo) info = client_get (test_client (), id, &error);
+
+  g_assert_no_error (error);
+  return ferry_task_info_get_state (info);
+}
+
+static void
+call_pause (gboolean paused)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (paused)
+    {
+      ferry_client_pause_async (test_client (), NULL, client_store_result_cb, &result);
+      ferry_client_pause_finish (test_client (), client_wait_result (&result), &error);
+    }
+  else
+    {
+      ferry_client_resume_async (test_client (), NULL, client_store_result_cb, &result);
+      ferry_client_resume_finish (test_client (), client_wait_result (&result), &error);
+    }
+  g_assert_no_error (error);
+  GUI_WAIT (ferry_client_get_paused (window_client ()) == paused);
+}
+
+static FerryTaskView *
+view (const char *kind)
+{
+  return ferry_window_get_view (fx.window, kind);
+}
+
+static FerryTaskRow *
+wait_for_row (const char *kind,
+              const char *id)
+{
+  FerryTaskRow *row;
+
+  ferry_window_show_view (fx.window, kind);
+  GUI_WAIT ((row = gui_find_row (view (kind), id)) != NULL);
+  return row;
+}
+
+static GtkWidget *
+row_child (FerryTaskRow *row,
+           const char   *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (row), FERRY_TYPE_TASK_ROW, name));
+}
+
+static const char *
+row_text (FerryTaskRow *row,
+          const char   *name)
+{
+  return gui_label_text (GTK_WIDGET (row), FERRY_TYPE_TASK_ROW, name);
+}
+
+/* Answers a confirmation as a click on one of its buttons does. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+/* Cancels every task that waits for something; running ones are left to
+ * finish and caught on a later pass.  Returns whether none was left. */
+static gboolean
+cancel_waiting_tasks (void)
+{
+  g_autoptr(FerryTaskQuery) query = ferry_task_query_new ();
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_PENDING);
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_FAILED);
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED);
+  ferry_task_query_add_state (query, FERRY_CLIENT_TASK_STATE_CONFLICT);
+  tasks = client_list (test_client (), query, 0, 1000, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) cancel_error = NULL;
+
+      ferry_client_cancel_async (test_client (),
+                                 ferry_task_info_get_id (g_ptr_array_index (tasks, i)),
+                                 NULL, client_store_result_cb, &result);
+      /* A task that started meanwhile cannot be cancelled; next pass. */
+      ferry_client_cancel_finish (test_client (), client_wait_result (&result), &cancel_error);
+    }
+  return tasks->len == 0 && ferry_client_get_pending_count (test_client ()) == 0;
+}
+
+/* Drops whatever earlier tests left waiting, so counts start at zero, and
+ * leaves the agent running and not paused. */
+static void
+reset (void)
+{
+  g_autoptr(FerryTaskQuery) history = NULL;
+  guint n_history;
+
+  ferry_window_set_search (fx.window, NULL);
+  /* Paused, nothing new starts while the queue is emptied. */
+  if (!ferry_client_get_paused (test_client ()))
+    call_pause (TRUE);
+  GUI_WAIT (cancel_waiting_tasks ());
+  call_pause (FALSE);
+
+  GUI_WAIT (ferry_client_get_pending_count (window_client ()) == 0
+            && ferry_client_get_failed_count (window_client ()) == 0
+            && ferry_client_get_auth_count (window_client ()) == 0
+            && ferry_client_get_conflict_count (window_client ()) == 0);
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 0
+            && ferry_task_view_get_n_items (view ("failed")) == 0);
+
+  /* The cancelled tasks went to the history: let its count catch up. */
+  history = ferry_task_view_query_for_kind ("history");
+  n_history = client_count (test_client (), history);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "history") == n_history);
+  ferry_window_show_view (fx.window, "pending");
+}
+
+/* Tasks added through D-Bus show up in the Pending view, each row with
+ * its app, request, name and priority. */
+static void
+test_lists_tasks (void)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autofree char *detail = NULL;
+  FerryTaskRow *row;
+
+  reset ();
+  call_pause (TRUE);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Paused") == 0);
+
+  first = enqueue ("/notes/1", "note-1");
+  second = enqueue_full ("/notes/2", "note-2", FERRY_CLIENT_PRIORITY_HIGH, NULL);
+  third = enqueue ("/notes/3", NULL);
+
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 3);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "pending") == 3);
+  g_assert_cmpstr (ferry_task_view_get_page (view ("pending")), ==, "list");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
+
+  row = wait_for_row ("pending", first);
+  g_assert_cmpstr (row_text (row, "name_label"), ==, "note-1");
+  detail = g_strdup_printf ("%s · PUT 127.0.0.1:%u/notes/1", APP_OWNER,
+                            ferry_test_server_get_port (fx.server));
+  g_assert_cmpstr (row_text (row, "detail_label"), ==, detail);
+  g_assert_cmpstr (row_text (row, "status_label"), ==, "Waiting to be sent");
+  g_assert_false (gtk_widget_get_visible (row_child (row, "priority_label")));
+
+  row = wait_for_row ("pending", second);
+  g_assert_cmpstr (row_text (row, "priority_label"), ==, "High priority");
+  g_assert_true (gtk_widget_get_visible (row_child (row, "priority_label")));
+
+  /* Without a name, the request names the task. */
+  row = wait_for_row ("pending", third);
+  g_assert_true (g_str_has_prefix (row_text (row, "name_label"), "PUT 127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (row_text (row, "name_label"), "/notes/3"));
+}
+
+/* The counts and the status line follow a real run. */
+static void
+test_status_follows_sync (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  GtkWidget *progress;
+  guint history_before;
+
+  reset ();
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "All changes synced") == 0);
+  history_before = ferry_window_get_view_count (fx.window, "history");
+
+  call_pause (TRUE);
+  ferry_test_server_hold (fx.server, "/sync/1");
+  ferry_test_server_hold (fx.server, "/sync/2");
+  ferry_test_server_hold (fx.server, "/sync/3");
+  a = enqueue ("/sync/1", "sync-1");
+  b = enqueue ("/sync/2", "sync-2");
+  c = enqueue ("/sync/3", "sync-3");
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "pending") == 3);
+
+  /* Resume with the window's own toggle. */
+  gui_click_button (GTK_WIDGET (fx.window), "Pause Sending");
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Syncing 0 of 3") == 0);
+  progress = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fx.window),
+                                                        FERRY_TYPE_WINDOW, "progress_bar"));
+  g_assert_true (gtk_widget_get_visible (progress));
+  GUI_WAIT (ferry_test_server_get_in_flight (fx.server) == 3);
+
+  ferry_test_server_release (fx.server, "/sync/1");
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Syncing 1 of 3") == 0);
+
+  ferry_test_server_release (fx.server, "/sync/2");
+  ferry_test_server_release (fx.server, "/sync/3");
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "All changes synced") == 0);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "pending") == 0);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "history") == history_before + 3);
+  g_assert_false (gtk_widget_get_visible (progress));
+  g_assert_cmpstr (ferry_window_get_last_sync_text (fx.window), ==, "Last synced just now");
+
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
+  /* Newest first, with the server's answer. */
+  {
+    FerryTaskRow *row = wait_for_row ("history", c);
+
+    g_assert_true (g_str_has_prefix (row_text (row, "status_label"), "Delivered just now"));
+  }
+}
+
+/* A change the server refuses fails at once; Retry on its row makes it
+ * pending again. */
+static void
+test_retry_failed_task (void)
+{
+  g_autofree char *id = NULL;
+  FerryTaskRow *row;
+
+  reset ();
+  ferry_test_server_set_default (fx.server, "/refused", 404, NULL, "no such note");
+  id = enqueue ("/refused", "refused-note");
+
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "failed") == 1);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 needs your attention") == 0);
+  row = wait_for_row ("failed", id);
+  g_assert_cmpstr (row_text (row, "error_label"), ==,
+                   "The server refused the change (404 Not Found)");
+  g_assert_cmpstr (row_text (row, "status_label"), ==, "Failed after 1 attempt");
+
+  /* Paused, so that the retried task stays where the test can see it. */
+  call_pause (TRUE);
+  gui_click_button (GTK_WIDGET (row), "Retry");
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_PENDING);
+  GUI_WAIT (ferry_task_view_get_n_items (view ("failed")) == 0);
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("failed")), "empty") == 0);
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 1);
+  wait_for_row ("pending", id);
+}
+
+/* Retry All asks first; only a yes retries. */
+static void
+test_retry_all_asks (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  AdwMessageDialog *dialog;
+
+  reset ();
+  ferry_test_server_set_default (fx.server, "/gone", 410, NULL, "gone");
+  a = enqueue ("/gone", "gone-1");
+  b = enqueue ("/gone", "gone-2");
+  GUI_WAIT (ferry_task_view_get_n_items (view ("failed")) == 2);
+  ferry_window_show_view (fx.window, "failed");
+  GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (view ("failed"))));
+
+  gui_click_button (GTK_WIDGET (view ("failed")), "Retry All…");
+  GUI_WAIT ((dialog = (AdwMessageDialog *) gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Retry All Changes?");
+  respond (dialog, "cancel");
+  g_assert_cmpint (task_state (a), ==, FERRY_CLIENT_TASK_STATE_FAILED);
+
+  call_pause (TRUE);
+  gui_click_button (GTK_WIDGET (view ("failed")), "Retry All…");
+  GUI_WAIT ((dialog = (AdwMessageDialog *) gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  respond (dialog, "retry");
+  GUI_WAIT (task_state (a) == FERRY_CLIENT_TASK_STATE_PENDING
+            && task_state (b) == FERRY_CLIENT_TASK_STATE_PENDING);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "failed") == 0);
+}
+
+/* Cancel All, confirmed, empties the view. */
+static void
+test_cancel_all (void)
+{
+  AdwMessageDialog *dialog;
+
+  reset ();
+  call_pause (TRUE);
+  for (guint i = 0; i < 5; i++)
+    g_free (enqueue ("/later", NULL));
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 5);
+
+  gui_click_button (GTK_WIDGET (view ("pending")), "Cancel All…");
+  GUI_WAIT ((dialog = (AdwMessageDialog *) gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   "5 changes will not be sent. This cannot be undone.");
+  respond (dialog, "cancel-all");
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "pending") == 0);
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
+}
+
+/* Details show the request with credentials hidden, and the ids. */
+static void
+test_details_hide_secrets (void)
+{
+  static const char * const headers[] = {
+    "Authorization", "Bearer s3cret-token",
+    "Cookie", "session=c00kie",
+    "X-Trace", "trace-77",
+    NULL,
+  };
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_id = NULL;
+  FerryDetailsWindow *details;
+  FerryTaskRow *row;
+
+  reset ();
+  call_pause (TRUE);
+  id = enqueue_full ("/private/1", "private-note", FERRY_CLIENT_PRIORITY_LOW, headers);
+  row = wait_for_row ("pending", id);
+
+  gui_click_button (GTK_WIDGET (row), "Details");
+  GUI_WAIT ((details = (FerryDetailsWindow *) gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW)) != NULL);
+  GUI_WAIT (ferry_details_window_get_info (details) != NULL);
+  g_assert_cmpstr (ferry_details_window_get_id (details), ==, id);
+
+  text = ferry_details_window_dup_text (details);
+  g_assert_null (strstr (text, "s3cret"));
+  g_assert_null (strstr (text, "c00kie"));
+  g_assert_nonnull (strstr (text, "Authorization: Hidden\n"));
+  g_assert_nonnull (strstr (text, "Cookie: Hidden\n"));
+  g_assert_nonnull (strstr (text, "X-Trace: trace-77\n"));
+  g_assert_nonnull (strstr (text, "Method: PUT\n"));
+  g_assert_nonnull (strstr (text, "Priority: Low\n"));
+  g_assert_nonnull (strstr (text, "App: " APP_OWNER "\n"));
+  g_assert_nonnull (strstr (text, "{\"title\":\"Shopping list\"}"));
+  g_assert_nonnull (strstr (text, "Idempotency key: "));
+  g_assert_nonnull (strstr (text, "Created: "));
+  expected_id = g_strdup_printf ("Task id: %s\n", id);
+  g_assert_nonnull (strstr (text, expected_id));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
+/* The search filters every view by name, URL or app; an unmatched search
+ * says so. */
+static void
+test_search (void)
+{
+  g_autofree char *apples = NULL;
+  g_autofree char *pears = NULL;
+
+  reset ();
+  call_pause (TRUE);
+  apples = enqueue ("/fruit/apples", "apples");
+  pears = enqueue ("/fruit/pears", "pears");
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (
+    gtk_widget_get_template_child (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "search_bar"))));
+
+  ferry_window_set_search (fx.window, "pears");
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 1);
+  wait_for_row ("pending", pears);
+
+  ferry_window_set_search (fx.window, "no-such-thing");
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "no-results") == 0);
+
+  ferry_window_set_search (fx.window, NULL);
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 2);
+}
+
+/* A task waiting for a retry counts down, and holds the clock only while
+ * its row is on screen. */
+static void
+test_retry_countdown (void)
+{
+  g_autofree char *id = NULL;
+  FerryTicker *ticker = ferry_window_get_ticker (fx.window);
+  FerryTaskRow *row;
+
+  reset ();
+  g_assert_false (ferry_ticker_get_running (ticker));
+  ferry_test_server_set_default (fx.server, "/busy", 503, "Retry-After: 120", "busy");
+  id = enqueue ("/busy", "busy-note");
+
+  row = wait_for_row ("pending", id);
+  GUI_WAIT (g_str_has_suffix (row_text (row, "status_label"), "next try in 2 min"));
+  g_assert_cmpstr (row_text (row, "error_label"), ==,
+                   "The server is unavailable for now (503 Service Unavailable)");
+  g_assert_true (ferry_task_row_get_ticking (row));
+  g_assert_true (ferry_ticker_get_running (ticker));
+
+  /* Out of sight, nothing ticks. */
+  ferry_window_show_view (fx.window, "history");
+  GUI_WAIT (!ferry_ticker_get_running (ticker));
+  ferry_window_show_view (fx.window, "pending");
+  GUI_WAIT (ferry_ticker_get_running (ticker));
+
+  /* Cancelled: nothing left to count down. */
+  gui_click_button (GTK_WIDGET (row), "Cancel");
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_CANCELLED);
+  GUI_WAIT (!ferry_ticker_get_running (ticker));
+}
+
+static void
+test_empty_states (void)
+{
+  GObject *page;
+
+  reset ();
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("conflicts")), "empty") == 0);
+  page = gtk_widget_get_template_child (GTK_WIDGET (view ("conflicts")), FERRY_TYPE_TASK_VIEW,
+                                        "empty_page");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "No conflicts");
+  page = gtk_widget_get_template_child (GTK_WIDGET (view ("pending")), FERRY_TYPE_TASK_VIEW,
+                                        "empty_page");
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "Nothing waiting");
+}
+
+static gboolean
+is_unnamed_button (GtkWidget *widget,
+                   gpointer   user_data)
+{
+  /* Parts of composite widgets are named by the widget: the switcher's
+   * buttons by their pages, a menu button's toggle by the menu button. */
+  GType toast = g_type_from_name ("AdwToastWidget");
+
+  if (gtk_widget_get_ancestor (widget, ADW_TYPE_VIEW_SWITCHER) != NULL
+      || gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW_CONTROLS) != NULL)
+    return FALSE;
+  /* libadwaita's own toasts are not ours to name. */
+  if (toast != G_TYPE_INVALID && gtk_widget_get_ancestor (widget, toast) != NULL)
+    return FALSE;
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_MENU_BUTTON) != NULL)
+    return FALSE;
+  if (!GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget))
+    return FALSE;
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL)
+    return FALSE;
+  return !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* Shortcuts, the help overlay, the application's actions, and a name for
+ * every icon-only control. */
+static void
+test_keyboard_and_names (void)
+{
+  g_auto(GStrv) quit = NULL;
+  g_auto(GStrv) preferences = NULL;
+  g_auto(GStrv) help = NULL;
+  GtkWindow *prefs;
+  GtkWidget *unnamed;
+
+  reset ();
+  quit = gtk_application_get_accels_for_action (GTK_APPLICATION (fx.app), "app.quit");
+  preferences = gtk_application_get_accels_for_action (GTK_APPLICATION (fx.app),
+                                                       "app.preferences");
+  help = gtk_application_get_accels_for_action (GTK_APPLICATION (fx.app),
+                                                "win.show-help-overlay");
+  g_assert_cmpstr (quit[0], ==, "<Control>q");
+  g_assert_cmpstr (preferences[0], ==, "<Control>comma");
+  g_assert_cmpstr (help[0], ==, "<Control>question");
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fx.window)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fx.app), "show-view",
+                                  g_variant_new_string ("conflicts"));
+  g_assert_cmpstr (ferry_window_get_visible_view (fx.window), ==, "conflicts");
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.show-view", "s", "history");
+  g_assert_cmpstr (ferry_window_get_visible_view (fx.window), ==, "history");
+
+  g_action_group_activate_action (G_ACTION_GROUP (fx.app), "preferences", NULL);
+  GUI_WAIT ((prefs = gui_find_toplevel (FERRY_TYPE_PREFERENCES_WINDOW)) != NULL);
+  gtk_window_destroy (prefs);
+
+  ferry_window_show_view (fx.window, "pending");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
+  unnamed = gui_find_widget (GTK_WIDGET (fx.window), GTK_TYPE_WIDGET, is_unnamed_button, NULL);
+  if (unnamed != NULL)
+    g_error ("A %s in a %s (tooltip “%s”) has no accessible name",
+             G_OBJECT_TYPE_NAME (unnamed),
+             G_OBJECT_TYPE_NAME (gtk_widget_get_parent (unnamed)),
+             gtk_widget_get_tooltip_text (unnamed));
+}
+
+/* When ferryd goes, the banner says so and offers to start it; when it
+ * is back, the window carries on by itself. */
+static void
+test_banner_when_agent_stops (void)
+{
+  g_autofree char *id = NULL;
+  guint32 pid;
+
+  reset ();
+  call_pause (TRUE);
+  id = enqueue ("/kept", "kept-note");
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) == 1);
+  g_assert_false (ferry_window_get_banner_visible (fx.window));
+
+  pid = client_fixture_get_agent_pid (&fx.base);
+  g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
+  GUI_WAIT (ferry_window_get_banner_visible (fx.window));
+  GUI_WAIT (!ferry_agent_process_is_alive (pid));
+  g_assert_cmpstr (ferry_window_get_status_text (fx.window), ==, "Agent not running");
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "sync_button"))));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
+
+  gui_click_button (GTK_WIDGET (fx.window), "Start Agent");
+  GUI_WAIT (ferry_client_get_agent_running (window_client ()));
+  GUI_WAIT (!ferry_window_get_banner_visible (fx.window));
+  g_assert_cmpuint (client_fixture_get_agent_pid (&fx.base), !=, pid);
+
+  /* The new agent kept the queue (pausing does not outlive it). */
+  GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) <= 1
+            && ferry_window_get_view_count (fx.window, "pending")
+               == ferry_client_get_pending_count (test_client ()));
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Agent not running") != 0);
+}
+
+static void
+set_up_program (void)
+{
+  fx.server = ferry_test_server_new ();
+  client_fixture_set_up (&fx.base, "full", FERRY_CLIENT_FLAGS_NONE);
+
+  /* No notification server on the private bus: test-notifier has one. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.ferrysync.Ferry");
+
+    g_settings_set_boolean (settings, "notifications", FALSE);
+  }
+}
+
+static void
+tear_down_program (void)
+{
+  client_fixture_tear_down (&fx.base);
+  g_clear_pointer (&fx.server, ferry_test_server_free);
+}
+
+static int status;
+static gpointer app_client;    /* weak: the application's client */
+
+/* Runs inside g_application_run(), once the application is activated as
+ * a launcher does; the window starts the agent by D-Bus activation. */
+static gboolean
+run_tests (gpointer user_data)
+{
+  GUI_WAIT ((fx.window = ferry_application_get_window (fx.app)) != NULL);
+  g_object_ref (fx.window);
+  GUI_WAIT (ferry_client_get_agent_running (window_client ()));
+  GUI_WAIT (gtk_widget_get_mapped (GTK_WIDGET (fx.window)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
+  client_fixture_get_agent_pid (&fx.base);
+  app_client = window_client ();
+  g_object_add_weak_pointer (app_client, &app_client);
+
+  status = g_test_run ();
+
+  g_clear_object (&fx.window);
+  g_action_group_activate_action (G_ACTION_GROUP (fx.app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  char *app_argv[] = { argv[0], NULL };
+
+  gui_test_init (&argc, &argv);
+
+  g_test_add_func ("/gui/window/lists-tasks", test_lists_tasks);
+  g_test_add_func ("/gui/window/status-follows-sync", test_status_follows_sync);
+  g_test_add_func ("/gui/window/retry-failed-task", test_retry_failed_task);
+  g_test_add_func ("/gui/window/retry-all-asks", test_retry_all_asks);
+  g_test_add_func ("/gui/window/cancel-all", test_cancel_all);
+  g_test_add_func ("/gui/window/details-hide-secrets", test_details_hide_secrets);
+  g_test_add_func ("/gui/window/search", test_search);
+  g_test_add_func ("/gui/window/retry-countdown", test_retry_countdown);
+  g_test_add_func ("/gui/window/empty-states", test_empty_states);
+  g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
+  g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
+
+  set_up_program ();
+  fx.app = ferry_application_new ();
+  g_idle_add (run_tests, NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx.app), 1, app_argv), ==, 0);
+  g_clear_object (&fx.app);
+
+  /* Calls the window cancelled still hold its client, and the client the
+   * session bus, until their callbacks have run; the bus can only go
+   * down after that. */
+  GUI_WAIT (app_client == NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  tear_down_program ();
+  return status;
+}
