@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-conflict-window.h"
 #include "ferry-task-format.h"
 #include "ferry-details-window.h"
 
@@ -384,6 +385,8 @@ show_task (FerryDetailsWindow *self)
                                  || state == FERRY_CLIENT_TASK_STATE_FAILED
                                  || state == FERRY_CLIENT_TASK_STATE_CONFLICT
                                  || state == FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.compare",
+                                 state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.keep-local",
                                  state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.keep-remote",
@@ -551,6 +554,16 @@ details_keep_remote (GtkWidget  *widget,
 }
 
 static void
+details_compare (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  FerryDetailsWindow *self = FERRY_DETAILS_WINDOW (widget);
+
+  ferry_conflict_window_present (GTK_WINDOW (self), self->client, self->id);
+}
+
+static void
 details_copy (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -706,6 +719,7 @@ ferry_details_window_class_init (FerryDetailsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "details.keep-local", NULL, details_keep_local);
   gtk_widget_class_install_action (widget_class, "details.keep-remote", NULL,
                                    details_keep_remote);
+  gtk_widget_class_install_action (widget_class, "details.compare", NULL, details_compare);
   gtk_widget_class_install_action (widget_class, "details.copy", NULL, details_copy);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -724,6 +738,7 @@ ferry_details_window_init (FerryDetailsWindow *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.retry", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.compare", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.keep-local", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.keep-remote", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.copy", FALSE);

@@ -12,8 +12,8 @@
  * FerryTaskRow:
  *
  * One task in a list: the app, the request, the name, the priority, the
- * attempts, when the next retry is and the last error, with Retry, Cancel
- * and Details buttons.  The row follows its #FerryTaskInfo, which the task
+ * attempts, when the next retry is and the last error, with Resolve (for a
+ * conflict), Retry, Cancel and Details buttons.  The row follows its #FerryTaskInfo, which the task
  * list fills in when its page arrives and updates in place.  While it is
  * shown and counts down to a retry it holds the shared #FerryTicker.
  */
@@ -33,6 +33,7 @@ struct _FerryTaskRow
   GtkLabel *detail_label;
   GtkLabel *status_label;
   GtkLabel *error_label;
+  GtkWidget *resolve_button;
   GtkWidget *retry_button;
   GtkWidget *cancel_button;
   GtkWidget *details_button;
@@ -227,9 +228,11 @@ update_row (FerryTaskRow *self)
       gtk_label_set_label (self->error_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->priority_label), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resolve", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", FALSE);
+      gtk_widget_set_visible (self->resolve_button, FALSE);
       gtk_widget_set_visible (self->retry_button, FALSE);
       gtk_widget_set_visible (self->cancel_button, FALSE);
       update_status (self);
@@ -293,9 +296,12 @@ update_row (FerryTaskRow *self)
     default:
       break;
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resolve",
+                                 state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", can_retry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_cancel);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", TRUE);
+  gtk_widget_set_visible (self->resolve_button, state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_set_visible (self->retry_button, can_retry);
   gtk_widget_set_visible (self->cancel_button,
                           can_cancel || state == FERRY_CLIENT_TASK_STATE_RUNNING);
@@ -352,6 +358,14 @@ activate_with_id (FerryTaskRow *self,
     return;
   gtk_widget_activate_action (GTK_WIDGET (self), action, "s",
                               ferry_task_info_get_id (self->info));
+}
+
+static void
+row_resolve (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  activate_with_id (FERRY_TASK_ROW (widget), "win.resolve-conflict");
 }
 
 static void
@@ -500,10 +514,12 @@ ferry_task_row_class_init (FerryTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, detail_label);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, resolve_button);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskRow, details_button);
 
+  gtk_widget_class_install_action (widget_class, "row.resolve", NULL, row_resolve);
   gtk_widget_class_install_action (widget_class, "row.retry", NULL, row_retry);
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_cancel);
   gtk_widget_class_install_action (widget_class, "row.details", NULL, row_details);

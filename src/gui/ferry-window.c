@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-conflict-window.h"
 #include "ferry-details-window.h"
 #include "ferry-task-format.h"
 #include "ferry-window.h"
@@ -965,6 +966,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-task", "s", cancel_task_action);
   gtk_widget_class_install_action (widget_class, "win.show-details", "s", show_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  ferry_conflict_window_install_action (widget_class, "win.resolve-conflict");
   gtk_widget_class_install_action (widget_class, "win.retry-all", "s", retry_all_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-all", "s", cancel_all_action);
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "ferry-conflict-window.h"
 #include "ferry-details-window.h"
 #include "ferry-preferences-window.h"
 #include "ferry-gui-test-util.h"
@@ -482,6 +483,33 @@ test_retry_countdown (void)
   GUI_WAIT (!ferry_ticker_get_running (ticker));
 }
 
+/* A change in conflict waits in its view; Resolve on its row opens the
+ * side-by-side window for it. */
+static void
+test_conflict_row_resolves (void)
+{
+  g_autofree char *id = NULL;
+  FerryConflictWindow *conflict;
+  FerryTaskRow *row;
+
+  reset ();
+  ferry_test_server_set_default (fx.server, "/moved", 409, "Content-Type: application/json",
+                                 "{\"title\":\"Groceries\"}");
+  id = enqueue ("/moved", "moved-note");
+
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "conflicts") == 1);
+  row = wait_for_row ("conflicts", id);
+  g_assert_cmpstr (row_text (row, "status_label"), ==, "Waiting for you to choose a version");
+  g_assert_true (gtk_widget_get_visible (row_child (row, "resolve_button")));
+  g_assert_false (gtk_widget_get_visible (row_child (row, "retry_button")));
+
+  gui_click_button (GTK_WIDGET (row), "Choose which version to keep");
+  GUI_WAIT ((conflict = (FerryConflictWindow *) gui_find_toplevel (FERRY_TYPE_CONFLICT_WINDOW))
+            != NULL);
+  g_assert_cmpstr (ferry_conflict_window_get_task_id (conflict), ==, id);
+  gtk_window_destroy (GTK_WINDOW (conflict));
+}
+
 static void
 test_empty_states (void)
 {
@@ -662,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/details-hide-secrets", test_details_hide_secrets);
   g_test_add_func ("/gui/window/search", test_search);
   g_test_add_func ("/gui/window/retry-countdown", test_retry_countdown);
+  g_test_add_func ("/gui/window/conflict-row-resolves", test_conflict_row_resolves);
   g_test_add_func ("/gui/window/empty-states", test_empty_states);
   g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
