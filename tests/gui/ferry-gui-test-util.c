@@ -32,10 +32,14 @@ stop_xvfb (void)
   g_clear_object (&xvfb);
 }
 
-/* Starts Xvfb on a display number it picks itself (-displayfd) and points
- * DISPLAY at it. */
-static void
-start_xvfb (void)
+/**
+ * gui_start_xvfb:
+ *
+ * Starts Xvfb on a display number it picks itself (-displayfd), points
+ * DISPLAY at it, and stops it when the process exits (or dies).
+ */
+void
+gui_start_xvfb (void)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -129,7 +133,7 @@ gui_test_init (int    *argc,
   g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
   g_setenv ("GIO_USE_VFS", "local", TRUE);
   g_unsetenv ("WAYLAND_DISPLAY");
-  start_xvfb ();
+  gui_start_xvfb ();
 
   gtk_disable_setlocale ();
   gtk_init ();

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  */
 void       gui_test_init               (int          *argc,
                                         char       ***argv);
+/* Only the display, for programs that are not tests (benchmarks). */
+void       gui_start_xvfb              (void);
 
 /* Iterates the main context until @expr holds; fails loudly after 20 s. */
 #define GUI_WAIT(expr) FERRY_TEST_WAIT ((expr), 20000)
