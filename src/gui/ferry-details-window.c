@@ -116,7 +116,9 @@ add_field (FerryDetailsWindow  *self,
   gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
   gtk_box_append (GTK_BOX (box), value_label);
 
-  row = gtk_list_box_row_new ();
+  /* A preferences row, so that the group puts it in its boxed list. */
+  row = adw_preferences_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
@@ -269,6 +271,27 @@ describe_priority (FerryClientPriority priority)
     }
 }
 
+static const char *
+describe_strategy (FerryClientConflictStrategy strategy)
+{
+  switch (strategy)
+    {
+    case FERRY_CLIENT_CONFLICT_CLIENT_WINS:
+      return _("Send this change again");
+    case FERRY_CLIENT_CONFLICT_SERVER_WINS:
+      return _("Keep the server’s copy");
+    case FERRY_CLIENT_CONFLICT_LAST_MODIFIED_WINS:
+      return _("Keep the newer copy");
+    case FERRY_CLIENT_CONFLICT_MERGE:
+      return _("Merge both, ask when they clash");
+    case FERRY_CLIENT_CONFLICT_CUSTOM:
+      return _("Ask the app");
+    case FERRY_CLIENT_CONFLICT_ASK:
+    default:
+      return _("Ask me");
+    }
+}
+
 static void
 show_task (FerryDetailsWindow *self)
 {
@@ -306,8 +329,8 @@ show_task (FerryDetailsWindow *self)
              describe_priority (ferry_task_info_get_priority (info)));
   add_field (self, self->request_group, _("State"), describe_state (state));
   add_field (self, self->request_group, _("If-Match"), ferry_task_info_get_if_match (info));
-  add_field (self, self->request_group, _("Conflict strategy"),
-             ferry_client_conflict_strategy_to_string (ferry_task_info_get_conflict_strategy (info)));
+  add_field (self, self->request_group, _("On a conflict"),
+             describe_strategy (ferry_task_info_get_conflict_strategy (info)));
   if (ferry_task_info_get_unmetered_only (info))
     add_field (self, self->request_group, _("Network"), _("Only sent on unmetered networks"));
 

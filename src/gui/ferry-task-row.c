@@ -246,16 +246,22 @@ update_row (FerryTaskRow *self)
   gtk_image_set_from_gicon (self->app_icon, icon);
 
   short_url = ferry_format_short_url (ferry_task_info_get_url (self->info));
+  /* A task without a name is known by its request; the line below then
+   * needs only the app. */
   name = ferry_task_info_get_name (self->info);
   if (name != NULL && *name != '\0')
-    title = g_strdup (name);
+    {
+      title = g_strdup (name);
+      /* Translators: app name · HTTP method and short URL */
+      detail = g_strdup_printf (_("%s · %s %s"), app_name,
+                                ferry_task_info_get_method (self->info), short_url);
+    }
   else
-    title = g_strdup_printf ("%s %s", ferry_task_info_get_method (self->info), short_url);
+    {
+      title = g_strdup_printf ("%s %s", ferry_task_info_get_method (self->info), short_url);
+      detail = g_strdup (app_name);
+    }
   gtk_label_set_label (self->name_label, title);
-
-  /* Translators: app name · HTTP method and short URL */
-  detail = g_strdup_printf (_("%s · %s %s"), app_name,
-                            ferry_task_info_get_method (self->info), short_url);
   gtk_label_set_label (self->detail_label, detail);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->detail_label),
                                ferry_task_info_get_url (self->info));
@@ -303,8 +309,7 @@ update_row (FerryTaskRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", TRUE);
   gtk_widget_set_visible (self->resolve_button, state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_set_visible (self->retry_button, can_retry);
-  gtk_widget_set_visible (self->cancel_button,
-                          can_cancel || state == FERRY_CLIENT_TASK_STATE_RUNNING);
+  gtk_widget_set_visible (self->cancel_button, can_cancel);
 
   update_status (self);
 }

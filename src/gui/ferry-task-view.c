@@ -41,6 +41,9 @@ struct _FerryTaskView
   GtkLabel *count_label;
   GtkWidget *retry_all_button;
   GtkWidget *cancel_all_button;
+
+  /* state */
+  guint keep_top_source_id;
 };
 
 G_DEFINE_FINAL_TYPE (FerryTaskView, ferry_task_view, GTK_TYPE_WIDGET)
@@ -117,6 +120,17 @@ update_page (FerryTaskView *self)
   gtk_action_bar_set_revealed (self->action_bar, n > 0);
 }
 
+static gboolean
+on_keep_top (gpointer user_data)
+{
+  FerryTaskView *self = user_data;
+
+  self->keep_top_source_id = 0;
+  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", 0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_list_items_changed (FerryTaskView *self,
                        guint          position,
@@ -124,6 +138,18 @@ on_list_items_changed (FerryTaskView *self,
                        guint          added,
                        GListModel    *list)
 {
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  /* The list view keeps the row it shows in place when rows arrive above
+   * it; a view read from the top (the newest history first) should show
+   * the new rows instead, once the list view has taken them in. */
+  if (position == 0 && added > 0 && self->keep_top_source_id == 0
+      && (adjustment == NULL || gtk_adjustment_get_value (adjustment) <= 0))
+    {
+      self->keep_top_source_id = g_idle_add (on_keep_top, self);
+      g_source_set_name_by_id (self->keep_top_source_id, "[ferry] keep the view at its top");
+    }
+
   update_page (self);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -255,6 +281,7 @@ ferry_task_view_dispose (GObject *object)
   FerryTaskView *self = (FerryTaskView *) object;
   GtkWidget *child;
 
+  g_clear_handle_id (&self->keep_top_source_id, g_source_remove);
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
   /* The list holds the client, and the client its bus connection: let go

@@ -60,6 +60,7 @@ struct _FerryWindow
   GtkWidget *pause_button;
 
   /* state */
+  gint64 last_sync_time;
   gboolean paused;
   gboolean starting_agent;
   guint last_sync_source_id;
@@ -165,7 +166,12 @@ update_actions (FerryWindow *self)
 static void
 update_last_sync (FerryWindow *self)
 {
-  gint64 last_sync = self->client != NULL ? ferry_client_get_last_sync_time (self->client) : 0;
+  gint64 last_sync;
+
+  /* While the agent is away its properties read 0: keep what it said. */
+  if (agent_running (self))
+    self->last_sync_time = ferry_client_get_last_sync_time (self->client);
+  last_sync = self->last_sync_time;
 
   g_free (self->last_sync_text);
   self->last_sync_text = ferry_format_last_sync (last_sync, g_get_real_time ());
@@ -220,7 +226,7 @@ update_counts (FerryWindow *self)
                + ferry_client_get_auth_count (self->client);
       conflicts = ferry_client_get_conflict_count (self->client);
     }
-  if (self->history_total != NULL)
+  if (self->history_total != NULL && agent_running (self))
     history = g_list_model_get_n_items (G_LIST_MODEL (self->history_total));
 
   set_page_count (self->pending_page, pending, FALSE);

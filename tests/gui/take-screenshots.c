@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "ferry-conflict-window.h"
+#include "ferry-details-window.h"
+#include "ferry-preferences-window.h"
+#include "ferry-dbus-test-config.h"
+#include "ferry-gui-test-util.h"
+
+/*
+ * Not a test: takes the README's screenshots of the real window, against
+ * the built ferryd on a private bus delivering to a loopback server, on an
+ * Xvfb of its own.  Each window is drawn by GTK itself into a PNG.
+ *
+ *   _build/tests/gui/take-screenshots docs/screenshots
+ */
+
+#define WAIT(expr) FERRY_TEST_WAIT ((expr), 30000)
+
+static struct
+{
+  const char       *out_dir;
+  FerryTestServer  *server;
+  FerryClient      *client;        /* the screenshots' "apps" */
+  FerryApplication *app;
+  FerryWindow      *window;
+  gpointer          app_client;    /* weak */
+  char             *failed_auth_id;
+} shot;
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderNode *node;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  WAIT (gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0);
+  gtk_test_widget_wait_for_draw (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+
+  path = g_build_filename (shot.out_dir, name, NULL);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Could not write %s", path);
+  g_print ("%s (%d×%d)\n", path, width, height);
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+        remove_tree (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+write_desktop_file (const char *dir,
+                    const char *id,
+                    const char *name,
+                    const char *icon)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.desktop", dir, id);
+  g_autofree char *text = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=%s\n"
+                                           "Exec=true\nIcon=%s\n", name, icon);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+enqueue (const char          *app_id,
+         const char          *method,
+         const char          *path,
+         const char          *name,
+         FerryClientPriority  priority,
+         const char          *body)
+{
+  g_autofree char *url = ferry_test_server_url (shot.server, path);
+  g_autoptr(FerryRequest) request = ferry_request_new (method, url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  ferry_request_set_app_id (request, app_id);
+  ferry_request_set_priority (request, priority);
+  if (name != NULL)
+    ferry_request_set_name (request, name);
+  if (body != NULL)
+    ferry_request_set_body_text (request, body, "application/json");
+  if (g_str_has_prefix (path, "/mail/"))
+    ferry_request_add_header (request, "Authorization", "Bearer mail-token");
+  ferry_client_enqueue_async (shot.client, request, NULL, client_store_result_cb, &result);
+  id = ferry_client_enqueue_finish (shot.client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+set_paused (gboolean paused)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (paused)
+    {
+      ferry_client_pause_async (shot.client, NULL, client_store_result_cb, &result);
+      ferry_client_pause_finish (shot.client, client_wait_result (&result), &error);
+    }
+  else
+    {
+      ferry_client_resume_async (shot.client, NULL, client_store_result_cb, &result);
+      ferry_client_resume_finish (shot.client, client_wait_result (&result), &error);
+    }
+  g_assert_no_error (error);
+}
+
+static FerryTaskView *
+view (const char *kind)
+{
+  return ferry_window_get_view (shot.window, kind);
+}
+
+static gboolean
+rows_loaded (FerryTaskView *task_view)
+{
+  GtkWidget *list_view = GTK_WIDGET (ferry_task_view_get_list_view (task_view));
+  guint shown = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (list_view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      FerryTaskInfo *info;
+
+      if (row == NULL || !FERRY_IS_TASK_ROW (row) || !gtk_widget_get_mapped (row))
+        continue;
+      info = ferry_task_row_get_info (FERRY_TASK_ROW (row));
+      if (info == NULL || !ferry_task_info_get_loaded (info))
+        return FALSE;
+      shown++;
+    }
+  return shown > 0;
+}
+
+static void
+show (const char *kind)
+{
+  ferry_window_show_view (shot.window, kind);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (shot.window));
+  if (ferry_task_view_get_n_items (view (kind)) > 0)
+    WAIT (rows_loaded (view (kind)));
+}
+
+static void
+fill_history (void)
+{
+  static const char * const paths[] = {
+    "/notes/3", "/notes/4", "/photos/albums/summer", "/mail/sent/88", "/notes/5", "/notes/6",
+  };
+  static const char * const apps[] = {
+    "org.example.Notes", "org.example.Notes", "org.example.Photos", "org.example.Mail",
+    "org.example.Notes", "org.example.Notes",
+  };
+  g_autofree char *dropped = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ferry_test_server_set_default (shot.server, "/photos/albums/summer", 201, NULL, "{}");
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    g_free (enqueue (apps[i], "PUT", paths[i], NULL, FERRY_CLIENT_PRIORITY_MEDIUM,
+                     "{\"title\":\"Groceries\"}"));
+
+  /* One the person thought better of. */
+  set_paused (TRUE);
+  dropped = enqueue ("org.example.Photos", "DELETE", "/photos/412", "Delete photo 412",
+                     FERRY_CLIENT_PRIORITY_LOW, NULL);
+  ferry_client_cancel_async (shot.client, dropped, NULL, client_store_result_cb, &result);
+  ferry_client_cancel_finish (shot.client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+  set_paused (FALSE);
+  WAIT (ferry_window_get_view_count (shot.window, "history") == G_N_ELEMENTS (paths) + 1);
+}
+
+static void
+fill_failures (void)
+{
+  ferry_test_server_set_default (shot.server, "/notes/17", 404, NULL, "not found");
+  ferry_test_server_set_default (shot.server, "/mail/drafts/3", 401, NULL, "sign in");
+  ferry_test_server_set_default (shot.server, "/photos/upload", 413, NULL, "too large");
+  ferry_test_server_set_default (shot.server, "/notes/21", 422, NULL, "{\"error\":\"title\"}");
+
+  g_free (enqueue ("org.example.Notes", "PUT", "/notes/17", "Shopping list",
+                   FERRY_CLIENT_PRIORITY_MEDIUM, "{\"title\":\"Shopping list\"}"));
+  shot.failed_auth_id = enqueue ("org.example.Mail", "POST", "/mail/drafts/3", "Draft to Ana",
+                                 FERRY_CLIENT_PRIORITY_HIGH,
+                                 "{\"to\":\"ana@example.com\",\"subject\":\"Sunday\"}");
+  g_free (enqueue ("org.example.Photos", "POST", "/photos/upload", "IMG_2041.jpg",
+                   FERRY_CLIENT_PRIORITY_LOW, NULL));
+  g_free (enqueue ("org.example.Notes", "PATCH", "/notes/21", "Meeting notes",
+                   FERRY_CLIENT_PRIORITY_MEDIUM, "{\"title\":\"\"}"));
+  WAIT (ferry_window_get_view_count (shot.window, "failed") == 4);
+}
+
+static void
+fill_conflicts (void)
+{
+  g_autofree char *url = ferry_test_server_url (shot.server, "/notes/12");
+  g_autoptr(FerryRequest) request = ferry_request_new ("PUT", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) base = g_bytes_new_static ("{\"title\":\"Trip\",\"items\":3}", 26);
+  g_autofree char *id = NULL;
+
+  ferry_test_server_set_default (shot.server, "/notes/12", 409,
+                                 "Content-Type: application/json",
+                                 "{\"title\":\"Trip to Porto\",\"items\":3}");
+  ferry_request_set_app_id (request, "org.example.Notes");
+  ferry_request_set_name (request, "Trip");
+  ferry_request_set_body_text (request, "{\"title\":\"Trip\",\"items\":5}", "application/json");
+  ferry_request_set_base (request, base);
+  ferry_client_enqueue_async (shot.client, request, NULL, client_store_result_cb, &result);
+  id = ferry_client_enqueue_finish (shot.client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+  WAIT (ferry_window_get_view_count (shot.window, "conflicts") == 1);
+}
+
+/* A run of 40: 12 delivered at once, 4 in flight, 2 waiting to retry,
+ * the rest queued. */
+static void
+start_run (void)
+{
+  set_paused (TRUE);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/notes/%u", 100 + i);
+
+      g_free (enqueue ("org.example.Notes", "PUT", path, NULL, FERRY_CLIENT_PRIORITY_MEDIUM,
+                       "{\"done\":true}"));
+    }
+  ferry_test_server_set_default (shot.server, "/mail/outbox", 503, "Retry-After: 45", "busy");
+  g_free (enqueue ("org.example.Mail", "POST", "/mail/outbox", "Reply to Jonas",
+                   FERRY_CLIENT_PRIORITY_HIGH, "{\"to\":\"jonas@example.com\"}"));
+  g_free (enqueue ("org.example.Mail", "POST", "/mail/outbox", "Reply to Mei",
+                   FERRY_CLIENT_PRIORITY_MEDIUM, "{\"to\":\"mei@example.com\"}"));
+  ferry_test_server_hold (shot.server, "/photos/upload/summer");
+  for (guint i = 0; i < 26; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("IMG_%u.jpg", 3100 + i);
+
+      g_free (enqueue ("org.example.Photos", "POST", "/photos/upload/summer", name,
+                       i < 2 ? FERRY_CLIENT_PRIORITY_LOW : FERRY_CLIENT_PRIORITY_MEDIUM, NULL));
+    }
+  set_paused (FALSE);
+  WAIT (ferry_client_get_progress_done (ferry_window_get_client (shot.window)) >= 12
+        && ferry_test_server_get_in_flight (shot.server) >= 2
+        && ferry_test_server_count_requests (shot.server, "/mail/outbox") >= 2);
+}
+
+static gboolean
+take_screenshots (gpointer user_data)
+{
+  GtkWidget *details;
+  GtkWidget *preferences;
+  guint32 pid;
+
+  WAIT ((shot.window = ferry_application_get_window (shot.app)) != NULL);
+  g_object_ref (shot.window);
+  WAIT (ferry_client_get_agent_running (ferry_window_get_client (shot.window)));
+  shot.app_client = ferry_window_get_client (shot.window);
+  g_object_add_weak_pointer (shot.app_client, &shot.app_client);
+  gtk_window_set_default_size (GTK_WINDOW (shot.window), 900, 640);
+
+  show ("pending");
+  save_png (GTK_WIDGET (shot.window), "empty.png");
+
+  fill_history ();
+  fill_failures ();
+  fill_conflicts ();
+  start_run ();
+  show ("pending");
+  save_png (GTK_WIDGET (shot.window), "pending.png");
+
+  ferry_test_server_release (shot.server, "/photos/upload/summer");
+  WAIT (g_str_has_suffix (ferry_window_get_status_text (shot.window), "need your attention"));
+  show ("failed");
+  save_png (GTK_WIDGET (shot.window), "failed.png");
+  show ("conflicts");
+  save_png (GTK_WIDGET (shot.window), "conflicts.png");
+  show ("history");
+  save_png (GTK_WIDGET (shot.window), "history.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (shot.window), "win.show-details", "s",
+                              shot.failed_auth_id);
+  WAIT ((details = GTK_WIDGET (gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW))) != NULL);
+  WAIT (ferry_details_window_get_info (FERRY_DETAILS_WINDOW (details)) != NULL);
+  save_png (details, "details.png");
+  gtk_window_destroy (GTK_WINDOW (details));
+
+  g_action_group_activate_action (G_ACTION_GROUP (shot.app), "preferences", NULL);
+  WAIT ((preferences = GTK_WIDGET (gui_find_toplevel (FERRY_TYPE_PREFERENCES_WINDOW))) != NULL);
+  save_png (preferences, "preferences.png");
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* The agent goes away. */
+  show ("failed");
+  {
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) error = NULL;
+
+    reply = g_dbus_connection_call_sync (ferry_client_get_connection (shot.client),
+                                         "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                         "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                         g_variant_new ("(s)", FERRY_DBUS_NAME),
+                                         G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                         NULL, &error);
+    g_assert_no_error (error);
+    g_variant_get (reply, "(u)", &pid);
+  }
+  kill ((pid_t) pid, SIGTERM);
+  WAIT (ferry_window_get_banner_visible (shot.window));
+  save_png (GTK_WIDGET (shot.window), "agent-stopped.png");
+
+  g_clear_object (&shot.window);
+  g_action_group_activate_action (G_ACTION_GROUP (shot.app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GTestDBus) bus = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *apps = NULL;
+  g_autofree char *data_dir = NULL;
+  char *app_argv[] = { argv[0], NULL };
+
+  if (argc != 2)
+    {
+      g_printerr ("Usage: %s DIRECTORY\n", argv[0]);
+      return 2;
+    }
+  shot.out_dir = argv[1];
+  g_mkdir_with_parents (shot.out_dir, 0755);
+
+  setlocale (LC_ALL, "C.UTF-8");
+  home = g_dir_make_tmp ("ferry-screenshots-XXXXXX", &error);
+  g_assert_no_error (error);
+  apps = g_build_filename (home, "applications", NULL);
+  data_dir = g_build_filename (home, "ferry", NULL);
+  g_mkdir_with_parents (apps, 0700);
+  g_mkdir_with_parents (data_dir, 0700);
+  write_desktop_file (apps, "org.example.Notes", "Notes", "document-edit-symbolic");
+  write_desktop_file (apps, "org.example.Mail", "Mail", "mail-message-new-symbolic");
+  write_desktop_file (apps, "org.example.Photos", "Photos", "emblem-photos-symbolic");
+
+  g_setenv ("XDG_DATA_HOME", home, TRUE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_setenv ("ADW_DISABLE_PORTAL", "1", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", FERRY_GSCHEMA_DIR, TRUE);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_setenv ("FERRY_DATA_DIR", data_dir, TRUE);
+  g_setenv ("FERRY_TEST_NETWORK", "full", TRUE);
+  g_setenv ("FERRY_ICON_THEME_PATH", FERRY_SOURCE_ICONS, TRUE);
+
+  gui_start_xvfb ();
+  /* Before the bus: GTestDBus unsets DISPLAY. */
+  gtk_init ();
+  /* Pictures of where transitions end, not of their middle. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  shot.server = ferry_test_server_new ();
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (bus, FERRY_TEST_SERVICES_DIR);
+  g_test_dbus_up (bus);
+
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.ferrysync.Ferry");
+
+    g_settings_set_boolean (settings, "notifications", FALSE);
+  }
+
+  connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  ferry_client_new_async (connection, FERRY_CLIENT_FLAGS_NONE, NULL, client_store_result_cb,
+                          &result);
+  shot.client = ferry_client_new_finish (client_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  shot.app = ferry_application_new ();
+  g_idle_add (take_screenshots, NULL);
+  g_application_run (G_APPLICATION (shot.app), 1, app_argv);
+  g_clear_object (&shot.app);
+
+  WAIT (shot.app_client == NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&shot.client);
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+  g_test_dbus_down (bus);
+  ferry_test_server_free (shot.server);
+  g_free (shot.failed_auth_id);
+  {
+    g_autoptr(GFile) tree = g_file_new_for_path (home);
+
+    remove_tree (tree);
+  }
+  return 0;
+}
