@@ -69,7 +69,9 @@ fill_store (const char *dir)
 
   for (int done = 0; done < n_tasks;)
     {
-      g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+      g_autoptr(GPtrArray) tasks = NULL;
+
+      tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
 
       for (int i = 0; i < 5000 && done < n_tasks; i++, done++)
         {
@@ -137,9 +139,11 @@ jump_to (FerryTaskView *view,
          double         fraction)
 {
   GtkAdjustment *adjustment;
+  GtkListView *list_view;
   gint64 start = g_get_monotonic_time ();
 
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (ferry_task_view_get_list_view (view)));
+  list_view = ferry_task_view_get_list_view (view);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list_view));
   gtk_adjustment_set_value (adjustment,
                             fraction * (gtk_adjustment_get_upper (adjustment)
                                         - gtk_adjustment_get_page_size (adjustment)));

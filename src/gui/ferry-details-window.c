@@ -9,6 +9,8 @@
 #include "ferry-task-format.h"
 #include "ferry-details-window.h"
 
+#define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
+
 /* How much of a body the window shows. */
 #define PREVIEW_BYTES (16 * 1024)
 
@@ -372,7 +374,9 @@ show_task (FerryDetailsWindow *self)
   add_field (self, self->error_group, _("Last error"), ferry_task_info_get_last_error (info));
   if (ferry_task_info_get_last_status (info) != 0)
     {
-      g_autofree char *last_status = ferry_format_http_status (ferry_task_info_get_last_status (info));
+      g_autofree char *last_status = NULL;
+
+      last_status = ferry_format_http_status (ferry_task_info_get_last_status (info));
 
       add_field (self, self->error_group, _("Last status"), last_status);
     }
@@ -716,8 +720,7 @@ ferry_details_window_class_init (FerryDetailsWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/ferrysync/Ferry/ui/ferry-details-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-details-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryDetailsWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FerryDetailsWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FerryDetailsWindow, stack);

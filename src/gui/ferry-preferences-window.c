@@ -7,6 +7,8 @@
 
 #include "ferry-preferences-window.h"
 
+#define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
+
 /**
  * FerryPreferencesWindow:
  *
@@ -170,8 +172,7 @@ ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/ferrysync/Ferry/ui/ferry-preferences-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, auto_sync_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, metered_switch);

@@ -11,6 +11,7 @@
 #include "ferry-window.h"
 
 #define SETTINGS_SCHEMA "io.github.ferrysync.Ferry"
+#define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
 /* How many tasks one step of Cancel All lists and cancels. */
 #define CANCEL_BATCH 200
 
@@ -936,8 +937,7 @@ ferry_window_class_init (FerryWindowClass *klass)
 
   g_type_ensure (FERRY_TYPE_TASK_VIEW);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/ferrysync/Ferry/ui/ferry-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, view_stack);
@@ -995,6 +995,7 @@ ferry_window_class_init (FerryWindowClass *klass)
 static void
 ferry_window_init (FerryWindow *self)
 {
+  GtkShortcutsWindow *help;
   GtkBuilder *builder;
   int width;
   int height;
@@ -1005,10 +1006,9 @@ ferry_window_init (FerryWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  builder = gtk_builder_new_from_resource ("/io/github/ferrysync/Ferry/ui/ferry-shortcuts-window.ui");
-  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
-                                           GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder,
-                                                                                         "shortcuts_window")));
+  builder = gtk_builder_new_from_resource (UI_PREFIX "ferry-shortcuts-window.ui");
+  help = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), help);
   g_object_unref (builder);
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));

@@ -22,6 +22,8 @@
  */
 
 #define WAIT(expr) FERRY_TEST_WAIT ((expr), 30000)
+#define CONNECTION_FLAGS (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT \
+                          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION)
 
 static struct
 {
@@ -422,9 +424,7 @@ main (int   argc,
   }
 
   connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus),
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-                                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
+                                                       CONNECTION_FLAGS, NULL, NULL, &error);
   g_assert_no_error (error);
   ferry_client_new_async (connection, FERRY_CLIENT_FLAGS_NONE, NULL, client_store_result_cb,
                           &result);

@@ -399,7 +399,8 @@ test_details_hide_secrets (void)
   row = wait_for_row ("pending", id);
 
   gui_click_button (GTK_WIDGET (row), "Details");
-  GUI_WAIT ((details = (FerryDetailsWindow *) gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW)) != NULL);
+  GUI_WAIT ((details = (FerryDetailsWindow *) gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW))
+            != NULL);
   GUI_WAIT (ferry_details_window_get_info (details) != NULL);
   g_assert_cmpstr (ferry_details_window_get_id (details), ==, id);
 
