@@ -134,6 +134,17 @@ if [[ $opt_gui == true ]]; then
       not_ok "installed launcher is valid" "$out"
     fi
   fi
+  window_service=$datadir/dbus-1/services/$app_id.App.service
+  check_file "window's hidden entry" "$datadir/applications/$app_id.App.desktop"
+  check_file "window's D-Bus activation" "$window_service"
+  if [[ -f $dest$window_service ]]; then
+    if grep -qx "Name=$app_id.App" "$dest$window_service" &&
+       grep -qx "Exec=$bindir/ferry --gapplication-service" "$dest$window_service"; then
+      ok "window's D-Bus activation starts $bindir/ferry"
+    else
+      not_ok "window's D-Bus activation starts $bindir/ferry" "$(cat "$dest$window_service")"
+    fi
+  fi
   check_file "metainfo" "$datadir/metainfo/$app_id.metainfo.xml"
   check_file "application icon" "$icons/scalable/apps/$app_id.svg"
   check_file "symbolic application icon" "$icons/symbolic/apps/$app_id-symbolic.svg"
