@@ -1115,6 +1115,8 @@ accept_task (const FerryTask *task,
   FerrySyncManager *self = user_data;
   gboolean metered = ferry_connectivity_get_metered (self->connectivity);
 
+  if (g_hash_table_contains (self->running, task->id))
+    return FALSE;
   if (ferry_connectivity_get_power_saver (self->connectivity) &&
       task->priority < FERRY_PRIORITY_HIGH)
     return FALSE;
@@ -1223,17 +1225,16 @@ run_pass (FerrySyncManager *self)
           task->state = FERRY_TASK_STATE_RUNNING;
           task->updated = current;
         }
-      /* Recorded before anything is sent, so a crash turns them back into
-       * pending at the next start rather than losing track of them. */
-      if (!ferry_task_store_update (self->store, batch, &error))
-        {
-          g_warning ("Cannot mark tasks running: %s", error->message);
-          return;
-        }
+      /* "Running" reaches the database with the next batch of outcomes
+       * (or before anyone reads a task), not in a transaction of its own:
+       * until then the row says pending, which is exactly what start-up
+       * would turn a running row back into after a crash.  The in-flight
+       * set keeps the scheduler from picking the task again. */
       for (guint i = 0; i < batch->len; i++)
         {
           FerryTask *task = g_ptr_array_index (batch, i);
 
+          queue_finished (self, task);
           count_transition (self, FERRY_TASK_STATE_PENDING, FERRY_TASK_STATE_RUNNING);
           g_signal_emit (self, signals[TASK_CHANGED], 0, task);
           dispatch (self, task);
