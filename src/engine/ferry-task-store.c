@@ -1633,21 +1633,6 @@ ferry_task_store_enqueue (FerryTaskStore       *self,
   return TRUE;
 }
 
-/**
- * ferry_task_store_update:
- * @self: a store
- * @tasks: (element-type FerryTask): stored tasks, found by id
- * @error: return location for an error
- *
- * Writes every field of each task except its identity (id, seq, owner,
- * group, creation time), all in one transaction.  The commit survives a
- * crash of the process; a power cut may lose the last few updates, which
- * then run again.
- *
- * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_NOT_FOUND (naming
- *   the id; nothing is written), %FERRY_ERROR_STORAGE_FULL or
- *   %FERRY_ERROR_STORE
- */
 /* Writes @tasks inside the caller's transaction. */
 static gboolean
 write_updates (FerryTaskStore  *self,
@@ -1708,6 +1693,21 @@ write_attempts (FerryTaskStore  *self,
   return TRUE;
 }
 
+/**
+ * ferry_task_store_update:
+ * @self: a store
+ * @tasks: (element-type FerryTask): stored tasks, found by id
+ * @error: return location for an error
+ *
+ * Writes every field of each task except its identity (id, seq, owner,
+ * group, creation time), all in one transaction.  The commit survives a
+ * crash of the process; a power cut may lose the last few updates, which
+ * then run again.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_NOT_FOUND (naming
+ *   the id; nothing is written), %FERRY_ERROR_STORAGE_FULL or
+ *   %FERRY_ERROR_STORE
+ */
 gboolean
 ferry_task_store_update (FerryTaskStore  *self,
                          GPtrArray       *tasks,
