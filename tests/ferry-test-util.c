@@ -16,16 +16,20 @@
  * the request log, counters) is behind one mutex; messages themselves are
  * only touched in the server thread.
  *
- * Every answer carries "Connection: close".  libsoup silently sends an
- * idempotent request again when a reused keep-alive connection closes
- * before any answer, which would turn a scripted reset into an invisible
- * second request; one connection per request keeps scripts exact.
+ * Connections are kept alive, as every real server does, so clients reuse
+ * them; each logged request says whether it came on a reused connection.
+ * A scripted reset logs the request first (the server "applied" it) and
+ * then drops the connection without a byte of answer: on a reused
+ * connection that is the race every kept-alive client meets when a server
+ * closes an idle connection, and a client may well send the request again
+ * at once; the log shows every copy that arrived.
  */
 
 typedef enum {
   REPLY_ANSWER,
   REPLY_RESET,
   REPLY_STALL,
+  REPLY_CUT,
 } ReplyKind;
 
 typedef struct
@@ -77,8 +81,10 @@ struct _FerryTestServer
   GHashTable       *held_paths;     /* set of paths */
   GPtrArray        *requests;       /* FerryTestRequest*, with match paths below */
   GPtrArray        *request_paths;  /* char*: the path without query, per request */
+  GHashTable       *reused_resets;  /* path → resets left for reused connections */
   guint             in_flight;
   guint             max_in_flight;
+  guint             connections;    /* connections that carried a request */
 };
 
 static Reply *
@@ -148,6 +154,7 @@ request_copy (const FerryTestRequest *request)
   copy->body = request->body != NULL ? g_bytes_ref (request->body) : NULL;
   copy->idempotency_key = g_strdup (request->idempotency_key);
   copy->received = request->received;
+  copy->reused = request->reused;
   return copy;
 }
 
@@ -239,8 +246,6 @@ set_response (SoupServerMessage *msg,
       else
         soup_message_headers_append (headers, name, value);
     }
-  soup_message_headers_replace (headers, "Connection", "close");
-
   if (body != NULL)
     {
       gsize size;
@@ -275,6 +280,22 @@ reset_connection (SoupServerMessage *msg)
 }
 
 
+/* Start an answer, send part of its body, then reset the connection: the
+ * client has response bytes in hand when the connection goes. */
+static void
+cut_connection (SoupServerMessage *msg)
+{
+  static const char partial[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\npartial";
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  if (stream == NULL)
+    return;
+  (void) g_output_stream_write_all (g_io_stream_get_output_stream (stream), partial,
+                                    sizeof partial - 1, NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
 static void
 on_pending_message_gone (SoupServerMessage *msg,
                          Pending           *pending)
@@ -287,12 +308,18 @@ on_pending_message_gone (SoupServerMessage *msg,
   g_ptr_array_remove (self->pending, pending);
 }
 
+typedef enum {
+  FINISH_ANSWER,
+  FINISH_RESET,
+  FINISH_CUT,
+} FinishHow;
+
 static void finish_pending (FerryTestServer *self,
                             Pending         *pending,
                             guint            status,
                             const char      *headers,
                             GBytes          *body,
-                            gboolean         reset);
+                            FinishHow        how);
 
 /* A paused message is not read from, so libsoup does not see its client
  * leave (e.g. after a timeout).  The client sends nothing more on a
@@ -306,7 +333,7 @@ on_pending_client_gone (GSocket      *socket,
   Pending *pending = user_data;
 
   g_clear_pointer (&pending->client_watch, g_source_unref);
-  finish_pending (pending->server, pending, 0, NULL, NULL, TRUE);
+  finish_pending (pending->server, pending, 0, NULL, NULL, FINISH_RESET);
   return G_SOURCE_REMOVE;
 }
 
@@ -363,7 +390,7 @@ finish_pending (FerryTestServer *self,
                 guint            status,
                 const char      *headers,
                 GBytes          *body,
-                gboolean         reset)
+                FinishHow        how)
 {
   g_autoptr(SoupServerMessage) msg = g_object_ref (pending->msg);
 
@@ -377,15 +404,21 @@ finish_pending (FerryTestServer *self,
   g_clear_signal_handler (&pending->disconnected_id, pending->msg);
   leave_flight (self);
 
-  if (reset)
+  switch (how)
     {
+    case FINISH_RESET:
       soup_server_message_unpause (msg);
       reset_connection (msg);
-    }
-  else
-    {
+      break;
+    case FINISH_CUT:
+      soup_server_message_unpause (msg);
+      cut_connection (msg);
+      break;
+    case FINISH_ANSWER:
+    default:
       set_response (msg, status, headers, body);
       soup_server_message_unpause (msg);
+      break;
     }
   g_ptr_array_remove (self->pending, pending);
 }
@@ -397,7 +430,7 @@ on_stall_elapsed (gpointer user_data)
   g_autoptr(GBytes) ok = g_bytes_new_static ("ok", 2);
 
   g_clear_pointer (&pending->stall_source, g_source_unref);
-  finish_pending (pending->server, pending, SOUP_STATUS_OK, NULL, ok, FALSE);
+  finish_pending (pending->server, pending, SOUP_STATUS_OK, NULL, ok, FINISH_ANSWER);
   return G_SOURCE_REMOVE;
 }
 
@@ -422,10 +455,13 @@ apply_reply (FerryTestServer *self,
   switch (reply->kind)
     {
     case REPLY_ANSWER:
-      finish_pending (self, pending, reply->status, reply->headers, reply->body, FALSE);
+      finish_pending (self, pending, reply->status, reply->headers, reply->body, FINISH_ANSWER);
       break;
     case REPLY_RESET:
-      finish_pending (self, pending, 0, NULL, NULL, TRUE);
+      finish_pending (self, pending, 0, NULL, NULL, FINISH_RESET);
+      break;
+    case REPLY_CUT:
+      finish_pending (self, pending, 0, NULL, NULL, FINISH_CUT);
       break;
     case REPLY_STALL:
       start_stall (self, pending);
@@ -448,6 +484,29 @@ take_reply_locked (FerryTestServer *self,
   if (fallback != NULL)
     return reply_copy (fallback);
   return reply_new (REPLY_ANSWER, SOUP_STATUS_OK, NULL, "ok");
+}
+
+/* Server thread.  Counts the requests a connection carried, on its
+ * socket; returns whether @socket carried one before. */
+static gboolean
+mark_connection_used (GSocket *socket)
+{
+  guint served = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (socket), "ferry-test-served"));
+
+  g_object_set_data (G_OBJECT (socket), "ferry-test-served", GUINT_TO_POINTER (served + 1));
+  return served > 0;
+}
+
+static gboolean
+take_reused_reset_locked (FerryTestServer *self,
+                          const char      *path)
+{
+  guint left = GPOINTER_TO_UINT (g_hash_table_lookup (self->reused_resets, path));
+
+  if (left == 0)
+    return FALSE;
+  g_hash_table_replace (self->reused_resets, g_strdup (path), GUINT_TO_POINTER (left - 1));
+  return TRUE;
 }
 
 static void
@@ -475,13 +534,19 @@ server_callback (SoupServer        *soup_server,
   request->idempotency_key = g_strdup (soup_message_headers_get_one (request_headers,
                                                                      "Idempotency-Key"));
   request->received = g_get_monotonic_time ();
+  request->reused = mark_connection_used (soup_server_message_get_socket (msg));
 
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->requests, request);
   g_ptr_array_add (self->request_paths, g_strdup (path));
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
-  reply = take_reply_locked (self, path);
+  if (!request->reused)
+    self->connections++;
+  if (request->reused && take_reused_reset_locked (self, path))
+    reply = reply_new (REPLY_RESET, 0, NULL, NULL);
+  else
+    reply = take_reply_locked (self, path);
   held = g_hash_table_contains (self->held_paths, path);
   g_mutex_unlock (&self->mutex);
 
@@ -554,7 +619,7 @@ shutdown_in_thread (gpointer user_data)
           g_source_destroy (pending->stall_source);
           g_clear_pointer (&pending->stall_source, g_source_unref);
         }
-      finish_pending (self, pending, SOUP_STATUS_OK, NULL, ok, FALSE);
+      finish_pending (self, pending, SOUP_STATUS_OK, NULL, ok, FINISH_ANSWER);
     }
   soup_server_disconnect (self->soup_server);
   g_main_loop_quit (self->loop);
@@ -641,6 +706,7 @@ server_new (GTlsCertificate *certificate)
   self->held_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->requests = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_test_request_free);
   self->request_paths = g_ptr_array_new_with_free_func (g_free);
+  self->reused_resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   self->thread = g_thread_new ("ferry-test-server", server_thread, self);
   g_mutex_lock (&self->mutex);
@@ -701,6 +767,7 @@ ferry_test_server_free (FerryTestServer *server)
   g_hash_table_unref (server->held_paths);
   g_ptr_array_unref (server->requests);
   g_ptr_array_unref (server->request_paths);
+  g_hash_table_unref (server->reused_resets);
   g_mutex_clear (&server->mutex);
   g_cond_clear (&server->cond);
   g_free (server);
@@ -781,6 +848,48 @@ ferry_test_server_push_reset (FerryTestServer *server,
   push_reply (server, path, reply_new (REPLY_RESET, 0, NULL, NULL));
 }
 
+/**
+ * ferry_test_server_push_reset_reused:
+ * @server: a server
+ * @path: a path
+ *
+ * The next request for @path that arrives on a reused connection is
+ * logged and then reset, without taking a scripted reply; requests on
+ * new connections are answered as scripted.  Calls add up.
+ */
+void
+ferry_test_server_push_reset_reused (FerryTestServer *server,
+                                     const char      *path)
+{
+  guint left;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (path != NULL);
+
+  g_mutex_lock (&server->mutex);
+  left = GPOINTER_TO_UINT (g_hash_table_lookup (server->reused_resets, path));
+  g_hash_table_replace (server->reused_resets, g_strdup (path), GUINT_TO_POINTER (left + 1));
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * ferry_test_server_push_cut:
+ * @server: a server
+ * @path: a path
+ *
+ * Starts a 200 answer promising 1,000 bytes, sends a few, then resets
+ * the connection.
+ */
+void
+ferry_test_server_push_cut (FerryTestServer *server,
+                            const char      *path)
+{
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (path != NULL);
+
+  push_reply (server, path, reply_new (REPLY_CUT, 0, NULL, NULL));
+}
+
 void
 ferry_test_server_push_stall (FerryTestServer *server,
                               const char      *path,
@@ -809,6 +918,26 @@ ferry_test_server_set_default (FerryTestServer *server,
   g_mutex_lock (&server->mutex);
   g_hash_table_replace (server->defaults, g_strdup (path),
                         reply_new (REPLY_ANSWER, status, headers, body));
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * ferry_test_server_set_default_reset:
+ * @server: a server
+ * @path: a path
+ *
+ * Once its script is spent, every request for @path is logged and reset.
+ */
+void
+ferry_test_server_set_default_reset (FerryTestServer *server,
+                                     const char      *path)
+{
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (path != NULL);
+
+  g_mutex_lock (&server->mutex);
+  g_hash_table_replace (server->defaults, g_strdup (path),
+                        reply_new (REPLY_RESET, 0, NULL, NULL));
   g_mutex_unlock (&server->mutex);
 }
 
@@ -855,6 +984,25 @@ ferry_test_server_get_max_in_flight (FerryTestServer *server)
   max = server->max_in_flight;
   g_mutex_unlock (&server->mutex);
   return max;
+}
+
+/**
+ * ferry_test_server_count_connections:
+ * @server: a server
+ *
+ * Returns: how many connections carried at least one request so far
+ */
+guint
+ferry_test_server_count_connections (FerryTestServer *server)
+{
+  guint n;
+
+  g_return_val_if_fail (server != NULL, 0);
+
+  g_mutex_lock (&server->mutex);
+  n = server->connections;
+  g_mutex_unlock (&server->mutex);
+  return n;
 }
 
 guint

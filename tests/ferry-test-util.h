@@ -10,8 +10,8 @@ G_BEGIN_DECLS
  * A real HTTP server on 127.0.0.1 (port chosen by the kernel), run in its
  * own thread with its own main context so the code under test can block or
  * spin its loop freely.  Replies are scripted per path: a FIFO of replies
- * is consumed first, then the path's default, then 200 "ok".  Every answer
- * closes its connection, so each request arrives on a fresh one.
+ * is consumed first, then the path's default, then 200 "ok".  Connections
+ * are kept alive, as real servers keep them, and reused by clients.
  *
  * The first server created sets GIO_USE_PROXY_RESOLVER=dummy (unless set):
  * the desktop proxy resolvers need system GSettings schemas, which
@@ -27,6 +27,7 @@ typedef struct
   GBytes *body;
   char   *idempotency_key;  /* the Idempotency-Key header, or NULL */
   gint64  received;         /* monotonic time */
+  gboolean reused;          /* came on a connection that carried one before */
 } FerryTestRequest;
 
 void              ferry_test_request_free            (FerryTestRequest *request);
@@ -49,8 +50,16 @@ void              ferry_test_server_push_reply       (FerryTestServer  *server,
                                                       guint             status,
                                                       const char       *headers,
                                                       const char       *body);
-/* Close the connection without answering (a reset). */
+/* Log the request, then close the connection without answering (a reset
+ * after the server applied it). */
 void              ferry_test_server_push_reset       (FerryTestServer  *server,
+                                                      const char       *path);
+/* The same, for the next request on @path that comes on a reused
+ * connection only; others are answered as scripted. */
+void              ferry_test_server_push_reset_reused (FerryTestServer *server,
+                                                      const char       *path);
+/* Begin a 200 answer, send a few of its bytes, then reset. */
+void              ferry_test_server_push_cut         (FerryTestServer  *server,
                                                       const char       *path);
 /* Answer nothing for @milliseconds, then 200 (a stall past a timeout). */
 void              ferry_test_server_push_stall       (FerryTestServer  *server,
@@ -61,6 +70,9 @@ void              ferry_test_server_set_default      (FerryTestServer  *server,
                                                       guint             status,
                                                       const char       *headers,
                                                       const char       *body);
+/* Once its script is spent, every request to @path is reset. */
+void              ferry_test_server_set_default_reset (FerryTestServer *server,
+                                                      const char       *path);
 /* Every request to @path waits (in flight) until released. */
 void              ferry_test_server_hold             (FerryTestServer  *server,
                                                       const char       *path);
@@ -69,6 +81,8 @@ void              ferry_test_server_release          (FerryTestServer  *server,
 /* How many requests were in flight at once, at most, since the start. */
 guint             ferry_test_server_get_max_in_flight (FerryTestServer *server);
 guint             ferry_test_server_get_in_flight    (FerryTestServer  *server);
+/* Connections that carried at least one request. */
+guint             ferry_test_server_count_connections (FerryTestServer *server);
 
 /* Received requests, in arrival order, including those still held. */
 guint             ferry_test_server_count_requests   (FerryTestServer  *server,

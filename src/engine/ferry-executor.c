@@ -36,6 +36,24 @@
  * origin, secret headers (Authorization, Cookie, the task's own) are no
  * longer sent.
  *
+ * Connections are kept alive and reused for every method: a task always
+ * carries an Idempotency-Key, so a repeat of its request is harmless and
+ * the message may be marked idempotent (libsoup otherwise opens a new
+ * connection for each POST and PATCH).  A kept-alive connection can be
+ * closed by the server at any moment, so a request sent on one may meet a
+ * reset before any byte of an answer.  Then it is sent again at once, on
+ * a new connection, with the same body, and that costs no attempt:
+ * - for the methods HTTP calls idempotent, libsoup does it by itself.  It
+ *   drops the body stream before it sends again (see
+ *   soup_message_restarted()), so the body is set again in the message's
+ *   ::restarted handler: whatever made libsoup send the message again (a
+ *   dropped connection, authentication), it leaves with exactly the body
+ *   that was enqueued;
+ * - for the others (POST, PATCH…), libsoup reports the error, and
+ *   retry_on_new_connection() sends the request again itself, once.
+ * A failure on a new connection, or after some of the answer arrived, is
+ * reported as it is and follows the outcome table.
+ *
  * At most FERRY_TASK_MAX_RESPONSE_BODY bytes of a response body are kept.
  * When more is coming, and after a redirect's own body, the stream is
  * closed with a cancelled cancellable: libsoup then drops the connection
@@ -96,6 +114,8 @@ typedef struct
 
   /* state */
   guint               redirects;
+  gboolean            idempotent;      /* a repeat is harmless: reuse connections */
+  gboolean            fresh_retry;     /* sent again on a new connection already */
 } Exchange;
 
 static void
@@ -110,6 +130,8 @@ exchange_free (gpointer data)
   g_free (exchange->content_type);
   g_clear_pointer (&exchange->origin, g_uri_unref);
   g_strfreev (exchange->secret_headers);
+  if (exchange->msg != NULL)
+    g_signal_handlers_disconnect_by_data (exchange->msg, exchange);
   g_clear_object (&exchange->msg);
   g_clear_object (&exchange->stream);
   g_free (exchange->buffer);
@@ -132,6 +154,22 @@ is_transport_header (const char *name)
   for (guint i = 0; i < G_N_ELEMENTS (transport_headers); i++)
     {
       if (g_ascii_strcasecmp (transport_headers[i], name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The methods HTTP defines as idempotent (RFC 9110, 9.2.2). */
+static gboolean
+method_is_idempotent (const char *method)
+{
+  static const char * const idempotent[] = {
+    "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (idempotent); i++)
+    {
+      if (g_strcmp0 (idempotent[i], method) == 0)
         return TRUE;
     }
   return FALSE;
@@ -424,6 +462,39 @@ apply_redirect (Exchange *exchange,
 
 static void send_message (GTask *task);
 
+/* libsoup dropped the request body before sending @msg again (on a new
+ * connection after a reused one closed, or with credentials): put back
+ * exactly the body that was enqueued. */
+static void
+on_message_restarted (SoupMessage *msg,
+                      Exchange    *exchange)
+{
+  g_debug ("%s sent again by libsoup", exchange->method);
+  if (exchange->body != NULL)
+    soup_message_set_request_body_from_bytes (msg, exchange->content_type, exchange->body);
+}
+
+/* Whether @error ended a request that went out on a reused connection
+ * before any byte of an answer came back: the server closed the kept-alive
+ * connection as the request arrived, and a new one may well succeed.  The
+ * same rule libsoup applies to the methods it sends again by itself. */
+static gboolean
+dropped_on_reused_connection (Exchange     *exchange,
+                              const GError *error)
+{
+  SoupMessageMetrics *metrics = soup_message_get_metrics (exchange->msg);
+
+  if (exchange->fresh_retry || metrics == NULL || error->domain != G_IO_ERROR)
+    return FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return FALSE;
+  /* No connect on the way means a connection from the pool. */
+  return soup_message_metrics_get_fetch_start (metrics) != 0 &&
+         soup_message_metrics_get_connect_start (metrics) == 0 &&
+         soup_message_metrics_get_response_start (metrics) == 0;
+}
+
 static void
 redirect_close_cb (GObject      *object,
                    GAsyncResult *result,
@@ -449,6 +520,16 @@ send_cb (GObject      *object,
 
   g_clear_object (&exchange->stream);
   exchange->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (exchange->stream == NULL && exchange->idempotent &&
+      dropped_on_reused_connection (exchange, error))
+    {
+      g_debug ("%s: reused connection closed before an answer (%s); sending again on a new one",
+               exchange->method, error->message);
+      g_error_free (error);
+      exchange->fresh_retry = TRUE;
+      send_message (g_steal_pointer (&task));
+      return;
+    }
   if (exchange->stream == NULL)
     {
       fail_attempt (exchange->attempt, error);
@@ -494,9 +575,17 @@ send_message (GTask *task_in)
   Exchange *exchange = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
+  if (exchange->msg != NULL)
+    g_signal_handlers_disconnect_by_data (exchange->msg, exchange);
   g_clear_object (&exchange->msg);
   exchange->msg = soup_message_new_from_uri (exchange->method, exchange->uri);
-  soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* Metrics tell a reused connection and an answer's first byte apart. */
+  soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_COLLECT_METRICS);
+  if (exchange->idempotent)
+    soup_message_add_flags (exchange->msg, SOUP_MESSAGE_IDEMPOTENT);
+  if (exchange->fresh_retry)
+    soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  g_signal_connect (exchange->msg, "restarted", G_CALLBACK (on_message_restarted), exchange);
   soup_message_headers_foreach (exchange->headers, copy_header,
                                 soup_message_get_request_headers (exchange->msg));
   /* From bytes, so the same body can go out again after a 307 or 308. */
@@ -546,6 +635,7 @@ start_exchange (FerryExecutor      *self,
 
   exchange->session = self->session;
   exchange->method = g_strdup (method);
+  exchange->idempotent = method_is_idempotent (method);
   exchange->uri = parse_http_url (url, &error);
   if (exchange->uri == NULL)
     {
@@ -573,10 +663,14 @@ start_exchange (FerryExecutor      *self,
     {
       exchange->secret_headers = g_strdupv (ferry_task->secret_headers);
 
-      /* The same key on every attempt lets the server drop a repeat. */
+      /* The same key on every attempt lets the server drop a repeat,
+       * which is what makes the request safe to send again. */
       if (ferry_task->idempotency_key != NULL)
-        soup_message_headers_replace (exchange->headers, "Idempotency-Key",
-                                      ferry_task->idempotency_key);
+        {
+          soup_message_headers_replace (exchange->headers, "Idempotency-Key",
+                                        ferry_task->idempotency_key);
+          exchange->idempotent = TRUE;
+        }
       if (ferry_task->if_match != NULL)
         soup_message_headers_replace (exchange->headers, "If-Match", ferry_task->if_match);
       if (ferry_task->body != NULL)
