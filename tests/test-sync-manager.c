@@ -1519,6 +1519,151 @@ test_expiry (Fixture       *fixture,
   assert_nothing_sent_for (fixture, 0, 200);
 }
 
+#define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
+#define HOUR (60 * MINUTE)
+
+static void
+on_task_stalled (FerrySyncManager *manager, FerryTask *task, Fixture *fixture)
+{
+  record (fixture, "stalled", task);
+}
+
+/* Moves the manual clock to @id's next attempt each time one is
+ * scheduled, until the task leaves pending or @until is reached. */
+static void
+follow_retries (Fixture    *fixture,
+                const char *id,
+                gint64      until)
+{
+  for (;;)
+    {
+      guint before = fixture->retries;
+      g_autoptr(FerryTask) task = NULL;
+
+      FERRY_TEST_WAIT (task_state (fixture, id) != FERRY_TASK_STATE_RUNNING, WAIT_MS);
+      task = get_task (fixture, id);
+      if (task->state != FERRY_TASK_STATE_PENDING ||
+          ferry_clock_get_now (fixture->clock) >= until)
+        return;
+      if (task->next_attempt > ferry_clock_get_now (fixture->clock))
+        ferry_clock_set_now (fixture->clock, MIN (task->next_attempt, until));
+      if (task->next_attempt > until)
+        return;
+      FERRY_TEST_WAIT (fixture->retries > before ||
+                       task_state (fixture, id) != FERRY_TASK_STATE_PENDING, WAIT_MS);
+    }
+}
+
+/* A server down for hours: the change is retried with backoff (capped at
+ * five minutes) for the whole retry period, never given up after a few
+ * attempts; the person hears once, after an hour; then it fails, saying
+ * since when it could not be delivered. */
+static void
+test_retries_outlast_outage (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  gint64 added = ferry_clock_get_now (fixture->clock);
+  gint64 last_attempt_at = added;
+
+  g_object_set (fixture->manager,
+                "backoff-initial", (gint64) G_USEC_PER_SEC,
+                "backoff-max", 5 * MINUTE,
+                "retry-period", 3 * HOUR,
+                NULL);
+  g_signal_connect (fixture->manager, "task-stalled", G_CALLBACK (on_task_stalled), fixture);
+  ferry_test_server_set_default (fixture->server, "/outage", 503, NULL, "down for maintenance");
+  start (fixture);
+  id = enqueue_path (fixture, "/outage");
+
+  /* Well past the old five attempts and the first hour. */
+  follow_retries (fixture, id, added + 2 * HOUR);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_PENDING);
+  g_assert_cmpuint (task->attempts, >, 20);
+  g_assert_cmpint (task->failing_since, ==, added);
+  g_assert_cmpint (task->next_attempt - task->updated, <=, 5 * MINUTE);
+  g_assert_cmpuint (count_events (fixture, "stalled:"), ==, 1);
+  g_assert_cmpuint (count_events (fixture, "failed:"), ==, 0);
+  g_clear_pointer (&task, ferry_task_unref);
+
+  follow_retries (fixture, id, added + 4 * HOUR);
+  FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_FAILED, WAIT_MS);
+  task = get_task (fixture, id);
+  last_attempt_at = task->updated;
+  g_assert_cmpint (last_attempt_at, >=, added + 3 * HOUR);
+  g_assert_cmpint (last_attempt_at, <, added + 3 * HOUR + 5 * MINUTE + G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (task->last_error, "gave up after retrying since"));
+  g_assert_nonnull (strstr (task->last_error, "503"));
+  g_assert_cmpuint (task->last_status, ==, 503);
+  g_assert_cmpuint (count_events (fixture, "stalled:"), ==, 1);
+  g_assert_cmpuint (count_events (fixture, "failed:"), ==, 1);
+}
+
+/* A change that waited offline for longer than the retry period still
+ * gets retried for an hour once it starts failing; and success clears
+ * the failing mark. */
+static void
+test_retries_after_long_offline (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  gint64 back_online;
+
+  g_object_set (fixture->manager,
+                "backoff-initial", (gint64) G_USEC_PER_SEC,
+                "backoff-max", 5 * MINUTE,
+                "retry-period", 2 * HOUR,
+                NULL);
+  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+                                        FALSE);
+  start (fixture);
+  id = enqueue_path (fixture, "/late");
+  ferry_clock_advance (fixture->clock, 3 * HOUR);
+  for (guint i = 0; i < 30; i++)
+    ferry_test_server_push_reply (fixture->server, "/late", 502, NULL, "bad gateway");
+  back_online = ferry_clock_get_now (fixture->clock);
+  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+                                        FALSE);
+  FERRY_TEST_WAIT (fixture->retries == 1, WAIT_MS);
+
+  follow_retries (fixture, id, back_online + 50 * MINUTE);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_PENDING);
+  g_assert_cmpint (task->failing_since, ==, back_online);
+  g_clear_pointer (&task, ferry_task_unref);
+
+  /* The server comes back before the hour is over. */
+  ferry_test_server_set_default (fixture->server, "/late", 200, NULL, "ok");
+  follow_retries (fixture, id, back_online + 2 * HOUR);
+  FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->failing_since, ==, 0);
+}
+
+/* An app that asks for a limit of attempts still gets it. */
+static void
+test_retries_app_limit (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(FerryTask) task = new_task (fixture, "/limited");
+  g_autoptr(FerryTask) stored = NULL;
+  g_autofree char *id = NULL;
+
+  ferry_test_server_set_default (fixture->server, "/limited", 500, NULL, "oops");
+  start (fixture);
+  task->max_attempts = 3;
+  id = enqueue_task (fixture, task);
+  follow_retries (fixture, id, ferry_clock_get_now (fixture->clock) + HOUR);
+  FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_FAILED, WAIT_MS);
+  stored = get_task (fixture, id);
+  g_assert_cmpuint (stored->attempts, ==, 3);
+  g_assert_nonnull (strstr (stored->last_error, "gave up after 3 attempts"));
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/limited"), ==, 3);
+}
+
 static void
 test_not_before (Fixture       *fixture,
                  gconstpointer  data)
@@ -1643,6 +1788,9 @@ main (int    argc,
   ADD ("cancel-and-retry", test_cancel_and_retry, NULL);
   ADD ("expiry", test_expiry, &manual);
   ADD ("not-before", test_not_before, &manual);
+  ADD ("retries/outlast-outage", test_retries_outlast_outage, &manual);
+  ADD ("retries/after-long-offline", test_retries_after_long_offline, &manual);
+  ADD ("retries/app-limit", test_retries_app_limit, &manual);
   ADD ("history-pruned", test_history_pruned, &manual);
   ADD ("idle-is-quiet", test_idle_is_quiet, NULL);
 

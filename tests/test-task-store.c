@@ -572,13 +572,13 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-task-store", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 4);
+  g_assert_cmpuint (n_migrations, ==, 5);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
 }
 
 static void
@@ -597,17 +597,17 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 4);
+  g_assert_cmpuint (n_migrations, ==, 5);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 4);
+  g_assert_cmpuint (n_migrations, ==, 5);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
 }
 
 /* A database of version 1, with tasks in it, takes the steps to the
@@ -631,6 +631,7 @@ test_migration_from_version_1 (Fixture       *fixture,
                                    "DROP INDEX tasks_order;"
                                    "ALTER TABLE tasks DROP COLUMN merge_rules;"
                                    "ALTER TABLE tasks DROP COLUMN timestamp_pointer;"
+                                   "ALTER TABLE tasks DROP COLUMN failing_since;"
                                    "PRAGMA user_version = 1",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
   }
@@ -639,10 +640,10 @@ test_migration_from_version_1 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 3);
+  g_assert_cmpuint (n_migrations, ==, 4);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
   g_assert_cmpstr (index, ==, "1");

@@ -88,6 +88,7 @@ enum {
   TASK_SUCCEEDED,
   TASK_FAILED,
   RETRY_SCHEDULED,
+  TASK_STALLED,
   CONFLICT_DETECTED,
   AUTH_REQUIRED,
   RUN_STARTED,
@@ -342,6 +343,17 @@ on_proxy_retry_scheduled (FerryClient    *self,
 }
 
 static void
+on_proxy_task_stalled (FerryClient    *self,
+                       const char     *id,
+                       const char     *owner,
+                       gint64          failing_since,
+                       const char     *reason,
+                       FerryDBusAgent *proxy)
+{
+  g_signal_emit (self, signals[TASK_STALLED], 0, id, owner, failing_since, reason);
+}
+
+static void
 on_proxy_conflict_detected (FerryClient    *self,
                             const char     *id,
                             const char     *owner,
@@ -407,6 +419,8 @@ proxy_new_cb (GObject      *object,
                            G_CALLBACK (on_proxy_task_failed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "retry-scheduled",
                            G_CALLBACK (on_proxy_retry_scheduled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->proxy, "task-stalled",
+                           G_CALLBACK (on_proxy_task_stalled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "conflict-detected",
                            G_CALLBACK (on_proxy_conflict_detected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "auth-required",
@@ -854,6 +868,23 @@ ferry_client_class_init (FerryClientClass *klass)
     g_signal_new ("retry-scheduled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 5,
                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_INT64, G_TYPE_STRING);
+
+  /**
+   * FerryClient::task-stalled:
+   * @self: the client
+   * @id: the task's id
+   * @owner: its owner
+   * @failing_since: since when its attempts keep failing, in µs since the
+   *   epoch
+   * @reason: why the last attempt failed
+   *
+   * A task has been failing in a way worth retrying for an hour; it is
+   * still retried.  Emitted once per run of failures.
+   */
+  signals[TASK_STALLED] =
+    g_signal_new ("task-stalled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_STRING);
 
   /**
    * FerryClient::conflict-detected:

@@ -52,6 +52,7 @@ struct _FerryTaskInfo
   guint attempts;
   guint max_attempts;
   gint64 next_attempt;
+  gint64 failing_since;
   gint64 created;
   gint64 updated;
   gint64 not_before;
@@ -77,6 +78,7 @@ enum {
   PROP_ATTEMPTS,
   PROP_MAX_ATTEMPTS,
   PROP_NEXT_ATTEMPT,
+  PROP_FAILING_SINCE,
   PROP_CREATED,
   PROP_UPDATED,
   PROP_LAST_ERROR,
@@ -304,6 +306,9 @@ ferry_task_info_get_property (GObject    *object,
     case PROP_NEXT_ATTEMPT:
       g_value_set_int64 (value, self->next_attempt);
       break;
+    case PROP_FAILING_SINCE:
+      g_value_set_int64 (value, self->failing_since);
+      break;
     case PROP_CREATED:
       g_value_set_int64 (value, self->created);
       break;
@@ -440,6 +445,16 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
    */
   properties[PROP_NEXT_ATTEMPT] =
     g_param_spec_int64 ("next-attempt", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FerryTaskInfo:failing-since:
+   *
+   * Since when the task's attempts keep failing in a way worth retrying
+   * (µs since the epoch); 0 while they do not.
+   */
+  properties[PROP_FAILING_SINCE] =
+    g_param_spec_int64 ("failing-since", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -608,6 +623,8 @@ ferry_task_info_update (FerryTaskInfo  *self,
   SET_NUMBER (self, max_attempts, lookup_uint (task, "max-attempts"), PROP_MAX_ATTEMPTS,
               &changed);
   SET_NUMBER (self, next_attempt, lookup_int64 (task, "next-attempt"), PROP_NEXT_ATTEMPT,
+              &changed);
+  SET_NUMBER (self, failing_since, lookup_int64 (task, "failing-since"), PROP_FAILING_SINCE,
               &changed);
   SET_NUMBER (self, created, lookup_int64 (task, "created"), PROP_CREATED, &changed);
   SET_NUMBER (self, updated, lookup_int64 (task, "updated"), PROP_UPDATED, &changed);
@@ -933,6 +950,20 @@ ferry_task_info_get_max_attempts (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
   return self->max_attempts;
+}
+
+/**
+ * ferry_task_info_get_failing_since:
+ * @self: a task info
+ *
+ * Returns: since when the task's attempts keep failing in a way worth
+ *   retrying, in µs since the epoch; 0 while they do not
+ */
+gint64
+ferry_task_info_get_failing_since (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
+  return self->failing_since;
 }
 
 /**

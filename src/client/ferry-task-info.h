@@ -34,6 +34,7 @@ const char                  *ferry_task_info_get_state_name         (FerryTaskIn
 guint                        ferry_task_info_get_attempts           (FerryTaskInfo  *self);
 guint                        ferry_task_info_get_max_attempts       (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_next_attempt       (FerryTaskInfo  *self);
+gint64                       ferry_task_info_get_failing_since      (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_created            (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_updated            (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_not_before         (FerryTaskInfo  *self);

@@ -348,6 +348,7 @@ ferryctl_task_to_json (FerryTaskInfo *info)
   add_int (builder, "attempts", ferry_task_info_get_attempts (info));
   add_int (builder, "max-attempts", ferry_task_info_get_max_attempts (info));
   add_time (builder, "next-attempt", ferry_task_info_get_next_attempt (info));
+  add_time (builder, "failing-since", ferry_task_info_get_failing_since (info));
   add_time (builder, "created", ferry_task_info_get_created (info));
   add_time (builder, "updated", ferry_task_info_get_updated (info));
   add_time (builder, "not-before", ferry_task_info_get_not_before (info));
@@ -465,6 +466,10 @@ ferryctl_print_task_table (GPtrArray *tasks)
       char **row = g_new0 (char *, N_COLS + 1);
 
       row[COL_ID] = g_strdup (ferry_task_info_get_id (info));
+      /* A pending task whose server keeps failing is being retried. */
+      if (ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_PENDING &&
+          ferry_task_info_get_failing_since (info) != 0)
+        state = "retrying";
       row[COL_STATE] = g_strdup (state != NULL ? state : "?");
       row[COL_PRIORITY] = g_strdup (ferry_client_priority_to_string (
                                       ferry_task_info_get_priority (info)));
@@ -487,6 +492,28 @@ ferryctl_print_task_table (GPtrArray *tasks)
       for (guint c = 0; c < N_COLS; c++)
         print_padded (row[c] != NULL ? row[c] : "", widths[c], c == N_COLS - 1);
     }
+}
+
+/* "server unreachable (connection refused) — next try in 4 minutes" for a
+ * pending task waiting to be retried; NULL otherwise. */
+static char *
+describe_retry (FerryTaskInfo *info,
+                gint64         now)
+{
+  const char *error = ferry_task_info_get_last_error (info);
+  gint64 next = ferry_task_info_get_next_attempt (info);
+  guint status = ferry_task_info_get_last_status (info);
+  g_autofree char *when = NULL;
+  const char *what;
+
+  if (ferry_task_info_get_state (info) != FERRY_CLIENT_TASK_STATE_PENDING || error == NULL)
+    return NULL;
+  if (status >= 500 || status == 408 || status == 425 || status == 429)
+    what = "server busy or failing";
+  else
+    what = "server unreachable";
+  when = next > now ? ferryctl_format_relative (next, now) : g_strdup ("now");
+  return g_strdup_printf ("%s (%s) — next try %s", what, error, when);
 }
 
 static void
@@ -566,6 +593,8 @@ ferryctl_print_task_details (FerryTaskInfo *info,
   g_autofree char *created = NULL;
   g_autofree char *updated = NULL;
   g_autofree char *next = NULL;
+  g_autofree char *failing = NULL;
+  g_autofree char *waiting = NULL;
   g_autofree char *not_before = NULL;
   g_autofree char *expires = NULL;
   g_autofree char *last_status = NULL;
@@ -582,8 +611,10 @@ ferryctl_print_task_details (FerryTaskInfo *info,
   if (max != 0)
     attempts = g_strdup_printf ("%u of %u", ferry_task_info_get_attempts (info), max);
   else
-    attempts = g_strdup_printf ("%u (limit: the agent's default)",
-                                ferry_task_info_get_attempts (info));
+    attempts = g_strdup_printf ("%u", ferry_task_info_get_attempts (info));
+  if (ferry_task_info_get_failing_since (info) != 0)
+    failing = ferryctl_format_when (ferry_task_info_get_failing_since (info), now);
+  waiting = describe_retry (info, now);
   if (body_size > 0)
     {
       g_autofree char *size = ferryctl_format_size (body_size);
@@ -606,6 +637,7 @@ ferryctl_print_task_details (FerryTaskInfo *info,
 
   print_field ("ID:", ferry_task_info_get_id (info));
   print_field ("State:", ferry_task_info_get_state_name (info));
+  print_field ("Waiting:", waiting);
   print_field ("Request:", request);
   print_field ("Owner:", ferry_task_info_get_owner (info));
   print_field ("Name:", ferry_task_info_get_name (info));
@@ -614,6 +646,7 @@ ferryctl_print_task_details (FerryTaskInfo *info,
               ferry_client_priority_to_string (ferry_task_info_get_priority (info)));
   print_field ("Attempts:", attempts);
   print_field ("Next attempt:", next);
+  print_field ("Failing since:", failing);
   print_field ("Created:", created);
   print_field ("Updated:", updated);
   print_field ("Not before:", not_before);

@@ -326,7 +326,8 @@ run_add (Ctl   *ctl,
     { "unmetered", 0, 0, G_OPTION_ARG_NONE, &unmetered,
       "Only send on an unmetered network", NULL },
     { "max-attempts", 0, 0, G_OPTION_ARG_INT, &max_attempts,
-      "Attempts before the task fails (0: the agent's default)", "N" },
+      "Attempts before the task fails (0: the agent's setting, no limit by default)",
+      "N" },
     { "app-id", 'a', 0, G_OPTION_ARG_STRING, &app_id,
       "Add the task on behalf of this application id", "ID" },
     { "if-match", 0, 0, G_OPTION_ARG_STRING, &if_match,
@@ -1140,6 +1141,19 @@ on_retry_scheduled (FerryClient *client,
 }
 
 static void
+on_task_stalled (FerryClient *client,
+                 const char  *id,
+                 const char  *owner,
+                 gint64       failing_since,
+                 const char  *reason,
+                 gpointer     user_data)
+{
+  g_autofree char *since = ferryctl_format_relative (failing_since, g_get_real_time ());
+
+  print_event ("task-stalled %s owner=%s failing-since=%s reason=%s", id, owner, since, reason);
+}
+
+static void
 on_conflict_detected (FerryClient *client,
                       const char  *id,
                       const char  *owner,
@@ -1256,6 +1270,7 @@ run_watch (Ctl   *ctl,
   g_signal_connect (ctl->client, "task-succeeded", G_CALLBACK (on_task_succeeded), NULL);
   g_signal_connect (ctl->client, "task-failed", G_CALLBACK (on_task_failed), NULL);
   g_signal_connect (ctl->client, "retry-scheduled", G_CALLBACK (on_retry_scheduled), NULL);
+  g_signal_connect (ctl->client, "task-stalled", G_CALLBACK (on_task_stalled), NULL);
   g_signal_connect (ctl->client, "conflict-detected", G_CALLBACK (on_conflict_detected), NULL);
   g_signal_connect (ctl->client, "auth-required", G_CALLBACK (on_auth_required), NULL);
   g_signal_connect (ctl->client, "run-started", G_CALLBACK (on_run_started), NULL);

@@ -972,6 +972,7 @@ ferry_agent_args_task_to_variant (const FerryTask *task,
   add_uint (&builder, "attempts", task->attempts);
   add_uint (&builder, "max-attempts", task->max_attempts);
   add_time (&builder, "next-attempt", task->next_attempt);
+  add_time (&builder, "failing-since", task->failing_since);
   add_time (&builder, "created", task->created);
   add_time (&builder, "updated", task->updated);
   add_time (&builder, "not-before", task->not_before);

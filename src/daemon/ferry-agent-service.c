@@ -881,6 +881,17 @@ on_manager_retry_scheduled (FerrySyncManager  *manager,
 }
 
 static void
+on_manager_task_stalled (FerrySyncManager  *manager,
+                         FerryTask         *task,
+                         FerryAgentService *self)
+{
+  g_autofree char *reason = signal_reason (task->last_error, task->last_status);
+
+  ferry_dbus_agent_emit_task_stalled (FERRY_DBUS_AGENT (self), task->id, task->owner,
+                                      task->failing_since, reason);
+}
+
+static void
 on_manager_conflict_detected (FerrySyncManager  *manager,
                               FerryTask         *task,
                               FerryAgentService *self)
@@ -1092,6 +1103,8 @@ ferry_agent_service_attach (FerryAgentService *self,
                            G_CALLBACK (on_manager_task_failed), self, 0);
   g_signal_connect_object (manager, "retry-scheduled",
                            G_CALLBACK (on_manager_retry_scheduled), self, 0);
+  g_signal_connect_object (manager, "task-stalled",
+                           G_CALLBACK (on_manager_task_stalled), self, 0);
   g_signal_connect_object (manager, "conflict-detected",
                            G_CALLBACK (on_manager_conflict_detected), self, 0);
   g_signal_connect_object (manager, "auth-required",

@@ -31,6 +31,7 @@ static const struct
   { "max-attempts", "max-attempts", NULL },
   { "retry-initial-delay", "backoff-initial", &usec_per_second },
   { "retry-max-delay", "backoff-max", &usec_per_second },
+  { "retry-period", "retry-period", &usec_per_second },
   { "sync-on-metered", "sync-on-metered", NULL },
   { "history-retention-days", "history-retention", &usec_per_day },
 };

@@ -118,23 +118,42 @@ create_connectivity (GError **error)
   return ferry_connectivity_new (network, NULL, system_bus);
 }
 
-static gboolean
-apply_test_resolver_timeout (FerrySyncManager  *manager,
-                             GError           **error)
+/* Timings a test may shorten through the environment, in milliseconds:
+ * a real hour or ten seconds is too long for a test to wait. */
+static const struct
 {
-  const char *text = g_getenv ("FERRY_TEST_RESOLVER_TIMEOUT");
-  guint64 timeout = 0;
+  const char *variable;
+  const char *property;
+  guint64     max;
+  gboolean    microseconds;   /* the property counts µs rather than ms */
+} test_timings[] = {
+  { "FERRY_TEST_RESOLVER_TIMEOUT", "resolver-timeout", 600000, FALSE },
+  { "FERRY_TEST_STALLED_AFTER", "stalled-after", G_MAXINT64 / 1000, TRUE },
+};
 
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_unsigned (text, 10, 1, 600000, &timeout, error))
+static gboolean
+apply_test_timings (FerrySyncManager  *manager,
+                    GError           **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (test_timings); i++)
     {
-      g_prefix_error (error, "FERRY_TEST_RESOLVER_TIMEOUT: ");
-      return FALSE;
+      const char *text = g_getenv (test_timings[i].variable);
+      guint64 ms = 0;
+
+      if (text == NULL)
+        continue;
+      if (!g_ascii_string_to_unsigned (text, 10, 1, test_timings[i].max, &ms, error))
+        {
+          g_prefix_error (error, "%s: ", test_timings[i].variable);
+          return FALSE;
+        }
+      g_message ("%s is set: %s is %" G_GUINT64_FORMAT " ms", test_timings[i].variable,
+                 test_timings[i].property, ms);
+      if (test_timings[i].microseconds)
+        g_object_set (manager, test_timings[i].property, (gint64) ms * 1000, NULL);
+      else
+        g_object_set (manager, test_timings[i].property, (guint) ms, NULL);
     }
-  g_message ("FERRY_TEST_RESOLVER_TIMEOUT is set: resolvers get %" G_GUINT64_FORMAT " ms",
-             timeout);
-  g_object_set (manager, "resolver-timeout", (guint) timeout, NULL);
   return TRUE;
 }
 
@@ -173,7 +192,7 @@ start_engine (Daemon  *daemon,
       ferry_agent_settings_bind (daemon->settings, daemon->manager);
       ferry_agent_settings_bind_conflict_defaults (daemon->settings, daemon->service);
     }
-  if (!apply_test_resolver_timeout (daemon->manager, error))
+  if (!apply_test_timings (daemon->manager, error))
     return FALSE;
 
   if (!ferry_sync_manager_start (daemon->manager, error))

@@ -24,7 +24,16 @@ typedef struct
 #define FERRY_BACKOFF_DEFAULT_INITIAL   (1 * G_USEC_PER_SEC)
 #define FERRY_BACKOFF_DEFAULT_MULTIPLIER 2.0
 #define FERRY_BACKOFF_DEFAULT_MAX       (300 * G_USEC_PER_SEC)
-#define FERRY_BACKOFF_DEFAULT_ATTEMPTS  5
+/* No limit on attempts: transient failures are retried for the retry
+ * period instead. */
+#define FERRY_BACKOFF_DEFAULT_ATTEMPTS  0
+/* How long after it was added a change whose server keeps failing is
+ * retried, when it sets no expiry of its own. */
+#define FERRY_BACKOFF_DEFAULT_RETRY_PERIOD ((gint64) 24 * 60 * 60 * G_USEC_PER_SEC)
+/* A change failing this long is said to be stalled (the person hears of
+ * it once); it is also the least time a change is retried for after it
+ * started failing, however old it is. */
+#define FERRY_BACKOFF_STALLED_AFTER     ((gint64) 60 * 60 * G_USEC_PER_SEC)
 
 void     ferry_backoff_policy_init_default (FerryBackoffPolicy       *policy);
 gint64   ferry_backoff_ceiling             (const FerryBackoffPolicy *policy,

@@ -43,6 +43,7 @@ typedef struct
   FerryTask        *task;        /* owned: the running snapshot */
   GCancellable     *cancellable; /* owned */
   gboolean          cancelled_by_user;
+  gint64            previous_update; /* the task's last change before it ran */
 } Attempt;
 
 typedef struct
@@ -72,7 +73,9 @@ struct _FerrySyncManager
 
   /* settings */
   guint               max_concurrency;
-  guint               max_attempts;
+  guint               max_attempts;     /* 0: no limit */
+  gint64              retry_period;
+  gint64              stalled_after;
   FerryBackoffPolicy  backoff;
   guint               auto_sync_interval;
   gint64              history_retention;
@@ -115,6 +118,8 @@ enum {
   PROP_CLOCK,
   PROP_MAX_CONCURRENCY,
   PROP_MAX_ATTEMPTS,
+  PROP_RETRY_PERIOD,
+  PROP_STALLED_AFTER,
   PROP_BACKOFF_INITIAL,
   PROP_BACKOFF_MULTIPLIER,
   PROP_BACKOFF_MAX,
@@ -146,6 +151,7 @@ enum {
   TASK_SUCCEEDED,
   TASK_FAILED,
   RETRY_SCHEDULED,
+  TASK_STALLED,
   CONFLICT_DETECTED,
   AUTH_REQUIRED,
   RUN_STARTED,
@@ -541,12 +547,41 @@ static void record_outcome (FerrySyncManager *self,
                             FerryVerdict      verdict,
                             const char       *message);
 
+/* Whether a task that failed in a way worth retrying has been retried for
+ * long enough.  With an expiry of its own, it is retried until then (the
+ * caller checks that); otherwise for the retry period after it was added
+ * and, so that a change kept offline for long still gets its chance, for
+ * at least as long as it takes to be called stalled (an hour; or the whole
+ * period, when shorter) after it started failing. */
+static gboolean
+retry_period_over (FerrySyncManager *self,
+                   const FerryTask  *task,
+                   gint64            current)
+{
+  gint64 least = MIN (self->retry_period, self->stalled_after);
+
+  if (task->expires > 0)
+    return FALSE;
+  return current >= task->created + self->retry_period &&
+         current >= task->failing_since + least;
+}
+
+static char *
+format_failing_since (const FerryTask *task)
+{
+  g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc (task->failing_since /
+                                                              G_USEC_PER_SEC);
+
+  return since != NULL ? g_date_time_format_iso8601 (since) : g_strdup ("?");
+}
+
 /* Decides the next state of @task from one attempt.  Returns FALSE when
  * the task is in conflict and its strategy must settle it first (the
  * attempt is counted and the answer kept; the state is left running). */
 static gboolean
 apply_attempt (FerrySyncManager *self,
                FerryTask        *task,
+               gint64            previous,
                FerryAttempt     *attempt)
 {
   g_autofree char *message = NULL;
@@ -555,6 +590,7 @@ apply_attempt (FerrySyncManager *self,
   gint64 current = now (self);
   guint max_attempts = task->max_attempts > 0 ? task->max_attempts : self->max_attempts;
   FerryTaskState from = task->state;
+  gboolean stalled = FALSE;
 
   verdict = ferry_classifier_classify (attempt->kind, attempt->status, &reason);
 
@@ -599,15 +635,26 @@ apply_attempt (FerrySyncManager *self,
     {
     case FERRY_VERDICT_SUCCEEDED:
       task->state = FERRY_TASK_STATE_SUCCEEDED;
+      task->failing_since = 0;
       set_last_error (task, NULL);
       keep_response (task, attempt);
       break;
 
     case FERRY_VERDICT_RETRY:
-      if (task->attempts >= max_attempts)
+      if (task->failing_since == 0)
+        task->failing_since = current;
+      if (max_attempts > 0 && task->attempts >= max_attempts)
         {
           g_autofree char *spent = g_strdup_printf ("gave up after %u attempts: %s",
                                                     task->attempts, message);
+          task->state = FERRY_TASK_STATE_FAILED;
+          set_last_error (task, spent);
+          keep_response (task, attempt);
+        }
+      else if (retry_period_over (self, task, current))
+        {
+          g_autofree char *spent = g_strdup_printf ("gave up after retrying since %s: %s",
+                                                    format_failing_since (task), message);
           task->state = FERRY_TASK_STATE_FAILED;
           set_last_error (task, spent);
           keep_response (task, attempt);
@@ -619,6 +666,8 @@ apply_attempt (FerrySyncManager *self,
           task->state = FERRY_TASK_STATE_PENDING;
           task->next_attempt = current + delay;
           set_last_error (task, message);
+          stalled = previous - task->failing_since < self->stalled_after &&
+                    current - task->failing_since >= self->stalled_after;
         }
       break;
 
@@ -646,6 +695,8 @@ apply_attempt (FerrySyncManager *self,
     }
 
   record_outcome (self, task, from, verdict, message);
+  if (stalled)
+    g_signal_emit (self, signals[TASK_STALLED], 0, task);
   return TRUE;
 }
 
@@ -1100,7 +1151,7 @@ send_cb (GObject      *object,
       attempt->error = g_steal_pointer (&error);
     }
 
-  if (!apply_attempt (self, data->task, attempt))
+  if (!apply_attempt (self, data->task, data->previous_update, attempt))
     {
       /* Still running while the strategy settles the conflict. */
       g_hash_table_insert (self->running, data->task->id, data);
@@ -1180,11 +1231,13 @@ prune_history (FerrySyncManager *self)
 
 static void
 dispatch (FerrySyncManager *self,
-          FerryTask        *task)
+          FerryTask        *task,
+          gint64            previous_update)
 {
   Attempt *attempt = g_new0 (Attempt, 1);
 
   attempt->self = g_object_ref (self);
+  attempt->previous_update = previous_update;
   attempt->task = ferry_task_ref (task);
   attempt->cancellable = g_cancellable_new ();
   g_hash_table_insert (self->running, task->id, attempt);
@@ -1221,12 +1274,14 @@ run_pass (FerrySyncManager *self)
   if (batch != NULL && batch->len > 0)
     {
       gint64 current = now (self);
+      gint64 *previous = g_newa (gint64, batch->len);
 
       start_run (self);
       for (guint i = 0; i < batch->len; i++)
         {
           FerryTask *task = g_ptr_array_index (batch, i);
 
+          previous[i] = task->updated;
           task->state = FERRY_TASK_STATE_RUNNING;
           task->updated = current;
         }
@@ -1242,7 +1297,7 @@ run_pass (FerrySyncManager *self)
           queue_finished (self, task);
           count_transition (self, FERRY_TASK_STATE_PENDING, FERRY_TASK_STATE_RUNNING);
           g_signal_emit (self, signals[TASK_CHANGED], 0, task);
-          dispatch (self, task);
+          dispatch (self, task, previous[i]);
         }
     }
 
@@ -1394,6 +1449,7 @@ prepare_for_enqueue (FerrySyncManager *self,
   task->created = current;
   task->updated = current;
   task->next_attempt = current;
+  task->failing_since = 0;
   g_clear_pointer (&task->last_error, g_free);
   task->last_status = 0;
 }
@@ -1562,6 +1618,12 @@ ferry_sync_manager_get_property (GObject    *object,
     case PROP_MAX_ATTEMPTS:
       g_value_set_uint (value, self->max_attempts);
       break;
+    case PROP_RETRY_PERIOD:
+      g_value_set_int64 (value, self->retry_period);
+      break;
+    case PROP_STALLED_AFTER:
+      g_value_set_int64 (value, self->stalled_after);
+      break;
     case PROP_BACKOFF_INITIAL:
       g_value_set_int64 (value, self->backoff.initial_delay);
       break;
@@ -1668,6 +1730,12 @@ ferry_sync_manager_set_property (GObject      *object,
     case PROP_MAX_ATTEMPTS:
       SET_IF_CHANGED (max_attempts, g_value_get_uint (value));
       break;
+    case PROP_RETRY_PERIOD:
+      SET_IF_CHANGED (retry_period, g_value_get_int64 (value));
+      break;
+    case PROP_STALLED_AFTER:
+      SET_IF_CHANGED (stalled_after, g_value_get_int64 (value));
+      break;
     case PROP_BACKOFF_INITIAL:
       SET_IF_CHANGED (backoff.initial_delay, g_value_get_int64 (value));
       break;
@@ -1735,8 +1803,14 @@ ferry_sync_manager_class_init (FerrySyncManagerClass *klass)
   properties[PROP_MAX_CONCURRENCY] =
     g_param_spec_uint ("max-concurrency", NULL, NULL, 1, 64, DEFAULT_MAX_CONCURRENCY, setting);
   properties[PROP_MAX_ATTEMPTS] =
-    g_param_spec_uint ("max-attempts", NULL, NULL, 1, 1000, FERRY_BACKOFF_DEFAULT_ATTEMPTS,
+    g_param_spec_uint ("max-attempts", NULL, NULL, 0, 1000, FERRY_BACKOFF_DEFAULT_ATTEMPTS,
                        setting);
+  properties[PROP_RETRY_PERIOD] =
+    g_param_spec_int64 ("retry-period", NULL, NULL, 0, G_MAXINT64,
+                        FERRY_BACKOFF_DEFAULT_RETRY_PERIOD, setting);
+  properties[PROP_STALLED_AFTER] =
+    g_param_spec_int64 ("stalled-after", NULL, NULL, 1, G_MAXINT64,
+                        FERRY_BACKOFF_STALLED_AFTER, setting);
   properties[PROP_BACKOFF_INITIAL] =
     g_param_spec_int64 ("backoff-initial", NULL, NULL, 0, G_MAXINT64,
                         FERRY_BACKOFF_DEFAULT_INITIAL, setting);
@@ -1802,6 +1876,9 @@ ferry_sync_manager_class_init (FerrySyncManagerClass *klass)
     g_signal_new ("retry-scheduled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 4,
                   FERRY_TYPE_TASK, G_TYPE_UINT, G_TYPE_INT64, G_TYPE_STRING);
+  signals[TASK_STALLED] =
+    g_signal_new ("task-stalled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, FERRY_TYPE_TASK);
   signals[CONFLICT_DETECTED] =
     g_signal_new ("conflict-detected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, FERRY_TYPE_TASK);
@@ -1828,6 +1905,8 @@ ferry_sync_manager_init (FerrySyncManager *self)
   self->rand = g_rand_new ();
   self->max_concurrency = DEFAULT_MAX_CONCURRENCY;
   self->max_attempts = FERRY_BACKOFF_DEFAULT_ATTEMPTS;
+  self->retry_period = FERRY_BACKOFF_DEFAULT_RETRY_PERIOD;
+  self->stalled_after = FERRY_BACKOFF_STALLED_AFTER;
   ferry_backoff_policy_init_default (&self->backoff);
   self->auto_sync_interval = DEFAULT_AUTO_SYNC_INTERVAL;
   self->history_retention = DEFAULT_HISTORY_RETENTION;
@@ -2239,6 +2318,7 @@ make_pending_now (FerrySyncManager *self,
 {
   task->state = FERRY_TASK_STATE_PENDING;
   task->attempts = 0;
+  task->failing_since = 0;
   task->next_attempt = now (self);
   task->updated = task->next_attempt;
   set_last_error (task, NULL);

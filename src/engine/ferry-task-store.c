@@ -139,6 +139,10 @@ static const char * const migrations[] = {
   "  BEGIN"
   "    DELETE FROM attempts WHERE task_seq = OLD.seq;"
   "  END;",
+
+  /* 4 → 5: since when the task's attempts keep failing in a way worth
+   * retrying (0 while they do not) */
+  "ALTER TABLE tasks ADD COLUMN failing_since INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -175,7 +179,8 @@ static const char * const migrations[] = {
   X (SECRET_HEADERS, secret_headers)                                              \
   X (RESPONSE_HEADERS, response_headers)                                          \
   X (MERGE_RULES, merge_rules)                                                    \
-  X (TIMESTAMP_POINTER, timestamp_pointer)
+  X (TIMESTAMP_POINTER, timestamp_pointer)                                        \
+  X (FAILING_SINCE, failing_since)
 #define PAYLOAD_COLUMNS(X)                                                        \
   X (BODY, body)                                                                  \
   X (BASE, base)                                                                  \
@@ -235,7 +240,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " idempotency_key, if_match, priority, max_attempts, not_before, expires, unmetered_only,"
     " conflict_strategy, conflict_url, state, head, attempts, next_attempt, created, updated,"
     " last_error, last_status, response_status, headers, secret_headers, response_headers,"
-    " merge_rules, timestamp_pointer, body, base, response_body)"
+    " merge_rules, timestamp_pointer, failing_since, body, base, response_body)"
     " VALUES (:id, :owner, :name, :group_name, :group_key, :method, :url, :content_type,"
     " :idempotency_key, :if_match, :priority, :max_attempts, :not_before, :expires,"
     " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
@@ -245,7 +250,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "   WHERE group_key = :group_key AND state IN " HOLDING_STATES "),"
     " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
     " :response_status, :headers, :secret_headers, :response_headers, :merge_rules,"
-    " :timestamp_pointer, :body, :base, :response_body)",
+    " :timestamp_pointer, :failing_since, :body, :base, :response_body)",
   /* With "append", several pending tasks may share a name; the newest one
    * is the one a replacement supersedes. */
   [STMT_FIND_PENDING_NAME] =
@@ -264,7 +269,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
      * and its own count of attempts. */
     " idempotency_key = COALESCE (:idempotency_key,"
     "   CASE WHEN attempts > 0 THEN :fresh_key ELSE idempotency_key END),"
-    " attempts = 0, next_attempt = :next_attempt, last_error = NULL, last_status = 0"
+    " attempts = 0, next_attempt = :next_attempt, last_error = NULL, last_status = 0,"
+    " failing_since = 0"
     " WHERE seq = :seq",
   /* Everything but the identity: id, seq, owner, group and creation time. */
   [STMT_UPDATE] =
@@ -278,6 +284,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " response_status = :response_status, headers = :headers,"
     " secret_headers = :secret_headers, response_headers = :response_headers,"
     " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer,"
+    " failing_since = :failing_since,"
     " body = :body, base = :base, response_body = :response_body"
     " WHERE id = :id",
   [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
@@ -635,6 +642,7 @@ bind_task (sqlite3_stmt    *stmt,
   bind_strv (&binder, ":secret_headers", task->secret_headers);
   bind_strv (&binder, ":merge_rules", task->merge_rules);
   bind_text (&binder, ":timestamp_pointer", task->timestamp_pointer);
+  bind_int64 (&binder, ":failing_since", task->failing_since);
   bind_strv (&binder, ":response_headers", task->response_headers);
   bind_bytes (&binder, ":body", task->body);
   bind_bytes (&binder, ":base", task->base);
@@ -713,6 +721,7 @@ read_light_row (sqlite3_stmt *stmt)
   task->response_headers = dup_column_strv (stmt, COL_RESPONSE_HEADERS);
   task->merge_rules = dup_column_strv (stmt, COL_MERGE_RULES);
   task->timestamp_pointer = dup_column_text (stmt, COL_TIMESTAMP_POINTER);
+  task->failing_since = sqlite3_column_int64 (stmt, COL_FAILING_SINCE);
   return task;
 }
 

@@ -187,6 +187,7 @@ ferry_task_copy (const FerryTask *self)
   copy->updated = self->updated;
   copy->last_error = g_strdup (self->last_error);
   copy->last_status = self->last_status;
+  copy->failing_since = self->failing_since;
   copy->response_status = self->response_status;
   copy->response_headers = g_strdupv (self->response_headers);
   copy->response_body = ref_bytes (self->response_body);

@@ -153,6 +153,8 @@ struct _FerryTask
   gint64                 updated;
   char                  *last_error;     /* nullable */
   guint                  last_status;    /* last HTTP status, 0 when none */
+  gint64                 failing_since;  /* first of the transient failures in a
+                                            row still going on, 0 when none */
 
   /* final response (or the server's copy for a conflict) */
   guint                  response_status;

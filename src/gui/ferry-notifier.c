@@ -17,7 +17,9 @@
  * FerryNotifier:
  *
  * Desktop notifications for what needs the person: changes that failed
- * for good, servers asking to sign in, and conflicts.  Events are gathered
+ * for good, servers asking to sign in, conflicts, and changes whose server
+ * has been unreachable for an hour (still retried: the person hears of
+ * them once, not of every attempt).  Events are gathered
  * for #FerryNotifier:delay and sent as one digest per kind ("3 changes
  * failed"), which replaces the kind's previous notification (same id)
  * until the person has looked (ferry_notifier_acknowledge()) or nothing of
@@ -67,6 +69,7 @@ typedef enum {
   DIGEST_FAILED,
   DIGEST_AUTH,
   DIGEST_CONFLICTS,
+  DIGEST_STALLED,
   N_DIGESTS
 } DigestKind;
 
@@ -80,8 +83,12 @@ typedef struct _Digest
   gboolean    shown;
 } Digest;
 
-static const char * const digest_ids[N_DIGESTS] = { "failed", "auth-required", "conflicts" };
-static const char * const digest_views[N_DIGESTS] = { "failed", "failed", "conflicts" };
+static const char * const digest_ids[N_DIGESTS] = {
+  "failed", "auth-required", "conflicts", "stalled",
+};
+static const char * const digest_views[N_DIGESTS] = {
+  "failed", "failed", "conflicts", "pending",
+};
 
 static guint
 digest_count (Digest *digest)
@@ -192,6 +199,13 @@ build_notification (DigestKind  kind,
                                          "%u changes conflict with the server", n), n);
       advice = _("The server’s copy changed in the meantime. Choose which version to keep.");
       break;
+    case DIGEST_STALLED:
+      title = g_strdup_printf (ngettext ("%u change is still waiting",
+                                         "%u changes are still waiting", n), n);
+      advice = ngettext ("Its server could not be reached for an hour. Ferry keeps trying.",
+                         "Their servers could not be reached for an hour. Ferry keeps trying.",
+                         n);
+      break;
     case N_DIGESTS:
     default:
       g_assert_not_reached ();
@@ -210,7 +224,7 @@ build_notification (DigestKind  kind,
                                                  digest->view);
   g_notification_add_button_with_target (notification, _("Open"), "app.show-view", "s",
                                          digest->view);
-  if (kind != DIGEST_CONFLICTS)
+  if (kind == DIGEST_FAILED || kind == DIGEST_AUTH)
     g_notification_add_button_with_target (notification, _("Retry"), "app.retry-all", "s",
                                            digest->view);
   if (kind == DIGEST_AUTH)
@@ -272,9 +286,32 @@ on_client_task_changed (FerryNotifier        *self,
                         FerryClientTaskState  state,
                         FerryClient          *client)
 {
+  Digest *stalled = &self->digests[DIGEST_STALLED];
+
   /* The agent has no signal of its own for a server asking to sign in. */
   if (state == FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED)
     note_task (self, DIGEST_AUTH, id, owner);
+
+  /* A stalled change that got through (or ended otherwise) is no longer
+   * waiting; when none is left, the notification goes. */
+  if (state != FERRY_CLIENT_TASK_STATE_PENDING && state != FERRY_CLIENT_TASK_STATE_RUNNING &&
+      g_hash_table_remove (stalled->tasks, id))
+    {
+      stalled->dirty = TRUE;
+      if (digest_count (stalled) == 0)
+        clear_digest (self, stalled);
+    }
+}
+
+static void
+on_client_task_stalled (FerryNotifier *self,
+                        const char    *id,
+                        const char    *owner,
+                        gint64         failing_since,
+                        const char    *reason,
+                        FerryClient   *client)
+{
+  note_task (self, DIGEST_STALLED, id, owner);
 }
 
 static void
@@ -329,6 +366,8 @@ ferry_notifier_constructed (GObject *object)
                            G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "conflict-detected",
                            G_CALLBACK (on_client_conflict_detected), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "task-stalled",
+                           G_CALLBACK (on_client_task_stalled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "notify::failed-count",
                            G_CALLBACK (on_client_notify_counts), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "notify::auth-count",
@@ -553,7 +592,7 @@ ferry_notifier_get_n_sent (FerryNotifier *self)
 /**
  * ferry_notifier_get_n_waiting:
  * @self: a notifier
- * @id: failed, auth-required or conflicts
+ * @id: failed, auth-required, conflicts or stalled
  *
  * Returns: how many tasks the digest @id speaks of (sent or not yet)
  */
@@ -609,7 +648,7 @@ ferry_notifier_flush (FerryNotifier *self)
 /**
  * ferry_notifier_acknowledge:
  * @self: a notifier
- * @view: the view the person looked at: failed or conflicts
+ * @view: the view the person looked at: failed, conflicts or pending
  *
  * Takes back the notifications @view shows and starts their counts
  * afresh.

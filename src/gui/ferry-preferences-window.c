@@ -28,6 +28,7 @@ struct _FerryPreferencesWindow
   GtkSpinButton *auto_sync_spin;
   GtkSpinButton *concurrency_spin;
   GtkSwitch *metered_switch;
+  GtkSpinButton *retry_period_spin;
   GtkSpinButton *attempts_spin;
   GtkSpinButton *initial_delay_spin;
   GtkSpinButton *max_delay_spin;
@@ -61,6 +62,24 @@ bind_value (FerryPreferencesWindow *self,
                    G_SETTINGS_BIND_DEFAULT);
 }
 
+/* retry-period counts seconds; the window shows hours. */
+static gboolean
+get_hours (GValue   *value,
+           GVariant *variant,
+           gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) / 3600.0);
+  return TRUE;
+}
+
+static GVariant *
+set_hours (const GValue       *value,
+           const GVariantType *type,
+           gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) (g_value_get_double (value) * 3600.0 + 0.5));
+}
+
 static void
 bind_switch (FerryPreferencesWindow *self,
              const char             *key,
@@ -81,6 +100,9 @@ ferry_preferences_window_constructed (GObject *object)
   bind_value (self, "auto-sync-interval", self->auto_sync_spin);
   bind_value (self, "max-concurrency", self->concurrency_spin);
   bind_switch (self, "sync-on-metered", self->metered_switch);
+  g_settings_bind_with_mapping (self->settings, "retry-period",
+                                gtk_spin_button_get_adjustment (self->retry_period_spin), "value",
+                                G_SETTINGS_BIND_DEFAULT, get_hours, set_hours, NULL, NULL);
   bind_value (self, "max-attempts", self->attempts_spin);
   bind_value (self, "retry-initial-delay", self->initial_delay_spin);
   bind_value (self, "retry-max-delay", self->max_delay_spin);
@@ -176,6 +198,7 @@ ferry_preferences_window_class_init (FerryPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, auto_sync_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, concurrency_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, metered_switch);
+  gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, retry_period_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, attempts_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, initial_delay_spin);
   gtk_widget_class_bind_template_child (widget_class, FerryPreferencesWindow, max_delay_spin);

@@ -97,6 +97,19 @@ format_pending (FerryTaskInfo *info,
   gint64 next_attempt = ferry_task_info_get_next_attempt (info);
   gint64 not_before = ferry_task_info_get_not_before (info);
 
+  if (next_attempt > now && ferry_task_info_get_last_error (info) != NULL)
+    {
+      g_autofree char *reason = ferry_format_error (FERRY_CLIENT_TASK_STATE_PENDING,
+                                                    ferry_task_info_get_last_status (info),
+                                                    ferry_task_info_get_last_error (info));
+
+      /* Waiting after a failure worth retrying: why, and when it is tried
+       * again (the attempts are in the details). */
+      countdown = ferry_format_countdown (next_attempt, now);
+      /* Translators: why the last attempt failed, and a countdown such as
+       * "in 4 min" */
+      return g_strdup_printf (_("%s — next try %s"), reason, countdown);
+    }
   if (next_attempt > now)
     {
       countdown = ferry_format_countdown (next_attempt, now);
@@ -275,7 +288,8 @@ update_row (FerryTaskRow *self)
                             : priority == FERRY_CLIENT_PRIORITY_CRITICAL ? "priority-critical"
                             : NULL);
 
-  if (state != FERRY_CLIENT_TASK_STATE_CANCELLED)
+  /* A pending task's status line says why it waits already. */
+  if (state != FERRY_CLIENT_TASK_STATE_CANCELLED && state != FERRY_CLIENT_TASK_STATE_PENDING)
     error = ferry_format_error (state,
                                 ferry_task_info_get_last_status (self->info),
                                 ferry_task_info_get_last_error (self->info));

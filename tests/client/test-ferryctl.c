@@ -646,6 +646,56 @@ test_actions (Fixture       *fixture,
   }
 }
 
+/* A task whose server keeps answering 503 is shown as waiting for its
+ * next try, with the reason, not as failed. */
+static void
+test_retrying (Fixture       *fixture,
+               gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/busy");
+  g_autofree char *id = NULL;
+
+  ferry_test_server_set_default (fixture->server, "/busy", 503, "Retry-After: 600", "busy");
+  id = add_task (url);
+  FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
+  FERRY_TEST_WAIT (ferry_test_server_count_requests (fixture->server, "/busy") == 1, 10000);
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    /* The outcome is written a moment after the answer. */
+    for (guint i = 0; i < 200; i++)
+      {
+        ctl_run_clear (&run);
+        run_ctl (&run, "show", id);
+        if (strstr (run.out, "Waiting:") != NULL)
+          break;
+        g_usleep (20000);
+      }
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "State:           pending");
+    assert_contains (run.out, "Waiting:         server busy or failing (HTTP 503 Service "
+                              "Unavailable) — next try in");
+    assert_contains (run.out, "Failing since:");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "list");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "retrying");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+
+    run_ctl (&run, "show", id, "--json");
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_true (json_object_has_member (json_node_get_object (root), "failing-since"));
+  }
+}
+
 static void
 test_status_starts_agent (Fixture       *fixture,
                           gconstpointer  data)
@@ -1061,6 +1111,8 @@ main (int   argc,
               fixture_set_up_offline, test_conflict_options, fixture_tear_down);
   g_test_add ("/ferryctl/actions", Fixture, NULL,
               fixture_set_up_offline, test_actions, fixture_tear_down);
+  g_test_add ("/ferryctl/retrying", Fixture, NULL,
+              fixture_set_up_online, test_retrying, fixture_tear_down);
   g_test_add ("/ferryctl/status-starts-agent", Fixture, NULL,
               fixture_set_up_offline, test_status_starts_agent, fixture_tear_down);
   g_test_add ("/ferryctl/retry-and-resolve", Fixture, NULL,

@@ -86,12 +86,15 @@ test_bind (Fixture       *fixture,
                 "max-concurrency", 9, "max-attempts", 9, "auto-sync-interval", 9,
                 "backoff-initial", (gint64) 9, "backoff-max", (gint64) 9,
                 "history-retention", (gint64) 9, "sync-on-metered", FALSE,
+                "retry-period", (gint64) 9,
                 NULL);
   ferry_agent_settings_bind (settings, manager);
 
   /* The schema's defaults, in the manager's units. */
   g_assert_cmpuint (get_uint (manager, "max-concurrency"), ==, 4);
-  g_assert_cmpuint (get_uint (manager, "max-attempts"), ==, 5);
+  /* No limit on attempts: a day of retries instead. */
+  g_assert_cmpuint (get_uint (manager, "max-attempts"), ==, 0);
+  g_assert_cmpint (get_int64 (manager, "retry-period"), ==, day);
   g_assert_cmpuint (get_uint (manager, "auto-sync-interval"), ==, 60);
   g_assert_cmpint (get_int64 (manager, "backoff-initial"), ==, G_USEC_PER_SEC);
   g_assert_cmpint (get_int64 (manager, "backoff-max"), ==, 300 * G_USEC_PER_SEC);
@@ -106,6 +109,7 @@ test_bind (Fixture       *fixture,
   g_settings_set_uint (settings, "retry-initial-delay", 3);
   g_settings_set_uint (settings, "retry-max-delay", 86400);
   g_settings_set_uint (settings, "history-retention-days", 365);
+  g_settings_set_uint (settings, "retry-period", 3600);
   g_settings_set_boolean (settings, "sync-on-metered", FALSE);
 
   g_assert_cmpuint (get_uint (manager, "max-concurrency"), ==, 2);
@@ -114,6 +118,7 @@ test_bind (Fixture       *fixture,
   g_assert_cmpint (get_int64 (manager, "backoff-initial"), ==, 3 * G_USEC_PER_SEC);
   g_assert_cmpint (get_int64 (manager, "backoff-max"), ==, (gint64) 86400 * G_USEC_PER_SEC);
   g_assert_cmpint (get_int64 (manager, "history-retention"), ==, 365 * day);
+  g_assert_cmpint (get_int64 (manager, "retry-period"), ==, (gint64) 3600 * G_USEC_PER_SEC);
   g_object_get (manager, "sync-on-metered", &on_metered, NULL);
   g_assert_false (on_metered);
 

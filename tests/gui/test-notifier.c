@@ -393,6 +393,43 @@ test_conflict_and_auth_digests (void)
                    "1 change needs you to sign in");
 }
 
+/* Changes whose server stays unreachable are retried on; the person
+ * hears of them once, in one digest, which goes when they get through. */
+static void
+test_stalled_digest (void)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *buttons = NULL;
+  Received *received;
+
+  reset ();
+  ferry_notifier_set_delay (fixture.notifier, 600000);
+  ferry_test_server_set_default (fixture.server, "/down", 503, NULL, "maintenance");
+
+  first = enqueue ("/down", "org.example.Notes");
+  second = enqueue ("/down", "org.example.Notes");
+  FERRY_TEST_WAIT (ferry_notifier_get_n_waiting (fixture.notifier, "stalled") == 2, 20000);
+  ferry_notifier_flush (fixture.notifier);
+  FERRY_TEST_WAIT (count_received ("AddNotification", "stalled") == 1, 20000);
+
+  received = last_added ("stalled");
+  g_assert_cmpstr (lookup_string (received->notification, "title"), ==,
+                   "2 changes are still waiting");
+  g_assert_cmpstr (lookup_string (received->notification, "body"), ==,
+                   "From org.example.Notes. Their servers could not be reached for an hour. "
+                   "Ferry keeps trying.");
+  buttons = describe_buttons (received->notification);
+  g_assert_cmpstr (buttons, ==, "Open=app.show-view('pending')\n");
+
+  /* They still count as pending, not failed. */
+  g_assert_cmpuint (ferry_client_get_failed_count (fixture.base.client), ==, 0);
+
+  ferry_test_server_set_default (fixture.server, "/down", 204, NULL, NULL);
+  FERRY_TEST_WAIT (count_received ("RemoveNotification", "stalled") == 1, 20000);
+  g_assert_cmpuint (ferry_notifier_get_n_waiting (fixture.notifier, "stalled"), ==, 0);
+}
+
 /* With the setting off, nothing is sent. */
 static void
 test_setting_off (void)
@@ -424,12 +461,16 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   /* The notification interface GNOME uses, served by this test. */
   g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
+  /* Before the bus starts, which hands it to the ferryd it activates: a
+   * change failing for 0.3 s counts as stalled rather than after an hour. */
+  g_setenv ("FERRY_TEST_STALLED_AFTER", "300", TRUE);
 
   g_test_add_func ("/gui/notifier/one-digest-for-several-failures",
                    test_one_digest_for_several_failures);
   g_test_add_func ("/gui/notifier/digest-replaces-and-withdraws",
                    test_digest_replaces_and_withdraws);
   g_test_add_func ("/gui/notifier/conflict-and-auth-digests", test_conflict_and_auth_digests);
+  g_test_add_func ("/gui/notifier/stalled-digest", test_stalled_digest);
   g_test_add_func ("/gui/notifier/setting-off", test_setting_off);
 
   set_up_program ();

@@ -35,6 +35,7 @@ fixture_tear_down (Fixture       *fixture,
   g_settings_reset (fixture->settings, "auto-sync-interval");
   g_settings_reset (fixture->settings, "max-concurrency");
   g_settings_reset (fixture->settings, "max-attempts");
+  g_settings_reset (fixture->settings, "retry-period");
   g_settings_reset (fixture->settings, "retry-initial-delay");
   g_settings_reset (fixture->settings, "retry-max-delay");
   g_settings_reset (fixture->settings, "history-retention-days");
@@ -94,6 +95,15 @@ test_spin_buttons_change_keys (Fixture       *fixture,
       g_assert_cmpuint (g_settings_get_uint (fixture->settings, spin_cases[i].key), ==,
                         spin_cases[i].value);
     }
+
+  /* The retry period is shown and typed in hours, kept in seconds. */
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (child (fixture, "retry_period_spin")), ==,
+                   24);
+  gtk_editable_set_text (GTK_EDITABLE (child (fixture, "retry_period_spin")), "72");
+  gtk_spin_button_update (child (fixture, "retry_period_spin"));
+  g_assert_cmpuint (g_settings_get_uint (fixture->settings, "retry-period"), ==, 72 * 3600);
+  g_settings_set_uint (fixture->settings, "retry-period", 7200);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (child (fixture, "retry_period_spin")), ==, 2);
 
   /* Out of range is clamped to the key's range, not stored. */
   gtk_spin_button_set_value (child (fixture, "concurrency_spin"), 99);
