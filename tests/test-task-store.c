@@ -1327,7 +1327,7 @@ next_wakeup (FerryTaskStore *store,
              gint64          now)
 {
   g_autoptr(GError) error = NULL;
-  gint64 wakeup = ferry_task_store_next_wakeup (store, now, &error);
+  gint64 wakeup = ferry_task_store_next_wakeup (store, now, NULL, &error);
 
   g_assert_no_error (error);
   return wakeup;

@@ -18,6 +18,9 @@ static const char * const strategy_names[] = {
   "ask", "client-wins", "server-wins", "last-modified-wins", "merge", "custom",
 };
 static const char * const choice_names[] = { "local", "remote", "body" };
+/* The same three choices in the words a person reads everywhere: the
+ * window's Mine, Server's and Merged, and ferryctl's --take. */
+static const char * const choice_words[] = { "mine", "server", "merged" };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (agent_state_names) == FERRY_AGENT_STATE_ATTENTION + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (task_state_names) == FERRY_CLIENT_TASK_STATE_UNKNOWN);
@@ -25,6 +28,7 @@ G_STATIC_ASSERT (G_N_ELEMENTS (priority_names) == FERRY_CLIENT_PRIORITY_CRITICAL
 G_STATIC_ASSERT (G_N_ELEMENTS (unique_names) == FERRY_CLIENT_UNIQUE_APPEND + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (strategy_names) == FERRY_CLIENT_CONFLICT_CUSTOM + 1);
 G_STATIC_ASSERT (G_N_ELEMENTS (choice_names) == FERRY_CLIENT_RESOLVE_BODY + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (choice_words) == FERRY_CLIENT_RESOLVE_BODY + 1);
 
 static const char *
 name_of (const char * const *names,
@@ -242,6 +246,44 @@ ferry_client_resolve_choice_from_string (const char               *str,
   guint value;
 
   if (!value_of (choice_names, G_N_ELEMENTS (choice_names), str, &value))
+    return FALSE;
+  if (out_choice != NULL)
+    *out_choice = (FerryClientResolveChoice) value;
+  return TRUE;
+}
+
+/**
+ * ferry_client_resolve_choice_to_word:
+ * @choice: a #FerryClientResolveChoice
+ *
+ * The word a person reads for @choice, the same in the window and on the
+ * command line.
+ *
+ * Returns: (nullable): "mine", "server" or "merged"; %NULL for a value out
+ *   of range
+ */
+const char *
+ferry_client_resolve_choice_to_word (FerryClientResolveChoice choice)
+{
+  return name_of (choice_words, G_N_ELEMENTS (choice_words), choice);
+}
+
+/**
+ * ferry_client_resolve_choice_from_word:
+ * @word: (nullable): "mine", "server" or "merged"; the D-Bus names
+ *   "local", "remote" and "body" are taken too
+ * @out_choice: (out) (optional): where to store the choice
+ *
+ * Returns: %TRUE when @word names a choice
+ */
+gboolean
+ferry_client_resolve_choice_from_word (const char               *word,
+                                       FerryClientResolveChoice *out_choice)
+{
+  guint value;
+
+  if (!value_of (choice_words, G_N_ELEMENTS (choice_words), word, &value) &&
+      !value_of (choice_names, G_N_ELEMENTS (choice_names), word, &value))
     return FALSE;
   if (out_choice != NULL)
     *out_choice = (FerryClientResolveChoice) value;

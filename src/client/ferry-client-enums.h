@@ -167,6 +167,9 @@ gboolean    ferry_client_conflict_strategy_from_string  (const char             
                                                          FerryClientConflictStrategy *out_strategy);
 
 const char *ferry_client_resolve_choice_to_string       (FerryClientResolveChoice     choice);
+const char *ferry_client_resolve_choice_to_word         (FerryClientResolveChoice     choice);
+gboolean    ferry_client_resolve_choice_from_word       (const char                  *word,
+                                                         FerryClientResolveChoice    *out_choice);
 gboolean    ferry_client_resolve_choice_from_string     (const char                  *str,
                                                          FerryClientResolveChoice    *out_choice);
 

@@ -8,6 +8,7 @@
 
 #include "ferry-task-info-private.h"
 
+#include "ferry-status.h"
 #include "ferryctl-format.h"
 
 /* How ferryctl shows tasks, times and the agent's status to people and
@@ -680,67 +681,21 @@ ferryctl_print_task_details (FerryTaskInfo *info,
               ferry_task_info_get_response_body (info));
 }
 
-static char *
-describe_waiting (guint pending)
-{
-  return g_strdup_printf ("%u %s waiting", pending, pending == 1 ? "change" : "changes");
-}
-
 /**
  * ferryctl_describe_status:
- * @client: a client whose agent runs
+ * @client: a client
  *
- * Returns: (transfer full): the agent's status in one line, as the window
- *   shows it: "All changes synced", "Syncing 12 of 40", "Offline — 5
- *   changes waiting", "Paused", "Needs attention: 2 failed, 1 conflict"
+ * Returns: (transfer full): the agent's status as the window's header and
+ *   the tray say it: the title, then what it leaves out and what needs
+ *   the person, a line each
  */
 char *
 ferryctl_describe_status (FerryClient *client)
 {
-  guint pending = ferry_client_get_pending_count (client);
-  g_autoptr(GString) attention = NULL;
-  g_autofree char *waiting = NULL;
-  guint failed = ferry_client_get_failed_count (client);
-  guint conflicts = ferry_client_get_conflict_count (client);
-  guint auth = ferry_client_get_auth_count (client);
+  FerryStatusSnapshot snapshot = { 0, };
+  g_autoptr(FerryStatus) status = NULL;
 
-  if (!ferry_client_get_agent_running (client))
-    return g_strdup ("The agent is not running");
-
-  switch (ferry_client_get_state (client))
-    {
-    case FERRY_AGENT_STATE_SYNCING:
-      return g_strdup_printf ("Syncing %u of %u", ferry_client_get_progress_done (client),
-                              ferry_client_get_progress_total (client));
-    case FERRY_AGENT_STATE_OFFLINE:
-      if (pending == 0)
-        return g_strdup ("Offline");
-      waiting = describe_waiting (pending);
-      return g_strdup_printf ("Offline — %s", waiting);
-    case FERRY_AGENT_STATE_PAUSED:
-      if (pending == 0)
-        return g_strdup ("Paused");
-      waiting = describe_waiting (pending);
-      return g_strdup_printf ("Paused — %s", waiting);
-    case FERRY_AGENT_STATE_ATTENTION:
-      attention = g_string_new ("Needs attention:");
-      if (failed > 0)
-        g_string_append_printf (attention, " %u failed,", failed);
-      if (conflicts > 0)
-        g_string_append_printf (attention, " %u %s,", conflicts,
-                                conflicts == 1 ? "conflict" : "conflicts");
-      if (auth > 0)
-        g_string_append_printf (attention, " %u waiting for sign-in,", auth);
-      if (attention->str[attention->len - 1] == ',')
-        g_string_truncate (attention, attention->len - 1);
-      return g_string_free (g_steal_pointer (&attention), FALSE);
-    case FERRY_AGENT_STATE_IDLE:
-      if (pending == 0)
-        return g_strdup ("All changes synced");
-      waiting = describe_waiting (pending);
-      return g_strdup_printf ("Idle — %s", waiting);
-    case FERRY_AGENT_STATE_UNKNOWN:
-    default:
-      return g_strdup ("Unknown state");
-    }
+  ferry_status_snapshot_from_client (&snapshot, client);
+  status = ferry_status_describe (&snapshot, g_get_real_time ());
+  return ferry_status_to_text (status);
 }

@@ -1035,6 +1035,10 @@ run_status (Ctl   *ctl,
   last = ferryctl_format_when (ferry_client_get_last_sync_time (client), now);
   if (ferry_client_get_next_sync_time (client) != 0)
     next = ferryctl_format_when (ferry_client_get_next_sync_time (client), now);
+  else if (ferry_client_get_paused (client))
+    next = g_strdup ("none while paused");
+  else if (!ferry_client_get_online (client) && ferry_client_get_pending_count (client) > 0)
+    next = g_strdup ("when the network is back");
   else
     next = g_strdup ("nothing scheduled");
 
@@ -1204,7 +1208,11 @@ on_notify_state (FerryClient *client,
                  gpointer     user_data)
 {
   g_autofree char *headline = ferryctl_describe_status (client);
+  char *newline = strchr (headline, '\n');
 
+  /* One line per event: the title alone. */
+  if (newline != NULL)
+    *newline = '\0';
   if (ferry_client_get_agent_running (client))
     print_event ("status %s", headline);
 }

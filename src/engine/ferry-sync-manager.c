@@ -381,8 +381,13 @@ finish_run (FerrySyncManager *self)
   self->in_run = FALSE;
   self->summary.finished = now (self);
   summary = self->summary;
-  self->last_sync_time = summary.finished;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_TIME]);
+  /* The last sync is the last time changes reached their server: a run
+   * whose every attempt failed is not one. */
+  if (summary.succeeded > 0)
+    {
+      self->last_sync_time = summary.finished;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_TIME]);
+    }
   update_state (self);
   g_debug ("run finished: %u succeeded, %u failed, %u retried, %u conflicts",
            summary.succeeded, summary.failed, summary.retried, summary.conflicts);
@@ -421,27 +426,30 @@ arm_wakeup_timer (FerrySyncManager *self)
   g_autoptr(GError) error = NULL;
   gint64 current = now (self);
   gint64 next;
+  gint64 due = G_MAXINT64;
   gint64 delay_ms;
 
-  next = ferry_task_store_next_wakeup (self->store, current, &error);
+  next = ferry_task_store_next_wakeup (self->store, current, &due, &error);
   if (error != NULL)
     {
       g_warning ("Cannot find the next retry time: %s", error->message);
       return;
     }
 
-  /* What the person sees as the next sync: the next retry, or, while
-   * changes wait for the network, the next automatic run. */
+  /* What the person sees as the next sync is when a change is really sent
+   * next: the earliest retry or not-before time.  Nothing is known while
+   * paused or offline (an automatic run sends nothing then), nor for an
+   * expiry. */
+  set_next_sync_time (self, due != G_MAXINT64 && !self->paused &&
+                              ferry_connectivity_may_send_anything (self->connectivity)
+                              ? due : 0);
   if (next == G_MAXINT64)
     {
       g_clear_handle_id (&self->wakeup_id, g_source_remove);
       self->wakeup_at = 0;
-      set_next_sync_time (self, pending_count (self) > 0 ? self->interval_next : 0);
       return;
     }
 
-  set_next_sync_time (self, self->interval_next > 0 && pending_count (self) > 0
-                              ? MIN (next, self->interval_next) : next);
   if (self->wakeup_id != 0 && self->wakeup_at == next)
     return;
 
@@ -2586,6 +2594,8 @@ ferry_sync_manager_pause (FerrySyncManager *self)
   cancel_running (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
   update_state (self);
+  /* Nothing is sent next while paused: the pass says so. */
+  schedule_pass (self);
 }
 
 /**

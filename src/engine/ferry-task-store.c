@@ -2085,6 +2085,8 @@ ferry_task_store_next_eligible (FerryTaskStore       *self,
  * ferry_task_store_next_wakeup:
  * @self: a store
  * @now: the current time
+ * @out_due: (out) (optional): the earliest time after @now at which a
+ *   pending task that heads its group becomes due, %G_MAXINT64 when none
  * @error: return location for an error
  *
  * The earliest time after @now at which something changes without
@@ -2097,6 +2099,7 @@ ferry_task_store_next_eligible (FerryTaskStore       *self,
 gint64
 ferry_task_store_next_wakeup (FerryTaskStore  *self,
                               gint64           now,
+                              gint64          *out_due,
                               GError         **error)
 {
   gint64 due;
@@ -2108,6 +2111,8 @@ ferry_task_store_next_wakeup (FerryTaskStore  *self,
   if (!query_next_time (self, STMT_NEXT_DUE, now, &due, error) ||
       !query_next_time (self, STMT_NEXT_EXPIRY, now, &expiry, error))
     return 0;
+  if (out_due != NULL)
+    *out_due = due;
   return MIN (due, expiry);
 }
 

@@ -113,6 +113,7 @@ GPtrArray      *ferry_task_store_next_eligible    (FerryTaskStore       *self,
                                                    GError              **error);
 gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
                                                    gint64                now,
+                                                   gint64               *out_due,
                                                    GError              **error);
 GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
                                                    gint64                now,

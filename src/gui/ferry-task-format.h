@@ -4,31 +4,10 @@
 #include <gio/gio.h>
 
 #include "ferry-client.h"
+#include "ferry-status.h"
 
 G_BEGIN_DECLS
 
-/* What the window's status line is made of: the client's properties. */
-typedef struct
-{
-  gboolean        agent_running;
-  FerryAgentState state;
-  guint           pending;
-  guint           failed;
-  guint           conflicts;
-  guint           auth;
-  guint           progress_done;
-  guint           progress_total;
-} FerryStatusCounts;
-
-void        ferry_status_counts_from_client (FerryStatusCounts    *counts,
-                                             FerryClient          *client);
-char       *ferry_format_status             (const FerryStatusCounts *counts);
-char       *ferry_format_last_sync          (gint64                last_sync,
-                                             gint64                now);
-char       *ferry_format_countdown          (gint64                when,
-                                             gint64                now);
-char       *ferry_format_time_ago           (gint64                when,
-                                             gint64                now);
 char       *ferry_format_timestamp          (gint64                when);
 char       *ferry_format_short_url          (const char           *url);
 const char *ferry_format_priority           (FerryClientPriority   priority);

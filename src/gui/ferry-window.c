@@ -61,7 +61,6 @@ struct _FerryWindow
   GtkWidget *pause_button;
 
   /* state */
-  gint64 last_sync_time;
   gboolean paused;
   gboolean starting_agent;
   guint last_sync_source_id;
@@ -164,43 +163,39 @@ update_actions (FerryWindow *self)
                                  !running && !self->starting_agent);
 }
 
-static void
-update_last_sync (FerryWindow *self)
-{
-  gint64 last_sync;
-
-  /* While the agent is away its properties read 0: keep what it said. */
-  if (agent_running (self))
-    self->last_sync_time = ferry_client_get_last_sync_time (self->client);
-  last_sync = self->last_sync_time;
-
-  g_free (self->last_sync_text);
-  self->last_sync_text = ferry_format_last_sync (last_sync, g_get_real_time ());
-  gtk_label_set_label (self->last_sync_label, self->last_sync_text);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, self->last_sync_text);
-}
-
+/* The header says the status, and under it what the status leaves out
+ * ("Last synced 2 minutes ago · next try in 4 min"), in the words the tray
+ * and ferryctl use too. */
 static void
 update_status (FerryWindow *self)
 {
-  FerryStatusCounts counts = { 0, };
+  FerryStatusSnapshot snapshot = { 0, };
+  g_autoptr(FerryStatus) status = NULL;
   gboolean syncing;
 
   if (self->client != NULL)
-    ferry_status_counts_from_client (&counts, self->client);
+    ferry_status_snapshot_from_client (&snapshot, self->client);
+  status = ferry_status_describe (&snapshot, g_get_real_time ());
 
   g_free (self->status_text);
-  self->status_text = ferry_format_status (&counts);
+  self->status_text = g_strdup (status->title);
   gtk_label_set_label (self->status_label, self->status_text);
   adw_view_switcher_title_set_title (self->switcher_title, self->status_text);
 
-  syncing = counts.agent_running && counts.state == FERRY_AGENT_STATE_SYNCING
-            && counts.progress_total > 0;
+  g_free (self->last_sync_text);
+  self->last_sync_text = g_strdup (status->detail != NULL ? status->detail : "");
+  gtk_label_set_label (self->last_sync_label, self->last_sync_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->last_sync_label), status->detail != NULL);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, self->last_sync_text);
+
+  syncing = snapshot.agent_running && snapshot.state == FERRY_AGENT_STATE_SYNCING
+            && snapshot.progress_total > 0;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), syncing);
   if (syncing)
     gtk_progress_bar_set_fraction (self->progress_bar,
-                                   (double) MIN (counts.progress_done, counts.progress_total)
-                                   / counts.progress_total);
+                                   (double) MIN (snapshot.progress_done,
+                                                 snapshot.progress_total)
+                                   / snapshot.progress_total);
 }
 
 static void
@@ -266,7 +261,6 @@ static void
 update_all (FerryWindow *self)
 {
   update_status (self);
-  update_last_sync (self);
   update_counts (self);
   update_banner (self);
   update_paused (self);
@@ -280,9 +274,9 @@ on_client_notify (FerryWindow *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  if (g_str_equal (name, "last-sync-time"))
+  if (g_str_equal (name, "last-sync-time") || g_str_equal (name, "next-sync-time"))
     {
-      update_last_sync (self);
+      update_status (self);
       return;
     }
   if (g_str_equal (name, "paused"))
@@ -310,7 +304,7 @@ on_history_total_changed (FerryWindow *self,
 static gboolean
 on_last_sync_timeout (gpointer user_data)
 {
-  update_last_sync (FERRY_WINDOW (user_data));
+  update_status (FERRY_WINDOW (user_data));
   return G_SOURCE_CONTINUE;
 }
 
@@ -782,12 +776,12 @@ ferry_window_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (ferry_window_parent_class)->map (widget);
 
-  /* "Last synced 2 minutes ago" moves in minutes: a slow timer while
-   * the window is shown is enough. */
-  update_last_sync (self);
+  /* "Last synced 2 minutes ago · next try in 40 s" moves in seconds at
+   * most: a slow timer while the window is shown is enough. */
+  update_status (self);
   if (self->last_sync_source_id == 0)
     {
-      self->last_sync_source_id = g_timeout_add_seconds (15, on_last_sync_timeout, self);
+      self->last_sync_source_id = g_timeout_add_seconds (5, on_last_sync_timeout, self);
       g_source_set_name_by_id (self->last_sync_source_id, "[ferry] last sync label");
     }
 }

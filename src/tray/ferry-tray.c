@@ -9,6 +9,7 @@
 
 #include "ferry-tray-resources.h"
 #include "ferry-tray.h"
+#include "ferry-tray-view.h"
 
 /**
  * FerryTray:
@@ -36,17 +37,6 @@
 #define WATCHER_INTERFACE "org.kde.StatusNotifierWatcher"
 #define RESOURCE_PREFIX   "/io/github/ferrysync/Ferry/tray/"
 
-/* Icons are named after the product, whatever the build profile. */
-#define ICON_SYNCED    "io.github.ferrysync.Ferry-synced-symbolic"
-#define ICON_SYNCING   "io.github.ferrysync.Ferry-syncing-symbolic"
-#define ICON_OFFLINE   "io.github.ferrysync.Ferry-offline-symbolic"
-#define ICON_PAUSED    "io.github.ferrysync.Ferry-paused-symbolic"
-#define ICON_ATTENTION "io.github.ferrysync.Ferry-attention-symbolic"
-
-#define STATUS_PASSIVE         "Passive"
-#define STATUS_ACTIVE          "Active"
-#define STATUS_NEEDS_ATTENTION "NeedsAttention"
-
 /* A run moves the counts many times a second; hosts hear about it at
  * most this often, the last value always included. */
 #define PUBLISH_INTERVAL_MS 150
@@ -66,16 +56,6 @@ typedef enum {
   N_MENU_ITEMS
 } MenuItem;
 
-/* What the item shows, derived from the client's state. */
-typedef struct
-{
-  const char *icon_name;     /* static */
-  const char *status;        /* static */
-  char       *title;         /* the status line */
-  char       *description;   /* more lines for the tooltip, or "" */
-  gboolean    paused;
-} TrayView;
-
 struct _FerryTray
 {
   GObject parent_instance;
@@ -87,7 +67,7 @@ struct _FerryTray
   GCancellable    *register_cancellable;   /* the registration in flight */
   char            *bus_name;
   char            *icon_theme_path;
-  TrayView         view;                   /* what hosts have been told */
+  FerryTrayView    view;                   /* what hosts have been told */
 
   /* state */
   guint            item_registration_id;
@@ -151,155 +131,17 @@ load_interface_info (const char *file,
   return g_dbus_interface_info_ref (info);
 }
 
+/* What the item shows now: the status every part of Ferry says. */
 static void
-tray_view_clear (TrayView *view)
+compute_view (FerryTray     *self,
+              FerryTrayView *view)
 {
-  g_clear_pointer (&view->title, g_free);
-  g_clear_pointer (&view->description, g_free);
-}
+  FerryStatusSnapshot snapshot = { 0, };
+  g_autoptr(FerryStatus) status = NULL;
 
-static char *
-format_waiting (guint pending)
-{
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "%u change waiting", "%u changes waiting", pending),
-                          pending);
-}
-
-/* What needs the person, most pressing first, one line each. */
-static void
-add_attention_lines (FerryClient *client,
-                     GPtrArray   *lines)
-{
-  guint conflicts = ferry_client_get_conflict_count (client);
-  guint auth = ferry_client_get_auth_count (client);
-  guint failed = ferry_client_get_failed_count (client);
-
-  if (conflicts > 0)
-    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "%u conflict needs you",
-                                                          "%u conflicts need you",
-                                                          conflicts),
-                                             conflicts));
-  if (auth > 0)
-    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "%u change needs you to sign in",
-                                                          "%u changes need you to sign in",
-                                                          auth),
-                                             auth));
-  if (failed > 0)
-    g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                          "%u change failed",
-                                                          "%u changes failed",
-                                                          failed),
-                                             failed));
-}
-
-static char *
-join_lines (GPtrArray *lines)
-{
-  g_ptr_array_add (lines, NULL);
-  return g_strjoinv ("\n", (char **) lines->pdata);
-}
-
-/* The same words as the window's header; the description adds what the
- * title leaves out. */
-static void
-compute_view (FerryTray *self,
-              TrayView  *view)
-{
-  FerryClient *client = self->client;
-  guint pending = ferry_client_get_pending_count (client);
-  guint done = ferry_client_get_progress_done (client);
-  guint total = ferry_client_get_progress_total (client);
-  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) attention = g_ptr_array_new_with_free_func (g_free);
-
-  view->paused = ferry_client_get_paused (client);
-
-  if (!ferry_client_get_agent_running (client))
-    {
-      view->icon_name = ICON_OFFLINE;
-      view->status = STATUS_ACTIVE;
-      view->title = g_strdup (_("Ferry agent is not running"));
-      view->description = g_strdup ("");
-      return;
-    }
-
-  add_attention_lines (client, attention);
-
-  switch (ferry_client_get_state (client))
-    {
-    case FERRY_AGENT_STATE_SYNCING:
-      view->icon_name = ICON_SYNCING;
-      view->status = STATUS_ACTIVE;
-      if (total > 0)
-        /* The same words, and the same message, as the window's status. */
-        view->title = g_strdup_printf (_("Syncing %u of %u"), done, total);
-      else
-        view->title = g_strdup (_("Syncing…"));
-      break;
-
-    case FERRY_AGENT_STATE_OFFLINE:
-      /* Offline takes precedence in the agent's state, not in what the
-       * person is asked to do. */
-      view->icon_name = ICON_OFFLINE;
-      if (pending > 0)
-        {
-          view->status = attention->len > 0 ? STATUS_NEEDS_ATTENTION : STATUS_ACTIVE;
-          view->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                      "Offline — %u change waiting",
-                                                      "Offline — %u changes waiting",
-                                                      pending),
-                                         pending);
-        }
-      else
-        {
-          view->status = attention->len > 0 ? STATUS_NEEDS_ATTENTION : STATUS_PASSIVE;
-          view->title = g_strdup (_("Offline"));
-        }
-      break;
-
-    case FERRY_AGENT_STATE_PAUSED:
-      view->icon_name = ICON_PAUSED;
-      view->status = STATUS_ACTIVE;
-      view->title = g_strdup (_("Paused"));
-      if (pending > 0)
-        g_ptr_array_add (details, format_waiting (pending));
-      break;
-
-    case FERRY_AGENT_STATE_ATTENTION:
-      view->icon_name = ICON_ATTENTION;
-      view->status = STATUS_NEEDS_ATTENTION;
-      if (attention->len > 0)
-        view->title = g_ptr_array_steal_index (attention, 0);
-      else
-        view->title = g_strdup (_("Needs attention"));
-      if (pending > 0)
-        g_ptr_array_add (details, format_waiting (pending));
-      break;
-
-    case FERRY_AGENT_STATE_IDLE:
-    case FERRY_AGENT_STATE_UNKNOWN:
-    default:
-      /* Idle with tasks pending: they wait for a retry time. */
-      if (pending > 0)
-        {
-          view->icon_name = ICON_SYNCING;
-          view->status = STATUS_ACTIVE;
-          view->title = format_waiting (pending);
-        }
-      else
-        {
-          view->icon_name = ICON_SYNCED;
-          view->status = STATUS_PASSIVE;
-          view->title = g_strdup (_("All changes synced"));
-        }
-      break;
-    }
-
-  g_ptr_array_extend_and_steal (details, g_steal_pointer (&attention));
-  view->description = join_lines (details);
+  ferry_status_snapshot_from_client (&snapshot, self->client);
+  status = ferry_status_describe (&snapshot, g_get_real_time ());
+  ferry_tray_view_from_status (view, status, ferry_client_get_paused (self->client));
 }
 
 static void
@@ -449,7 +291,7 @@ emit_menu_items_updated (FerryTray *self,
 static void
 publish (FerryTray *self)
 {
-  TrayView view = { 0 };
+  FerryTrayView view = { 0 };
   gboolean icon_changed;
   gboolean status_changed;
   gboolean title_changed;
@@ -464,7 +306,7 @@ publish (FerryTray *self)
                      g_strcmp0 (view.description, self->view.description) != 0;
   paused_changed = view.paused != self->view.paused;
 
-  tray_view_clear (&self->view);
+  ferry_tray_view_clear (&self->view);
   self->view = view;
   self->last_publish = g_get_monotonic_time ();
 
@@ -943,7 +785,7 @@ on_item_get_property (GDBusConnection  *connection,
   if (g_str_equal (property_name, "IconName"))
     return g_variant_new_string (self->view.icon_name);
   if (g_str_equal (property_name, "AttentionIconName"))
-    return g_variant_new_string (ICON_ATTENTION);
+    return g_variant_new_string (FERRY_TRAY_ICON_ATTENTION);
   if (g_str_equal (property_name, "OverlayIconName") ||
       g_str_equal (property_name, "AttentionMovieName"))
     return g_variant_new_string ("");
@@ -1187,7 +1029,7 @@ ferry_tray_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->bus_name);
   g_free (self->icon_theme_path);
-  tray_view_clear (&self->view);
+  ferry_tray_view_clear (&self->view);
 
   G_OBJECT_CLASS (ferry_tray_parent_class)->finalize (object);
 }

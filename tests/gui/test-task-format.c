@@ -10,62 +10,6 @@
 
 #define SEC ((gint64) G_USEC_PER_SEC)
 
-typedef struct
-{
-  FerryStatusCounts counts;
-  const char       *expected;
-} StatusCase;
-
-static void
-test_status_line (void)
-{
-  static const StatusCase cases[] = {
-    { { FALSE, FERRY_AGENT_STATE_UNKNOWN, 5, 0, 0, 0, 0, 0 }, "Agent not running" },
-    { { TRUE, FERRY_AGENT_STATE_IDLE, 0, 0, 0, 0, 0, 0 }, "All changes synced" },
-    { { TRUE, FERRY_AGENT_STATE_IDLE, 2, 0, 0, 0, 0, 0 }, "2 changes waiting" },
-    { { TRUE, FERRY_AGENT_STATE_IDLE, 1, 0, 0, 0, 0, 0 }, "1 change waiting" },
-    { { TRUE, FERRY_AGENT_STATE_SYNCING, 40, 0, 0, 0, 12, 40 }, "Syncing 12 of 40" },
-    { { TRUE, FERRY_AGENT_STATE_SYNCING, 40, 0, 0, 0, 0, 0 }, "Syncing…" },
-    { { TRUE, FERRY_AGENT_STATE_OFFLINE, 5, 0, 0, 0, 0, 0 }, "Offline — 5 changes waiting" },
-    { { TRUE, FERRY_AGENT_STATE_OFFLINE, 1, 0, 0, 0, 0, 0 }, "Offline — 1 change waiting" },
-    { { TRUE, FERRY_AGENT_STATE_OFFLINE, 0, 0, 0, 0, 0, 0 }, "Offline" },
-    { { TRUE, FERRY_AGENT_STATE_PAUSED, 7, 1, 0, 0, 0, 0 }, "Paused" },
-    { { TRUE, FERRY_AGENT_STATE_ATTENTION, 0, 1, 1, 1, 0, 0 }, "3 need your attention" },
-    { { TRUE, FERRY_AGENT_STATE_ATTENTION, 0, 1, 0, 0, 0, 0 }, "1 needs your attention" },
-    { { TRUE, FERRY_AGENT_STATE_IDLE, 4, 0, 2, 0, 0, 0 }, "2 need your attention" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = ferry_format_status (&cases[i].counts);
-
-      g_assert_cmpstr (text, ==, cases[i].expected);
-    }
-}
-
-static void
-test_last_sync (void)
-{
-  gint64 now = 1700000000 * SEC;
-  struct { gint64 ago; const char *expected; } cases[] = {
-    { -1, "Not synced yet" },
-    { 0, "Last synced just now" },
-    { 59, "Last synced just now" },
-    { 60, "Last synced 1 minute ago" },
-    { 150, "Last synced 2 minutes ago" },
-    { 3600, "Last synced 1 hour ago" },
-    { 3 * 86400 + 5, "Last synced 3 days ago" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      gint64 when = cases[i].ago < 0 ? 0 : now - cases[i].ago * SEC;
-      g_autofree char *text = ferry_format_last_sync (when, now);
-
-      g_assert_cmpstr (text, ==, cases[i].expected);
-    }
-}
-
 static void
 test_countdown (void)
 {
@@ -280,8 +224,6 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/gui/format/status-line", test_status_line);
-  g_test_add_func ("/gui/format/last-sync", test_last_sync);
   g_test_add_func ("/gui/format/countdown", test_countdown);
   g_test_add_func ("/gui/format/time-ago", test_time_ago);
   g_test_add_func ("/gui/format/error-sentences", test_error_sentences);

@@ -256,7 +256,9 @@ test_status_follows_sync (void)
   guint history_before;
 
   reset ();
-  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "All changes synced") == 0);
+  /* Whether earlier tests delivered something decides which. */
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "All changes synced") == 0 ||
+            g_strcmp0 (ferry_window_get_status_text (fx.window), "Nothing to sync") == 0);
   history_before = ferry_window_get_view_count (fx.window, "history");
 
   call_pause (TRUE);
@@ -309,7 +311,7 @@ test_retry_failed_task (void)
   id = enqueue ("/refused", "refused-note");
 
   GUI_WAIT (ferry_window_get_view_count (fx.window, "failed") == 1);
-  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 needs your attention") == 0);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") == 0);
   row = wait_for_row ("failed", id);
   g_assert_cmpstr (row_text (row, "error_label"), ==,
                    "The server refused the change (404 Not Found)");
@@ -615,7 +617,7 @@ test_banner_when_agent_stops (void)
   g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
   GUI_WAIT (ferry_window_get_banner_visible (fx.window));
   GUI_WAIT (!ferry_agent_process_is_alive (pid));
-  g_assert_cmpstr (ferry_window_get_status_text (fx.window), ==, "Agent not running");
+  g_assert_cmpstr (ferry_window_get_status_text (fx.window), ==, "Ferry’s agent is not running");
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "sync_button"))));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
@@ -629,7 +631,7 @@ test_banner_when_agent_stops (void)
   GUI_WAIT (ferry_task_view_get_n_items (view ("pending")) <= 1
             && ferry_window_get_view_count (fx.window, "pending")
                == ferry_client_get_pending_count (test_client ()));
-  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Agent not running") != 0);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "Ferry’s agent is not running") != 0);
 }
 
 static void

@@ -18,48 +18,52 @@
 #define MINUTE (G_USEC_PER_SEC * G_GINT64_CONSTANT (60))
 
 static void
-assert_counts_say (const FerryStatusCounts *counts,
-                   const char              *expected)
+assert_status_says (const FerryStatusSnapshot *snapshot,
+                    const char                *expected)
 {
-  g_autofree char *status = ferry_format_status (counts);
+  g_autoptr(FerryStatus) status = ferry_status_describe (snapshot, g_get_real_time ());
 
-  g_assert_cmpstr (status, ==, expected);
+  g_assert_cmpstr (status->title, ==, expected);
 }
 
 static void
 test_window_status (void)
 {
-  FerryStatusCounts counts = { .agent_running = TRUE, .state = FERRY_AGENT_STATE_IDLE };
+  FerryStatusSnapshot snapshot = {
+    .agent_running = TRUE,
+    .state = FERRY_AGENT_STATE_IDLE,
+    .last_sync_time = g_get_real_time (),
+  };
 
-  assert_counts_say (&counts, "Alle Änderungen synchronisiert");
+  assert_status_says (&snapshot, "Alle Änderungen synchronisiert");
 
-  counts.state = FERRY_AGENT_STATE_SYNCING;
-  counts.progress_done = 3;
-  counts.progress_total = 12;
-  assert_counts_say (&counts, "Synchronisierung: 3 von 12");
-  counts.progress_total = 0;
-  assert_counts_say (&counts, "Wird synchronisiert …");
+  snapshot.state = FERRY_AGENT_STATE_SYNCING;
+  snapshot.progress_done = 3;
+  snapshot.progress_total = 12;
+  assert_status_says (&snapshot, "Synchronisierung: 3 von 12");
+  snapshot.progress_total = 0;
+  assert_status_says (&snapshot, "Wird synchronisiert …");
 
-  counts.state = FERRY_AGENT_STATE_OFFLINE;
-  counts.pending = 1;
-  assert_counts_say (&counts, "Offline – 1 Änderung wartet");
-  counts.pending = 5;
-  assert_counts_say (&counts, "Offline – 5 Änderungen warten");
+  snapshot.state = FERRY_AGENT_STATE_OFFLINE;
+  snapshot.pending = 1;
+  assert_status_says (&snapshot, "Offline – 1 Änderung wartet");
+  snapshot.pending = 5;
+  assert_status_says (&snapshot, "Offline – 5 Änderungen warten");
 
-  counts.state = FERRY_AGENT_STATE_PAUSED;
-  assert_counts_say (&counts, "Angehalten");
+  snapshot.state = FERRY_AGENT_STATE_PAUSED;
+  assert_status_says (&snapshot, "Angehalten");
 
-  counts.state = FERRY_AGENT_STATE_IDLE;
-  assert_counts_say (&counts, "5 Änderungen warten");
+  snapshot.state = FERRY_AGENT_STATE_IDLE;
+  assert_status_says (&snapshot, "5 Änderungen warten");
 
-  counts.state = FERRY_AGENT_STATE_ATTENTION;
-  counts.conflicts = 1;
-  assert_counts_say (&counts, "1 erfordert Aufmerksamkeit");
-  counts.failed = 2;
-  assert_counts_say (&counts, "3 erfordern Aufmerksamkeit");
+  snapshot.state = FERRY_AGENT_STATE_ATTENTION;
+  snapshot.conflicts = 1;
+  assert_status_says (&snapshot, "1 Konflikt erfordert eine Entscheidung");
+  snapshot.failed = 2;
+  assert_status_says (&snapshot, "3 Änderungen erfordern Ihre Aufmerksamkeit");
 
-  counts.agent_running = FALSE;
-  assert_counts_say (&counts, "Hintergrunddienst läuft nicht");
+  snapshot.agent_running = FALSE;
+  assert_status_says (&snapshot, "Der Ferry-Hintergrunddienst läuft nicht");
 }
 
 static void
@@ -91,8 +95,8 @@ test_tray (void)
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Quit"), ==, "Beenden");
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "All changes synced"), ==,
                    "Alle Änderungen synchronisiert");
-  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Ferry agent is not running"), ==,
-                   "Ferry-Hintergrunddienst läuft nicht");
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Ferry’s agent is not running"), ==,
+                   "Der Ferry-Hintergrunddienst läuft nicht");
   /* German is written left to right: the menu's direction. */
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "default:LTR"), ==, "default:LTR");
 

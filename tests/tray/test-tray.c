@@ -632,11 +632,12 @@ test_register (Fixture       *fixture,
   g_assert_nonnull (pixmaps);
   g_assert_cmpuint (g_variant_n_children (pixmaps), ==, 0);
 
-  /* Online with nothing to send. */
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
+  /* Online, and nothing was ever sent: nothing to sync.  The item stays
+   * Active, so hosts that hide Passive items keep showing it. */
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
   host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
   g_assert_cmpstr (tip_description, ==, "");
-  assert_menu_labels (fixture, "All changes synced", FALSE);
+  assert_menu_labels (fixture, "Nothing to sync", FALSE);
 
   /* The menu object's own properties. */
   reply = host_call (fixture, MENU_PATH, "org.freedesktop.DBus.Properties", "Get",
@@ -663,16 +664,14 @@ test_agent_not_running (Fixture       *fixture,
   wait_registered (fixture);
 
   g_assert_false (ferry_client_get_agent_running (fixture->base.client));
-  assert_host_shows (fixture, "Ferry agent is not running", ICON_OFFLINE, "Active");
-  assert_menu_labels (fixture, "Ferry agent is not running", FALSE);
+  assert_host_shows (fixture, "Ferry’s agent is not running", ICON_OFFLINE, "Active");
+  assert_menu_labels (fixture, "Ferry’s agent is not running", FALSE);
 
   client_fixture_start_agent (&fixture->base);
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
-  g_assert_cmpstr (fixture->last_new_status, ==, "Passive");
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
 
   client_fixture_stop_agent (&fixture->base);
-  assert_host_shows (fixture, "Ferry agent is not running", ICON_OFFLINE, "Active");
-  g_assert_cmpstr (fixture->last_new_status, ==, "Active");
+  assert_host_shows (fixture, "Ferry’s agent is not running", ICON_OFFLINE, "Active");
 }
 
 /* Parses "Syncing D of T". */
@@ -722,14 +721,14 @@ test_follows_run (Fixture       *fixture,
         assert_host_shows (fixture, title, ICON_SYNCING, "Active");
     }
 
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
+  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Active");
   assert_menu_labels (fixture, "All changes synced", FALSE);
   FERRY_TEST_WAIT (ferry_client_get_pending_count (client) == 0, WAIT_MS);
 
-  /* synced → syncing with numbers that only grow → synced (before the
-   * run starts, the host may also have read "2 changes waiting") */
+  /* nothing yet → syncing with numbers that only grow → synced (before
+   * the run starts, the host may also have read "2 changes waiting") */
   g_assert_cmpuint (fixture->titles->len, >=, 5);
-  g_assert_cmpstr (g_ptr_array_index (fixture->titles, 0), ==, "All changes synced");
+  g_assert_cmpstr (g_ptr_array_index (fixture->titles, 0), ==, "Nothing to sync");
   g_assert_cmpstr (g_ptr_array_index (fixture->titles, fixture->titles->len - 1), ==,
                    "All changes synced");
   for (guint i = 1; i + 1 < fixture->titles->len; i++)
@@ -766,13 +765,13 @@ test_offline (Fixture       *fixture,
   const char *tip_description;
 
   /* Offline with nothing to send is nothing to worry about. */
-  assert_host_shows (fixture, "Offline", ICON_OFFLINE, "Passive");
+  assert_host_shows (fixture, "Offline", ICON_OFFLINE, "Active");
 
   ids = client_enqueue_many (fixture->base.client, "https://example.org/notes", 5);
   assert_host_shows (fixture, "Offline — 5 changes waiting", ICON_OFFLINE, "Active");
   assert_menu_labels (fixture, "Offline — 5 changes waiting", FALSE);
   host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
-  g_assert_cmpstr (tip_description, ==, "");
+  g_assert_cmpstr (tip_description, ==, "They are sent when the network is back");
 }
 
 static void
@@ -796,13 +795,15 @@ test_pause_from_menu (Fixture       *fixture,
   assert_menu_labels (fixture, "Paused", TRUE);
   FERRY_TEST_WAIT (fixture->n_menu_updates > menu_updates, WAIT_MS);
 
-  /* Changes wait while paused; the tooltip says how many. */
+  /* Changes wait while paused; the tooltip says how many, and that they
+   * wait for the person (no next try while paused). */
   request = ferry_request_new ("PUT", url);
   id = client_enqueue (client, request, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (ferry_client_get_pending_count (client) == 1, WAIT_MS);
   FERRY_TEST_WAIT ((host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description),
-                    g_strcmp0 (tip_description, "1 change waiting") == 0), WAIT_MS);
+                    g_strcmp0 (tip_description, "1 change waits until you resume") == 0),
+                   WAIT_MS);
   g_assert_cmpstr (tip_title, ==, "Paused");
   g_assert_true (host_title_is (fixture, "Paused"));
 
@@ -843,7 +844,7 @@ test_sync_now_from_menu (Fixture       *fixture,
   menu_event (fixture, MENU_SYNC_NOW);
   FERRY_TEST_WAIT (fixture->n_run_started > runs, WAIT_MS);
   FERRY_TEST_WAIT (ferry_test_server_count_requests (fixture->server, "/later") == 2, WAIT_MS);
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
+  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Active");
 }
 
 static void
@@ -924,7 +925,7 @@ test_menu_protocol (Fixture       *fixture,
                      g_variant_new ("(is)", MENU_STATUS, "label"), "(v)", &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(v)", &value);
-  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "All changes synced");
+  g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "Nothing to sync");
   g_clear_pointer (&reply, g_variant_unref);
 
   reply = host_call (fixture, MENU_PATH, MENU_INTERFACE, "GetProperty",
@@ -1015,6 +1016,46 @@ test_attention (Fixture       *fixture,
   assert_menu_labels (fixture, "1 conflict needs you", FALSE);
 }
 
+/* A conflict during a run that goes on (one slow request is enough):
+ * what needs the person wins the item's Status and icon at once; the
+ * run's progress stays in the title and the conflict is in the tooltip. */
+static void
+test_attention_during_run (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autofree char *slow_url = ferry_test_server_url (fixture->server, "/slow");
+  g_autofree char *doc_url = ferry_test_server_url (fixture->server, "/doc");
+  g_autoptr(FerryRequest) slow = ferry_request_new ("PUT", slow_url);
+  g_autoptr(FerryRequest) doc = ferry_request_new ("PUT", doc_url);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *slow_id = NULL;
+  g_autofree char *doc_id = NULL;
+  const char *tip_icon;
+  const char *tip_title;
+  const char *tip_description;
+
+  ferry_test_server_hold (fixture->server, "/slow");
+  ferry_test_server_push_reply (fixture->server, "/doc", 409, NULL, "{\"title\":\"theirs\"}");
+  ferry_test_server_set_default (fixture->server, "/doc", 200, NULL, "{\"title\":\"theirs\"}");
+  ferry_request_set_body_text (doc, "{\"title\":\"mine\"}", "application/json");
+  slow_id = client_enqueue (client, slow, &error);
+  g_assert_no_error (error);
+  doc_id = client_enqueue (client, doc, &error);
+  g_assert_no_error (error);
+
+  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 1, WAIT_MS);
+  g_assert_cmpint (ferry_client_get_state (client), ==, FERRY_AGENT_STATE_SYNCING);
+  assert_host_shows (fixture, "Syncing 1 of 2", ICON_ATTENTION, "NeedsAttention");
+  g_assert_cmpstr (fixture->last_new_status, ==, "NeedsAttention");
+  host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
+  g_assert_nonnull (strstr (tip_description, "1 conflict needs you"));
+
+  /* The run ends; the conflict still waits. */
+  ferry_test_server_release (fixture->server, "/slow");
+  assert_host_shows (fixture, "1 conflict needs you", ICON_ATTENTION, "NeedsAttention");
+}
+
 static void
 test_watcher_restart (Fixture       *fixture,
                       gconstpointer  data)
@@ -1040,7 +1081,7 @@ test_watcher_restart (Fixture       *fixture,
 
   /* The item still answers and still follows the agent. */
   host_refresh (fixture);
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
 }
 
 /* Counts what the tray hears from the client that a tooltip shows. */
@@ -1138,7 +1179,8 @@ test_coalesce (Fixture       *fixture,
   FERRY_TEST_WAIT (fixture->calls_in_flight == 0, WAIT_MS);
   host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
   g_assert_cmpstr (tip_title, ==, "Paused");
-  g_assert_cmpstr (tip_description, ==, "");
+  /* Nothing waits; the burst was delivered a moment ago. */
+  g_assert_cmpstr (tip_description, ==, "Last synced just now");
   g_assert_cmpstr (tip_icon, ==, ICON_PAUSED);
 
   n_tool_tips = fixture->n_new_tool_tip;
@@ -1197,7 +1239,7 @@ test_no_watcher (Fixture       *fixture,
   g_assert_cmpuint (count.n_louder, ==, 0);
 
   /* The item is there for whoever looks, as the window would be. */
-  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Passive");
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
 
   /* A tray host starting later (an extension enabled) gets the item. */
   fixture->watcher = test_watcher_start (fixture);
@@ -1255,6 +1297,8 @@ main (int   argc,
               fixture_set_up_online, test_menu_protocol, fixture_tear_down);
   g_test_add ("/tray/attention", Fixture, NULL,
               fixture_set_up_online, test_attention, fixture_tear_down);
+  g_test_add ("/tray/attention-during-run", Fixture, NULL,
+              fixture_set_up_online, test_attention_during_run, fixture_tear_down);
   g_test_add ("/tray/watcher-restart", Fixture, NULL,
               fixture_set_up_online, test_watcher_restart, fixture_tear_down);
   g_test_add ("/tray/coalesce", Fixture, NULL,

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ferry-status.h"
+
+G_BEGIN_DECLS
+
+/* Icons are named after the product, whatever the build profile. */
+#define FERRY_TRAY_ICON_SYNCED    "io.github.ferrysync.Ferry-synced-symbolic"
+#define FERRY_TRAY_ICON_SYNCING   "io.github.ferrysync.Ferry-syncing-symbolic"
+#define FERRY_TRAY_ICON_OFFLINE   "io.github.ferrysync.Ferry-offline-symbolic"
+#define FERRY_TRAY_ICON_PAUSED    "io.github.ferrysync.Ferry-paused-symbolic"
+#define FERRY_TRAY_ICON_ATTENTION "io.github.ferrysync.Ferry-attention-symbolic"
+
+#define FERRY_TRAY_STATUS_ACTIVE          "Active"
+#define FERRY_TRAY_STATUS_NEEDS_ATTENTION "NeedsAttention"
+
+/**
+ * FerryTrayView:
+ * @icon_name: the item's IconName (static)
+ * @status: the item's Status (static): Active or NeedsAttention
+ * @title: the item's Title and the tooltip's title
+ * @description: the tooltip's other lines, or ""
+ * @paused: whether the menu's Paused item is checked
+ *
+ * What the tray item shows.
+ */
+typedef struct
+{
+  const char *icon_name;
+  const char *status;
+  char       *title;
+  char       *description;
+  gboolean    paused;
+} FerryTrayView;
+
+void ferry_tray_view_from_status (FerryTrayView     *view,
+                                  const FerryStatus *status,
+                                  gboolean           paused);
+void ferry_tray_view_clear       (FerryTrayView     *view);
+
+G_END_DECLS
