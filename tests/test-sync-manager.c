@@ -1719,6 +1719,17 @@ test_sync_times_are_true (Fixture       *fixture,
   ok = enqueue_path (fixture, "/fine");
   FERRY_TEST_WAIT (task_state (fixture, ok) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   FERRY_TEST_WAIT (ferry_sync_manager_get_last_sync_time (fixture->manager) > 0, WAIT_MS);
+
+  /* The agent starting again knows it from the history. */
+  {
+    g_autoptr(FerryTask) delivered = get_task (fixture, ok);
+
+    destroy_manager (fixture);
+    make_manager (fixture);
+    start (fixture);
+    g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->manager), ==,
+                     delivered->updated);
+  }
 }
 
 static gboolean

@@ -1979,6 +1979,9 @@ ferry_sync_manager_start (FerrySyncManager  *self,
     g_message ("%u tasks were interrupted and will be sent again", recovered);
   if (!reload_counts (self, error))
     return FALSE;
+  /* The last sync of an earlier run of the agent, from the history. */
+  if (!ferry_task_store_last_delivery (self->store, now (self), &self->last_sync_time, error))
+    return FALSE;
 
   self->started = TRUE;
   self->was_online = ferry_connectivity_get_online (self->connectivity);

@@ -226,6 +226,7 @@ typedef enum {
   STMT_MAKE_DUE,
   STMT_PRUNE,
   STMT_COUNT_STATES,
+  STMT_LAST_DELIVERY,
   N_STATEMENTS
 } Statement;
 
@@ -324,6 +325,9 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " WHERE task_seq = (SELECT seq FROM tasks WHERE id = :id)"
     " ORDER BY at DESC, rowid DESC LIMIT :limit",
   [STMT_COUNT_STATES] = "SELECT state, count (*) FROM tasks GROUP BY state",
+  [STMT_LAST_DELIVERY] =
+    "SELECT updated FROM tasks INDEXED BY tasks_state_updated"
+    " WHERE state = 2 AND updated <= :now ORDER BY updated DESC LIMIT 1",
 };
 
 typedef enum {
@@ -2114,6 +2118,34 @@ ferry_task_store_next_wakeup (FerryTaskStore  *self,
   if (out_due != NULL)
     *out_due = due;
   return MIN (due, expiry);
+}
+
+/**
+ * ferry_task_store_last_delivery:
+ * @self: a store
+ * @now: the current time
+ * @out_time: (out): when the newest delivered task still in the history
+ *   was delivered, or 0 when there is none
+ * @error: return location for an error
+ *
+ * Returns: %TRUE, or %FALSE with %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_last_delivery (FerryTaskStore  *self,
+                                gint64           now,
+                                gint64          *out_time,
+                                GError         **error)
+{
+  gint64 when;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (out_time != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!query_next_time (self, STMT_LAST_DELIVERY, now, &when, error))
+    return FALSE;
+  *out_time = when == G_MAXINT64 ? 0 : when;
+  return TRUE;
 }
 
 /**

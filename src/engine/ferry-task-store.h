@@ -115,6 +115,10 @@ gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
                                                    gint64                now,
                                                    gint64               *out_due,
                                                    GError              **error);
+gboolean        ferry_task_store_last_delivery    (FerryTaskStore       *self,
+                                                   gint64                now,
+                                                   gint64               *out_time,
+                                                   GError              **error);
 GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
                                                    gint64                now,
                                                    GError              **error);
