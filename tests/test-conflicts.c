@@ -14,7 +14,9 @@
  * 127.0.0.1: it holds one JSON document per path with an ETag ("v<N>"),
  * answers GET with the document, and a PUT whose If-Match is not the
  * current ETag with 412 (a PUT without If-Match to a document another
- * writer changed gets 409).  The test plays that other writer by changing
+ * writer changed gets 409).  A document the other writer deleted answers
+ * GET with 404 and a conditional PUT with 412; an unconditional PUT
+ * creates it again.  The test plays that other writer by changing
  * documents directly.
  */
 
@@ -33,11 +35,14 @@ typedef struct
   guint  puts;             /* accepted writes */
   guint  refusals;         /* 409/412 answers */
   gboolean refuse_next_unconditional;
+  gboolean deleted;
+  char  *last_if_match;    /* of the last PUT, NULL when it had none */
 } Document;
 
 static void
 document_free (Document *document)
 {
+  g_free (document->last_if_match);
   g_free (document->json);
   g_free (document);
 }
@@ -81,7 +86,16 @@ handle_document (SoupServer        *server,
     }
   etag = g_strdup_printf ("\"v%u\"", document->version);
 
-  if (g_str_equal (method, "GET"))
+  if (document->deleted && g_str_equal (method, "GET"))
+    soup_server_message_set_status (message, 404, NULL);
+  else if (document->deleted && g_str_equal (method, "PUT") && if_match != NULL)
+    {
+      g_free (document->last_if_match);
+      document->last_if_match = g_strdup (if_match);
+      document->refusals++;
+      soup_server_message_set_status (message, 412, NULL);
+    }
+  else if (g_str_equal (method, "GET"))
     {
       soup_message_headers_append (response_headers, "ETag", etag);
       soup_server_message_set_status (message, 200, NULL);
@@ -92,6 +106,9 @@ handle_document (SoupServer        *server,
     {
       SoupMessageBody *body = soup_server_message_get_request_body (message);
       g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+      g_free (document->last_if_match);
+      document->last_if_match = g_strdup (if_match);
 
       if ((if_match != NULL && !g_str_equal (if_match, etag)) ||
           (if_match == NULL && document->refuse_next_unconditional))
@@ -105,6 +122,7 @@ handle_document (SoupServer        *server,
         {
           g_free (document->json);
           document->json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          document->deleted = FALSE;
           document->version++;
           document->puts++;
           g_free (etag);
@@ -139,6 +157,38 @@ server_write (Fixture    *fixture,
   g_free (document->json);
   document->json = g_strdup (json);
   g_mutex_unlock (&fixture->docs.lock);
+}
+
+/* The other writer deletes the document. */
+static void
+server_delete (Fixture    *fixture,
+               const char *path)
+{
+  Document *document;
+
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, path);
+  document->deleted = TRUE;
+  document->version++;
+  g_mutex_unlock (&fixture->docs.lock);
+}
+
+/* Whether the document is deleted, and the If-Match of its last PUT. */
+static gboolean
+server_is_deleted (Fixture  *fixture,
+                   const char *path,
+                   char      **out_last_if_match)
+{
+  Document *document;
+  gboolean deleted;
+
+  g_mutex_lock (&fixture->docs.lock);
+  document = g_hash_table_lookup (fixture->docs.documents, path);
+  deleted = document->deleted;
+  if (out_last_if_match != NULL)
+    *out_last_if_match = g_strdup (document->last_if_match);
+  g_mutex_unlock (&fixture->docs.lock);
+  return deleted;
 }
 
 static char *
@@ -574,6 +624,111 @@ return_cancelled (GCancellable *cancellable,
   g_task_return_error_if_cancelled (gtask);
 }
 
+/* The other writer deleted the document: each strategy does what it
+ * promises with a copy that is gone, and the task says so. */
+typedef struct
+{
+  FerryConflictStrategy  strategy;
+  gboolean               edited;        /* the local change differs from its base */
+  FerryTaskState         expected;
+  gboolean               recreated;     /* the document exists again, from the task */
+} DeletedCase;
+
+static void
+test_deleted_on_server (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const DeletedCase cases[] = {
+    { FERRY_CONFLICT_ASK, TRUE, FERRY_TASK_STATE_CONFLICT, FALSE },
+    { FERRY_CONFLICT_CLIENT_WINS, TRUE, FERRY_TASK_STATE_SUCCEEDED, TRUE },
+    { FERRY_CONFLICT_SERVER_WINS, TRUE, FERRY_TASK_STATE_SUCCEEDED, FALSE },
+    { FERRY_CONFLICT_MERGE, TRUE, FERRY_TASK_STATE_CONFLICT, FALSE },
+    { FERRY_CONFLICT_MERGE, FALSE, FERRY_TASK_STATE_SUCCEEDED, FALSE },
+    { FERRY_CONFLICT_LAST_MODIFIED_WINS, TRUE, FERRY_TASK_STATE_CONFLICT, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const DeletedCase *row = &cases[i];
+      g_autofree char *path = g_strdup_printf ("/docs/deleted-%u", i);
+      const char *base = "{\"title\":\"base\",\"updated_at\":1}";
+      const char *local = row->edited ? "{\"title\":\"mine\",\"updated_at\":2}" : base;
+      g_autofree char *id = NULL;
+      g_autofree char *last_if_match = NULL;
+      g_autoptr(FerryTask) task = NULL;
+
+      g_test_message ("%s, %s", ferry_conflict_strategy_to_string (row->strategy),
+                      row->edited ? "edited" : "unchanged");
+      server_write (fixture, path, base);
+      server_delete (fixture, path);
+      id = enqueue_edit (fixture, path, base, local, 1, row->strategy);
+      FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+
+      task = get_task (fixture, id);
+      g_assert_cmpint (task->state, ==, row->expected);
+      g_assert_cmpint (server_is_deleted (fixture, path, &last_if_match), ==, !row->recreated);
+      if (row->recreated)
+        {
+          g_autofree char *final = server_read (fixture, path, NULL, NULL);
+
+          /* Created again from the local change, with nothing to match. */
+          g_assert_cmpstr (final, ==, local);
+          g_assert_null (last_if_match);
+        }
+      if (row->expected == FERRY_TASK_STATE_CONFLICT)
+        {
+          g_assert_cmpint (ferry_task_get_server_copy (task), ==, FERRY_SERVER_COPY_DELETED);
+          g_assert_null (task->response_body);
+          g_assert_nonnull (strstr (task->last_error, "deleted on the server"));
+        }
+    }
+}
+
+/* A person's choice on a copy deleted on the server: keeping mine creates
+ * it again, keeping the server's drops the change. */
+static void
+test_deleted_resolve (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const char *base = "{\"title\":\"base\"}";
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *final = NULL;
+  g_autofree char *last_if_match = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  server_write (fixture, "/docs/gone-1", base);
+  server_delete (fixture, "/docs/gone-1");
+  server_write (fixture, "/docs/gone-2", base);
+  server_delete (fixture, "/docs/gone-2");
+  mine = enqueue_edit (fixture, "/docs/gone-1", base, "{\"title\":\"mine\"}", 1,
+                       FERRY_CONFLICT_ASK);
+  theirs = enqueue_edit (fixture, "/docs/gone-2", base, "{\"title\":\"mine\"}", 1,
+                         FERRY_CONFLICT_ASK);
+  FERRY_TEST_WAIT (task_settled (fixture, mine) && task_settled (fixture, theirs), WAIT_MS);
+
+  g_assert_true (ferry_sync_manager_resolve (fixture->manager, mine, FERRY_RESOLVE_LOCAL, NULL,
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_true (ferry_sync_manager_resolve (fixture->manager, theirs, FERRY_RESOLVE_REMOTE,
+                                             NULL, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (task_settled (fixture, mine), WAIT_MS);
+
+  task = get_task (fixture, mine);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  g_assert_false (server_is_deleted (fixture, "/docs/gone-1", &last_if_match));
+  g_assert_null (last_if_match);
+  final = server_read (fixture, "/docs/gone-1", NULL, NULL);
+  g_assert_cmpstr (final, ==, "{\"title\":\"mine\"}");
+  g_clear_pointer (&task, ferry_task_unref);
+
+  task = get_task (fixture, theirs);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  g_assert_true (server_is_deleted (fixture, "/docs/gone-2", NULL));
+}
+
 static void
 test_resolver (FerryTask           *task,
                GBytes              *base,
@@ -694,6 +849,8 @@ main (int    argc,
   ADD ("ask-and-concurrent-change", test_ask_and_concurrent_change);
   ADD ("conflict-409", test_conflict_409);
   ADD ("custom", test_custom);
+  ADD ("deleted-on-server", test_deleted_on_server);
+  ADD ("deleted-resolve", test_deleted_resolve);
 
 #undef ADD
 

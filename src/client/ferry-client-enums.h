@@ -133,6 +133,23 @@ typedef enum {
 } FerryClientResolveChoice;
 
 /**
+ * FerryClientServerCopy:
+ * @FERRY_CLIENT_SERVER_COPY_UNKNOWN: not in conflict, or the server's copy
+ *   could not be fetched
+ * @FERRY_CLIENT_SERVER_COPY_PRESENT: the response is the server's copy
+ * @FERRY_CLIENT_SERVER_COPY_DELETED: the document was deleted on the
+ *   server: keeping mine creates it again, keeping the server's drops the
+ *   change
+ *
+ * What a task in conflict knows of the server's copy.
+ */
+typedef enum {
+  FERRY_CLIENT_SERVER_COPY_UNKNOWN,
+  FERRY_CLIENT_SERVER_COPY_PRESENT,
+  FERRY_CLIENT_SERVER_COPY_DELETED,
+} FerryClientServerCopy;
+
+/**
  * FerryClientFlags:
  * @FERRY_CLIENT_FLAGS_NONE: calls start the agent by D-Bus activation when
  *   it is not running (creating the client never does)

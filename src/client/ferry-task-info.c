@@ -59,6 +59,7 @@ struct _FerryTaskInfo
   gint64 expires;
   guint last_status;
   guint response_status;
+  FerryClientServerCopy server_copy;
   gboolean unmetered_only;
 };
 
@@ -98,6 +99,19 @@ lookup_string (GVariant   *task,
   if (!g_variant_lookup (task, key, "&s", &value))
     return NULL;
   return g_strdup (value);
+}
+
+/* Takes @name, as lookup_string() returns it. */
+static FerryClientServerCopy
+parse_server_copy (char *name)
+{
+  g_autofree char *owned = name;
+
+  if (g_strcmp0 (owned, "present") == 0)
+    return FERRY_CLIENT_SERVER_COPY_PRESENT;
+  if (g_strcmp0 (owned, "deleted") == 0)
+    return FERRY_CLIENT_SERVER_COPY_DELETED;
+  return FERRY_CLIENT_SERVER_COPY_UNKNOWN;
 }
 
 static char **
@@ -643,6 +657,8 @@ ferry_task_info_update (FerryTaskInfo  *self,
               &changed);
   SET_NUMBER (self, response_status, lookup_uint (task, "response-status"),
               PROP_RESPONSE_STATUS, &changed);
+  SET_NUMBER (self, server_copy, parse_server_copy (lookup_string (task, "server-copy")), PROP_0,
+              &changed);
   set_strv (&self->response_headers, lookup_header_pairs (task, "response-headers"), &changed);
   set_bytes (&self->response_body, lookup_bytes (task, "response-body"), &changed);
   set_bytes (&self->base, lookup_bytes (task, "base"), &changed);
@@ -1121,6 +1137,20 @@ ferry_task_info_get_last_status (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
   return self->last_status;
+}
+
+/**
+ * ferry_task_info_get_server_copy:
+ * @self: a task info
+ *
+ * Returns: what a task in conflict knows of the server's copy: there,
+ *   deleted there, or unknown
+ */
+FerryClientServerCopy
+ferry_task_info_get_server_copy (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FERRY_CLIENT_SERVER_COPY_UNKNOWN);
+  return self->server_copy;
 }
 
 /**

@@ -35,6 +35,7 @@ guint                        ferry_task_info_get_attempts           (FerryTaskIn
 guint                        ferry_task_info_get_max_attempts       (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_next_attempt       (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_failing_since      (FerryTaskInfo  *self);
+FerryClientServerCopy        ferry_task_info_get_server_copy        (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_created            (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_updated            (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_not_before         (FerryTaskInfo  *self);

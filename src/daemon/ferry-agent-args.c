@@ -993,6 +993,9 @@ ferry_agent_args_task_to_variant (const FerryTask *task,
     add_uint (&builder, "last-status", task->last_status);
   if (task->response_status != 0)
     add_uint (&builder, "response-status", task->response_status);
+  if (task->state == FERRY_TASK_STATE_CONFLICT)
+    add_string (&builder, "server-copy",
+                ferry_server_copy_to_string (ferry_task_get_server_copy (task)));
   add_headers (&builder, "response-headers", task, task->response_headers, show_secrets, NULL);
   if (with_bodies)
     add_bytes (&builder, "response-body", task->response_body);

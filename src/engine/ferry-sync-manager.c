@@ -963,6 +963,49 @@ settle_merge (Attempt *data,
   send_again_over_server_copy (data, result->merged, "conflict settled: changes merged");
 }
 
+/* The server's copy was deleted there.  client-wins creates it again
+ * from the local change (unconditionally: there is nothing to match);
+ * server-wins drops the local change; merge drops it only when it changed
+ * nothing against the base, since a deletion and an edit cannot be
+ * combined; the others have nothing to compare and ask. */
+static void
+settle_deleted (Attempt *data)
+{
+  FerryTask *task = data->task;
+  gboolean unchanged = task->base != NULL && task->body != NULL &&
+                       g_bytes_equal (task->base, task->body);
+
+  switch (task->conflict_strategy)
+    {
+    case FERRY_CONFLICT_CLIENT_WINS:
+      g_clear_pointer (&task->if_match, g_free);
+      finish_settling (data, FERRY_TASK_STATE_PENDING,
+                       "conflict settled: deleted on the server, created again from the "
+                       "local change");
+      break;
+    case FERRY_CONFLICT_SERVER_WINS:
+      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
+      break;
+    case FERRY_CONFLICT_MERGE:
+      if (unchanged)
+        {
+          finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
+          break;
+        }
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT,
+                       "conflict: deleted on the server and changed here; a decision is "
+                       "needed");
+      break;
+    case FERRY_CONFLICT_LAST_MODIFIED_WINS:
+    case FERRY_CONFLICT_CUSTOM:
+    case FERRY_CONFLICT_ASK:
+    default:
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT,
+                       "conflict: deleted on the server; a decision is needed");
+      break;
+    }
+}
+
 typedef struct
 {
   Attempt *data;          /* owned until finished */
@@ -1060,6 +1103,24 @@ fetch_server_copy_cb (GObject      *object,
                                               : g_bytes_new_static ("", 0);
       if (fetched->response_body == NULL)
         fetched->response_body = remote;
+    }
+  else if (fetched != NULL && fetched->kind == FERRY_OUTCOME_HTTP &&
+           (fetched->status == 404 || fetched->status == 410))
+    {
+      /* Gone: deleted on the server.  The answer is kept for its status
+       * and headers; its body is an error page, not a document. */
+      keep_response (task, fetched);
+      g_clear_pointer (&task->response_body, g_bytes_unref);
+      settle_deleted (data);
+      return;
+    }
+  else
+    {
+      /* Nothing is known of the server's copy: the conflict answer's own
+       * body must not pose as it. */
+      task->response_status = 0;
+      g_clear_pointer (&task->response_headers, g_strfreev);
+      g_clear_pointer (&task->response_body, g_bytes_unref);
     }
 
   if (remote == NULL && task->conflict_strategy != FERRY_CONFLICT_ASK &&
@@ -2503,6 +2564,15 @@ ferry_sync_manager_resolve (FerrySyncManager    *self,
     default:
       {
         const char *etag = NULL;
+
+        /* Deleted on the server: keeping mine creates it again, with no
+         * copy to be conditional on. */
+        if (ferry_task_get_server_copy (task) == FERRY_SERVER_COPY_DELETED)
+          {
+            g_clear_pointer (&task->if_match, g_free);
+            make_pending_now (self, task);
+            break;
+          }
 
         /* Send again over the server's version: conditional on the copy
          * the conflict answer named, so a change made meanwhile is caught

@@ -735,6 +735,53 @@ ferry_task_state_is_final (FerryTaskState state)
 }
 
 /**
+ * ferry_task_get_server_copy:
+ * @self: a task
+ *
+ * What is known of the server's copy of a task in conflict: after a 409 or
+ * 412 the agent fetched it, and the task's response is that fetch's
+ * answer.  A 404 or 410 means the copy was deleted on the server; any
+ * other answer, or none, leaves it unknown.
+ *
+ * Returns: the server's copy as far as it is known; unknown for a task
+ *   that is not in conflict
+ */
+FerryServerCopy
+ferry_task_get_server_copy (const FerryTask *self)
+{
+  g_return_val_if_fail (self != NULL, FERRY_SERVER_COPY_UNKNOWN);
+
+  if (self->state != FERRY_TASK_STATE_CONFLICT)
+    return FERRY_SERVER_COPY_UNKNOWN;
+  if (self->response_status >= 200 && self->response_status < 300)
+    return FERRY_SERVER_COPY_PRESENT;
+  if (self->response_status == 404 || self->response_status == 410)
+    return FERRY_SERVER_COPY_DELETED;
+  return FERRY_SERVER_COPY_UNKNOWN;
+}
+
+/**
+ * ferry_server_copy_to_string:
+ * @copy: what is known of a server's copy
+ *
+ * Returns: "unknown", "present" or "deleted"
+ */
+const char *
+ferry_server_copy_to_string (FerryServerCopy copy)
+{
+  switch (copy)
+    {
+    case FERRY_SERVER_COPY_PRESENT:
+      return "present";
+    case FERRY_SERVER_COPY_DELETED:
+      return "deleted";
+    case FERRY_SERVER_COPY_UNKNOWN:
+    default:
+      return "unknown";
+    }
+}
+
+/**
  * ferry_task_state_holds_group:
  * @state: a state
  *

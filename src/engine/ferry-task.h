@@ -86,6 +86,21 @@ typedef enum {
   FERRY_RESOLVE_BODY = 2,
 } FerryResolveChoice;
 
+/**
+ * FerryServerCopy:
+ * @FERRY_SERVER_COPY_UNKNOWN: no copy of the server's is known (no
+ *   conflict, or it could not be fetched)
+ * @FERRY_SERVER_COPY_PRESENT: the task's response is the server's copy
+ * @FERRY_SERVER_COPY_DELETED: the server's copy is gone: deleted there
+ *
+ * What a task in conflict knows of the server's copy.
+ */
+typedef enum {
+  FERRY_SERVER_COPY_UNKNOWN = 0,
+  FERRY_SERVER_COPY_PRESENT = 1,
+  FERRY_SERVER_COPY_DELETED = 2,
+} FerryServerCopy;
+
 /* Limits checked by ferry_task_validate(). */
 #define FERRY_TASK_MAX_BODY_SIZE        (16 * 1024 * 1024)
 #define FERRY_TASK_MAX_NAME_LENGTH      256
@@ -181,6 +196,8 @@ gboolean     ferry_task_header_is_secret      (const FerryTask *self,
 char        *ferry_task_dup_host              (const FerryTask *self);
 gboolean     ferry_task_state_is_final        (FerryTaskState   state);
 gboolean     ferry_task_state_holds_group     (FerryTaskState   state);
+FerryServerCopy ferry_task_get_server_copy    (const FerryTask *self);
+const char  *ferry_server_copy_to_string      (FerryServerCopy  copy);
 
 const char  *ferry_task_state_to_string       (FerryTaskState   state);
 gboolean     ferry_task_state_from_string     (const char      *str,

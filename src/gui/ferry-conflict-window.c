@@ -51,6 +51,8 @@ struct _FerryConflictWindow
   GtkTextView *result_view;
   GtkTextView *mine_text_view;
   GtkTextView *server_text_view;
+  GtkWidget *keep_mine_button;
+  GtkWidget *keep_server_button;
   GtkWidget *send_merged_button;
 
   /* state */
@@ -398,6 +400,54 @@ describe_settled (FerryClientTaskState state)
 
 /* Builds the comparison again only when the documents changed, so the
  * choices made survive a reload for another reason (attempts, times). */
+/* What the two whole-copy buttons do depends on what became of the
+ * server's copy: when it was deleted there, keeping mine creates it again
+ * and keeping the server's drops the change. */
+static void
+label_choices (FerryConflictWindow   *self,
+               FerryClientServerCopy  copy)
+{
+  gboolean deleted = copy == FERRY_CLIENT_SERVER_COPY_DELETED;
+
+  gtk_widget_set_tooltip_text (self->keep_mine_button,
+                               deleted ? _("Create the document again from my change")
+                                       : _("Send my whole change over the server’s copy"));
+  gtk_widget_set_tooltip_text (self->keep_server_button,
+                               deleted ? _("Drop my change: the document stays deleted")
+                                       : _("Drop my change and keep the server’s copy"));
+}
+
+/* A server's copy that is not there to compare: deleted there, or not
+ * fetched. */
+static void
+show_missing_copy (FerryConflictWindow   *self,
+                   FerryClientServerCopy  copy)
+{
+  FerryTaskInfo *info = self->info;
+
+  show_text (self->mine_text_view, ferry_task_info_get_content_type (info),
+             ferry_task_info_get_body (info));
+  if (copy == FERRY_CLIENT_SERVER_COPY_DELETED)
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->server_text_view),
+                                _("(deleted on the server)"), -1);
+      gtk_label_set_text (self->explanation_label,
+                          _("The document was deleted on the server after this change was made, "
+                            "so the change was not sent. Keep Mine creates it again from your "
+                            "change; Keep Server’s drops your change."));
+    }
+  else
+    {
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->server_text_view),
+                                _("(the server’s copy could not be fetched)"), -1);
+      gtk_label_set_text (self->explanation_label,
+                          _("The server refused this change because its copy changed, but that "
+                            "copy could not be fetched to compare. Keep Mine sends your change "
+                            "again; Keep Server’s drops it."));
+    }
+  gtk_stack_set_visible_child_name (self->mode_stack, "text");
+}
+
 static void
 show_documents (FerryConflictWindow *self,
                 FerryTaskInfo       *old_info)
@@ -406,15 +456,24 @@ show_documents (FerryConflictWindow *self,
   GBytes *mine = ferry_task_info_get_body (info);
   GBytes *server = ferry_task_info_get_response_body (info);
   GBytes *base = ferry_task_info_get_base (info);
+  FerryClientServerCopy copy = ferry_task_info_get_server_copy (info);
   g_autoptr(GError) error = NULL;
 
+  label_choices (self, copy);
   if (old_info != NULL
+      && copy == ferry_task_info_get_server_copy (old_info)
       && bytes_equal (mine, ferry_task_info_get_body (old_info))
       && bytes_equal (server, ferry_task_info_get_response_body (old_info))
       && bytes_equal (base, ferry_task_info_get_base (old_info)))
     return;
 
   g_clear_pointer (&self->model, ferry_conflict_model_free);
+  if (copy != FERRY_CLIENT_SERVER_COPY_PRESENT &&
+      ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT)
+    {
+      show_missing_copy (self, copy);
+      return;
+    }
   self->model = ferry_conflict_model_new (base, mine, server, &error);
   if (self->model != NULL)
     {
@@ -766,6 +825,8 @@ ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, result_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mine_text_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, server_text_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, keep_mine_button);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, keep_server_button);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, send_merged_button);
 
   gtk_widget_class_install_action (widget_class, "conflict.keep-mine", NULL, conflict_keep_mine);

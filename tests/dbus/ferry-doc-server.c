@@ -16,6 +16,7 @@ typedef struct
   guint  version;
   guint  puts;       /* writes accepted over HTTP */
   guint  refusals;   /* 412 answers */
+  gboolean deleted;  /* by the other writer: GET 404, a conditional PUT 412 */
 } Document;
 
 struct _FerryDocServer
@@ -93,8 +94,13 @@ handle_request (SoupServer        *server,
 
   g_mutex_lock (&self->lock);
   document = g_hash_table_lookup (self->documents, path);
-  if (document == NULL)
+  if (document == NULL || (document->deleted && g_str_equal (method, "GET")))
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+  else if (document->deleted && g_str_equal (method, "PUT") && if_match != NULL)
+    {
+      document->refusals++;
+      soup_server_message_set_status (message, SOUP_STATUS_PRECONDITION_FAILED, NULL);
+    }
   else if (g_str_equal (method, "GET"))
     answer_document (message, document, SOUP_STATUS_OK);
   else if (g_str_equal (method, "PUT"))
@@ -113,6 +119,7 @@ handle_request (SoupServer        *server,
 
           g_free (document->json);
           document->json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+          document->deleted = FALSE;
           document->version++;
           document->puts++;
           answer_document (message, document, SOUP_STATUS_NO_CONTENT);
@@ -294,4 +301,47 @@ ferry_doc_server_read (FerryDocServer *server,
     *out_refusals = document->refusals;
   g_mutex_unlock (&server->lock);
   return json;
+}
+
+/**
+ * ferry_doc_server_delete:
+ * @server: a server
+ * @path: a document's path
+ *
+ * Plays the other writer deleting the document: GET answers 404 from now
+ * on, a PUT with If-Match 412; a PUT without one creates it again.
+ */
+void
+ferry_doc_server_delete (FerryDocServer *server,
+                         const char     *path)
+{
+  Document *document;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  g_assert (document != NULL);
+  document->deleted = TRUE;
+  document->version++;
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_doc_server_is_deleted:
+ * @server: a server
+ * @path: a document's path
+ *
+ * Returns: whether the document is deleted
+ */
+gboolean
+ferry_doc_server_is_deleted (FerryDocServer *server,
+                             const char     *path)
+{
+  Document *document;
+  gboolean deleted;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  deleted = document == NULL || document->deleted;
+  g_mutex_unlock (&server->lock);
+  return deleted;
 }

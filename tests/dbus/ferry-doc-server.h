@@ -28,6 +28,10 @@ char           *ferry_doc_server_read  (FerryDocServer *server,
                                         guint          *out_puts,
                                         guint          *out_refusals);
 char           *ferry_doc_server_dup_last_modified (guint version);
+void            ferry_doc_server_delete (FerryDocServer *server,
+                                         const char     *path);
+gboolean        ferry_doc_server_is_deleted (FerryDocServer *server,
+                                             const char     *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryDocServer, ferry_doc_server_free)
 

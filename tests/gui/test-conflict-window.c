@@ -401,6 +401,90 @@ test_text_bodies (void)
   close_window (window);
 }
 
+static char *
+text_of (FerryConflictWindow *window,
+         const char          *name)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                                   FERRY_TYPE_CONFLICT_WINDOW,
+                                                                   name));
+  GtkTextIter start;
+  GtkTextIter end;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+/* The server's copy was deleted there: the window says so instead of
+ * showing an error page as the server's copy, and its two choices create
+ * the document again or drop the change. */
+static void
+test_deleted_on_server (void)
+{
+  g_autofree char *url = ferry_doc_server_url (fx.docs, "/notes/deleted");
+  g_autofree char *again_url = ferry_doc_server_url (fx.docs, "/notes/dropped");
+  g_autoptr(FerryRequest) request = ferry_request_new ("PUT", url);
+  g_autoptr(FerryRequest) dropped = ferry_request_new ("PUT", again_url);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *dropped_id = NULL;
+  g_autofree char *server_text = NULL;
+  g_autofree char *held = NULL;
+  g_autoptr(FerryTaskInfo) info = NULL;
+  FerryConflictWindow *window;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *path = i == 0 ? "/notes/deleted" : "/notes/dropped";
+      FerryRequest *which = i == 0 ? request : dropped;
+
+      ferry_doc_server_write (fx.docs, path, BASE_DOC);
+      ferry_doc_server_delete (fx.docs, path);
+      ferry_request_set_body_text (which, MINE_DOC, "application/json");
+      ferry_request_set_if_match (which, "\"v1\"");
+      ferry_request_set_conflict_strategy (which, FERRY_CLIENT_CONFLICT_ASK);
+    }
+  id = client_enqueue (client (), request, &error);
+  g_assert_no_error (error);
+  dropped_id = client_enqueue (client (), dropped, &error);
+  g_assert_no_error (error);
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_CONFLICT);
+  GUI_WAIT (task_state (dropped_id) == FERRY_CLIENT_TASK_STATE_CONFLICT);
+
+  info = client_get (client (), id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ferry_task_info_get_server_copy (info), ==, FERRY_CLIENT_SERVER_COPY_DELETED);
+  g_assert_null (ferry_task_info_get_response_body (info));
+
+  window = open_window (id);
+  server_text = text_of (window, "server_text_view");
+  g_assert_cmpstr (server_text, ==, "(deleted on the server)");
+  g_assert_true (g_str_has_prefix (gui_label_text (GTK_WIDGET (window),
+                                                   FERRY_TYPE_CONFLICT_WINDOW,
+                                                   "explanation_label"),
+                                   "The document was deleted on the server"));
+  g_assert_false (action_enabled (window, "send-merged"));
+  g_assert_nonnull (find_by_tooltip (window, GTK_TYPE_BUTTON,
+                                     "Create the document again from my change"));
+  g_assert_nonnull (find_by_tooltip (window, GTK_TYPE_BUTTON,
+                                     "Drop my change: the document stays deleted"));
+
+  /* Keep Mine creates it again. */
+  gui_click_button (GTK_WIDGET (window), "Keep Mine");
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_SUCCEEDED);
+  g_assert_false (ferry_doc_server_is_deleted (fx.docs, "/notes/deleted"));
+  held = ferry_doc_server_read (fx.docs, "/notes/deleted", NULL, NULL, NULL);
+  g_assert_cmpstr (held, ==, MINE_DOC);
+  close_window (window);
+
+  /* Keep Server's drops the change: still deleted. */
+  window = open_window (dropped_id);
+  gui_click_button (GTK_WIDGET (window), "Keep Server’s");
+  GUI_WAIT (task_state (dropped_id) == FERRY_CLIENT_TASK_STATE_SUCCEEDED);
+  g_assert_true (ferry_doc_server_is_deleted (fx.docs, "/notes/dropped"));
+  close_window (window);
+}
+
 /* Settled elsewhere while open: the window says so and offers nothing. */
 static void
 test_resolved_elsewhere (void)
@@ -478,6 +562,7 @@ main (int   argc,
   g_test_add_func ("/gui/conflict-window/keep-server", test_keep_server);
   g_test_add_func ("/gui/conflict-window/text-bodies", test_text_bodies);
   g_test_add_func ("/gui/conflict-window/resolved-elsewhere", test_resolved_elsewhere);
+  g_test_add_func ("/gui/conflict-window/deleted-on-server", test_deleted_on_server);
   g_test_add_func ("/gui/conflict-window/present-once", test_present_once);
 
   fx.docs = ferry_doc_server_new ();
