@@ -170,7 +170,14 @@ static void
 on_tray_activate (FerryApplication *self,
                   FerryTray        *tray)
 {
+  const char *view = NULL;
+
   g_application_activate (G_APPLICATION (self));
+  /* An item asking for attention opens on what asks for it. */
+  if (self->window != NULL)
+    view = ferry_window_show_attention (self->window);
+  if (view != NULL)
+    ferry_notifier_acknowledge (self->notifier, view);
 }
 
 static void

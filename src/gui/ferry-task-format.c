@@ -429,3 +429,32 @@ ferry_lookup_app (const char  *owner,
   if (out_icon != NULL)
     *out_icon = g_object_ref (entry->icon);
 }
+
+/**
+ * ferry_format_agent_start_error:
+ * @error: why starting the agent failed
+ *
+ * Returns: (transfer full): why the agent could not be started, and what
+ *   to do, in words; the technical reason only where there is no better
+ *   one, and then without the D-Bus error name
+ */
+char *
+ferry_format_agent_start_error (const GError *error)
+{
+  g_autoptr(GError) copy = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+      g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND))
+    return g_strdup (_("Ferry’s agent could not be started: this session does not know "
+                       "where it is installed. Install Ferry, or start the agent yourself "
+                       "with the command “ferryd”, then try again."));
+  copy = g_error_copy (error);
+  if (g_dbus_error_is_remote_error (copy))
+    g_dbus_error_strip_remote_error (copy);
+  /* Translators: %s is the system's technical reason */
+  return g_strdup_printf (_("Ferry’s agent could not be started (%s). Start it yourself with "
+                            "the command “ferryd”, then try again."), copy->message);
+}

@@ -22,6 +22,8 @@ gboolean    ferry_body_is_text              (const char           *content_type,
 char       *ferry_format_body_preview       (GBytes               *body,
                                              gsize                 max_bytes);
 
+char       *ferry_format_agent_start_error  (const GError         *error);
+
 void        ferry_lookup_app                (const char           *owner,
                                              char                **out_name,
                                              GIcon               **out_icon);

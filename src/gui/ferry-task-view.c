@@ -36,6 +36,7 @@ struct _FerryTaskView
   GtkListView *list_view;
   GtkNoSelection *selection;
   AdwStatusPage *empty_page;
+  GtkButton *elsewhere_button;
   AdwStatusPage *no_results_page;
   GtkActionBar *action_bar;
   GtkLabel *count_label;
@@ -73,7 +74,8 @@ typedef struct
 
 static const KindInfo kinds[] = {
   { "pending", "emblem-ok-symbolic", N_("Nothing waiting"),
-    N_("Every change has reached its server."), FALSE, TRUE },
+    N_("Changes that apps hand to Ferry wait here until they reach their server."),
+    FALSE, TRUE },
   { "failed", "emblem-ok-symbolic", N_("No failures"),
     N_("Changes a server refused, or that ran out of attempts, show up here."), TRUE, TRUE },
   { "conflicts", "emblem-ok-symbolic", N_("No conflicts"),
@@ -100,7 +102,11 @@ update_page (FerryTaskView *self)
   guint n = self->list != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->list)) : 0;
   g_autofree char *count = NULL;
 
-  if (n > 0)
+  /* With the agent away nothing is known: no rows from before, no
+   * endless loading, but the empty state that says so. */
+  if (self->client != NULL && !ferry_client_get_agent_running (self->client))
+    page = "empty";
+  else if (n > 0)
     page = "list";
   else if (self->list == NULL || ferry_task_list_get_loading (self->list))
     page = "loading";
@@ -192,6 +198,91 @@ rebuild_list (FerryTaskView *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+/* What needs the person in another view: "2 changes failed" with the
+ * view to open, or NULL. */
+static char *
+describe_elsewhere (FerryTaskView  *self,
+                    const char    **out_view)
+{
+  guint failed = ferry_client_get_failed_count (self->client) +
+                 ferry_client_get_auth_count (self->client);
+  guint conflicts = ferry_client_get_conflict_count (self->client);
+
+  if (conflicts > 0 && !g_str_equal (self->kind, "conflicts"))
+    {
+      *out_view = "conflicts";
+      return g_strdup_printf (ngettext ("But %u conflict needs you.",
+                                        "But %u conflicts need you.", conflicts),
+                              conflicts);
+    }
+  if (failed > 0 && !g_str_equal (self->kind, "failed"))
+    {
+      *out_view = "failed";
+      return g_strdup_printf (ngettext ("But %u change failed.", "But %u changes failed.",
+                                        failed),
+                              failed);
+    }
+  return NULL;
+}
+
+/* The empty state is true of the whole picture: it says what is known
+ * when the agent is away, and what needs the person in the other views. */
+static void
+update_empty_page (FerryTaskView *self)
+{
+  const KindInfo *info = lookup_kind (self->kind);
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *description = NULL;
+  const char *view = NULL;
+  const char *text;
+
+  if (info == NULL)
+    return;
+
+  if (self->client == NULL || !ferry_client_get_agent_running (self->client))
+    {
+      adw_status_page_set_icon_name (self->empty_page, "dialog-question-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Nothing is known"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Ferry’s agent is not running, so what it holds "
+                                         "cannot be shown. Your changes stay safe on this "
+                                         "computer."));
+      gtk_widget_set_visible (GTK_WIDGET (self->elsewhere_button), FALSE);
+      return;
+    }
+
+  elsewhere = describe_elsewhere (self, &view);
+  text = _(info->description);
+  if (g_str_equal (self->kind, "pending") && elsewhere == NULL &&
+      ferry_client_get_last_sync_time (self->client) > 0)
+    text = _("Every change has reached its server.");
+  description = elsewhere != NULL ? g_strdup_printf ("%s\n%s", text, elsewhere)
+                                  : g_strdup (text);
+
+  adw_status_page_set_icon_name (self->empty_page,
+                                 elsewhere != NULL ? "dialog-warning-symbolic" : info->icon_name);
+  adw_status_page_set_title (self->empty_page, _(info->title));
+  adw_status_page_set_description (self->empty_page, description);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->elsewhere_button), view != NULL);
+  if (view != NULL)
+    {
+      gtk_button_set_label (self->elsewhere_button,
+                            g_str_equal (view, "conflicts") ? _("Show Conflicts")
+                                                            : _("Show Failed"));
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->elsewhere_button), "s", view);
+    }
+}
+
+static void
+on_client_notify (FerryTaskView *self,
+                  GParamSpec    *pspec,
+                  FerryClient   *client)
+{
+  update_empty_page (self);
+  update_page (self);
+}
+
 static void
 update_kind (FerryTaskView *self)
 {
@@ -199,9 +290,7 @@ update_kind (FerryTaskView *self)
 
   g_assert (info != NULL);
 
-  adw_status_page_set_icon_name (self->empty_page, info->icon_name);
-  adw_status_page_set_title (self->empty_page, _(info->title));
-  adw_status_page_set_description (self->empty_page, _(info->description));
+  update_empty_page (self);
 
   gtk_widget_set_visible (self->retry_all_button, info->can_retry_all);
   gtk_widget_set_visible (self->cancel_all_button, info->can_cancel_all);
@@ -284,6 +373,8 @@ ferry_task_view_dispose (GObject *object)
   g_clear_handle_id (&self->keep_top_source_id, g_source_remove);
   if (self->list != NULL)
     g_signal_handlers_disconnect_by_data (self->list, self);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
   /* The list holds the client, and the client its bus connection: let go
    * of it even if the list view outlives us. */
   if (self->selection != NULL)
@@ -426,6 +517,7 @@ ferry_task_view_class_init (FerryTaskViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, list_view);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, selection);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryTaskView, elsewhere_button);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, action_bar);
   gtk_widget_class_bind_template_child (widget_class, FerryTaskView, count_label);
@@ -482,8 +574,24 @@ ferry_task_view_set_client (FerryTaskView *self,
   g_return_if_fail (FERRY_IS_TASK_VIEW (self));
   g_return_if_fail (client == NULL || FERRY_IS_CLIENT (client));
 
-  if (!g_set_object (&self->client, client))
+  if (self->client == client)
     return;
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  /* The empty state speaks of the other views and of the agent. */
+  if (self->client != NULL)
+    {
+      static const char * const watched[] = {
+        "notify::agent-running", "notify::failed-count", "notify::auth-count",
+        "notify::conflict-count", "notify::last-sync-time",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (watched); i++)
+        g_signal_connect_object (self->client, watched[i], G_CALLBACK (on_client_notify), self,
+                                 G_CONNECT_SWAPPED);
+    }
+  update_empty_page (self);
   if (self->kind != NULL)
     rebuild_list (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);

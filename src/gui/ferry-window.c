@@ -35,6 +35,7 @@ struct _FerryWindow
   FerryTaskList *history_total;    /* the history without a search: its count */
   char *status_text;
   char *last_sync_text;
+  char *start_error;   /* why the last start failed, for a person */
 
   /* template children */
   AdwToastOverlay *toast_overlay;
@@ -49,6 +50,8 @@ struct _FerryWindow
   FerryTaskView *conflicts_view;
   FerryTaskView *history_view;
   GtkRevealer *banner_revealer;
+  GtkImage *banner_icon;
+  GtkSpinner *banner_spinner;
   GtkLabel *banner_label;
   GtkButton *start_button;
   GtkWidget *status_text_box;
@@ -61,6 +64,7 @@ struct _FerryWindow
   GtkWidget *pause_button;
 
   /* state */
+  gboolean view_chosen;   /* the opening view was picked, or the person picked one */
   gboolean paused;
   gboolean starting_agent;
   guint last_sync_source_id;
@@ -229,6 +233,13 @@ update_counts (FerryWindow *self)
   set_page_count (self->failed_page, failed, TRUE);
   set_page_count (self->conflicts_page, conflicts, TRUE);
   set_page_count (self->history_page, history, FALSE);
+
+  /* The window opens on what needs the person, once the agent said. */
+  if (!self->view_chosen && self->client != NULL && agent_running (self))
+    {
+      ferry_window_show_attention (self);
+      self->view_chosen = TRUE;
+    }
 }
 
 static void
@@ -236,15 +247,31 @@ update_banner (FerryWindow *self)
 {
   gboolean running = agent_running (self);
 
+  if (running)
+    g_clear_pointer (&self->start_error, g_free);
   gtk_revealer_set_reveal_child (self->banner_revealer, self->client != NULL && !running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->start_button), !self->starting_agent);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), self->starting_agent);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_icon), !self->starting_agent);
+  gtk_spinner_set_spinning (self->banner_spinner, self->starting_agent);
   if (self->starting_agent)
-    gtk_label_set_label (self->banner_label, _("Starting the Ferry agent…"));
+    gtk_label_set_label (self->banner_label, _("Starting Ferry’s agent…"));
+  else if (!running && self->start_error != NULL)
+    gtk_label_set_label (self->banner_label, self->start_error);
   else if (!running)
     gtk_label_set_label (self->banner_label,
-                         _("The Ferry agent is not running. Changes stay safe on this "
+                         _("Ferry’s agent is not running. Changes stay safe on this "
                            "computer, but nothing is sent until it starts."));
+
+  /* After a failed start, the button offers the same thing again. */
+  gtk_button_set_label (self->start_button,
+                        self->start_error != NULL ? _("_Try Again") : _("_Start Agent"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->start_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->start_error != NULL ? _("Try Again") : _("Start Agent"),
+                                  -1);
 }
+
 
 static void
 update_paused (FerryWindow *self)
@@ -441,12 +468,17 @@ start_agent_cb (GObject      *object,
   self->starting_agent = FALSE;
   if (!ferry_client_start_agent_finish (FERRY_CLIENT (object), result, &error))
     {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not start the agent: %s", error->message);
+      g_free (self->start_error);
+      self->start_error = ferry_format_agent_start_error (error);
       update_banner (self);
       update_actions (self);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_label (self->banner_label, error->message);
       return;
     }
+  g_clear_pointer (&self->start_error, g_free);
+  show_toast (self, _("Ferry’s agent is running"));
   update_all (self);
 }
 
@@ -851,6 +883,7 @@ ferry_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->status_text);
   g_free (self->last_sync_text);
+  g_free (self->start_error);
 
   G_OBJECT_CLASS (ferry_window_parent_class)->finalize (object);
 }
@@ -945,6 +978,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_icon);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_spinner);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, start_button);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, status_text_box);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, status_label);
@@ -1091,7 +1126,36 @@ ferry_window_show_view (FerryWindow *self,
   g_return_if_fail (FERRY_IS_WINDOW (self));
   g_return_if_fail (view_for_kind (self, kind) != NULL);
 
+  self->view_chosen = TRUE;
   adw_view_stack_set_visible_child_name (self->view_stack, kind);
+}
+
+/**
+ * ferry_window_show_attention:
+ * @self: a window
+ *
+ * Shows the view of what needs the person (conflicts first, then
+ * failures), when something does.
+ *
+ * Returns: (nullable): the view shown (static), or %NULL when nothing
+ *   needs the person
+ */
+const char *
+ferry_window_show_attention (FerryWindow *self)
+{
+  FerryStatusSnapshot snapshot = { 0, };
+  g_autoptr(FerryStatus) status = NULL;
+
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+
+  if (self->client == NULL)
+    return NULL;
+  ferry_status_snapshot_from_client (&snapshot, self->client);
+  status = ferry_status_describe (&snapshot, g_get_real_time ());
+  if (status->view == NULL)
+    return NULL;
+  ferry_window_show_view (self, status->view);
+  return status->view;
 }
 
 /**

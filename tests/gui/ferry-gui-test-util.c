@@ -282,3 +282,28 @@ gui_click_button (GtkWidget  *root,
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
+
+static gboolean
+is_label_with_text (GtkWidget *widget,
+                    gpointer   user_data)
+{
+  GType toast = g_type_from_name ("AdwToastWidget");
+
+  return GTK_IS_LABEL (widget)
+         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), user_data) == 0
+         && toast != G_TYPE_INVALID && gtk_widget_get_ancestor (widget, toast) != NULL;
+}
+
+/**
+ * gui_find_toast_title:
+ * @root: where to look
+ * @title: a toast's title
+ *
+ * Returns: whether a toast titled @title shows below @root
+ */
+gboolean
+gui_find_toast_title (GtkWidget  *root,
+                      const char *title)
+{
+  return gui_find_widget (root, GTK_TYPE_LABEL, is_label_with_text, (gpointer) title) != NULL;
+}

@@ -43,6 +43,9 @@ GtkWindow *gui_find_toplevel           (GType         type);
 const char *gui_label_text             (GtkWidget    *root,
                                         GType         template_type,
                                         const char   *name);
+/* Whether a toast titled @title shows below @root. */
+gboolean   gui_find_toast_title        (GtkWidget    *root,
+                                        const char   *title);
 /* Emits ::clicked on the first button below @root whose accessible
  * label, tooltip or label is @text (the way a person finds it). */
 void       gui_click_button            (GtkWidget    *root,

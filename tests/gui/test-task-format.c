@@ -216,6 +216,31 @@ test_app_lookup (void)
   g_assert_cmpstr (odd, ==, "../../etc/passwd");
 }
 
+/* Why the agent could not be started, in words, with what to do; never
+ * a raw D-Bus error name. */
+static void
+test_agent_start_error (void)
+{
+  g_autoptr(GError) unknown = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN,
+                                                   "The name io.github.ferrysync.Ferry was not "
+                                                   "provided by any .service files");
+  g_autoptr(GError) remote = g_dbus_error_new_for_dbus_error ("org.freedesktop.DBus.Error.Spawn"
+                                                              ".ChildExited",
+                                                              "Process ferryd exited with "
+                                                              "status 1");
+  g_autofree char *unknown_text = ferry_format_agent_start_error (unknown);
+  g_autofree char *remote_text = ferry_format_agent_start_error (remote);
+
+  g_assert_cmpstr (unknown_text, ==,
+                   "Ferry’s agent could not be started: this session does not know where it "
+                   "is installed. Install Ferry, or start the agent yourself with the command "
+                   "“ferryd”, then try again.");
+  g_assert_cmpstr (remote_text, ==,
+                   "Ferry’s agent could not be started (Process ferryd exited with status 1). "
+                   "Start it yourself with the command “ferryd”, then try again.");
+  g_assert_null (strstr (remote_text, "GDBus.Error"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -232,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/gui/format/body-preview", test_body_preview);
   g_test_add_func ("/gui/format/priority", test_priority);
   g_test_add_func ("/gui/format/app-lookup", test_app_lookup);
+  g_test_add_func ("/gui/format/agent-start-error", test_agent_start_error);
 
   return g_test_run ();
 }

@@ -515,20 +515,73 @@ test_conflict_row_resolves (void)
   gtk_window_destroy (GTK_WINDOW (conflict));
 }
 
+static const char *
+empty_title (const char *kind)
+{
+  GObject *page = gtk_widget_get_template_child (GTK_WIDGET (view (kind)), FERRY_TYPE_TASK_VIEW,
+                                                 "empty_page");
+
+  return adw_status_page_get_title (ADW_STATUS_PAGE (page));
+}
+
+static const char *
+empty_description (const char *kind)
+{
+  GObject *page = gtk_widget_get_template_child (GTK_WIDGET (view (kind)), FERRY_TYPE_TASK_VIEW,
+                                                 "empty_page");
+
+  return adw_status_page_get_description (ADW_STATUS_PAGE (page));
+}
+
+static GtkButton *
+elsewhere_button (const char *kind)
+{
+  return GTK_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (view (kind)),
+                                                    FERRY_TYPE_TASK_VIEW, "elsewhere_button"));
+}
+
+/* An empty view is true of the whole picture: with a failure in another
+ * view it says so and offers to go there. */
 static void
 test_empty_states (void)
 {
-  GObject *page;
+  g_autofree char *id = NULL;
+  GtkButton *button;
+  FerryWindow *second;
 
   reset ();
   GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("conflicts")), "empty") == 0);
-  page = gtk_widget_get_template_child (GTK_WIDGET (view ("conflicts")), FERRY_TYPE_TASK_VIEW,
-                                        "empty_page");
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "No conflicts");
-  page = gtk_widget_get_template_child (GTK_WIDGET (view ("pending")), FERRY_TYPE_TASK_VIEW,
-                                        "empty_page");
+  g_assert_cmpstr (empty_title ("conflicts"), ==, "No conflicts");
   GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (page)), ==, "Nothing waiting");
+  g_assert_cmpstr (empty_title ("pending"), ==, "Nothing waiting");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (elsewhere_button ("pending"))));
+
+  /* Nothing waits, but a change failed: Pending does not say all is well. */
+  ferry_test_server_set_default (fx.server, "/refused-again", 404, NULL, "no such note");
+  id = enqueue ("/refused-again", "refused-note");
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "failed") == 1);
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
+  GUI_WAIT (g_str_has_suffix (empty_description ("pending"), "But 1 change failed."));
+  g_assert_null (strstr (empty_description ("pending"), "reached its server"));
+  g_assert_true (g_str_has_suffix (empty_description ("conflicts"), "But 1 change failed."));
+  button = elsewhere_button ("pending");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  g_assert_cmpstr (gtk_button_get_label (button), ==, "Show Failed");
+
+  /* The button takes the person there. */
+  ferry_window_show_view (fx.window, "pending");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
+  g_signal_emit_by_name (button, "clicked");
+  GUI_WAIT (g_strcmp0 (ferry_window_get_visible_view (fx.window), "failed") == 0);
+
+  /* A window opened now opens on what needs the person. */
+  second = ferry_window_new (GTK_APPLICATION (fx.app), window_client ());
+  gtk_window_present (GTK_WINDOW (second));
+  GUI_WAIT (g_strcmp0 (ferry_window_get_visible_view (second), "failed") == 0);
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  reset ();
+  GUI_WAIT (!gtk_widget_get_visible (GTK_WIDGET (elsewhere_button ("pending"))));
 }
 
 static gboolean
@@ -618,13 +671,37 @@ test_banner_when_agent_stops (void)
   GUI_WAIT (ferry_window_get_banner_visible (fx.window));
   GUI_WAIT (!ferry_agent_process_is_alive (pid));
   g_assert_cmpstr (ferry_window_get_status_text (fx.window), ==, "Ferry’s agent is not running");
+  /* Nothing is known, and no view pretends otherwise. */
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("history")), "empty") == 0);
+  g_assert_cmpstr (empty_title ("history"), ==, "Nothing is known");
+  g_assert_cmpstr (empty_title ("pending"), ==, "Nothing is known");
+  g_assert_cmpstr (gui_label_text (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "banner_label"),
+                   ==,
+                   "Ferry’s agent is not running. Changes stay safe on this computer, but "
+                   "nothing is sent until it starts.");
+  {
+    GtkWidget *start = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fx.window),
+                                                                 FERRY_TYPE_WINDOW,
+                                                                 "start_button"));
+    g_autofree char *wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (start),
+                                                                GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                                "Start Agent");
+
+    /* Read as "Start Agent", not with its mnemonic mark or twice. */
+    g_assert_null (wrong);
+  }
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (
     gtk_widget_get_template_child (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "sync_button"))));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
 
   gui_click_button (GTK_WIDGET (fx.window), "Start Agent");
+  /* Starting is shown while it lasts, and whether it worked after. */
+  g_assert_true (g_str_equal (gui_label_text (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW,
+                                              "banner_label"), "Starting Ferry’s agent…") ||
+                 ferry_client_get_agent_running (window_client ()));
   GUI_WAIT (ferry_client_get_agent_running (window_client ()));
   GUI_WAIT (!ferry_window_get_banner_visible (fx.window));
+  GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), "Ferry’s agent is running"));
   g_assert_cmpuint (client_fixture_get_agent_pid (&fx.base), !=, pid);
 
   /* The new agent kept the queue (pausing does not outlive it). */
