@@ -14,6 +14,8 @@
 #define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
 /* How many tasks one step of Cancel All lists and cancels. */
 #define CANCEL_BATCH 200
+/* How long a row's cancel can be undone. */
+#define CANCEL_UNDO_SECONDS 8
 
 /**
  * FerryWindow:
@@ -36,6 +38,7 @@ struct _FerryWindow
   char *status_text;
   char *last_sync_text;
   char *start_error;   /* why the last start failed, for a person */
+  GHashTable *cancelling;   /* ids of cancels still offering Undo */
 
   /* template children */
   AdwToastOverlay *toast_overlay;
@@ -533,15 +536,66 @@ cancel_task_cb (GObject      *object,
     show_error_toast (self, _("Could not cancel the change"), error);
 }
 
+/* The toast of a cancel went: unless Undo was pressed, the change is
+ * cancelled now. */
+static void
+on_cancel_toast_dismissed (AdwToast    *toast,
+                           FerryWindow *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (toast), "ferry-task-id");
+
+  if (!g_hash_table_remove (self->cancelling, id))
+    return;
+  ferry_client_cancel_async (self->client, id, self->cancellable, cancel_task_cb,
+                             g_object_ref (self));
+}
+
+static void
+on_cancel_toast_undo (AdwToast    *toast,
+                      FerryWindow *self)
+{
+  g_hash_table_remove (self->cancelling, g_object_get_data (G_OBJECT (toast), "ferry-task-id"));
+}
+
+/* Cancel from a row: a slip must not lose a change, so the change is kept
+ * while a toast offers Undo, and cancelled when the toast goes. */
 static void
 cancel_task_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   FerryWindow *self = FERRY_WINDOW (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  AdwToast *toast;
 
-  ferry_client_cancel_async (self->client, g_variant_get_string (parameter, NULL),
-                             self->cancellable, cancel_task_cb, g_object_ref (self));
+  if (self->toast_overlay == NULL || g_hash_table_contains (self->cancelling, id))
+    return;
+  g_hash_table_add (self->cancelling, g_strdup (id));
+
+  toast = adw_toast_new (_("The change will be cancelled"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, CANCEL_UNDO_SECONDS);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "ferry-task-id", g_strdup (id), g_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_cancel_toast_undo), self, 0);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_cancel_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The window goes with cancels still offering Undo: the person meant
+ * them. */
+static void
+finish_cancels (FerryWindow *self)
+{
+  GHashTableIter iter;
+  gpointer id;
+
+  if (self->cancelling == NULL || self->client == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->cancelling);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    ferry_client_cancel_async (self->client, id, NULL, NULL, NULL);
+  g_hash_table_remove_all (self->cancelling);
 }
 
 static void
@@ -862,6 +916,7 @@ ferry_window_dispose (GObject *object)
 {
   FerryWindow *self = (FerryWindow *) object;
 
+  finish_cancels (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->last_sync_source_id, g_source_remove);
   if (self->client != NULL)
@@ -884,6 +939,7 @@ ferry_window_finalize (GObject *object)
   g_free (self->status_text);
   g_free (self->last_sync_text);
   g_free (self->start_error);
+  g_clear_pointer (&self->cancelling, g_hash_table_unref);
 
   G_OBJECT_CLASS (ferry_window_parent_class)->finalize (object);
 }
@@ -1030,6 +1086,7 @@ ferry_window_init (FerryWindow *self)
   int height;
 
   self->cancellable = g_cancellable_new ();
+  self->cancelling = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->ticker = ferry_ticker_new (1000);
   self->settings = g_settings_new (SETTINGS_SCHEMA);
 

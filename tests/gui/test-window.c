@@ -134,6 +134,32 @@ row_text (FerryTaskRow *row,
   return gui_label_text (GTK_WIDGET (row), FERRY_TYPE_TASK_ROW, name);
 }
 
+static gboolean
+is_toast_button (GtkWidget *widget,
+                 gpointer   user_data)
+{
+  GType toast = g_type_from_name ("AdwToastWidget");
+  const char *wanted = user_data;
+
+  if (!GTK_IS_BUTTON (widget) || toast == G_TYPE_INVALID ||
+      gtk_widget_get_ancestor (widget, toast) == NULL || !gtk_widget_get_visible (widget))
+    return FALSE;
+  if (g_str_equal (wanted, "close"))
+    return g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)),
+                      "window-close-symbolic") == 0;
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), wanted) == 0;
+}
+
+static GtkWidget *
+toast_button (const char *which)
+{
+  GtkWidget *button = NULL;
+
+  GUI_WAIT ((button = gui_find_widget (GTK_WIDGET (fx.window), GTK_TYPE_BUTTON,
+                                       is_toast_button, (gpointer) which)) != NULL);
+  return button;
+}
+
 /* Answers a confirmation as a click on one of its buttons does. */
 static void
 respond (AdwMessageDialog *dialog,
@@ -482,8 +508,10 @@ test_retry_countdown (void)
   ferry_window_show_view (fx.window, "pending");
   GUI_WAIT (ferry_ticker_get_running (ticker));
 
-  /* Cancelled: nothing left to count down. */
+  /* Cancelled (the toast offering Undo closed at once): nothing left to
+   * count down. */
   gui_click_button (GTK_WIDGET (row), "Cancel");
+  g_signal_emit_by_name (toast_button ("close"), "clicked");
   GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_CANCELLED);
   GUI_WAIT (!ferry_ticker_get_running (ticker));
 }
@@ -513,6 +541,64 @@ test_conflict_row_resolves (void)
             != NULL);
   g_assert_cmpstr (ferry_conflict_window_get_task_id (conflict), ==, id);
   gtk_window_destroy (GTK_WINDOW (conflict));
+}
+
+/* The ✕ on a row does not lose a change by a slip: a toast offers Undo,
+ * and the change is only cancelled when it goes. */
+static void
+test_cancel_can_be_undone (void)
+{
+  g_autofree char *id = NULL;
+  FerryTaskRow *row;
+
+  reset ();
+  call_pause (TRUE);
+  id = enqueue ("/undo/1", "undo-note");
+  row = wait_for_row ("pending", id);
+
+  gui_click_button (GTK_WIDGET (row), "Cancel");
+  GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), "The change will be cancelled"));
+  g_assert_cmpint (task_state (id), ==, FERRY_CLIENT_TASK_STATE_PENDING);
+
+  /* Undo: the change stays, once the toast is gone too. */
+  g_signal_emit_by_name (toast_button ("_Undo"), "clicked");
+  GUI_WAIT (!gui_find_toast_title (GTK_WIDGET (fx.window), "The change will be cancelled"));
+  for (guint i = 0; i < 20; i++)
+    ferry_test_iterate_briefly ();
+  g_assert_cmpint (task_state (id), ==, FERRY_CLIENT_TASK_STATE_PENDING);
+
+  /* No Undo: cancelled when the toast goes. */
+  row = wait_for_row ("pending", id);
+  gui_click_button (GTK_WIDGET (row), "Cancel");
+  GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), "The change will be cancelled"));
+  g_assert_cmpint (task_state (id), ==, FERRY_CLIENT_TASK_STATE_PENDING);
+  g_signal_emit_by_name (toast_button ("close"), "clicked");
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_CANCELLED);
+  call_pause (FALSE);
+}
+
+/* A row's primary click opens its details. */
+static void
+test_row_click_opens_details (void)
+{
+  g_autofree char *id = NULL;
+  GtkListView *list_view;
+  FerryDetailsWindow *details;
+
+  reset ();
+  call_pause (TRUE);
+  id = enqueue ("/click/1", "click-note");
+  wait_for_row ("pending", id);
+  list_view = GTK_LIST_VIEW (gtk_widget_get_template_child (GTK_WIDGET (view ("pending")),
+                                                           FERRY_TYPE_TASK_VIEW, "list_view"));
+  g_assert_true (gtk_list_view_get_single_click_activate (list_view));
+  g_signal_emit_by_name (list_view, "activate", 0);
+  GUI_WAIT ((details = (FerryDetailsWindow *) gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW))
+            != NULL);
+  GUI_WAIT (ferry_details_window_get_info (details) != NULL);
+  g_assert_cmpstr (ferry_details_window_get_id (details), ==, id);
+  gtk_window_destroy (GTK_WINDOW (details));
+  call_pause (FALSE);
 }
 
 static const char *
@@ -774,6 +860,8 @@ main (int   argc,
   g_test_add_func ("/gui/window/retry-countdown", test_retry_countdown);
   g_test_add_func ("/gui/window/conflict-row-resolves", test_conflict_row_resolves);
   g_test_add_func ("/gui/window/empty-states", test_empty_states);
+  g_test_add_func ("/gui/window/cancel-can-be-undone", test_cancel_can_be_undone);
+  g_test_add_func ("/gui/window/row-click-opens-details", test_row_click_opens_details);
   g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
