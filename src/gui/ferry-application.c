@@ -8,12 +8,12 @@
 #include "ferry-preferences-window.h"
 #include "ferry-task-view.h"
 #include "ferry-application.h"
+#include "ferry-gui-settings.h"
 
 #ifdef HAVE_FERRY_TRAY
 #include "ferry-tray.h"
 #endif
 
-#define SETTINGS_SCHEMA "io.github.ferrysync.Ferry"
 
 /**
  * FerryApplication:
@@ -82,9 +82,9 @@ ferry_application_get_tray_available (void)
 static gboolean
 tray_wanted (FerryApplication *self)
 {
+  /* Without settings, the default: shown. */
   return ferry_application_get_tray_available ()
-         && self->settings != NULL
-         && g_settings_get_boolean (self->settings, "show-tray");
+         && (self->settings == NULL || g_settings_get_boolean (self->settings, "show-tray"));
 }
 
 static void
@@ -255,6 +255,19 @@ preferences_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *preferences;
 
+  if (self->settings == NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (parent, _("Preferences Are Not Available"),
+                                                  _("Ferry’s settings schema is not "
+                                                    "installed, so Ferry runs on its default "
+                                                    "settings. Install Ferry, or run it from "
+                                                    "its build tree with “meson devenv”."));
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
   preferences = ferry_preferences_window_new (self->settings,
                                               ferry_application_get_tray_available ());
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
@@ -380,11 +393,25 @@ ferry_application_handle_local_options (GApplication *application,
     return -1;
 
   /* The autostart entry honours the preference: no tray wanted, or none
-   * in this build, means nothing to start. */
+   * in this build, means nothing to start; said on stderr, since the
+   * session that started it shows nothing else. */
   if (self->settings == NULL)
-    self->settings = g_settings_new (SETTINGS_SCHEMA);
-  if (!g_settings_get_boolean (self->settings, "start-at-login") || !tray_wanted (self))
-    return 0;
+    self->settings = ferry_gui_settings_new ();
+  if (self->settings != NULL && !g_settings_get_boolean (self->settings, "start-at-login"))
+    {
+      g_printerr (_("ferry --background: not starting, because “Start at login” is off "
+                    "in Preferences.\n"));
+      return 0;
+    }
+  if (!tray_wanted (self))
+    {
+      g_printerr (ferry_application_get_tray_available ()
+                  ? _("ferry --background: not starting, because “Show in the tray” is off "
+                      "in Preferences.\n")
+                  : _("ferry --background: not starting, because this build of Ferry has "
+                      "no tray icon.\n"));
+      return 0;
+    }
 
   if (!g_application_register (application, NULL, &error))
     {
@@ -411,9 +438,11 @@ ferry_application_startup (GApplication *application)
   G_APPLICATION_CLASS (ferry_application_parent_class)->startup (application);
 
   if (self->settings == NULL)
-    self->settings = g_settings_new (SETTINGS_SCHEMA);
-  g_signal_connect_object (self->settings, "changed::show-tray",
-                           G_CALLBACK (on_settings_changed_show_tray), self, G_CONNECT_SWAPPED);
+    self->settings = ferry_gui_settings_new ();
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::show-tray",
+                             G_CALLBACK (on_settings_changed_show_tray), self,
+                             G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);

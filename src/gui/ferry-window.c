@@ -7,10 +7,10 @@
 
 #include "ferry-conflict-window.h"
 #include "ferry-details-window.h"
+#include "ferry-gui-settings.h"
 #include "ferry-task-format.h"
 #include "ferry-window.h"
 
-#define SETTINGS_SCHEMA "io.github.ferrysync.Ferry"
 #define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
 /* How many tasks one step of Cancel All lists and cancels. */
 #define CANCEL_BATCH 200
@@ -836,6 +836,8 @@ save_window_state (FerryWindow *self)
   int width;
   int height;
 
+  if (self->settings == NULL)
+    return;
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_delay (self->settings);
   g_settings_set_boolean (self->settings, "window-maximized",
@@ -1088,7 +1090,7 @@ ferry_window_init (FerryWindow *self)
   self->cancellable = g_cancellable_new ();
   self->cancelling = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->ticker = ferry_ticker_new (1000);
-  self->settings = g_settings_new (SETTINGS_SCHEMA);
+  self->settings = ferry_gui_settings_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1099,10 +1101,11 @@ ferry_window_init (FerryWindow *self)
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
-  width = g_settings_get_int (self->settings, "window-width");
-  height = g_settings_get_int (self->settings, "window-height");
+  /* The schema's defaults when there are no settings. */
+  width = self->settings != NULL ? g_settings_get_int (self->settings, "window-width") : 900;
+  height = self->settings != NULL ? g_settings_get_int (self->settings, "window-height") : 640;
   gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 300));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -15,8 +15,12 @@ main (int   argc,
 {
   g_autoptr(FerryApplication) application = NULL;
 
+  const char *localedir = g_getenv ("FERRY_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* A build tree's catalogs (`meson devenv` sets FERRY_LOCALEDIR), else
+   * the installed ones. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
