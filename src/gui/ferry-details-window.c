@@ -321,6 +321,33 @@ show_task (FerryDetailsWindow *self)
   adw_window_title_set_subtitle (self->window_title,
                                  name != NULL && *name != '\0' ? name : short_url);
 
+  /* What went wrong, first: it is what the person came for */
+  error = ferry_format_error (state, ferry_task_info_get_last_status (info),
+                              ferry_task_info_get_last_error (info));
+  add_field (self, self->error_group, _("What happened"), error);
+  add_field (self, self->error_group, _("Last error"), ferry_task_info_get_last_error (info));
+  if (ferry_task_info_get_last_status (info) != 0)
+    {
+      g_autofree char *last_status = NULL;
+
+      last_status = ferry_format_http_status (ferry_task_info_get_last_status (info));
+
+      add_field (self, self->error_group, _("Last status"), last_status);
+    }
+  if (ferry_task_info_get_max_attempts (info) > 0)
+    /* Translators: attempts made of attempts allowed */
+    attempts = g_strdup_printf (_("%u of %u"), ferry_task_info_get_attempts (info),
+                                ferry_task_info_get_max_attempts (info));
+  else
+    attempts = g_strdup_printf ("%u", ferry_task_info_get_attempts (info));
+  add_field (self, self->error_group, _("Attempts"), attempts);
+  if (ferry_task_info_get_failing_since (info) > 0 && state == FERRY_CLIENT_TASK_STATE_PENDING)
+    {
+      add_time (self, self->error_group, _("Failing since"),
+                ferry_task_info_get_failing_since (info));
+      add_time (self, self->error_group, _("Next try"), ferry_task_info_get_next_attempt (info));
+    }
+
   /* The request */
   add_field (self, self->request_group, _("Method"), ferry_task_info_get_method (info));
   add_field (self, self->request_group, _("URL"), ferry_task_info_get_url (info));
@@ -366,27 +393,6 @@ show_task (FerryDetailsWindow *self)
                  self->response_body_view, content_type,
                  ferry_task_info_get_response_body (info), 0);
     }
-
-  /* What went wrong */
-  error = ferry_format_error (state, ferry_task_info_get_last_status (info),
-                              ferry_task_info_get_last_error (info));
-  add_field (self, self->error_group, _("What happened"), error);
-  add_field (self, self->error_group, _("Last error"), ferry_task_info_get_last_error (info));
-  if (ferry_task_info_get_last_status (info) != 0)
-    {
-      g_autofree char *last_status = NULL;
-
-      last_status = ferry_format_http_status (ferry_task_info_get_last_status (info));
-
-      add_field (self, self->error_group, _("Last status"), last_status);
-    }
-  if (ferry_task_info_get_max_attempts (info) > 0)
-    /* Translators: attempts made of attempts allowed */
-    attempts = g_strdup_printf (_("%u of %u"), ferry_task_info_get_attempts (info),
-                                ferry_task_info_get_max_attempts (info));
-  else
-    attempts = g_strdup_printf ("%u", ferry_task_info_get_attempts (info));
-  add_field (self, self->error_group, _("Attempts"), attempts);
 
   /* When */
   add_time (self, self->times_group, _("Created"), ferry_task_info_get_created (info));

@@ -577,6 +577,46 @@ test_cancel_can_be_undone (void)
   call_pause (FALSE);
 }
 
+/* Details of a failed change say what went wrong first, above the
+ * request, and show the server's answer whole in the page, not in a small
+ * box of its own. */
+static void
+test_details_failure_first (void)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GString) long_answer = g_string_new (NULL);
+  FerryDetailsWindow *details;
+  GtkWidget *response_view;
+  GtkWidget *scrolled;
+  GtkPolicyType vertical;
+
+  reset ();
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (long_answer, "line %u of the server's explanation\n", i);
+  ferry_test_server_set_default (fx.server, "/refused-details", 422, NULL, long_answer->str);
+  id = enqueue ("/refused-details", "refused-details-note");
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_FAILED);
+
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.show-details", "s", id);
+  GUI_WAIT ((details = (FerryDetailsWindow *) gui_find_toplevel (FERRY_TYPE_DETAILS_WINDOW))
+            != NULL);
+  GUI_WAIT (ferry_details_window_get_info (details) != NULL);
+  text = ferry_details_window_dup_text (details);
+  g_assert_nonnull (strstr (text, "What happened"));
+  g_assert_nonnull (strstr (text, "Method"));
+  g_assert_true (strstr (text, "What happened") < strstr (text, "Method"));
+  g_assert_nonnull (strstr (text, "line 59 of the server's explanation"));
+
+  response_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (details),
+                                                            FERRY_TYPE_DETAILS_WINDOW,
+                                                            "response_body_view"));
+  scrolled = gtk_widget_get_ancestor (response_view, GTK_TYPE_SCROLLED_WINDOW);
+  gtk_scrolled_window_get_policy (GTK_SCROLLED_WINDOW (scrolled), NULL, &vertical);
+  g_assert_cmpint (vertical, ==, GTK_POLICY_NEVER);
+  gtk_window_destroy (GTK_WINDOW (details));
+}
+
 /* A row's primary click opens its details. */
 static void
 test_row_click_opens_details (void)
@@ -862,6 +902,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/empty-states", test_empty_states);
   g_test_add_func ("/gui/window/cancel-can-be-undone", test_cancel_can_be_undone);
   g_test_add_func ("/gui/window/row-click-opens-details", test_row_click_opens_details);
+  g_test_add_func ("/gui/window/details-failure-first", test_details_failure_first);
   g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
