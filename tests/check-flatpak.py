@@ -31,7 +31,7 @@ REQUIRED_ARGS = {
     '--talk-name=org.kde.StatusNotifierWatcher',  # the tray icon
 }
 ALLOWED_ARGS = REQUIRED_ARGS | {
-    '--own-name=io.github.ferrysync.Ferry',       # ferryd's bus name
+    '--own-name=io.github.ferrysync.Ferry.Agent',  # ferryd's bus name
 }
 REQUIRED_CLEANUP = {'/include', '/lib/pkgconfig', '/share/pkgconfig', '*.a', '*.la'}
 
@@ -96,7 +96,7 @@ def main():
     app_id = match.group(1) if match else None
     check(app_id is not None, 'meson.build sets app_id')
     app_id = app_id or ''
-    subst = {'APP_ID': app_id, 'WINDOW_ID': app_id + '.App', 'GETTEXT_PACKAGE': 'ferry',
+    subst = {'APP_ID': app_id, 'GETTEXT_PACKAGE': 'ferry',
              'bindir': '/app/bin'}
 
     check(manifest.get('id') == app_id, f'id is the application id {app_id}',
@@ -176,7 +176,7 @@ def main():
 
     # The agent's D-Bus service: exported by Flatpak only under the app's
     # id, owned by ferryd inside the sandbox, run from /app/bin.
-    service_in = os.path.join(top, 'data', 'io.github.ferrysync.Ferry.service.in')
+    service_in = os.path.join(top, 'data', 'io.github.ferrysync.Ferry.Agent.service.in')
     service = read_keyfile(service_in, subst)['D-BUS Service']
     name = service.get('Name', '')
     check(name == app_id or name.startswith(app_id + '.'),
@@ -188,13 +188,19 @@ def main():
         # Flatpak exports the file as it is, and no systemd unit with it:
         # a session bus that defers to systemd would fail to start ferryd.
         check('SystemdService' in post_install and
-              'io.github.ferrysync.Ferry.service' in post_install,
+              'io.github.ferrysync.Ferry.Agent.service' in post_install,
               'the exported D-Bus service does not defer to a systemd unit',
               post_install)
     # A D-Bus activatable launcher is started by calling its own id on the
-    # bus: that cannot work while the id is the agent's name.
-    check(not (dbus_activatable and name == app_id),
-          'the launcher is D-Bus activatable only if the agent does not own its id')
+    # bus: the window owns the id, the agent a name of its own.
+    check(dbus_activatable, 'the launcher is D-Bus activatable')
+    check(name != app_id, f'the agent owns {name}, not the window\'s id {app_id}')
+    window_in = os.path.join(top, 'data', 'io.github.ferrysync.Ferry.service.in')
+    window_service = read_keyfile(window_in, subst)['D-BUS Service']
+    check(window_service.get('Name') == app_id, 'the window is activated under the id',
+          window_service.get('Name'))
+    check(window_service.get('Exec') == '/app/bin/ferry --gapplication-service',
+          'the window\'s D-Bus service runs /app/bin/ferry', window_service.get('Exec'))
 
     # cleanup
     cleanup = set(manifest.get('cleanup', []))

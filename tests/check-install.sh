@@ -103,10 +103,10 @@ else
 fi
 
 # D-Bus: activation of the agent, pointing at the installed program.
-service=$datadir/dbus-1/services/io.github.ferrysync.Ferry.service
+service=$datadir/dbus-1/services/io.github.ferrysync.Ferry.Agent.service
 check_file "D-Bus activation" "$service"
 if [[ -f $dest$service ]]; then
-  if grep -qx "Name=io.github.ferrysync.Ferry" "$dest$service" &&
+  if grep -qx "Name=io.github.ferrysync.Ferry.Agent" "$dest$service" &&
      grep -qx "Exec=$bindir/ferryd" "$dest$service"; then
     ok "D-Bus activation starts $bindir/ferryd"
   else
@@ -134,11 +134,10 @@ if [[ $opt_gui == true ]]; then
       not_ok "installed launcher is valid" "$out"
     fi
   fi
-  window_service=$datadir/dbus-1/services/$app_id.App.service
-  check_file "window's hidden entry" "$datadir/applications/$app_id.App.desktop"
+  window_service=$datadir/dbus-1/services/$app_id.service
   check_file "window's D-Bus activation" "$window_service"
   if [[ -f $dest$window_service ]]; then
-    if grep -qx "Name=$app_id.App" "$dest$window_service" &&
+    if grep -qx "Name=$app_id" "$dest$window_service" &&
        grep -qx "Exec=$bindir/ferry --gapplication-service" "$dest$window_service"; then
       ok "window's D-Bus activation starts $bindir/ferry"
     else

@@ -18,9 +18,9 @@
 /**
  * FerryApplication:
  *
- * `ferry`: one instance per session, under its own application id
- * (FERRY_WINDOW_APP_ID): the bus name io.github.ferrysync.Ferry, which
- * would be its id otherwise, is the agent's.  It connects a #FerryClient to the
+ * `ferry`: one instance per session, the GApplication APP_ID (the agent
+ * owns io.github.ferrysync.Ferry.Agent), D-Bus activatable for its launcher
+ * and its notifications' actions.  It connects a #FerryClient to the
  * agent, shows the window on activation (activating again presents it),
  * sends the notifications, and keeps the tray indicator when that is
  * built and wanted.  While the tray is shown, closing the window keeps the
@@ -558,7 +558,7 @@ FerryApplication *
 ferry_application_new (void)
 {
   return g_object_new (FERRY_TYPE_APPLICATION,
-                       "application-id", FERRY_WINDOW_APP_ID,
+                       "application-id", APP_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/io/github/ferrysync/Ferry",
                        NULL);
