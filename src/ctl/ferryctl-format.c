@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ferry-task-info-private.h"
-
 #include "ferry-status.h"
 #include "ferryctl-format.h"
 
@@ -201,297 +199,99 @@ ferryctl_parse_when (const char  *text,
   return TRUE;
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *key,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
+/* Headers whose values are credentials, as the agent and the window
+ * count them; the agent hides them from every caller but the task's
+ * owner, and ferryctl from the owner too unless asked. */
+static const char * const secret_headers[] = {
+  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token",
+};
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *key,
-          gint64       value)
-{
-  g_autofree char *text = value != 0 ? ferryctl_format_iso8601 (value) : NULL;
-
-  add_string (builder, key, text);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *key,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, key);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_headers (JsonBuilder        *builder,
-             const char         *key,
-             const char * const *pairs)
-{
-  json_builder_set_member_name (builder, key);
-  json_builder_begin_object (builder);
-  for (guint i = 0; pairs != NULL && pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
-    {
-      json_builder_set_member_name (builder, pairs[i]);
-      json_builder_add_string_value (builder, pairs[i + 1]);
-    }
-  json_builder_end_object (builder);
-}
-
-/*
- * Keys of the task dictionary that FerryTaskInfo has no getter for, read
- * from the dictionary it was made from.
+/**
+ * ferryctl_header_is_secret:
+ * @name: a header name
+ *
+ * Returns: whether the value of @name is a credential, whatever task it
+ *   belongs to (a task may name more: the agent lists those it hid in
+ *   hidden-headers)
  */
-static GVariant *
-lookup_task_value (FerryTaskInfo      *info,
-                   const char         *key,
-                   const GVariantType *type)
+gboolean
+ferryctl_header_is_secret (const char *name)
 {
-  GVariant *task = ferry_task_info_get_variant (info);
-
-  if (task == NULL)
-    return NULL;
-  return g_variant_lookup_value (task, key, type);
+  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
+    {
+      if (g_ascii_strcasecmp (name, secret_headers[i]) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
-static char *
-dup_task_string (FerryTaskInfo *info,
-                 const char    *key)
+static gboolean
+strv_contains_name (const char * const *names,
+                    const char         *name)
 {
-  g_autoptr(GVariant) value = lookup_task_value (info, key, G_VARIANT_TYPE_STRING);
-
-  return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
-}
-
-/* Merge rules as flat pointer/side pairs, in the agent's order. */
-static char **
-dup_merge_rules (FerryTaskInfo *info)
-{
-  g_autoptr(GVariant) value = lookup_task_value (info, "merge-rules", G_VARIANT_TYPE ("a{ss}"));
-  g_autoptr(GStrvBuilder) builder = NULL;
-  GVariantIter iter;
-  const char *pointer, *side;
-
-  if (value == NULL)
-    return NULL;
-  builder = g_strv_builder_new ();
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "{&s&s}", &pointer, &side))
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
-      g_strv_builder_add (builder, pointer);
-      g_strv_builder_add (builder, side);
+      if (g_ascii_strcasecmp (names[i], name) == 0)
+        return TRUE;
     }
-  return g_strv_builder_end (builder);
-}
-
-/* A body as text when it is UTF-8, else in base64 under "<key>-base64". */
-static void
-add_body (JsonBuilder *builder,
-          const char  *key,
-          GBytes      *body)
-{
-  gsize size;
-  const char *data;
-
-  if (body == NULL)
-    return;
-
-  data = g_bytes_get_data (body, &size);
-  if (g_utf8_validate_len (data, size, NULL))
-    {
-      g_autofree char *text = g_strndup (data, size);
-
-      add_string (builder, key, text);
-    }
-  else
-    {
-      g_autofree char *name = g_strconcat (key, "-base64", NULL);
-      g_autofree char *encoded = g_base64_encode ((const guchar *) data, size);
-
-      add_string (builder, name, encoded);
-    }
+  return FALSE;
 }
 
 /**
- * ferryctl_task_to_json:
- * @info: a task
+ * ferryctl_view_header:
+ * @name: a header's name
+ * @value: its value as the agent sent it
+ * @hidden: (nullable): the task's hidden-headers: the request headers
+ *   whose values the agent withheld, because the caller does not own the
+ *   task
+ * @response: whether the header is one of the response's (the agent
+ *   withholds those without listing them)
+ * @show_secrets: whether the person asked for credentials
  *
- * Returns: (transfer full): the task as a JSON object whose keys are those
- *   of the agent's task dictionary; times in ISO 8601 (UTC) or null
+ * Returns: how to show the header's value
  */
-JsonNode *
-ferryctl_task_to_json (FerryTaskInfo *info)
+FerryCtlHeaderView
+ferryctl_view_header (const char         *name,
+                      const char         *value,
+                      const char * const *hidden,
+                      gboolean            response,
+                      gboolean            show_secrets)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char * const *hidden = ferry_task_info_get_hidden_headers (info);
-  g_auto(GStrv) rules = dup_merge_rules (info);
-  g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
+  /* A task whose headers the agent hid is not the caller's own. */
+  gboolean not_owner = hidden != NULL && hidden[0] != NULL;
 
-  json_builder_begin_object (builder);
-  add_string (builder, "id", ferry_task_info_get_id (info));
-  add_string (builder, "owner", ferry_task_info_get_owner (info));
-  add_string (builder, "name", ferry_task_info_get_name (info));
-  add_string (builder, "group", ferry_task_info_get_group (info));
-  add_string (builder, "method", ferry_task_info_get_method (info));
-  add_string (builder, "url", ferry_task_info_get_url (info));
-  add_string (builder, "state", ferry_task_info_get_state_name (info));
-  add_string (builder, "priority",
-              ferry_client_priority_to_string (ferry_task_info_get_priority (info)));
-  add_int (builder, "attempts", ferry_task_info_get_attempts (info));
-  add_int (builder, "max-attempts", ferry_task_info_get_max_attempts (info));
-  add_time (builder, "next-attempt", ferry_task_info_get_next_attempt (info));
-  add_time (builder, "failing-since", ferry_task_info_get_failing_since (info));
-  add_time (builder, "created", ferry_task_info_get_created (info));
-  add_time (builder, "updated", ferry_task_info_get_updated (info));
-  add_time (builder, "not-before", ferry_task_info_get_not_before (info));
-  add_time (builder, "expires", ferry_task_info_get_expires (info));
-  json_builder_set_member_name (builder, "unmetered-only");
-  json_builder_add_boolean_value (builder, ferry_task_info_get_unmetered_only (info));
-  add_headers (builder, "headers", ferry_task_info_get_headers (info));
-  if (hidden != NULL)
-    {
-      json_builder_set_member_name (builder, "hidden-headers");
-      json_builder_begin_array (builder);
-      for (guint i = 0; hidden[i] != NULL; i++)
-        json_builder_add_string_value (builder, hidden[i]);
-      json_builder_end_array (builder);
-    }
-  add_string (builder, "content-type", ferry_task_info_get_content_type (info));
-  add_int (builder, "body-size", (gint64) ferry_task_info_get_body_size (info));
-  add_body (builder, "body", ferry_task_info_get_body (info));
-  add_string (builder, "idempotency-key", ferry_task_info_get_idempotency_key (info));
-  add_string (builder, "if-match", ferry_task_info_get_if_match (info));
-  add_string (builder, "conflict-strategy",
-              ferry_client_conflict_strategy_to_string (
-                ferry_task_info_get_conflict_strategy (info)));
-  add_string (builder, "conflict-url", ferry_task_info_get_conflict_url (info));
-  add_body (builder, "base", ferry_task_info_get_base (info));
-  json_builder_set_member_name (builder, "merge-rules");
-  json_builder_begin_object (builder);
-  for (guint i = 0; rules != NULL && rules[i] != NULL && rules[i + 1] != NULL; i += 2)
-    {
-      json_builder_set_member_name (builder, rules[i]);
-      json_builder_add_string_value (builder, rules[i + 1]);
-    }
-  json_builder_end_object (builder);
-  add_string (builder, "timestamp-pointer", timestamp_pointer);
-  add_string (builder, "last-error", ferry_task_info_get_last_error (info));
-  add_int (builder, "last-status", ferry_task_info_get_last_status (info));
-  add_int (builder, "response-status", ferry_task_info_get_response_status (info));
-  if (ferry_task_info_get_response_headers (info) != NULL)
-    add_headers (builder, "response-headers", ferry_task_info_get_response_headers (info));
-  add_body (builder, "response-body", ferry_task_info_get_response_body (info));
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
+  if (!response && strv_contains_name (hidden, name))
+    return FERRYCTL_HEADER_WITHHELD;
+  if (!ferryctl_header_is_secret (name))
+    return FERRYCTL_HEADER_SHOWN;
+  if (response && *value == '\0')
+    return not_owner ? FERRYCTL_HEADER_WITHHELD : FERRYCTL_HEADER_EMPTY_OR_WITHHELD;
+  if (show_secrets || *value == '\0')
+    return FERRYCTL_HEADER_SHOWN;
+  return FERRYCTL_HEADER_MASKED;
 }
 
 /**
- * ferryctl_json_to_string:
- * @node: a JSON node
+ * ferryctl_header_view_to_text:
+ * @view: how a header's value is shown
  *
- * Returns: (transfer full): @node as indented JSON, without a final newline
+ * Returns: (nullable): what stands in for a value that is not shown, or
+ *   %NULL for %FERRYCTL_HEADER_SHOWN
  */
-char *
-ferryctl_json_to_string (JsonNode *node)
+const char *
+ferryctl_header_view_to_text (FerryCtlHeaderView view)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
-}
-
-static char *
-format_tries (FerryTaskInfo *info)
-{
-  guint max = ferry_task_info_get_max_attempts (info);
-
-  if (max == 0)
-    return g_strdup_printf ("%u", ferry_task_info_get_attempts (info));
-  return g_strdup_printf ("%u/%u", ferry_task_info_get_attempts (info), max);
-}
-
-static void
-print_padded (const char *text,
-              guint       width,
-              gboolean    last)
-{
-  glong length = g_utf8_strlen (text, -1);
-
-  if (last)
+  switch (view)
     {
-      g_print ("%s\n", text);
-      return;
-    }
-  g_print ("%s", text);
-  for (glong i = length; i < (glong) width + 2; i++)
-    g_print (" ");
-}
-
-enum { COL_ID, COL_STATE, COL_PRIORITY, COL_TRIES, COL_OWNER, COL_NAME, COL_REQUEST, N_COLS };
-
-/**
- * ferryctl_print_task_table:
- * @tasks: (element-type FerryTaskInfo): the tasks
- *
- * Prints one line per task under a header line, in aligned columns.
- */
-void
-ferryctl_print_task_table (GPtrArray *tasks)
-{
-  static const char * const headers[N_COLS] = {
-    "ID", "STATE", "PRIORITY", "TRIES", "OWNER", "NAME", "REQUEST",
-  };
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  guint widths[N_COLS];
-
-  for (guint c = 0; c < N_COLS; c++)
-    widths[c] = g_utf8_strlen (headers[c], -1);
-
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      FerryTaskInfo *info = g_ptr_array_index (tasks, i);
-      const char *state = ferry_task_info_get_state_name (info);
-      const char *name = ferry_task_info_get_name (info);
-      char **row = g_new0 (char *, N_COLS + 1);
-
-      row[COL_ID] = g_strdup (ferry_task_info_get_id (info));
-      /* A pending task whose server keeps failing is being retried. */
-      if (ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_PENDING &&
-          ferry_task_info_get_failing_since (info) != 0)
-        state = "retrying";
-      row[COL_STATE] = g_strdup (state != NULL ? state : "?");
-      row[COL_PRIORITY] = g_strdup (ferry_client_priority_to_string (
-                                      ferry_task_info_get_priority (info)));
-      row[COL_TRIES] = format_tries (info);
-      row[COL_OWNER] = g_strdup (ferry_task_info_get_owner (info));
-      row[COL_NAME] = g_strdup (name != NULL ? name : "-");
-      row[COL_REQUEST] = g_strdup_printf ("%s %s", ferry_task_info_get_method (info),
-                                          ferry_task_info_get_url (info));
-      for (guint c = 0; c < N_COLS; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c] != NULL ? row[c] : "", -1));
-      g_ptr_array_add (rows, row);
-    }
-
-  for (guint c = 0; c < N_COLS; c++)
-    print_padded (headers[c], widths[c], c == N_COLS - 1);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      char **row = g_ptr_array_index (rows, i);
-
-      for (guint c = 0; c < N_COLS; c++)
-        print_padded (row[c] != NULL ? row[c] : "", widths[c], c == N_COLS - 1);
+    case FERRYCTL_HEADER_MASKED:
+      return "(hidden; --show-secrets shows it)";
+    case FERRYCTL_HEADER_WITHHELD:
+      return "(hidden: only the task's owner can read it)";
+    case FERRYCTL_HEADER_EMPTY_OR_WITHHELD:
+      return "(empty, or hidden: only the task's owner can read it)";
+    case FERRYCTL_HEADER_SHOWN:
+    default:
+      return NULL;
     }
 }
 
@@ -529,7 +329,9 @@ print_field (const char *label,
 static void
 print_headers (const char         *label,
                const char * const *pairs,
-               const char * const *hidden)
+               const char * const *hidden,
+               gboolean            response,
+               gboolean            show_secrets)
 {
   if (pairs == NULL || pairs[0] == NULL)
     return;
@@ -537,9 +339,11 @@ print_headers (const char         *label,
   g_print ("%s\n", label);
   for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
     {
-      gboolean is_hidden = hidden != NULL && g_strv_contains (hidden, pairs[i]);
+      FerryCtlHeaderView view = ferryctl_view_header (pairs[i], pairs[i + 1], hidden, response,
+                                                      show_secrets);
+      const char *stand_in = ferryctl_header_view_to_text (view);
 
-      g_print ("  %s: %s\n", pairs[i], is_hidden ? "(hidden)" : pairs[i + 1]);
+      g_print ("  %s: %s\n", pairs[i], stand_in != NULL ? stand_in : pairs[i + 1]);
     }
 }
 
@@ -547,6 +351,8 @@ static void
 print_body (const char *label,
             GBytes     *body)
 {
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
   gsize size;
   const char *data;
 
@@ -563,49 +369,48 @@ print_body (const char *label,
     }
 
   g_print ("%s\n", label);
-  {
-    g_autofree char *text = g_strndup (data, size);
-    g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++)
-      {
-        if (lines[i + 1] == NULL && lines[i][0] == '\0')
-          break;
-        g_print ("  %s\n", lines[i]);
-      }
-  }
+  text = g_strndup (data, size);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i + 1] == NULL && lines[i][0] == '\0')
+        break;
+      g_print ("  %s\n", lines[i]);
+    }
 }
 
-/**
- * ferryctl_print_task_details:
- * @info: a task, as Get returns it
- * @now: the current time, µs since the epoch
- *
- * Prints every field of a task that is set, one per line, then headers
- * and bodies.
- */
-void
-ferryctl_print_task_details (FerryTaskInfo *info,
-                             gint64         now)
+/* Merge rules in the words of the window: whose change wins. */
+static void
+print_merge_rules (const char * const *rules)
+{
+  if (rules == NULL || rules[0] == NULL)
+    return;
+
+  g_print ("Merge rules:\n");
+  for (guint i = 0; rules[i] != NULL && rules[i + 1] != NULL; i += 2)
+    {
+      FerryClientResolveChoice side;
+      const char *word = rules[i + 1];
+
+      if (ferry_client_resolve_choice_from_string (rules[i + 1], &side))
+        word = ferry_client_resolve_choice_to_word (side);
+      g_print ("  %s: %s wins\n", *rules[i] != '\0' ? rules[i] : "(whole document)", word);
+    }
+}
+
+/* ID to Updated: what the task is and where it stands. */
+static void
+print_state_fields (FerryTaskInfo *info,
+                    gint64         now)
 {
   g_autofree char *request = NULL;
   g_autofree char *attempts = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *created = NULL;
-  g_autofree char *updated = NULL;
+  g_autofree char *waiting = describe_retry (info, now);
   g_autofree char *next = NULL;
   g_autofree char *failing = NULL;
-  g_autofree char *waiting = NULL;
-  g_autofree char *not_before = NULL;
-  g_autofree char *expires = NULL;
-  g_autofree char *last_status = NULL;
-  g_autofree char *response = NULL;
-  g_autofree char *timestamp_pointer = dup_task_string (info, "timestamp-pointer");
-  g_auto(GStrv) rules = dup_merge_rules (info);
-  guint64 body_size = ferry_task_info_get_body_size (info);
+  g_autofree char *created = NULL;
+  g_autofree char *updated = NULL;
   guint max = ferry_task_info_get_max_attempts (info);
-  /* In conflict, the response is the server's copy to compare with. */
-  gboolean in_conflict = ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT;
 
   request = g_strdup_printf ("%s %s", ferry_task_info_get_method (info),
                              ferry_task_info_get_url (info));
@@ -613,28 +418,12 @@ ferryctl_print_task_details (FerryTaskInfo *info,
     attempts = g_strdup_printf ("%u of %u", ferry_task_info_get_attempts (info), max);
   else
     attempts = g_strdup_printf ("%u", ferry_task_info_get_attempts (info));
-  if (ferry_task_info_get_failing_since (info) != 0)
-    failing = ferryctl_format_when (ferry_task_info_get_failing_since (info), now);
-  waiting = describe_retry (info, now);
-  if (body_size > 0)
-    {
-      g_autofree char *size = ferryctl_format_size (body_size);
-      const char *type = ferry_task_info_get_content_type (info);
-
-      body = type != NULL ? g_strdup_printf ("%s, %s", size, type) : g_steal_pointer (&size);
-    }
-  created = ferryctl_format_when (ferry_task_info_get_created (info), now);
-  updated = ferryctl_format_when (ferry_task_info_get_updated (info), now);
   if (ferry_task_info_get_next_attempt (info) != 0)
     next = ferryctl_format_when (ferry_task_info_get_next_attempt (info), now);
-  if (ferry_task_info_get_not_before (info) != 0)
-    not_before = ferryctl_format_when (ferry_task_info_get_not_before (info), now);
-  if (ferry_task_info_get_expires (info) != 0)
-    expires = ferryctl_format_when (ferry_task_info_get_expires (info), now);
-  if (ferry_task_info_get_last_status (info) != 0)
-    last_status = g_strdup_printf ("%u", ferry_task_info_get_last_status (info));
-  if (ferry_task_info_get_response_status (info) != 0)
-    response = g_strdup_printf ("%u", ferry_task_info_get_response_status (info));
+  if (ferry_task_info_get_failing_since (info) != 0)
+    failing = ferryctl_format_when (ferry_task_info_get_failing_since (info), now);
+  created = ferryctl_format_when (ferry_task_info_get_created (info), now);
+  updated = ferryctl_format_when (ferry_task_info_get_updated (info), now);
 
   print_field ("ID:", ferry_task_info_get_id (info));
   print_field ("State:", ferry_task_info_get_state_name (info));
@@ -644,39 +433,87 @@ ferryctl_print_task_details (FerryTaskInfo *info,
   print_field ("Name:", ferry_task_info_get_name (info));
   print_field ("Group:", ferry_task_info_get_group (info));
   print_field ("Priority:",
-              ferry_client_priority_to_string (ferry_task_info_get_priority (info)));
+               ferry_client_priority_to_string (ferry_task_info_get_priority (info)));
   print_field ("Attempts:", attempts);
   print_field ("Next attempt:", next);
   print_field ("Failing since:", failing);
   print_field ("Created:", created);
   print_field ("Updated:", updated);
+}
+
+/* Not before to the response's status: how it is sent and what came of
+ * it. */
+static void
+print_delivery_fields (FerryTaskInfo *info,
+                       gint64         now)
+{
+  g_autofree char *not_before = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *last_status = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *body = NULL;
+  guint64 body_size = ferry_task_info_get_body_size (info);
+  gboolean in_conflict = ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT;
+
+  if (ferry_task_info_get_not_before (info) != 0)
+    not_before = ferryctl_format_when (ferry_task_info_get_not_before (info), now);
+  if (ferry_task_info_get_expires (info) != 0)
+    expires = ferryctl_format_when (ferry_task_info_get_expires (info), now);
+  if (ferry_task_info_get_last_status (info) != 0)
+    last_status = g_strdup_printf ("%u", ferry_task_info_get_last_status (info));
+  if (ferry_task_info_get_response_status (info) != 0)
+    response = g_strdup_printf ("%u", ferry_task_info_get_response_status (info));
+  if (body_size > 0)
+    {
+      g_autofree char *size = ferryctl_format_size (body_size);
+      const char *type = ferry_task_info_get_content_type (info);
+
+      body = type != NULL ? g_strdup_printf ("%s, %s", size, type) : g_steal_pointer (&size);
+    }
+
   print_field ("Not before:", not_before);
   print_field ("Expires:", expires);
   print_field ("Unmetered only:", ferry_task_info_get_unmetered_only (info) ? "yes" : NULL);
   print_field ("Conflicts:",
-              ferry_client_conflict_strategy_to_string (
-                ferry_task_info_get_conflict_strategy (info)));
+               ferry_client_conflict_strategy_to_string (
+                 ferry_task_info_get_conflict_strategy (info)));
   print_field ("Conflict URL:", ferry_task_info_get_conflict_url (info));
-  print_field ("Timestamp at:", timestamp_pointer);
+  print_field ("Timestamp at:", ferry_task_info_get_timestamp_pointer (info));
   print_field ("If-Match:", ferry_task_info_get_if_match (info));
   print_field ("Idempotency key:", ferry_task_info_get_idempotency_key (info));
   print_field ("Last error:", ferry_task_info_get_last_error (info));
   print_field ("Last status:", last_status);
   print_field ("Body:", body);
+  /* In conflict, the response is the server's copy to compare with. */
   print_field (in_conflict ? "Server's copy:" : "Response:", response);
-  print_headers ("Headers:", ferry_task_info_get_headers (info),
-                 ferry_task_info_get_hidden_headers (info));
-  if (rules != NULL && rules[0] != NULL)
-    {
-      g_print ("Merge rules:\n");
-      for (guint i = 0; rules[i] != NULL && rules[i + 1] != NULL; i += 2)
-        g_print ("  %s: %s wins\n", *rules[i] != '\0' ? rules[i] : "(whole document)",
-                 rules[i + 1]);
-    }
+}
+
+/**
+ * ferryctl_print_task_details:
+ * @info: a task, as Get returns it
+ * @now: the current time, µs since the epoch
+ * @show_secrets: whether to print the values of credential headers that
+ *   the agent sent (it sends them to the task's owner only)
+ *
+ * Prints every field of a task that is set, one per line, then headers
+ * and bodies.
+ */
+void
+ferryctl_print_task_details (FerryTaskInfo *info,
+                             gint64         now,
+                             gboolean       show_secrets)
+{
+  const char * const *hidden = ferry_task_info_get_hidden_headers (info);
+  gboolean in_conflict = ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT;
+
+  print_state_fields (info, now);
+  print_delivery_fields (info, now);
+  print_headers ("Headers:", ferry_task_info_get_headers (info), hidden, FALSE, show_secrets);
+  print_merge_rules (ferry_task_info_get_merge_rules (info));
   print_body ("Request body:", ferry_task_info_get_body (info));
   print_body ("Base:", ferry_task_info_get_base (info));
   print_headers (in_conflict ? "Server's copy headers:" : "Response headers:",
-                 ferry_task_info_get_response_headers (info), NULL);
+                 ferry_task_info_get_response_headers (info), hidden, TRUE, show_secrets);
   print_body (in_conflict ? "Server's copy body:" : "Response body:",
               ferry_task_info_get_response_body (info));
 }

@@ -7,26 +7,61 @@
 
 G_BEGIN_DECLS
 
-char     *ferryctl_format_relative      (gint64          when,
-                                         gint64          now);
-char     *ferryctl_format_time          (gint64          when);
-char     *ferryctl_format_iso8601       (gint64          when);
-char     *ferryctl_format_when          (gint64          when,
-                                         gint64          now);
-char     *ferryctl_format_size          (guint64         size);
+/**
+ * FerryCtlHeaderView:
+ * @FERRYCTL_HEADER_SHOWN: the value is printed
+ * @FERRYCTL_HEADER_MASKED: a credential the agent gave (the caller owns
+ *   the task), left out unless --show-secrets
+ * @FERRYCTL_HEADER_WITHHELD: the agent gave no value: only the task's
+ *   owner can read it
+ * @FERRYCTL_HEADER_EMPTY_OR_WITHHELD: a credential of the response that
+ *   came empty: it is, or the agent withheld it without saying so
+ *
+ * How ferryctl shows a header's value.
+ */
+typedef enum {
+  FERRYCTL_HEADER_SHOWN,
+  FERRYCTL_HEADER_MASKED,
+  FERRYCTL_HEADER_WITHHELD,
+  FERRYCTL_HEADER_EMPTY_OR_WITHHELD,
+} FerryCtlHeaderView;
 
-gboolean  ferryctl_parse_when           (const char     *text,
-                                         gint64          now,
-                                         gint64         *out_when,
-                                         GError        **error);
+/* ferryctl-format.c */
+char               *ferryctl_format_relative      (gint64              when,
+                                                   gint64              now);
+char               *ferryctl_format_time          (gint64              when);
+char               *ferryctl_format_iso8601       (gint64              when);
+char               *ferryctl_format_when          (gint64              when,
+                                                   gint64              now);
+char               *ferryctl_format_size          (guint64             size);
 
-JsonNode *ferryctl_task_to_json         (FerryTaskInfo  *info);
-char     *ferryctl_json_to_string       (JsonNode       *node);
+gboolean            ferryctl_parse_when           (const char         *text,
+                                                   gint64              now,
+                                                   gint64             *out_when,
+                                                   GError            **error);
 
-void      ferryctl_print_task_table     (GPtrArray      *tasks);
-void      ferryctl_print_task_details   (FerryTaskInfo  *info,
-                                         gint64          now);
+gboolean            ferryctl_header_is_secret     (const char         *name);
+FerryCtlHeaderView  ferryctl_view_header          (const char         *name,
+                                                   const char         *value,
+                                                   const char * const *hidden,
+                                                   gboolean            response,
+                                                   gboolean            show_secrets);
+const char         *ferryctl_header_view_to_text  (FerryCtlHeaderView  view);
 
-char     *ferryctl_describe_status      (FerryClient    *client);
+void                ferryctl_print_task_details   (FerryTaskInfo      *info,
+                                                   gint64              now,
+                                                   gboolean            show_secrets);
+
+char               *ferryctl_describe_status      (FerryClient        *client);
+
+/* ferryctl-json.c */
+JsonNode           *ferryctl_task_to_json         (FerryTaskInfo      *info,
+                                                   gboolean            show_secrets);
+char               *ferryctl_json_to_string       (JsonNode           *node,
+                                                   gboolean            pretty);
+
+/* ferryctl-table.c */
+void                ferryctl_print_task_table     (GPtrArray          *tasks,
+                                                   guint               max_width);
 
 G_END_DECLS

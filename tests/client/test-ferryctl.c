@@ -1,137 +1,96 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "ferry-error.h"
-#include "ferry-test-util.h"
 
-#include "ferry-client-test-config.h"
-#include "ferry-client-fixture.h"
-#include "ferry-doc-server.h"
+#include "test-ferryctl-util.h"
 
-/* The built ferryctl against the real ferryd on the test bus (the bus
- * address reaches ferryctl through DBUS_SESSION_BUS_ADDRESS, which
- * GTestDBus sets). */
+/* The commands of ferryctl, each against the real agent: usage, add,
+ * list, show, the actions, retries and watch. */
 
-typedef struct
-{
-  ClientFixture    base;
-  FerryTestServer *server;
-  FerryDocServer  *docs;
-} Fixture;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CtlRun;
-
-static void
-ctl_run_clear (CtlRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRun, ctl_run_clear)
-
-static void
-fixture_set_up_offline (Fixture       *fixture,
-                        gconstpointer  data)
-{
-  client_fixture_set_up (&fixture->base, "offline", FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START);
-}
-
-static void
-fixture_set_up_online (Fixture       *fixture,
-                       gconstpointer  data)
-{
-  fixture->server = ferry_test_server_new ();
-  client_fixture_set_up (&fixture->base, "full", FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START);
-}
-
-static void
-fixture_set_up_documents (Fixture       *fixture,
-                          gconstpointer  data)
-{
-  fixture->docs = ferry_doc_server_new ();
-  client_fixture_set_up (&fixture->base, "full", FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  client_fixture_tear_down (&fixture->base);
-  g_clear_pointer (&fixture->server, ferry_test_server_free);
-  g_clear_pointer (&fixture->docs, ferry_doc_server_free);
-}
-
-/* Runs ferryctl with the arguments in @args (NULL-terminated), feeding it
- * @input on standard input when not NULL. */
-static void
-run_ctlv (CtlRun             *run,
-          const char         *input,
-          const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
-
-  g_ptr_array_add (argv, (gpointer) FERRYCTL_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  if (input != NULL)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  process = g_subprocess_newv ((const char * const *) argv->pdata, flags, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-  g_test_message ("ferryctl %s → %d\n%s%s", args[0], run->status, run->out, run->err);
-}
-
-#define run_ctl(run, ...) run_ctlv ((run), NULL, (const char * const[]) { __VA_ARGS__, NULL })
-
-static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("“%s” not found in:\n%s", needle, haystack);
-}
-
-static char *
-add_task (const char *url)
-{
-  g_auto(CtlRun) run = { 0, };
-
-  run_ctl (&run, "add", "PUT", url, "--json", "{\"n\":1}");
-  g_assert_cmpint (run.status, ==, 0);
-  g_strchomp (run.out);
-  g_assert_true (g_uuid_string_is_valid (run.out));
-  return g_steal_pointer (&run.out);
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  return json_node_ref (json_parser_get_root (parser));
-}
+/* Command lines that are wrong, each exiting with 2 before anything asks
+ * the agent. */
+static const char * const * const bad_usage[] = {
+  (const char * const[]) { "frob", NULL },
+  (const char * const[]) { "--frob", NULL },
+  (const char * const[]) { "add", NULL },
+  (const char * const[]) { "add", "PUT", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "extra", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "{\"a\":", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--data", "@/nonexistent/x",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "@/nonexistent/x",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "{}", "--data", "x",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--priority", "urgent", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--unique", "twice", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--expires", "someday", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--not-before", "x1", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "-H", "no-colon", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "-3",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "many",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "coin-toss",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "merge",
+                           "--conflict", "merge", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/title",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/a=both",
+                           NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--base", "@/nonexistent/x",
+                           NULL },
+  (const char * const[]) { "list", "--bogus", NULL },
+  (const char * const[]) { "list", "--state", "flying", NULL },
+  (const char * const[]) { "list", "--limit", "0", NULL },
+  (const char * const[]) { "list", "extra", NULL },
+  (const char * const[]) { "show", NULL },
+  (const char * const[]) { "show", "a", "b", NULL },
+  (const char * const[]) { "retry", NULL },
+  (const char * const[]) { "retry", "a", "--all", NULL },
+  (const char * const[]) { "cancel", NULL },
+  (const char * const[]) { "resolve", "a", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "sideways", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "merged", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "local", "--data", "x", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "mine", "--data", "x", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "remote-ish", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", "merged", "--data",
+                           "@/nonexistent/x", NULL },
+  (const char * const[]) { "sync", "now", NULL },
+  (const char * const[]) { "pause", "--x", NULL },
+  (const char * const[]) { "resume", "x", NULL },
+  (const char * const[]) { "status", "x", NULL },
+  (const char * const[]) { "watch", "x", NULL },
+  /* Methods, URLs and ids are checked before anything asks the agent. */
+  (const char * const[]) { "add", "FOO", "https://example.org/a", NULL },
+  (const char * const[]) { "add", "", "https://example.org/a", NULL },
+  (const char * const[]) { "add", "GE T", "https://example.org/a", "--force", NULL },
+  (const char * const[]) { "add", "GET", "127.0.0.1:8080/x", NULL },
+  (const char * const[]) { "add", "GET", "/x", NULL },
+  (const char * const[]) { "add", "GET", "", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--conflict-url",
+                           "example.org/a", NULL },
+  (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/a=merged",
+                           NULL },
+  (const char * const[]) { "show", "abc", NULL },
+  (const char * const[]) { "show", "zzzz", NULL },
+  (const char * const[]) { "show", "0f1e2d3c4b", NULL },
+  (const char * const[]) { "show", "--show-secrets", NULL },
+  (const char * const[]) { "cancel", "0f1", NULL },
+  (const char * const[]) { "cancel", "0f1e2d3c", "extra", NULL },
+  (const char * const[]) { "retry", "xyz!", NULL },
+  (const char * const[]) { "resolve", "0f1e2d3c", "--take", NULL },
+  (const char * const[]) { "list", "--wide", "extra", NULL },
+  (const char * const[]) { "list", "--offset", "-1", NULL },
+  (const char * const[]) { "status", "--json", "x", NULL },
+  (const char * const[]) { "watch", "--json", "x", NULL },
+};
 
 static void
 test_usage (Fixture       *fixture,
@@ -140,60 +99,6 @@ test_usage (Fixture       *fixture,
   static const char * const commands[] = {
     "add", "list", "show", "retry", "cancel", "resolve", "sync", "pause", "resume", "status",
     "watch",
-  };
-  const char * const *bad[] = {
-    (const char * const[]) { "frob", NULL },
-    (const char * const[]) { "--frob", NULL },
-    (const char * const[]) { "add", NULL },
-    (const char * const[]) { "add", "PUT", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "extra", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "{\"a\":", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--data", "@/nonexistent/x",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "@/nonexistent/x",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--json", "{}", "--data", "x",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--priority", "urgent", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--unique", "twice", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--expires", "someday", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--not-before", "x1", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "-H", "no-colon", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "-3",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--max-attempts", "many",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "coin-toss",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--strategy", "merge",
-                             "--conflict", "merge", NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/title",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--merge-rule", "/a=both",
-                             NULL },
-    (const char * const[]) { "add", "PUT", "https://example.org/a", "--base", "@/nonexistent/x",
-                             NULL },
-    (const char * const[]) { "list", "--bogus", NULL },
-    (const char * const[]) { "list", "--state", "flying", NULL },
-    (const char * const[]) { "list", "--limit", "0", NULL },
-    (const char * const[]) { "list", "extra", NULL },
-    (const char * const[]) { "show", NULL },
-    (const char * const[]) { "show", "a", "b", NULL },
-    (const char * const[]) { "retry", NULL },
-    (const char * const[]) { "retry", "a", "--all", NULL },
-    (const char * const[]) { "cancel", NULL },
-    (const char * const[]) { "resolve", "a", NULL },
-    (const char * const[]) { "resolve", "a", "--take", "sideways", NULL },
-    (const char * const[]) { "resolve", "a", "--take", "merged", NULL },
-    (const char * const[]) { "resolve", "a", "--take", "local", "--data", "x", NULL },
-    (const char * const[]) { "resolve", "a", "--take", "merged", "--data", "@/nonexistent/x",
-                             NULL },
-    (const char * const[]) { "sync", "now", NULL },
-    (const char * const[]) { "pause", "--x", NULL },
-    (const char * const[]) { "resume", "x", NULL },
-    (const char * const[]) { "status", "x", NULL },
-    (const char * const[]) { "watch", "x", NULL },
   };
 
   {
@@ -228,13 +133,13 @@ test_usage (Fixture       *fixture,
     assert_contains (run.err, "missing COMMAND");
   }
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (bad_usage); i++)
     {
       g_auto(CtlRun) run = { 0, };
 
-      run_ctlv (&run, NULL, bad[i]);
+      run_ctlv (&run, NULL, bad_usage[i]);
       if (run.status != 2)
-        g_error ("ferryctl %s … exited with %d, not 2", bad[i][0], run.status);
+        g_error ("ferryctl %s … exited with %d, not 2", bad_usage[i][0], run.status);
       g_assert_cmpstr (run.out, ==, "");
       g_assert_cmpstr (run.err, !=, "");
     }
@@ -258,22 +163,16 @@ test_usage (Fixture       *fixture,
   g_assert_false (ferry_client_get_agent_running (fixture->base.client));
 }
 
-static void
-test_add_list_show (Fixture       *fixture,
-                    gconstpointer  data)
+/* add, with every kind of option; it starts the agent. */
+static char *
+add_with_every_option (Fixture *fixture)
 {
   FerryClient *client = fixture->base.client;
   g_autoptr(FerryTaskInfo) info = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *second = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *file_arg = NULL;
   gint64 before = g_get_real_time ();
-  JsonArray *array;
 
-  /* add, with every kind of option; it starts the agent */
   {
     g_auto(CtlRun) run = { 0, };
 
@@ -313,7 +212,20 @@ test_add_list_show (Fixture       *fixture,
                    FERRY_CLIENT_CONFLICT_SERVER_WINS);
   g_assert_cmpstr (ferry_task_info_get_owner (info), ==, "ferryctl");
 
-  /* --data from a file, on behalf of another app */
+  return g_steal_pointer (&id);
+}
+
+/* --data from a file, on behalf of another app. */
+static char *
+add_for_other_app (Fixture *fixture)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(FerryTaskInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *file_arg = NULL;
+
   file = g_build_filename (fixture->base.data_dir, "..", "body.txt", NULL);
   g_file_set_contents (file, "plain body", -1, &error);
   g_assert_no_error (error);
@@ -326,7 +238,6 @@ test_add_list_show (Fixture       *fixture,
     g_assert_cmpint (run.status, ==, 0);
     second = g_strchomp (g_steal_pointer (&run.out));
   }
-  g_clear_object (&info);
   info = client_get (client, second, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (ferry_task_info_get_owner (info), ==, "org.example.Other");
@@ -335,36 +246,21 @@ test_add_list_show (Fixture       *fixture,
   g_assert_cmpmem (g_bytes_get_data (ferry_task_info_get_body (info), NULL),
                    g_bytes_get_size (ferry_task_info_get_body (info)), "plain body", 10);
 
-  /* --data @- reads standard input */
-  {
-    g_auto(CtlRun) run = { 0, };
-    g_autoptr(FerryTaskInfo) piped = NULL;
+  return g_steal_pointer (&second);
+}
 
-    run_ctlv (&run, "from stdin",
-              (const char * const[]) { "add", "POST", "https://example.org/piped", "--data", "@-",
-                                       NULL });
-    g_assert_cmpint (run.status, ==, 0);
-    g_strchomp (run.out);
-    piped = client_get (client, run.out, &error);
-    g_assert_no_error (error);
-    g_assert_cmpuint (ferry_task_info_get_body_size (piped), ==, strlen ("from stdin"));
-  }
+/* list: a table, and JSON a script can read. */
+static void
+check_list (const char *id,
+            const char *second)
+{
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
 
-  /* The agent refuses a bad URL, naming it: exit 1. */
   {
     g_auto(CtlRun) run = { 0, };
 
-    run_ctl (&run, "add", "PUT", "ftp://example.org/file");
-    g_assert_cmpint (run.status, ==, 1);
-    g_assert_cmpstr (run.out, ==, "");
-    assert_contains (run.err, "url");
-  }
-
-  /* list: a table, and JSON a script can read */
-  {
-    g_auto(CtlRun) run = { 0, };
-
-    run_ctl (&run, "list");
+    run_ctl (&run, "list", "--wide");
     g_assert_cmpint (run.status, ==, 0);
     assert_contains (run.out, "ID");
     assert_contains (run.out, "STATE");
@@ -427,8 +323,13 @@ test_add_list_show (Fixture       *fixture,
     g_assert_cmpint (run.status, ==, 0);
     assert_contains (run.out, "No tasks");
   }
+}
 
-  /* show */
+static void
+check_show (const char *id)
+{
+  g_autoptr(JsonNode) root = NULL;
+
   {
     g_auto(CtlRun) run = { 0, };
 
@@ -464,89 +365,47 @@ test_add_list_show (Fixture       *fixture,
     g_auto(CtlRun) run = { 0, };
 
     run_ctl (&run, "show", "not-an-id");
-    g_assert_cmpint (run.status, ==, 1);
-    assert_contains (run.err, "id");
+    g_assert_cmpint (run.status, ==, 2);
+    assert_contains (run.err, "ID");
   }
 }
 
 static void
-test_conflict_options (Fixture       *fixture,
-                       gconstpointer  data)
+test_add_list_show (Fixture       *fixture,
+                    gconstpointer  data)
 {
   FerryClient *client = fixture->base.client;
   g_autoptr(GError) error = NULL;
+  g_autofree char *id = add_with_every_option (fixture);
+  g_autofree char *second = add_for_other_app (fixture);
 
-  /* The conflict options; --conflict is the older name of --strategy. */
+  /* --data @- reads standard input */
   {
     g_auto(CtlRun) run = { 0, };
-    g_auto(CtlRun) shown = { 0, };
-    g_autoptr(FerryTaskInfo) merged = NULL;
-    g_autoptr(JsonNode) node = NULL;
-    JsonObject *object;
-    JsonObject *rules;
+    g_autoptr(FerryTaskInfo) piped = NULL;
 
-    run_ctl (&run, "add", "PUT", "https://example.org/notes/2", "--json", "{\"t\": \"mine\"}",
-             "--strategy", "merge", "--base", "{\"t\": \"base\"}",
-             "--merge-rule", "/t=remote", "--merge-rule", "/a=b/c=local",
-             "--timestamp-pointer", "/meta/modified");
-    g_assert_cmpint (run.status, ==, 0);
-    g_assert_cmpstr (run.err, ==, "");
-    g_strchomp (run.out);
-    FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
-    client_fixture_get_agent_pid (&fixture->base);
-    merged = client_get (client, run.out, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (ferry_task_info_get_conflict_strategy (merged), ==,
-                     FERRY_CLIENT_CONFLICT_MERGE);
-
-    run_ctl (&shown, "show", run.out);
-    g_assert_cmpint (shown.status, ==, 0);
-    assert_contains (shown.out, "merge");
-    assert_contains (shown.out, "Timestamp at:    /meta/modified");
-    assert_contains (shown.out, "Merge rules:\n  /t: remote wins\n  /a=b/c: local wins\n");
-    assert_contains (shown.out, "Base:\n  {\"t\": \"base\"}\n");
-
-    g_clear_pointer (&shown.out, g_free);
-    g_clear_pointer (&shown.err, g_free);
-    run_ctl (&shown, "show", "--json", run.out);
-    g_assert_cmpint (shown.status, ==, 0);
-    node = parse_json (shown.out);
-    object = json_node_get_object (node);
-    g_assert_cmpstr (json_object_get_string_member (object, "conflict-strategy"), ==, "merge");
-    g_assert_cmpstr (json_object_get_string_member (object, "base"), ==, "{\"t\": \"base\"}");
-    g_assert_cmpstr (json_object_get_string_member (object, "timestamp-pointer"), ==,
-                     "/meta/modified");
-    rules = json_object_get_object_member (object, "merge-rules");
-    g_assert_cmpstr (json_object_get_string_member (rules, "/t"), ==, "remote");
-    g_assert_cmpstr (json_object_get_string_member (rules, "/a=b/c"), ==, "local");
-  }
-  {
-    g_auto(CtlRun) run = { 0, };
-    g_autoptr(FerryTaskInfo) custom = NULL;
-
-    run_ctl (&run, "add", "PUT", "https://example.org/notes/3", "--conflict", "custom");
+    run_ctlv (&run, "from stdin",
+              (const char * const[]) { "add", "POST", "https://example.org/piped", "--data", "@-",
+                                       NULL });
     g_assert_cmpint (run.status, ==, 0);
     g_strchomp (run.out);
-    custom = client_get (client, run.out, &error);
+    piped = client_get (client, run.out, &error);
     g_assert_no_error (error);
-    g_assert_cmpint (ferry_task_info_get_conflict_strategy (custom), ==,
-                     FERRY_CLIENT_CONFLICT_CUSTOM);
+    g_assert_cmpuint (ferry_task_info_get_body_size (piped), ==, strlen ("from stdin"));
   }
-  /* The agent checks the pointer itself, and says which option was wrong. */
+
+  /* The agent refuses a bad URL, naming it: bad usage, exit 2. */
   {
     g_auto(CtlRun) run = { 0, };
 
-    run_ctl (&run, "add", "PUT", "https://example.org/notes/4", "--timestamp-pointer", "when");
-    g_assert_cmpint (run.status, ==, 1);
-    assert_contains (run.err, "timestamp-pointer");
+    run_ctl (&run, "add", "PUT", "ftp://example.org/file");
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_cmpstr (run.out, ==, "");
+    assert_contains (run.err, "url");
   }
-  {
-    g_auto(CtlRun) run = { 0, };
 
-    run_ctl (&run, "add", "PUT", "https://example.org/notes/4", "--merge-rule", "t=local");
-    g_assert_cmpint (run.status, ==, 1);
-    assert_contains (run.err, "merge-rules");
-  }
+  check_list (id, second);
+  check_show (id);
 }
 
 static void
@@ -564,7 +423,7 @@ test_actions (Fixture       *fixture,
   {
     g_auto(CtlRun) run = { 0, };
 
-    run_ctl (&run, "resolve", id, "--take", "local");
+    run_ctl (&run, "resolve", id, "--take", "mine");
     g_assert_cmpint (run.status, ==, 1);
     assert_contains (run.err, "pending");
   }
@@ -584,6 +443,8 @@ test_actions (Fixture       *fixture,
     assert_contains (run.out, "Pending:");
     assert_contains (run.out, "Last sync:");
     assert_contains (run.out, "never");
+    /* Paused: no time for the next sync, as the headline says. */
+    assert_contains (run.out, "Next sync:      none while paused\n");
   }
   {
     g_auto(CtlRun) run = { 0, };
@@ -775,190 +636,7 @@ test_retry_and_resolve (Fixture       *fixture,
                    "{\"v\":\"merged\"}", strlen ("{\"v\":\"merged\"}"));
 }
 
-/* A real conflict: a document the server moved on from, settled each way. */
-
-#define DOC_BASE "{\"title\":\"base\"}"
-#define DOC_THEIRS "{\"title\":\"theirs\"}"
-#define DOC_MINE "{\"title\":\"mine\"}"
-#define DOC_MERGED "{\"title\":\"both\"}"
-
-/* Adds an edit of @path from version 1, after the server moved to 2. */
-static char *
-add_stale_edit (Fixture    *fixture,
-                const char *path)
-{
-  g_autofree char *url = ferry_doc_server_url (fixture->docs, path);
-  g_auto(CtlRun) run = { 0, };
-
-  ferry_doc_server_write (fixture->docs, path, DOC_BASE);
-  ferry_doc_server_write (fixture->docs, path, DOC_THEIRS);
-  run_ctl (&run, "add", "PUT", url, "--json", DOC_MINE, "--if-match", "\"v1\"",
-           "--base", DOC_BASE, "--strategy", "ask");
-  g_assert_cmpint (run.status, ==, 0);
-  return g_strchomp (g_steal_pointer (&run.out));
-}
-
-static gboolean
-task_in_state (FerryClient          *client,
-               const char           *id,
-               FerryClientTaskState  state)
-{
-  g_autoptr(FerryTaskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = client_get (client, id, &error);
-  g_assert_no_error (error);
-  return ferry_task_info_get_state (info) == state;
-}
-
-static void
-test_conflict_documents (Fixture       *fixture,
-                         gconstpointer  data)
-{
-  FerryClient *client = fixture->base.client;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *local_id = NULL;
-  g_autofree char *remote_id = NULL;
-  g_autofree char *merged_id = NULL;
-  g_autofree char *merged_file = NULL;
-  g_autofree char *merged_arg = NULL;
-  g_autofree char *document = NULL;
-  guint puts = 0;
-
-  local_id = add_stale_edit (fixture, "/docs/local");
-  FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
-  client_fixture_get_agent_pid (&fixture->base);
-  remote_id = add_stale_edit (fixture, "/docs/remote");
-  merged_id = add_stale_edit (fixture, "/docs/merged");
-  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 3, 20000);
-
-  /* show: the three sides, the server's with its validators. */
-  {
-    g_auto(CtlRun) run = { 0, };
-    g_autofree char *modified = ferry_doc_server_dup_last_modified (2);
-    g_autofree char *modified_line = g_strdup_printf ("  Last-Modified: %s\n", modified);
-
-    run_ctl (&run, "show", local_id);
-    g_assert_cmpint (run.status, ==, 0);
-    assert_contains (run.out, "State:           conflict\n");
-    assert_contains (run.out, "Last status:     412\n");
-    assert_contains (run.out, "Server's copy:   200\n");
-    assert_contains (run.out, "Request body:\n  " DOC_MINE "\n");
-    assert_contains (run.out, "Base:\n  " DOC_BASE "\n");
-    assert_contains (run.out, "Server's copy headers:\n");
-    assert_contains (run.out, "  ETag: \"v2\"\n");
-    assert_contains (run.out, modified_line);
-    assert_contains (run.out, "Server's copy body:\n  " DOC_THEIRS "\n");
-  }
-
-  /* --take local: sent again over version 2. */
-  {
-    g_auto(CtlRun) run = { 0, };
-
-    run_ctl (&run, "resolve", local_id, "--take", "local");
-    g_assert_cmpint (run.status, ==, 0);
-  }
-  FERRY_TEST_WAIT (task_in_state (client, local_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
-  document = ferry_doc_server_read (fixture->docs, "/docs/local", NULL, &puts, NULL);
-  g_assert_cmpstr (document, ==, DOC_MINE);
-  g_assert_cmpuint (puts, ==, 1);
-  g_clear_pointer (&document, g_free);
-
-  /* --take remote: nothing sent; the server's copy stays. */
-  {
-    g_auto(CtlRun) run = { 0, };
-
-    run_ctl (&run, "resolve", remote_id, "--take", "remote");
-    g_assert_cmpint (run.status, ==, 0);
-  }
-  FERRY_TEST_WAIT (task_in_state (client, remote_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
-  document = ferry_doc_server_read (fixture->docs, "/docs/remote", NULL, &puts, NULL);
-  g_assert_cmpstr (document, ==, DOC_THEIRS);
-  g_assert_cmpuint (puts, ==, 0);
-  g_clear_pointer (&document, g_free);
-
-  /* --take merged --data @FILE: the file's content over version 2. */
-  merged_file = g_build_filename (fixture->base.data_dir, "..", "merged-doc.json", NULL);
-  g_file_set_contents (merged_file, DOC_MERGED, -1, &error);
-  g_assert_no_error (error);
-  merged_arg = g_strconcat ("@", merged_file, NULL);
-  {
-    g_auto(CtlRun) run = { 0, };
-
-    run_ctl (&run, "resolve", merged_id, "--take", "merged", "--data", merged_arg);
-    g_assert_cmpint (run.status, ==, 0);
-    assert_contains (run.out, "Resolved");
-  }
-  FERRY_TEST_WAIT (task_in_state (client, merged_id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
-  document = ferry_doc_server_read (fixture->docs, "/docs/merged", NULL, &puts, NULL);
-  g_assert_cmpstr (document, ==, DOC_MERGED);
-  g_assert_cmpuint (puts, ==, 1);
-
-  /* Settled tasks are no longer in conflict. */
-  {
-    g_auto(CtlRun) run = { 0, };
-
-    run_ctl (&run, "resolve", merged_id, "--take", "local");
-    g_assert_cmpint (run.status, ==, 1);
-  }
-  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 0, 20000);
-}
-
 /* watch */
-
-typedef struct
-{
-  GDataInputStream *input;
-  GCancellable     *cancellable;
-  GPtrArray        *lines;
-  gboolean          eof;
-} LineReader;
-
-static void read_next_line (LineReader *reader);
-
-static void
-read_line_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  LineReader *reader = user_data;
-  g_autoptr(GError) error = NULL;
-  char *line;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
-                                                    &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_assert_no_error (error);
-  if (line == NULL)
-    {
-      reader->eof = TRUE;
-      return;
-    }
-  g_ptr_array_add (reader->lines, line);
-  read_next_line (reader);
-}
-
-static void
-read_next_line (LineReader *reader)
-{
-  g_data_input_stream_read_line_async (reader->input, G_PRIORITY_DEFAULT, reader->cancellable,
-                                       read_line_cb, reader);
-}
-
-static const char *
-find_line (LineReader *reader,
-           const char *text)
-{
-  for (guint i = 0; i < reader->lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (reader->lines, i);
-
-      if (strstr (line, text) != NULL)
-        return line;
-    }
-  return NULL;
-}
 
 static gboolean
 has_time_prefix (const char *line)
@@ -971,43 +649,23 @@ has_time_prefix (const char *line)
 }
 
 static void
-wait_check_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  *done = TRUE;
-}
-
-static void
 test_watch (Fixture       *fixture,
             gconstpointer  data)
 {
   FerryClient *client = fixture->base.client;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(FerryRequest) request = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   g_autofree char *added = NULL;
   g_autofree char *cancelled = NULL;
-  LineReader reader = { 0, };
+  CtlWatch watch = { 0, };
   const char *line;
-  gboolean exited = FALSE;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              FERRYCTL_PATH, "watch", NULL);
-  g_assert_no_error (error);
-
-  reader.input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  reader.cancellable = g_cancellable_new ();
-  reader.lines = g_ptr_array_new_with_free_func (g_free);
-  read_next_line (&reader);
+  ctl_watch_start (&watch, (const char * const[]) { "watch", NULL });
 
   /* watch starts the agent, then says what it watches. */
-  FERRY_TEST_WAIT (find_line (&reader, " watching ") != NULL, 20000);
-  g_assert_true (has_time_prefix (find_line (&reader, " watching ")));
+  FERRY_TEST_WAIT (ctl_watch_find_line (&watch, " watching ") != NULL, 20000);
+  g_assert_true (has_time_prefix (ctl_watch_find_line (&watch, " watching ")));
   FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
   client_fixture_get_agent_pid (&fixture->base);
 
@@ -1016,8 +674,8 @@ test_watch (Fixture       *fixture,
   g_assert_no_error (error);
 
   added = g_strdup_printf (" task-added %s ", id);
-  FERRY_TEST_WAIT (find_line (&reader, added) != NULL, 20000);
-  line = find_line (&reader, added);
+  FERRY_TEST_WAIT (ctl_watch_find_line (&watch, added) != NULL, 20000);
+  line = ctl_watch_find_line (&watch, added);
   g_assert_true (has_time_prefix (line));
   assert_contains (line, "state=pending");
 
@@ -1029,20 +687,11 @@ test_watch (Fixture       *fixture,
     g_assert_no_error (error);
   }
   cancelled = g_strdup_printf (" task-changed %s ", id);
-  FERRY_TEST_WAIT (find_line (&reader, cancelled) != NULL, 20000);
-  assert_contains (find_line (&reader, cancelled), "state=cancelled");
+  FERRY_TEST_WAIT (ctl_watch_find_line (&watch, cancelled) != NULL, 20000);
+  assert_contains (ctl_watch_find_line (&watch, cancelled), "state=cancelled");
 
   /* Interrupted, it leaves quietly with 0. */
-  g_subprocess_send_signal (process, SIGINT);
-  g_subprocess_wait_async (process, NULL, wait_check_cb, &exited);
-  FERRY_TEST_WAIT (exited, 20000);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-
-  g_cancellable_cancel (reader.cancellable);
-  g_clear_object (&reader.cancellable);
-  g_clear_object (&reader.input);
-  g_clear_pointer (&reader.lines, g_ptr_array_unref);
+  g_assert_cmpint (ctl_watch_stop (&watch), ==, 0);
 }
 
 /* The agent's AuthRequired reaches watch through the client. */
@@ -1051,27 +700,19 @@ test_watch_auth (Fixture       *fixture,
                  gconstpointer  data)
 {
   FerryClient *client = fixture->base.client;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(FerryRequest) request = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = ferry_test_server_url (fixture->server, "/private");
   g_autofree char *id = NULL;
   g_autofree char *auth = NULL;
   g_autofree char *expected = NULL;
-  LineReader reader = { 0, };
-  gboolean exited = FALSE;
+  CtlWatch watch = { 0, };
 
   ferry_test_server_set_default (fixture->server, "/private", 401,
                                  "WWW-Authenticate: Bearer", "who are you");
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                              FERRYCTL_PATH, "watch", NULL);
-  g_assert_no_error (error);
-  reader.input = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  reader.cancellable = g_cancellable_new ();
-  reader.lines = g_ptr_array_new_with_free_func (g_free);
-  read_next_line (&reader);
+  ctl_watch_start (&watch, (const char * const[]) { "watch", NULL });
 
-  FERRY_TEST_WAIT (find_line (&reader, " watching ") != NULL, 20000);
+  FERRY_TEST_WAIT (ctl_watch_find_line (&watch, " watching ") != NULL, 20000);
   FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
   client_fixture_get_agent_pid (&fixture->base);
 
@@ -1080,20 +721,12 @@ test_watch_auth (Fixture       *fixture,
   g_assert_no_error (error);
 
   auth = g_strdup_printf (" auth-required %s ", id);
-  FERRY_TEST_WAIT (find_line (&reader, auth) != NULL, 20000);
+  FERRY_TEST_WAIT (ctl_watch_find_line (&watch, auth) != NULL, 20000);
   expected = g_strdup_printf ("auth-required %s owner=test-ferryctl", id);
-  assert_contains (find_line (&reader, auth), expected);
-  g_assert_true (has_time_prefix (find_line (&reader, auth)));
+  assert_contains (ctl_watch_find_line (&watch, auth), expected);
+  g_assert_true (has_time_prefix (ctl_watch_find_line (&watch, auth)));
 
-  g_subprocess_send_signal (process, SIGINT);
-  g_subprocess_wait_async (process, NULL, wait_check_cb, &exited);
-  FERRY_TEST_WAIT (exited, 20000);
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-
-  g_cancellable_cancel (reader.cancellable);
-  g_clear_object (&reader.cancellable);
-  g_clear_object (&reader.input);
-  g_clear_pointer (&reader.lines, g_ptr_array_unref);
+  g_assert_cmpint (ctl_watch_stop (&watch), ==, 0);
 }
 
 int
@@ -1107,8 +740,6 @@ main (int   argc,
               fixture_set_up_offline, test_usage, fixture_tear_down);
   g_test_add ("/ferryctl/add-list-show", Fixture, NULL,
               fixture_set_up_offline, test_add_list_show, fixture_tear_down);
-  g_test_add ("/ferryctl/conflict-options", Fixture, NULL,
-              fixture_set_up_offline, test_conflict_options, fixture_tear_down);
   g_test_add ("/ferryctl/actions", Fixture, NULL,
               fixture_set_up_offline, test_actions, fixture_tear_down);
   g_test_add ("/ferryctl/retrying", Fixture, NULL,
@@ -1121,8 +752,6 @@ main (int   argc,
               fixture_set_up_offline, test_watch, fixture_tear_down);
   g_test_add ("/ferryctl/watch-auth", Fixture, NULL,
               fixture_set_up_online, test_watch_auth, fixture_tear_down);
-  g_test_add ("/ferryctl/conflict-documents", Fixture, NULL,
-              fixture_set_up_documents, test_conflict_documents, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -66,14 +66,19 @@ check '--help --version' ferryctl -
 check 'list' ferryctl --version li
 
 # Each command's options.
-check '--state --search' ferryctl list --s
-check '--json --help' ferryctl show --
+check '--state --search --show-secrets' ferryctl list --s
+check '--json --show-secrets --help' ferryctl show --
 check '--all --help' ferryctl retry --
 check '--take' ferryctl resolve 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 --t
 check '--conflict --conflict-url --content-type' ferryctl add --con
 check '--newest-first --name' ferryctl list --n
-check '--help' ferryctl watch --
+check '--json --help' ferryctl watch --
 check '--json --help' ferryctl status --
+check '--force' ferryctl add --f
+check '--wide' ferryctl list --w
+check '--strategy' ferryctl add --str
+check '--base' ferryctl add --ba
+check '--timestamp-pointer' ferryctl add --ti
 
 # Values of --state, also in a list and in every spelling.
 check 'failed' ferryctl list --state f
@@ -86,15 +91,22 @@ check 'pending running succeeded failed conflict auth-required cancelled' ferryc
 check 'failed,conflict failed,cancelled' ferryctl list --state failed,c
 check '--state=pending,succeeded' ferryctl list --state=pending,su
 
-# Priorities, unique policies, conflict strategies, resolve sides.
+# Priorities, unique policies, conflict strategies, resolve choices and
+# merge-rule sides, in the window's words.
 check 'low medium high critical' ferryctl add --priority ''
 check 'high' ferryctl add -p h
 check 'keep' ferryctl add --unique k
 check 'replace' ferryctl add --name note-42 -u r
 check 'last-modified-wins' ferryctl add --conflict l
-check '--conflict=client-wins' ferryctl add --conflict=c
-check 'merged' ferryctl resolve 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 --take m
-check 'local remote merged' ferryctl resolve --take ''
+check '--conflict=client-wins --conflict=custom' ferryctl add --conflict=c
+check 'mine merged' ferryctl resolve 0f1e2d3c --take m
+check 'mine server merged' ferryctl resolve --take ''
+check 'ask client-wins server-wins last-modified-wins merge custom' ferryctl add --strategy ''
+check 'merge' ferryctl add -s me
+check '/title=mine /title=server' ferryctl add --merge-rule /title=
+check '/a=b/c=server' ferryctl add --merge-rule /a=b/c=s
+check '--merge-rule=/t=mine' ferryctl add --merge-rule=/t=m
+check '' ferryctl add --merge-rule /tit
 
 # Free text gets nothing; a state is not offered where it does not belong.
 check '' ferryctl add --name ''
@@ -118,6 +130,7 @@ trap 'rm -rf "$dir"' EXIT
 mkdir "$dir/bodies"
 check "@$dir/body.json @$dir/bodies/" ferryctl add POST https://example.com/x --data "@$dir/bo"
 check "--json=@$dir/body.json" ferryctl add POST https://example.com/x "--json=@$dir/body."
+check "@$dir/body.json @$dir/bodies/" ferryctl add PUT https://example.com/x --base "@$dir/bo"
 check '' ferryctl add POST https://example.com/x --data '{"a"'
 
 echo "1..$tests"
