@@ -18,6 +18,13 @@ static const char * const strategy_names[] = {
   "ask", "client-wins", "server-wins", "last-modified-wins", "merge", "custom",
 };
 static const char * const choice_names[] = { "local", "remote", "body" };
+/* Headers whose values are credentials, the same names as the agent's
+ * (src/engine/ferry-task.c keeps its own copy: the two layers share no
+ * code). */
+static const char * const secret_header_names[] = {
+  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key",
+  "X-Auth-Token",
+};
 /* The same three choices in the words a person reads everywhere: the
  * window's Mine, Server's and Merged, and ferryctl's --take. */
 static const char * const choice_words[] = { "mine", "server", "merged" };
@@ -288,4 +295,29 @@ ferry_client_resolve_choice_from_word (const char               *word,
   if (out_choice != NULL)
     *out_choice = (FerryClientResolveChoice) value;
   return TRUE;
+}
+
+/**
+ * ferry_client_header_is_secret:
+ * @name: a header name
+ *
+ * Whether the value of a header named @name is a credential whatever task
+ * carries it (Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+ * X-Api-Key, X-Auth-Token; compared without regard to case).  A task may
+ * name more: see ferry_task_info_header_is_secret().  Anything that shows
+ * a task hides these values.
+ *
+ * Returns: whether @name is a credential header
+ */
+gboolean
+ferry_client_header_is_secret (const char *name)
+{
+  g_return_val_if_fail (name != NULL, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_header_names); i++)
+    {
+      if (g_ascii_strcasecmp (secret_header_names[i], name) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }

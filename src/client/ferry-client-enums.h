@@ -185,6 +185,7 @@ gboolean    ferry_client_conflict_strategy_from_string  (const char             
 
 const char *ferry_client_resolve_choice_to_string       (FerryClientResolveChoice     choice);
 const char *ferry_client_resolve_choice_to_word         (FerryClientResolveChoice     choice);
+gboolean    ferry_client_header_is_secret                 (const char                  *name);
 gboolean    ferry_client_resolve_choice_from_word       (const char                  *word,
                                                          FerryClientResolveChoice    *out_choice);
 gboolean    ferry_client_resolve_choice_from_string     (const char                  *str,

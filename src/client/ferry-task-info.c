@@ -32,6 +32,7 @@ struct _FerryTaskInfo
   char *url;
   char **headers;
   char **hidden_headers;
+  char **secret_headers;
   char *content_type;
   GBytes *body;
   char *idempotency_key;
@@ -259,6 +260,7 @@ ferry_task_info_finalize (GObject *object)
   g_free (self->url);
   g_strfreev (self->headers);
   g_strfreev (self->hidden_headers);
+  g_strfreev (self->secret_headers);
   g_free (self->content_type);
   g_clear_pointer (&self->body, g_bytes_unref);
   g_free (self->idempotency_key);
@@ -627,6 +629,7 @@ ferry_task_info_update (FerryTaskInfo  *self,
   set_string (self, &self->url, lookup_string (task, "url"), PROP_URL, &changed);
   set_strv (&self->headers, lookup_header_pairs (task, "headers"), &changed);
   set_strv (&self->hidden_headers, lookup_strv (task, "hidden-headers"), &changed);
+  set_strv (&self->secret_headers, lookup_strv (task, "secret-headers"), &changed);
   set_string (self, &self->content_type, lookup_string (task, "content-type"), PROP_0,
               &changed);
   set_bytes (&self->body, lookup_bytes (task, "body"), &changed);
@@ -838,6 +841,46 @@ ferry_task_info_get_header (FerryTaskInfo *self,
         return self->headers[i + 1];
     }
   return NULL;
+}
+
+/**
+ * ferry_task_info_get_secret_headers:
+ * @self: a task info
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the task's
+ *   own names of credential headers, besides the well-known ones (see
+ *   ferry_client_header_is_secret())
+ */
+const char * const *
+ferry_task_info_get_secret_headers (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
+  return (const char * const *) self->secret_headers;
+}
+
+/**
+ * ferry_task_info_header_is_secret:
+ * @self: a task info
+ * @name: a header name
+ *
+ * Returns: whether the value of @name is a credential for this task: a
+ *   well-known credential header, or one the task names itself
+ */
+gboolean
+ferry_task_info_header_is_secret (FerryTaskInfo *self,
+                                  const char    *name)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), TRUE);
+  g_return_val_if_fail (name != NULL, TRUE);
+
+  if (ferry_client_header_is_secret (name))
+    return TRUE;
+  for (guint i = 0; self->secret_headers != NULL && self->secret_headers[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (self->secret_headers[i], name) == 0)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /**

@@ -35,6 +35,9 @@ guint                        ferry_task_info_get_attempts           (FerryTaskIn
 guint                        ferry_task_info_get_max_attempts       (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_next_attempt       (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_failing_since      (FerryTaskInfo  *self);
+const char * const          *ferry_task_info_get_secret_headers     (FerryTaskInfo  *self);
+gboolean                     ferry_task_info_header_is_secret       (FerryTaskInfo  *self,
+                                                                     const char     *name);
 FerryClientServerCopy        ferry_task_info_get_server_copy        (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_created            (FerryTaskInfo  *self);
 gint64                       ferry_task_info_get_updated            (FerryTaskInfo  *self);

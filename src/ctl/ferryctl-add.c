@@ -18,6 +18,7 @@ typedef struct
   char     *json;
   char     *data;
   char    **headers;
+  char    **secret_headers;
   char     *content_type;
   char     *priority;
   char     *name;
@@ -45,6 +46,7 @@ add_options_clear (AddOptions *options)
   g_free (options->json);
   g_free (options->data);
   g_strfreev (options->headers);
+  g_strfreev (options->secret_headers);
   g_free (options->content_type);
   g_free (options->priority);
   g_free (options->name);
@@ -81,6 +83,9 @@ dup_add_entries (AddOptions *o)
       "Send TEXT, or the contents of @FILE (@- for standard input), as the body", "TEXT" },
     { "header", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &o->headers,
       "Add a request header (repeatable)", "'NAME: VALUE'" },
+    { "secret-header", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->secret_headers,
+      "Treat header NAME as a credential: never shown, logged or given to other apps "
+      "(repeatable; Authorization, Cookie and the like always are)", "NAME" },
     { "content-type", 't', 0, G_OPTION_ARG_STRING, &o->content_type,
       "Content-Type of the body", "TYPE" },
     { "priority", 'p', 0, G_OPTION_ARG_STRING, &o->priority,
@@ -283,6 +288,8 @@ set_headers (FerryCtl     *ctl,
                                      o->headers[i]);
       ferry_request_add_header (request, name, value);
     }
+  for (guint i = 0; o->secret_headers != NULL && o->secret_headers[i] != NULL; i++)
+    ferry_request_add_secret_header (request, o->secret_headers[i]);
   return FERRYCTL_CONTINUE;
 }
 

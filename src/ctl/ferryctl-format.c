@@ -199,32 +199,6 @@ ferryctl_parse_when (const char  *text,
   return TRUE;
 }
 
-/* Headers whose values are credentials, as the agent and the window
- * count them; the agent hides them from every caller but the task's
- * owner, and ferryctl from the owner too unless asked. */
-static const char * const secret_headers[] = {
-  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token",
-};
-
-/**
- * ferryctl_header_is_secret:
- * @name: a header name
- *
- * Returns: whether the value of @name is a credential, whatever task it
- *   belongs to (a task may name more: the agent lists those it hid in
- *   hidden-headers)
- */
-gboolean
-ferryctl_header_is_secret (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
-    {
-      if (g_ascii_strcasecmp (name, secret_headers[i]) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static gboolean
 strv_contains_name (const char * const *names,
                     const char         *name)
@@ -239,11 +213,12 @@ strv_contains_name (const char * const *names,
 
 /**
  * ferryctl_view_header:
+ * @info: the task the header belongs to: its hidden-headers are the
+ *   request headers whose values the agent withheld, because the caller
+ *   does not own the task; its secret-headers, the credential headers it
+ *   names besides the well-known ones
  * @name: a header's name
  * @value: its value as the agent sent it
- * @hidden: (nullable): the task's hidden-headers: the request headers
- *   whose values the agent withheld, because the caller does not own the
- *   task
  * @response: whether the header is one of the response's (the agent
  *   withholds those without listing them)
  * @show_secrets: whether the person asked for credentials
@@ -251,18 +226,19 @@ strv_contains_name (const char * const *names,
  * Returns: how to show the header's value
  */
 FerryCtlHeaderView
-ferryctl_view_header (const char         *name,
-                      const char         *value,
-                      const char * const *hidden,
-                      gboolean            response,
-                      gboolean            show_secrets)
+ferryctl_view_header (FerryTaskInfo *info,
+                      const char    *name,
+                      const char    *value,
+                      gboolean       response,
+                      gboolean       show_secrets)
 {
+  const char * const *hidden = ferry_task_info_get_hidden_headers (info);
   /* A task whose headers the agent hid is not the caller's own. */
   gboolean not_owner = hidden != NULL && hidden[0] != NULL;
 
   if (!response && strv_contains_name (hidden, name))
     return FERRYCTL_HEADER_WITHHELD;
-  if (!ferryctl_header_is_secret (name))
+  if (!ferry_task_info_header_is_secret (info, name))
     return FERRYCTL_HEADER_SHOWN;
   if (response && *value == '\0')
     return not_owner ? FERRYCTL_HEADER_WITHHELD : FERRYCTL_HEADER_EMPTY_OR_WITHHELD;
@@ -327,9 +303,9 @@ print_field (const char *label,
 }
 
 static void
-print_headers (const char         *label,
+print_headers (FerryTaskInfo      *info,
+               const char         *label,
                const char * const *pairs,
-               const char * const *hidden,
                gboolean            response,
                gboolean            show_secrets)
 {
@@ -339,7 +315,7 @@ print_headers (const char         *label,
   g_print ("%s\n", label);
   for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
     {
-      FerryCtlHeaderView view = ferryctl_view_header (pairs[i], pairs[i + 1], hidden, response,
+      FerryCtlHeaderView view = ferryctl_view_header (info, pairs[i], pairs[i + 1], response,
                                                       show_secrets);
       const char *stand_in = ferryctl_header_view_to_text (view);
 
@@ -503,17 +479,16 @@ ferryctl_print_task_details (FerryTaskInfo *info,
                              gint64         now,
                              gboolean       show_secrets)
 {
-  const char * const *hidden = ferry_task_info_get_hidden_headers (info);
   gboolean in_conflict = ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT;
 
   print_state_fields (info, now);
   print_delivery_fields (info, now);
-  print_headers ("Headers:", ferry_task_info_get_headers (info), hidden, FALSE, show_secrets);
+  print_headers (info, "Headers:", ferry_task_info_get_headers (info), FALSE, show_secrets);
   print_merge_rules (ferry_task_info_get_merge_rules (info));
   print_body ("Request body:", ferry_task_info_get_body (info));
   print_body ("Base:", ferry_task_info_get_base (info));
-  print_headers (in_conflict ? "Server's copy headers:" : "Response headers:",
-                 ferry_task_info_get_response_headers (info), hidden, TRUE, show_secrets);
+  print_headers (info, in_conflict ? "Server's copy headers:" : "Response headers:",
+                 ferry_task_info_get_response_headers (info), TRUE, show_secrets);
   print_body (in_conflict ? "Server's copy body:" : "Response body:",
               ferry_task_info_get_response_body (info));
 }

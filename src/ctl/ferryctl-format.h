@@ -40,10 +40,9 @@ gboolean            ferryctl_parse_when           (const char         *text,
                                                    gint64             *out_when,
                                                    GError            **error);
 
-gboolean            ferryctl_header_is_secret     (const char         *name);
-FerryCtlHeaderView  ferryctl_view_header          (const char         *name,
+FerryCtlHeaderView  ferryctl_view_header          (FerryTaskInfo      *info,
+                                                   const char         *name,
                                                    const char         *value,
-                                                   const char * const *hidden,
                                                    gboolean            response,
                                                    gboolean            show_secrets);
 const char         *ferryctl_header_view_to_text  (FerryCtlHeaderView  view);

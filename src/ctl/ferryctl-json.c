@@ -43,9 +43,9 @@ add_int (JsonBuilder *builder,
  * to see credentials, or the agent gave none). */
 static void
 add_headers (JsonBuilder        *builder,
+             FerryTaskInfo      *info,
              const char         *key,
              const char * const *pairs,
-             const char * const *hidden,
              gboolean            response,
              gboolean            show_secrets)
 {
@@ -53,7 +53,7 @@ add_headers (JsonBuilder        *builder,
   json_builder_begin_object (builder);
   for (guint i = 0; pairs != NULL && pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
     {
-      FerryCtlHeaderView view = ferryctl_view_header (pairs[i], pairs[i + 1], hidden, response,
+      FerryCtlHeaderView view = ferryctl_view_header (info, pairs[i], pairs[i + 1], response,
                                                       show_secrets);
 
       add_string (builder, pairs[i], view == FERRYCTL_HEADER_SHOWN ? pairs[i + 1] : NULL);
@@ -143,10 +143,12 @@ add_request_members (JsonBuilder   *builder,
   add_time (builder, "expires", ferry_task_info_get_expires (info));
   json_builder_set_member_name (builder, "unmetered-only");
   json_builder_add_boolean_value (builder, ferry_task_info_get_unmetered_only (info));
-  add_headers (builder, "headers", ferry_task_info_get_headers (info), hidden, FALSE,
+  add_headers (builder, info, "headers", ferry_task_info_get_headers (info), FALSE,
                show_secrets);
   if (hidden != NULL)
     add_strv (builder, "hidden-headers", hidden);
+  if (ferry_task_info_get_secret_headers (info) != NULL)
+    add_strv (builder, "secret-headers", ferry_task_info_get_secret_headers (info));
   add_string (builder, "content-type", ferry_task_info_get_content_type (info));
   add_int (builder, "body-size", (gint64) ferry_task_info_get_body_size (info));
   add_body (builder, "body", ferry_task_info_get_body (info));
@@ -183,8 +185,8 @@ ferryctl_task_to_json (FerryTaskInfo *info,
   add_int (builder, "last-status", ferry_task_info_get_last_status (info));
   add_int (builder, "response-status", ferry_task_info_get_response_status (info));
   if (ferry_task_info_get_response_headers (info) != NULL)
-    add_headers (builder, "response-headers", ferry_task_info_get_response_headers (info),
-                 ferry_task_info_get_hidden_headers (info), TRUE, show_secrets);
+    add_headers (builder, info, "response-headers",
+                 ferry_task_info_get_response_headers (info), TRUE, show_secrets);
   add_body (builder, "response-body", ferry_task_info_get_response_body (info));
   json_builder_end_object (builder);
 

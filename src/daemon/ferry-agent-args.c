@@ -961,6 +961,9 @@ ferry_agent_args_task_to_variant (const FerryTask *task,
       g_variant_builder_add (&builder, "{sv}", "hidden-headers",
                              g_variant_new_strv ((const char * const *) hidden->pdata, -1));
     }
+  if (task->secret_headers != NULL && task->secret_headers[0] != NULL)
+    g_variant_builder_add (&builder, "{sv}", "secret-headers",
+                           g_variant_new_strv ((const char * const *) task->secret_headers, -1));
   add_string (&builder, "content-type", task->content_type);
   if (with_bodies)
     add_bytes (&builder, "body", task->body);

@@ -165,6 +165,7 @@ add_headers (FerryDetailsWindow  *self,
              const char * const  *headers,
              const char * const  *hidden)
 {
+  FerryTaskInfo *info = self->info;
   gboolean any = FALSE;
 
   for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
@@ -173,7 +174,7 @@ add_headers (FerryDetailsWindow  *self,
       const char *value = headers[i + 1];
 
       /* Credentials stay hidden whatever the agent sent. */
-      if (ferry_header_is_secret (name) || name_in (name, hidden))
+      if (ferry_task_info_header_is_secret (info, name) || name_in (name, hidden))
         value = _("Hidden");
       else if (*value == '\0')
         value = _("(empty)");

@@ -259,28 +259,6 @@ ferry_format_error (FerryClientTaskState  state,
 }
 
 /**
- * ferry_header_is_secret:
- * @name: a header name
- *
- * Returns: whether the window must never show the value of @name, whatever
- *   the agent sent (it hides credentials from callers that are not the
- *   owner already)
- */
-gboolean
-ferry_header_is_secret (const char *name)
-{
-  static const char * const secret[] = {
-    "authorization", "proxy-authorization", "cookie", "set-cookie",
-    "x-api-key", "x-auth-token",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (secret); i++)
-    if (g_ascii_strcasecmp (name, secret[i]) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/**
  * ferry_body_is_text:
  * @content_type: (nullable): the body's Content-Type
  * @body: (nullable): the body

@@ -16,7 +16,6 @@ char       *ferry_format_http_status        (guint                 status);
 char       *ferry_format_error              (FerryClientTaskState  state,
                                              guint                 last_status,
                                              const char           *last_error);
-gboolean    ferry_header_is_secret          (const char           *name);
 gboolean    ferry_body_is_text              (const char           *content_type,
                                              GBytes               *body);
 char       *ferry_format_body_preview       (GBytes               *body,

@@ -18,6 +18,7 @@
 #define OWN_COOKIE "session=own-c00kie"
 #define OTHER_TOKEN "Bearer other-s3cret-token"
 #define APP_SESSION "app-s3ss10n"
+#define OWN_SESSION "own-s3ss10n"
 #define SERVER_COOKIE "sid=server-c00kie"
 
 #define MASKED "(hidden; --show-secrets shows it)"
@@ -31,6 +32,7 @@ assert_no_secret (const char *text)
   assert_not_contains (text, "own-c00kie");
   assert_not_contains (text, "other-s3cret-token");
   assert_not_contains (text, "app-s3ss10n");
+  assert_not_contains (text, "own-s3ss10n");
   assert_not_contains (text, "server-c00kie");
 }
 
@@ -51,7 +53,8 @@ add_tasks (Fixture *fixture,
   g_auto(CtlRun) other = { 0, };
 
   run_ctl (&own, "add", "PUT", "https://example.org/own", "-H", "Authorization: " OWN_TOKEN,
-           "-H", "Cookie: " OWN_COOKIE, "-H", "X-Trace: visible");
+           "-H", "Cookie: " OWN_COOKIE, "-H", "X-Trace: visible",
+           "-H", "X-Session: " OWN_SESSION, "--secret-header", "X-Session");
   g_assert_cmpint (own.status, ==, 0);
   tasks->own = g_strdup (g_strchomp (own.out));
 
@@ -102,6 +105,8 @@ test_show (Fixture       *fixture,
     assert_contains (run.out, "  Authorization: " MASKED "\n");
     assert_contains (run.out, "  Cookie: " MASKED "\n");
     assert_contains (run.out, "  X-Trace: visible\n");
+    /* A header the task itself names as a credential, too. */
+    assert_contains (run.out, "  X-Session: " MASKED "\n");
     assert_no_secret (run.out);
     assert_no_secret (run.err);
   }
@@ -112,6 +117,7 @@ test_show (Fixture       *fixture,
     g_assert_cmpint (run.status, ==, 0);
     assert_contains (run.out, "  Authorization: " OWN_TOKEN "\n");
     assert_contains (run.out, "  Cookie: " OWN_COOKIE "\n");
+    assert_contains (run.out, "  X-Session: " OWN_SESSION "\n");
   }
 
   /* Another app's: the agent withholds them, and ferryctl says so. */

@@ -131,13 +131,13 @@ test_short_url (void)
 static void
 test_secret_headers (void)
 {
-  g_assert_true (ferry_header_is_secret ("Authorization"));
-  g_assert_true (ferry_header_is_secret ("authorization"));
-  g_assert_true (ferry_header_is_secret ("Cookie"));
-  g_assert_true (ferry_header_is_secret ("Proxy-Authorization"));
-  g_assert_true (ferry_header_is_secret ("Set-Cookie"));
-  g_assert_false (ferry_header_is_secret ("Content-Type"));
-  g_assert_false (ferry_header_is_secret ("If-Match"));
+  g_assert_true (ferry_client_header_is_secret ("Authorization"));
+  g_assert_true (ferry_client_header_is_secret ("authorization"));
+  g_assert_true (ferry_client_header_is_secret ("Cookie"));
+  g_assert_true (ferry_client_header_is_secret ("Proxy-Authorization"));
+  g_assert_true (ferry_client_header_is_secret ("Set-Cookie"));
+  g_assert_false (ferry_client_header_is_secret ("Content-Type"));
+  g_assert_false (ferry_client_header_is_secret ("If-Match"));
 }
 
 static void
