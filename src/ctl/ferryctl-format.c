@@ -460,8 +460,17 @@ print_delivery_fields (FerryTaskInfo *info,
   print_field ("Last error:", ferry_task_info_get_last_error (info));
   print_field ("Last status:", last_status);
   print_field ("Body:", body);
-  /* In conflict, the response is the server's copy to compare with. */
-  print_field (in_conflict ? "Server's copy:" : "Response:", response);
+  /* In conflict, the response is the server's copy to compare with, when
+   * there is one. */
+  if (!in_conflict)
+    print_field ("Response:", response);
+  else if (ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_DELETED)
+    print_field ("Server's copy:", "deleted on the server (--take mine creates it again, "
+                 "--take server drops this change)");
+  else if (ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_UNKNOWN)
+    print_field ("Server's copy:", "could not be fetched");
+  else
+    print_field ("Server's copy:", response);
 }
 
 /**

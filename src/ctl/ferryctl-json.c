@@ -184,6 +184,12 @@ ferryctl_task_to_json (FerryTaskInfo *info,
   add_string (builder, "last-error", ferry_task_info_get_last_error (info));
   add_int (builder, "last-status", ferry_task_info_get_last_status (info));
   add_int (builder, "response-status", ferry_task_info_get_response_status (info));
+  if (ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT)
+    add_string (builder, "server-copy",
+                ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_PRESENT
+                ? "present"
+                : ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_DELETED
+                ? "deleted" : "unknown");
   if (ferry_task_info_get_response_headers (info) != NULL)
     add_headers (builder, info, "response-headers",
                  ferry_task_info_get_response_headers (info), TRUE, show_secrets);

@@ -230,6 +230,60 @@ test_conflict_documents (Fixture       *fixture,
   FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 0, 20000);
 }
 
+/* The server's copy was deleted there: show says so rather than showing
+ * an error page as the copy, and --take mine creates it again. */
+static void
+test_conflict_deleted (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autofree char *url = ferry_doc_server_url (fixture->docs, "/docs/gone");
+  g_autofree char *id = NULL;
+  g_autofree char *document = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  ferry_doc_server_write (fixture->docs, "/docs/gone", DOC_BASE);
+  ferry_doc_server_delete (fixture->docs, "/docs/gone");
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "add", "PUT", url, "--json", DOC_MINE, "--if-match", "\"v1\"",
+             "--base", DOC_BASE, "--strategy", "ask");
+    g_assert_cmpint (run.status, ==, 0);
+    id = g_strchomp (g_steal_pointer (&run.out));
+  }
+  FERRY_TEST_WAIT (ferry_client_get_agent_running (client), 10000);
+  client_fixture_get_agent_pid (&fixture->base);
+  FERRY_TEST_WAIT (ferry_client_get_conflict_count (client) == 1, 20000);
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "show", id);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "Server's copy:   deleted on the server");
+    assert_not_contains (run.out, "Server's copy body:");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "show", id, "--json");
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "server-copy"),
+                     ==, "deleted");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "resolve", id, "--take", "mine");
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  FERRY_TEST_WAIT (task_in_state (client, id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), 20000);
+  g_assert_false (ferry_doc_server_is_deleted (fixture->docs, "/docs/gone"));
+  document = ferry_doc_server_read (fixture->docs, "/docs/gone", NULL, NULL, NULL);
+  g_assert_cmpstr (document, ==, DOC_MINE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -241,6 +295,8 @@ main (int   argc,
               fixture_set_up_offline, test_conflict_options, fixture_tear_down);
   g_test_add ("/ferryctl/conflict-documents", Fixture, NULL,
               fixture_set_up_documents, test_conflict_documents, fixture_tear_down);
+  g_test_add ("/ferryctl/conflict-deleted", Fixture, NULL,
+              fixture_set_up_documents, test_conflict_deleted, fixture_tear_down);
 
   return g_test_run ();
 }
