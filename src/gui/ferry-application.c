@@ -129,7 +129,7 @@ present_window (FerryApplication *self)
    * activation.  If it stops later, the window's banner offers to start
    * it again rather than the window doing it behind the person's back. */
   if (!self->agent_start_tried && !ferry_client_get_agent_running (self->client))
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.start-agent", NULL);
+    ferry_window_start_agent (window, FALSE);
   self->agent_start_tried = TRUE;
 }
 

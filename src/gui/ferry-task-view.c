@@ -123,7 +123,8 @@ update_page (FerryTaskView *self)
 
   count = g_strdup_printf (ngettext ("%u change", "%u changes", n), n);
   gtk_label_set_label (self->count_label, count);
-  gtk_action_bar_set_revealed (self->action_bar, n > 0);
+  /* Counts and bulk actions only over rows that are shown. */
+  gtk_action_bar_set_revealed (self->action_bar, n > 0 && g_str_equal (page, "list"));
 }
 
 static gboolean

@@ -68,6 +68,7 @@ struct _FerryWindow
 
   /* state */
   gboolean view_chosen;   /* the opening view was picked, or the person picked one */
+  gboolean confirm_start; /* the start in progress was asked for from the banner */
   gboolean paused;
   gboolean starting_agent;
   guint last_sync_source_id;
@@ -481,7 +482,8 @@ start_agent_cb (GObject      *object,
       return;
     }
   g_clear_pointer (&self->start_error, g_free);
-  show_toast (self, _("Ferry’s agent is running"));
+  if (self->confirm_start)
+    show_toast (self, _("Ferry’s agent is running"));
   update_all (self);
 }
 
@@ -490,10 +492,26 @@ start_agent_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  FerryWindow *self = FERRY_WINDOW (widget);
+  ferry_window_start_agent (FERRY_WINDOW (widget), TRUE);
+}
+
+/**
+ * ferry_window_start_agent:
+ * @self: a window
+ * @confirm: whether a person asked, and so hears when it worked
+ *
+ * Starts the agent by D-Bus activation, unless it runs or is starting;
+ * the banner shows the progress, and why when it fails.
+ */
+void
+ferry_window_start_agent (FerryWindow *self,
+                          gboolean     confirm)
+{
+  g_return_if_fail (FERRY_IS_WINDOW (self));
 
   if (self->starting_agent || agent_running (self))
     return;
+  self->confirm_start = confirm;
   self->starting_agent = TRUE;
   update_banner (self);
   update_actions (self);

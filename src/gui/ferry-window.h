@@ -24,6 +24,8 @@ const char    *ferry_window_get_visible_view   (FerryWindow    *self);
 void           ferry_window_show_view          (FerryWindow    *self,
                                                 const char     *kind);
 const char    *ferry_window_show_attention     (FerryWindow    *self);
+void           ferry_window_start_agent        (FerryWindow    *self,
+                                                gboolean        confirm);
 const char    *ferry_window_get_status_text    (FerryWindow    *self);
 const char    *ferry_window_get_last_sync_text (FerryWindow    *self);
 gboolean       ferry_window_get_banner_visible (FerryWindow    *self);

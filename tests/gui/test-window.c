@@ -202,6 +202,21 @@ cancel_waiting_tasks (void)
 
 /* Drops whatever earlier tests left waiting, so counts start at zero, and
  * leaves the agent running and not paused. */
+/* Earlier tests' toasts would queue a test's own behind them. */
+static void
+dismiss_toasts (void)
+{
+  GtkWidget *close;
+
+  while ((close = gui_find_widget (GTK_WIDGET (fx.window), GTK_TYPE_BUTTON, is_toast_button,
+                                   (gpointer) "close")) != NULL)
+    {
+      g_signal_emit_by_name (close, "clicked");
+      for (guint i = 0; i < 5; i++)
+        ferry_test_iterate_briefly ();
+    }
+}
+
 static void
 reset (void)
 {
@@ -227,6 +242,7 @@ reset (void)
   n_history = client_count (test_client (), history);
   GUI_WAIT (ferry_window_get_view_count (fx.window, "history") == n_history);
   ferry_window_show_view (fx.window, "pending");
+  dismiss_toasts ();
 }
 
 /* Tasks added through D-Bus show up in the Pending view, each row with
@@ -784,6 +800,7 @@ static void
 test_banner_when_agent_stops (void)
 {
   g_autofree char *id = NULL;
+  gboolean started_by_click;
   guint32 pid;
 
   reset ();
@@ -821,13 +838,15 @@ test_banner_when_agent_stops (void)
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fx.window));
 
   gui_click_button (GTK_WIDGET (fx.window), "Start Agent");
-  /* Starting is shown while it lasts, and whether it worked after. */
-  g_assert_true (g_str_equal (gui_label_text (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW,
-                                              "banner_label"), "Starting Ferry’s agent…") ||
-                 ferry_client_get_agent_running (window_client ()));
+  /* Starting is shown while it lasts, and whether it worked after (unless
+   * a call of the window's own had started the agent already). */
+  started_by_click = g_str_equal (gui_label_text (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW,
+                                                  "banner_label"), "Starting Ferry’s agent…");
+  g_assert_true (started_by_click || ferry_client_get_agent_running (window_client ()));
   GUI_WAIT (ferry_client_get_agent_running (window_client ()));
   GUI_WAIT (!ferry_window_get_banner_visible (fx.window));
-  GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), "Ferry’s agent is running"));
+  if (started_by_click)
+    GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), "Ferry’s agent is running"));
   g_assert_cmpuint (client_fixture_get_agent_pid (&fx.base), !=, pid);
 
   /* The new agent kept the queue (pausing does not outlive it). */
