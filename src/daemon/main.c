@@ -18,7 +18,7 @@
 #include "ferry-fixed-network-monitor.h"
 
 /*
- * ferryd: the agent.  Owns io.github.ferrysync.Ferry on the session bus,
+ * ferryd: the agent.  Owns io.github.ferrysync.Ferry.Agent on the session bus,
  * the task database and the sync manager.  Only one runs per session: a
  * second one finds the name taken and exits with status 0, unless it was
  * started with --replace, in which case the first one hands over and exits.
@@ -32,6 +32,9 @@
  *   FERRY_TEST_RESOLVER_TIMEOUT
  *                       for tests only: how many milliseconds an app's
  *                       resolver may take (default 10000)
+ *   FERRY_TEST_STALLED_AFTER
+ *                       for tests only: after how many milliseconds of
+ *                       failures a task counts as stalled (default an hour)
  *
  * Settings (GSettings io.github.ferrysync.Ferry) are followed live; without
  * the schema ferryd runs on its defaults.
@@ -339,6 +342,11 @@ main (int   argc,
                                     "                      for tests only: milliseconds an app's "
                                     "conflict resolver\n"
                                     "                      may take (default 10000)\n"
+                                    "  FERRY_TEST_STALLED_AFTER\n"
+                                    "                      for tests only: milliseconds of "
+                                    "failures after which a\n"
+                                    "                      change counts as stalled (default "
+                                    "an hour)\n"
                                     "\n"
                                     "Settings are read live from GSettings "
                                     FERRY_SETTINGS_SCHEMA ";\n"
