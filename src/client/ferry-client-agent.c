@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "ferry-client"
+#define G_LOG_DOMAIN "ferry-client-agent"
 
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "ferry-window"
+#define G_LOG_DOMAIN "ferry-window-actions"
 
 #include "config.h"
 
