@@ -120,10 +120,7 @@ read_named_values (FerryTaskFields *fields,
   fields->server_copy = lookup_server_copy (task);
 }
 
-/**
- * ferry_task_fields_init:
- * @fields: fields to set to their defaults
- */
+/* Sets @fields to their defaults. */
 void
 ferry_task_fields_init (FerryTaskFields *fields)
 {
@@ -134,13 +131,8 @@ ferry_task_fields_init (FerryTaskFields *fields)
   fields->server_copy = FERRY_CLIENT_SERVER_COPY_UNKNOWN;
 }
 
-/**
- * ferry_task_fields_read:
- * @fields: fields just initialized with ferry_task_fields_init()
- * @task: a task dictionary of type `a{sv}`
- *
- * Reads every field @task has into @fields.
- */
+/* Reads every field the task dictionary @task has into @fields, just
+ * initialized with ferry_task_fields_init(). */
 void
 ferry_task_fields_read (FerryTaskFields *fields,
                         GVariant        *task)
@@ -182,12 +174,7 @@ ferry_task_fields_read (FerryTaskFields *fields,
   fields->timestamp_pointer = lookup_string (task, "timestamp-pointer");
 }
 
-/**
- * ferry_task_fields_clear:
- * @fields: fields
- *
- * Frees what @fields own and sets them back to their defaults.
- */
+/* Frees what @fields own and sets them back to their defaults. */
 void
 ferry_task_fields_clear (FerryTaskFields *fields)
 {
