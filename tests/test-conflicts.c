@@ -6,210 +6,27 @@
 #include <string.h>
 
 #include "ferry-error.h"
-#include "ferry-sync-manager.h"
-#include "ferry-test-util.h"
+#include "ferry-doc-server.h"
+#include "ferry-test-manager.h"
 
 /*
- * Each conflict strategy end to end against a small document server on
- * 127.0.0.1: it holds one JSON document per path with an ETag ("v<N>"),
- * answers GET with the document, and a PUT whose If-Match is not the
- * current ETag with 412 (a PUT without If-Match to a document another
- * writer changed gets 409).  A document the other writer deleted answers
- * GET with 404 and a conditional PUT with 412; an unconditional PUT
- * creates it again.  The test plays that other writer by changing
- * documents directly.
+ * Each conflict strategy end to end against the document server of the
+ * test library (ferry-doc-server.h) on 127.0.0.1: one JSON document per
+ * path with an ETag ("v<N>"); GET answers the document, and a PUT whose
+ * If-Match is not the current ETag gets 412 (a PUT without If-Match to a
+ * document told to refuse it gets 409).  A document the other writer
+ * deleted answers GET with 404 and a conditional PUT with 412; an
+ * unconditional PUT creates it again.  The test plays that other writer.
  */
 
 #define WAIT_MS 20000
 
 typedef struct
 {
-  GMutex      lock;
-  GHashTable *documents;   /* path → Document* */
-} DocumentServer;
-
-typedef struct
-{
-  char  *json;
-  guint  version;
-  guint  puts;             /* accepted writes */
-  guint  refusals;         /* 409/412 answers */
-  gboolean refuse_next_unconditional;
-  gboolean deleted;
-  char  *last_if_match;    /* of the last PUT, NULL when it had none */
-} Document;
-
-static void
-document_free (Document *document)
-{
-  g_free (document->last_if_match);
-  g_free (document->json);
-  g_free (document);
-}
-
-typedef struct
-{
-  DocumentServer   docs;
-  SoupServer      *server;
-  guint16          port;
-  char            *dir;
-  FerryTestNetworkMonitor *network;
-  FerryTestPowerMonitor   *power;
-  FerryTaskStore  *store;
-  FerryConnectivity *connectivity;
-  FerrySyncManager *manager;
-  guint            conflicts_detected;
+  FerryTestManager  base;
+  FerryDocServer   *docs;
+  guint             conflicts_detected;
 } Fixture;
-
-static void
-handle_document (SoupServer        *server,
-                 SoupServerMessage *message,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
-{
-  Fixture *fixture = user_data;
-  const char *method = soup_server_message_get_method (message);
-  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
-  const char *if_match = soup_message_headers_get_one (request_headers, "If-Match");
-  g_autofree char *etag = NULL;
-  Document *document;
-
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, path);
-  if (document == NULL)
-    {
-      g_mutex_unlock (&fixture->docs.lock);
-      soup_server_message_set_status (message, 404, NULL);
-      return;
-    }
-  etag = g_strdup_printf ("\"v%u\"", document->version);
-
-  if (document->deleted && g_str_equal (method, "GET"))
-    soup_server_message_set_status (message, 404, NULL);
-  else if (document->deleted && g_str_equal (method, "PUT") && if_match != NULL)
-    {
-      g_free (document->last_if_match);
-      document->last_if_match = g_strdup (if_match);
-      document->refusals++;
-      soup_server_message_set_status (message, 412, NULL);
-    }
-  else if (g_str_equal (method, "GET"))
-    {
-      soup_message_headers_append (response_headers, "ETag", etag);
-      soup_server_message_set_status (message, 200, NULL);
-      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
-                                        document->json, strlen (document->json));
-    }
-  else if (g_str_equal (method, "PUT"))
-    {
-      SoupMessageBody *body = soup_server_message_get_request_body (message);
-      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-
-      g_free (document->last_if_match);
-      document->last_if_match = g_strdup (if_match);
-
-      if ((if_match != NULL && !g_str_equal (if_match, etag)) ||
-          (if_match == NULL && document->refuse_next_unconditional))
-        {
-          document->refusals++;
-          document->refuse_next_unconditional = FALSE;
-          soup_message_headers_append (response_headers, "ETag", etag);
-          soup_server_message_set_status (message, if_match != NULL ? 412 : 409, NULL);
-        }
-      else
-        {
-          g_free (document->json);
-          document->json = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-          document->deleted = FALSE;
-          document->version++;
-          document->puts++;
-          g_free (etag);
-          etag = g_strdup_printf ("\"v%u\"", document->version);
-          soup_message_headers_append (response_headers, "ETag", etag);
-          soup_server_message_set_status (message, 200, NULL);
-        }
-    }
-  else
-    soup_server_message_set_status (message, 405, NULL);
-  g_mutex_unlock (&fixture->docs.lock);
-}
-
-/* The other writer: changes the document on the server. */
-static void
-server_write (Fixture    *fixture,
-              const char *path,
-              const char *json)
-{
-  Document *document;
-
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, path);
-  if (document == NULL)
-    {
-      document = g_new0 (Document, 1);
-      document->version = 1;
-      g_hash_table_insert (fixture->docs.documents, g_strdup (path), document);
-    }
-  else
-    document->version++;
-  g_free (document->json);
-  document->json = g_strdup (json);
-  g_mutex_unlock (&fixture->docs.lock);
-}
-
-/* The other writer deletes the document. */
-static void
-server_delete (Fixture    *fixture,
-               const char *path)
-{
-  Document *document;
-
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, path);
-  document->deleted = TRUE;
-  document->version++;
-  g_mutex_unlock (&fixture->docs.lock);
-}
-
-/* Whether the document is deleted, and the If-Match of its last PUT. */
-static gboolean
-server_is_deleted (Fixture  *fixture,
-                   const char *path,
-                   char      **out_last_if_match)
-{
-  Document *document;
-  gboolean deleted;
-
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, path);
-  deleted = document->deleted;
-  if (out_last_if_match != NULL)
-    *out_last_if_match = g_strdup (document->last_if_match);
-  g_mutex_unlock (&fixture->docs.lock);
-  return deleted;
-}
-
-static char *
-server_read (Fixture    *fixture,
-             const char *path,
-             guint      *out_puts,
-             guint      *out_refusals)
-{
-  Document *document;
-  char *json;
-
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, path);
-  json = g_strdup (document->json);
-  if (out_puts != NULL)
-    *out_puts = document->puts;
-  if (out_refusals != NULL)
-    *out_refusals = document->refusals;
-  g_mutex_unlock (&fixture->docs.lock);
-  return json;
-}
 
 static void
 on_conflict_detected (FerrySyncManager *manager,
@@ -223,61 +40,25 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
-  g_autofree char *path = NULL;
-
-  g_mutex_init (&fixture->docs.lock);
-  fixture->docs.documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                   (GDestroyNotify) document_free);
-  /* The server runs on this thread's main context, like the manager. */
-  fixture->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fixture->server, "/docs", handle_document, fixture, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->server);
-  fixture->port = (guint16) g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-
-  fixture->dir = ferry_test_make_temp_dir ();
-  path = g_build_filename (fixture->dir, "tasks.db", NULL);
-  fixture->store = ferry_task_store_new (path, &error);
-  g_assert_no_error (error);
-  fixture->network = ferry_test_network_monitor_new ();
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL, FALSE);
-  fixture->power = ferry_test_power_monitor_new ();
-  fixture->connectivity = ferry_connectivity_new (G_NETWORK_MONITOR (fixture->network),
-                                                  G_POWER_PROFILE_MONITOR (fixture->power),
-                                                  NULL);
-  fixture->manager = ferry_sync_manager_new (fixture->store, NULL, fixture->connectivity, NULL);
-  g_object_set (fixture->manager,
+  fixture->docs = ferry_doc_server_new ();
+  ferry_test_manager_set_up (&fixture->base, NULL);
+  ferry_test_manager_open (&fixture->base, NULL);
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) 1000,
                 "enqueue-debounce", 1,
                 "auto-sync-interval", 0,
                 NULL);
-  g_signal_connect (fixture->manager, "conflict-detected",
+  g_signal_connect (fixture->base.manager, "conflict-detected",
                     G_CALLBACK (on_conflict_detected), fixture);
-  ferry_sync_manager_start (fixture->manager, &error);
-  g_assert_no_error (error);
+  ferry_test_manager_start (&fixture->base);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  ferry_sync_manager_stop (fixture->manager);
-  for (guint i = 0; i < 10; i++)
-    ferry_test_iterate_briefly ();
-  g_clear_object (&fixture->manager);
-  g_clear_object (&fixture->connectivity);
-  g_clear_object (&fixture->power);
-  g_clear_object (&fixture->network);
-  g_clear_object (&fixture->store);
-  soup_server_disconnect (fixture->server);
-  g_clear_object (&fixture->server);
-  g_clear_pointer (&fixture->docs.documents, g_hash_table_unref);
-  g_mutex_clear (&fixture->docs.lock);
-  g_free (fixture->dir);
+  ferry_test_manager_tear_down (&fixture->base);
+  g_clear_pointer (&fixture->docs, ferry_doc_server_free);
 }
 
 /* The app's edit: PUT @local over version @if_match_version (0: no
@@ -291,12 +72,10 @@ enqueue_edit (Fixture               *fixture,
               FerryConflictStrategy  strategy)
 {
   g_autoptr(FerryTask) task = ferry_task_new ();
-  g_autoptr(FerryTask) stored = NULL;
-  g_autoptr(GError) error = NULL;
 
   task->owner = g_strdup ("org.example.Notes");
   task->method = g_strdup ("PUT");
-  task->url = g_strdup_printf ("http://127.0.0.1:%u%s", fixture->port, path);
+  task->url = ferry_doc_server_url (fixture->docs, path);
   task->body = g_bytes_new (local, strlen (local));
   task->content_type = g_strdup ("application/json");
   if (base != NULL)
@@ -304,29 +83,21 @@ enqueue_edit (Fixture               *fixture,
   if (if_match_version > 0)
     task->if_match = g_strdup_printf ("\"v%u\"", if_match_version);
   task->conflict_strategy = strategy;
-  stored = ferry_sync_manager_enqueue (fixture->manager, task, &error);
-  g_assert_no_error (error);
-  return g_strdup (stored->id);
+  return ferry_test_manager_enqueue (&fixture->base, task);
 }
 
 static FerryTask *
 get_task (Fixture    *fixture,
           const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  FerryTask *task = ferry_sync_manager_dup_task (fixture->manager, id, &error);
-
-  g_assert_no_error (error);
-  return task;
+  return ferry_test_manager_dup_task (&fixture->base, id);
 }
 
 static gboolean
 task_settled (Fixture    *fixture,
               const char *id)
 {
-  g_autoptr(FerryTask) task = get_task (fixture, id);
-
-  return task->state != FERRY_TASK_STATE_PENDING && task->state != FERRY_TASK_STATE_RUNNING;
+  return ferry_test_manager_is_settled (&fixture->base, id);
 }
 
 static void
@@ -347,15 +118,15 @@ test_client_wins (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
   guint puts, refusals;
 
-  server_write (fixture, "/docs/a", "{\"title\":\"base\"}");
-  server_write (fixture, "/docs/a", "{\"title\":\"theirs\"}");   /* now v2 */
+  ferry_doc_server_write (fixture->docs, "/docs/a", "{\"title\":\"base\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/a", "{\"title\":\"theirs\"}");   /* now v2 */
   id = enqueue_edit (fixture, "/docs/a", "{\"title\":\"base\"}", "{\"title\":\"mine\"}", 1,
                      FERRY_CONFLICT_CLIENT_WINS);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
 
   task = get_task (fixture, id);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/a", &puts, &refusals);
+  final = ferry_doc_server_read (fixture->docs, "/docs/a", NULL, &puts, &refusals);
   g_assert_cmpstr (final, ==, "{\"title\":\"mine\"}");
   g_assert_cmpuint (refusals, ==, 1);
   g_assert_cmpuint (puts, ==, 1);
@@ -373,8 +144,8 @@ test_server_wins (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
   guint puts;
 
-  server_write (fixture, "/docs/b", "{\"title\":\"base\"}");
-  server_write (fixture, "/docs/b", "{\"title\":\"theirs\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/b", "{\"title\":\"base\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/b", "{\"title\":\"theirs\"}");
   id = enqueue_edit (fixture, "/docs/b", NULL, "{\"title\":\"mine\"}", 1,
                      FERRY_CONFLICT_SERVER_WINS);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
@@ -382,7 +153,7 @@ test_server_wins (Fixture       *fixture,
   task = get_task (fixture, id);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
   /* Nothing was overwritten; the app gets the server copy through Get. */
-  final = server_read (fixture, "/docs/b", &puts, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/b", NULL, &puts, NULL);
   g_assert_cmpstr (final, ==, "{\"title\":\"theirs\"}");
   g_assert_cmpuint (puts, ==, 0);
   g_assert_cmpuint (task->response_status, ==, 200);
@@ -402,8 +173,10 @@ test_last_modified_wins (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
 
   /* The same instant in two time zones is a tie: asked. */
-  server_write (fixture, "/docs/lm1", "{\"t\":\"x\",\"updated_at\":\"2026-01-01T10:00:00Z\"}");
-  server_write (fixture, "/docs/lm1", "{\"t\":\"server\",\"updated_at\":\"2026-01-01T11:00:00Z\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm1",
+                          "{\"t\":\"x\",\"updated_at\":\"2026-01-01T10:00:00Z\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm1",
+                          "{\"t\":\"server\",\"updated_at\":\"2026-01-01T11:00:00Z\"}");
   tie = enqueue_edit (fixture, "/docs/lm1", NULL,
                       "{\"t\":\"mine\",\"updated_at\":\"2026-01-01T12:00:00+01:00\"}", 1,
                       FERRY_CONFLICT_LAST_MODIFIED_WINS);
@@ -414,14 +187,15 @@ test_last_modified_wins (Fixture       *fixture,
   g_clear_pointer (&task, ferry_task_unref);
 
   /* Server newer (epoch seconds against epoch milliseconds). */
-  server_write (fixture, "/docs/lm2", "{\"t\":\"x\",\"updated_at\":1}");
-  server_write (fixture, "/docs/lm2", "{\"t\":\"server\",\"updated_at\":1800000000000}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm2", "{\"t\":\"x\",\"updated_at\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm2",
+                          "{\"t\":\"server\",\"updated_at\":1800000000000}");
   older = enqueue_edit (fixture, "/docs/lm2", NULL, "{\"t\":\"mine\",\"updated_at\":1700000000}",
                         1, FERRY_CONFLICT_LAST_MODIFIED_WINS);
   FERRY_TEST_WAIT (task_settled (fixture, older), WAIT_MS);
   task = get_task (fixture, older);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/lm2", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/lm2", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"t\":\"server\",\"updated_at\":1800000000000}");
   g_clear_pointer (&task, ferry_task_unref);
   g_clear_pointer (&final, g_free);
@@ -432,29 +206,31 @@ test_last_modified_wins (Fixture       *fixture,
     g_autoptr(FerryTask) edit = ferry_task_new ();
     g_autoptr(FerryTask) stored = NULL;
 
-    server_write (fixture, "/docs/lm3", "{\"meta\":{\"m\":\"2026-01-01T00:00:00Z\"}}");
-    server_write (fixture, "/docs/lm3", "{\"meta\":{\"m\":\"2026-02-01T00:00:00Z\"}}");
+    ferry_doc_server_write (fixture->docs, "/docs/lm3",
+                            "{\"meta\":{\"m\":\"2026-01-01T00:00:00Z\"}}");
+    ferry_doc_server_write (fixture->docs, "/docs/lm3",
+                            "{\"meta\":{\"m\":\"2026-02-01T00:00:00Z\"}}");
     edit->owner = g_strdup ("org.example.Notes");
     edit->method = g_strdup ("PUT");
-    edit->url = g_strdup_printf ("http://127.0.0.1:%u/docs/lm3", fixture->port);
+    edit->url = ferry_doc_server_url (fixture->docs, "/docs/lm3");
     edit->body = g_bytes_new_static ("{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}",
                                      strlen ("{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}"));
     edit->if_match = g_strdup ("\"v1\"");
     edit->conflict_strategy = FERRY_CONFLICT_LAST_MODIFIED_WINS;
     edit->timestamp_pointer = g_strdup ("/meta/m");
-    stored = ferry_sync_manager_enqueue (fixture->manager, edit, NULL);
+    stored = ferry_sync_manager_enqueue (fixture->base.manager, edit, NULL);
     newer = g_strdup (stored->id);
   }
   FERRY_TEST_WAIT (task_settled (fixture, newer), WAIT_MS);
   task = get_task (fixture, newer);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/lm3", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/lm3", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"meta\":{\"m\":\"2026-03-01T00:00:00Z\"}}");
   g_clear_pointer (&task, ferry_task_unref);
 
   /* A missing field falls back to asking. */
-  server_write (fixture, "/docs/lm4", "{\"t\":1}");
-  server_write (fixture, "/docs/lm4", "{\"t\":2}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm4", "{\"t\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/lm4", "{\"t\":2}");
   missing = enqueue_edit (fixture, "/docs/lm4", NULL, "{\"t\":3,\"updated_at\":5}", 1,
                           FERRY_CONFLICT_LAST_MODIFIED_WINS);
   FERRY_TEST_WAIT (task_settled (fixture, missing), WAIT_MS);
@@ -471,14 +247,16 @@ test_merge_clean (Fixture       *fixture,
   g_autofree char *final = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  server_write (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"b\",\"tags\":[1]}");
-  server_write (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"B2\",\"tags\":[1]}");
+  ferry_doc_server_write (fixture->docs, "/docs/m",
+                          "{\"title\":\"t\",\"body\":\"b\",\"tags\":[1]}");
+  ferry_doc_server_write (fixture->docs, "/docs/m",
+                          "{\"title\":\"t\",\"body\":\"B2\",\"tags\":[1]}");
   id = enqueue_edit (fixture, "/docs/m", "{\"title\":\"t\",\"body\":\"b\",\"tags\":[1]}",
                      "{\"title\":\"T2\",\"body\":\"b\",\"tags\":[1]}", 1, FERRY_CONFLICT_MERGE);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
   task = get_task (fixture, id);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/m", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/m", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"title\":\"T2\",\"body\":\"B2\",\"tags\":[1]}");
 }
 
@@ -498,37 +276,37 @@ test_merge_conflict_and_rule (Fixture       *fixture,
   const char * const rules[] = { "/title", "remote", NULL };
 
   /* Same member changed both ways: asked, nothing overwritten. */
-  server_write (fixture, "/docs/mc", "{\"title\":\"t\",\"n\":1}");
-  server_write (fixture, "/docs/mc", "{\"title\":\"theirs\",\"n\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/mc", "{\"title\":\"t\",\"n\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/mc", "{\"title\":\"theirs\",\"n\":1}");
   asked = enqueue_edit (fixture, "/docs/mc", "{\"title\":\"t\",\"n\":1}",
                         "{\"title\":\"mine\",\"n\":2}", 1, FERRY_CONFLICT_MERGE);
   FERRY_TEST_WAIT (task_settled (fixture, asked), WAIT_MS);
   task = get_task (fixture, asked);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_CONFLICT);
   g_assert_nonnull (strstr (task->last_error, "/title"));
-  final = server_read (fixture, "/docs/mc", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/mc", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"title\":\"theirs\",\"n\":1}");
   g_assert_cmpuint (fixture->conflicts_detected, ==, 1);
   g_clear_pointer (&final, g_free);
   g_clear_pointer (&task, ferry_task_unref);
 
   /* With a per-field rule, the same merge settles itself. */
-  server_write (fixture, "/docs/mr", "{\"title\":\"t\",\"n\":1}");
-  server_write (fixture, "/docs/mr", "{\"title\":\"theirs\",\"n\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/mr", "{\"title\":\"t\",\"n\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/mr", "{\"title\":\"theirs\",\"n\":1}");
   edit->owner = g_strdup ("org.example.Notes");
   edit->method = g_strdup ("PUT");
-  edit->url = g_strdup_printf ("http://127.0.0.1:%u/docs/mr", fixture->port);
+  edit->url = ferry_doc_server_url (fixture->docs, "/docs/mr");
   edit->body = g_bytes_new (MR_LOCAL, strlen (MR_LOCAL));
   edit->base = g_bytes_new (MR_BASE, strlen (MR_BASE));
   edit->if_match = g_strdup ("\"v1\"");
   edit->conflict_strategy = FERRY_CONFLICT_MERGE;
   edit->merge_rules = g_strdupv ((char **) rules);
-  stored = ferry_sync_manager_enqueue (fixture->manager, edit, NULL);
+  stored = ferry_sync_manager_enqueue (fixture->base.manager, edit, NULL);
   ruled = g_strdup (stored->id);
   FERRY_TEST_WAIT (task_settled (fixture, ruled), WAIT_MS);
   task = get_task (fixture, ruled);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/mr", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/mr", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"title\":\"theirs\",\"n\":2}");
 }
 
@@ -548,8 +326,8 @@ test_ask_and_concurrent_change (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint puts, refusals;
 
-  server_write (fixture, "/docs/ask", "{\"v\":\"base\"}");
-  server_write (fixture, "/docs/ask", "{\"v\":\"theirs\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/ask", "{\"v\":\"base\"}");
+  ferry_doc_server_write (fixture->docs, "/docs/ask", "{\"v\":\"theirs\"}");
   id = enqueue_edit (fixture, "/docs/ask", "{\"v\":\"base\"}", "{\"v\":\"mine\"}", 1,
                      FERRY_CONFLICT_ASK);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
@@ -563,11 +341,11 @@ test_ask_and_concurrent_change (Fixture       *fixture,
   g_clear_pointer (&task, ferry_task_unref);
 
   /* Someone else writes again before the person decides. */
-  server_write (fixture, "/docs/ask", "{\"v\":\"theirs again\"}");
-  ferry_sync_manager_resolve (fixture->manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
+  ferry_doc_server_write (fixture->docs, "/docs/ask", "{\"v\":\"theirs again\"}");
+  ferry_sync_manager_resolve (fixture->base.manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (fixture->conflicts_detected == 2, WAIT_MS);
-  final = server_read (fixture, "/docs/ask", &puts, &refusals);
+  final = ferry_doc_server_read (fixture->docs, "/docs/ask", NULL, &puts, &refusals);
   g_assert_cmpstr (final, ==, "{\"v\":\"theirs again\"}");
   g_assert_cmpuint (puts, ==, 0);
   g_assert_cmpuint (refusals, ==, 2);
@@ -576,13 +354,13 @@ test_ask_and_concurrent_change (Fixture       *fixture,
   /* Now the person takes the newest server copy for what it is. */
   task = get_task (fixture, id);
   assert_body (task->response_body, "{\"v\":\"theirs again\"}");
-  ferry_sync_manager_resolve (fixture->manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, id, FERRY_RESOLVE_LOCAL, NULL, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
   g_clear_pointer (&task, ferry_task_unref);
   task = get_task (fixture, id);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/ask", &puts, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/ask", NULL, &puts, NULL);
   g_assert_cmpstr (final, ==, "{\"v\":\"mine\"}");
   g_assert_cmpuint (puts, ==, 1);
 }
@@ -594,20 +372,17 @@ test_conflict_409 (Fixture       *fixture,
 {
   g_autofree char *id = NULL;
   g_autofree char *final = NULL;
-  Document *document;
 
-  server_write (fixture, "/docs/409", "{\"a\":1,\"b\":1}");
-  g_mutex_lock (&fixture->docs.lock);
-  document = g_hash_table_lookup (fixture->docs.documents, "/docs/409");
-  document->refuse_next_unconditional = TRUE;
-  g_free (document->json);
-  document->json = g_strdup ("{\"a\":1,\"b\":2}");
-  g_mutex_unlock (&fixture->docs.lock);
+  ferry_doc_server_write (fixture->docs, "/docs/409", "{\"a\":1,\"b\":1}");
+  /* Another writer's change, which the server stands by with a 409 to the
+   * next write that does not say what it overwrites. */
+  ferry_doc_server_write (fixture->docs, "/docs/409", "{\"a\":1,\"b\":2}");
+  ferry_doc_server_refuse_next_unconditional (fixture->docs, "/docs/409");
 
   id = enqueue_edit (fixture, "/docs/409", "{\"a\":1,\"b\":1}", "{\"a\":5,\"b\":1}", 0,
                      FERRY_CONFLICT_MERGE);
   FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
-  final = server_read (fixture, "/docs/409", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/409", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"a\":5,\"b\":2}");
 }
 
@@ -659,17 +434,18 @@ test_deleted_on_server (Fixture       *fixture,
 
       g_test_message ("%s, %s", ferry_conflict_strategy_to_string (row->strategy),
                       row->edited ? "edited" : "unchanged");
-      server_write (fixture, path, base);
-      server_delete (fixture, path);
+      ferry_doc_server_write (fixture->docs, path, base);
+      ferry_doc_server_delete (fixture->docs, path);
       id = enqueue_edit (fixture, path, base, local, 1, row->strategy);
       FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
 
       task = get_task (fixture, id);
       g_assert_cmpint (task->state, ==, row->expected);
-      g_assert_cmpint (server_is_deleted (fixture, path, &last_if_match), ==, !row->recreated);
+      last_if_match = ferry_doc_server_dup_last_if_match (fixture->docs, path);
+      g_assert_cmpint (ferry_doc_server_is_deleted (fixture->docs, path), ==, !row->recreated);
       if (row->recreated)
         {
-          g_autofree char *final = server_read (fixture, path, NULL, NULL);
+          g_autofree char *final = ferry_doc_server_read (fixture->docs, path, NULL, NULL, NULL);
 
           /* Created again from the local change, with nothing to match. */
           g_assert_cmpstr (final, ==, local);
@@ -698,35 +474,36 @@ test_deleted_resolve (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  server_write (fixture, "/docs/gone-1", base);
-  server_delete (fixture, "/docs/gone-1");
-  server_write (fixture, "/docs/gone-2", base);
-  server_delete (fixture, "/docs/gone-2");
+  ferry_doc_server_write (fixture->docs, "/docs/gone-1", base);
+  ferry_doc_server_delete (fixture->docs, "/docs/gone-1");
+  ferry_doc_server_write (fixture->docs, "/docs/gone-2", base);
+  ferry_doc_server_delete (fixture->docs, "/docs/gone-2");
   mine = enqueue_edit (fixture, "/docs/gone-1", base, "{\"title\":\"mine\"}", 1,
                        FERRY_CONFLICT_ASK);
   theirs = enqueue_edit (fixture, "/docs/gone-2", base, "{\"title\":\"mine\"}", 1,
                          FERRY_CONFLICT_ASK);
   FERRY_TEST_WAIT (task_settled (fixture, mine) && task_settled (fixture, theirs), WAIT_MS);
 
-  g_assert_true (ferry_sync_manager_resolve (fixture->manager, mine, FERRY_RESOLVE_LOCAL, NULL,
+  g_assert_true (ferry_sync_manager_resolve (fixture->base.manager, mine, FERRY_RESOLVE_LOCAL, NULL,
                                              &error));
   g_assert_no_error (error);
-  g_assert_true (ferry_sync_manager_resolve (fixture->manager, theirs, FERRY_RESOLVE_REMOTE,
+  g_assert_true (ferry_sync_manager_resolve (fixture->base.manager, theirs, FERRY_RESOLVE_REMOTE,
                                              NULL, &error));
   g_assert_no_error (error);
   FERRY_TEST_WAIT (task_settled (fixture, mine), WAIT_MS);
 
   task = get_task (fixture, mine);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  g_assert_false (server_is_deleted (fixture, "/docs/gone-1", &last_if_match));
+  g_assert_false (ferry_doc_server_is_deleted (fixture->docs, "/docs/gone-1"));
+  last_if_match = ferry_doc_server_dup_last_if_match (fixture->docs, "/docs/gone-1");
   g_assert_null (last_if_match);
-  final = server_read (fixture, "/docs/gone-1", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/gone-1", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"title\":\"mine\"}");
   g_clear_pointer (&task, ferry_task_unref);
 
   task = get_task (fixture, theirs);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  g_assert_true (server_is_deleted (fixture, "/docs/gone-2", NULL));
+  g_assert_true (ferry_doc_server_is_deleted (fixture->docs, "/docs/gone-2"));
 }
 
 static void
@@ -782,8 +559,8 @@ test_custom (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
 
   /* No resolver registered: asked. */
-  server_write (fixture, "/docs/c0", "{\"x\":1}");
-  server_write (fixture, "/docs/c0", "{\"x\":2}");
+  ferry_doc_server_write (fixture->docs, "/docs/c0", "{\"x\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/c0", "{\"x\":2}");
   none = enqueue_edit (fixture, "/docs/c0", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
   FERRY_TEST_WAIT (task_settled (fixture, none), WAIT_MS);
   task = get_task (fixture, none);
@@ -791,24 +568,24 @@ test_custom (Fixture       *fixture,
   g_assert_nonnull (strstr (task->last_error, "no resolver"));
   g_clear_pointer (&task, ferry_task_unref);
 
-  ferry_sync_manager_set_resolver (fixture->manager, test_resolver, test_resolver_finish,
+  ferry_sync_manager_set_resolver (fixture->base.manager, test_resolver, test_resolver_finish,
                                    NULL, NULL);
-  g_object_set (fixture->manager, "resolver-timeout", 300, NULL);
+  g_object_set (fixture->base.manager, "resolver-timeout", 300, NULL);
 
   resolver_mode = ANSWER;
-  server_write (fixture, "/docs/c1", "{\"x\":1}");
-  server_write (fixture, "/docs/c1", "{\"x\":2}");
+  ferry_doc_server_write (fixture->docs, "/docs/c1", "{\"x\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/c1", "{\"x\":2}");
   answered = enqueue_edit (fixture, "/docs/c1", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
   FERRY_TEST_WAIT (task_settled (fixture, answered), WAIT_MS);
   task = get_task (fixture, answered);
   g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
-  final = server_read (fixture, "/docs/c1", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/c1", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"resolved\":true}");
   g_clear_pointer (&task, ferry_task_unref);
 
   resolver_mode = FAIL;
-  server_write (fixture, "/docs/c2", "{\"x\":1}");
-  server_write (fixture, "/docs/c2", "{\"x\":2}");
+  ferry_doc_server_write (fixture->docs, "/docs/c2", "{\"x\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/c2", "{\"x\":2}");
   failed = enqueue_edit (fixture, "/docs/c2", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
   FERRY_TEST_WAIT (task_settled (fixture, failed), WAIT_MS);
   task = get_task (fixture, failed);
@@ -817,8 +594,8 @@ test_custom (Fixture       *fixture,
   g_clear_pointer (&task, ferry_task_unref);
 
   resolver_mode = SILENT;
-  server_write (fixture, "/docs/c3", "{\"x\":1}");
-  server_write (fixture, "/docs/c3", "{\"x\":2}");
+  ferry_doc_server_write (fixture->docs, "/docs/c3", "{\"x\":1}");
+  ferry_doc_server_write (fixture->docs, "/docs/c3", "{\"x\":2}");
   silent = enqueue_edit (fixture, "/docs/c3", NULL, "{\"x\":3}", 1, FERRY_CONFLICT_CUSTOM);
   FERRY_TEST_WAIT (task_settled (fixture, silent), WAIT_MS);
   task = get_task (fixture, silent);
@@ -827,7 +604,7 @@ test_custom (Fixture       *fixture,
   g_assert_cmpuint (resolver_calls, ==, 3);
 
   g_clear_pointer (&final, g_free);
-  final = server_read (fixture, "/docs/c3", NULL, NULL);
+  final = ferry_doc_server_read (fixture->docs, "/docs/c3", NULL, NULL, NULL);
   g_assert_cmpstr (final, ==, "{\"x\":2}");
 }
 

@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "ferry-error.h"
-#include "ferry-sync-manager.h"
-#include "ferry-test-util.h"
+#include "ferry-test-manager.h"
 
 /*
  * The sync manager end to end: a real store on disk, a real executor, a
@@ -18,15 +17,8 @@
 
 typedef struct
 {
-  char                    *dir;
+  FerryTestManager         base;
   FerryTestServer         *server;
-  FerryTestNetworkMonitor *network;
-  FerryTestPowerMonitor   *power;
-  FerryClock              *clock;
-  FerryTaskStore          *store;
-  FerryExecutor           *executor;
-  FerryConnectivity       *connectivity;
-  FerrySyncManager        *manager;
 
   GPtrArray               *events;      /* "signal:id" strings */
   guint                    runs_started;
@@ -110,36 +102,30 @@ on_progress_notify (FerrySyncManager *manager, GParamSpec *pspec, Fixture *fixtu
 static void
 make_manager (Fixture *fixture)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "tasks.db", NULL);
-  g_autoptr(GError) error = NULL;
+  FerryExecutor *executor = ferry_executor_new (NULL);
 
-  fixture->store = ferry_task_store_new (path, &error);
-  g_assert_no_error (error);
-  fixture->executor = ferry_executor_new (NULL);
-  g_object_set (fixture->executor, "timeout", 1, NULL);
-  fixture->connectivity = ferry_connectivity_new (G_NETWORK_MONITOR (fixture->network),
-                                                  G_POWER_PROFILE_MONITOR (fixture->power),
-                                                  NULL);
-  fixture->manager = ferry_sync_manager_new (fixture->store, fixture->executor,
-                                             fixture->connectivity, fixture->clock);
-  g_object_set (fixture->manager,
+  g_object_set (executor, "timeout", 1, NULL);
+  ferry_test_manager_open (&fixture->base, executor);
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) 5000,
                 "backoff-max", (gint64) 50000,
                 "enqueue-debounce", 5,
                 "auto-sync-interval", 0,
                 NULL);
 
-  g_signal_connect (fixture->manager, "task-added", G_CALLBACK (on_task_added), fixture);
-  g_signal_connect (fixture->manager, "task-succeeded", G_CALLBACK (on_task_succeeded), fixture);
-  g_signal_connect (fixture->manager, "task-failed", G_CALLBACK (on_task_failed), fixture);
-  g_signal_connect (fixture->manager, "conflict-detected",
+  g_signal_connect (fixture->base.manager, "task-added", G_CALLBACK (on_task_added), fixture);
+  g_signal_connect (fixture->base.manager, "task-succeeded", G_CALLBACK (on_task_succeeded),
+                    fixture);
+  g_signal_connect (fixture->base.manager, "task-failed", G_CALLBACK (on_task_failed), fixture);
+  g_signal_connect (fixture->base.manager, "conflict-detected",
                     G_CALLBACK (on_conflict_detected), fixture);
-  g_signal_connect (fixture->manager, "retry-scheduled", G_CALLBACK (on_retry_scheduled), fixture);
-  g_signal_connect (fixture->manager, "run-started", G_CALLBACK (on_run_started), fixture);
-  g_signal_connect (fixture->manager, "run-finished", G_CALLBACK (on_run_finished), fixture);
-  g_signal_connect (fixture->manager, "notify::progress-done",
+  g_signal_connect (fixture->base.manager, "retry-scheduled", G_CALLBACK (on_retry_scheduled),
+                    fixture);
+  g_signal_connect (fixture->base.manager, "run-started", G_CALLBACK (on_run_started), fixture);
+  g_signal_connect (fixture->base.manager, "run-finished", G_CALLBACK (on_run_finished), fixture);
+  g_signal_connect (fixture->base.manager, "notify::progress-done",
                     G_CALLBACK (on_progress_notify), fixture);
-  g_signal_connect (fixture->manager, "notify::progress-total",
+  g_signal_connect (fixture->base.manager, "notify::progress-total",
                     G_CALLBACK (on_progress_notify), fixture);
 }
 
@@ -147,44 +133,25 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->dir = ferry_test_make_temp_dir ();
+  ferry_test_manager_set_up (&fixture->base,
+                             data != NULL
+                             ? ferry_clock_new_manual ((gint64) 1700000000 * G_USEC_PER_SEC)
+                             : ferry_clock_new ());
   fixture->server = ferry_test_server_new ();
-  fixture->network = ferry_test_network_monitor_new ();
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL, FALSE);
-  fixture->power = ferry_test_power_monitor_new ();
-  fixture->clock = data != NULL ? ferry_clock_new_manual ((gint64) 1700000000 * G_USEC_PER_SEC)
-                                : ferry_clock_new ();
   fixture->events = g_ptr_array_new_with_free_func (g_free);
   fixture->progress = g_array_new (FALSE, FALSE, sizeof (guint));
   make_manager (fixture);
 }
 
 static void
-destroy_manager (Fixture *fixture)
-{
-  ferry_sync_manager_stop (fixture->manager);
-  /* Let cancelled attempts come back before dropping the last reference. */
-  for (guint i = 0; i < 20; i++)
-    ferry_test_iterate_briefly ();
-  g_clear_object (&fixture->manager);
-  g_clear_object (&fixture->connectivity);
-  g_clear_object (&fixture->executor);
-  g_clear_object (&fixture->store);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  destroy_manager (fixture);
-  g_clear_object (&fixture->clock);
-  g_clear_object (&fixture->power);
-  g_clear_object (&fixture->network);
+  ferry_test_manager_tear_down (&fixture->base);
   g_clear_pointer (&fixture->server, ferry_test_server_free);
   g_clear_pointer (&fixture->events, g_ptr_array_unref);
   g_clear_pointer (&fixture->progress, g_array_unref);
   g_clear_pointer (&fixture->last_retry_reason, g_free);
-  g_free (fixture->dir);
 }
 
 static FerryTask *
@@ -205,14 +172,7 @@ static char *
 enqueue_task (Fixture   *fixture,
               FerryTask *task)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FerryTask) stored = NULL;
-
-  stored = ferry_sync_manager_enqueue (fixture->manager, task, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (stored);
-  g_assert_nonnull (stored->id);
-  return g_strdup (stored->id);
+  return ferry_test_manager_enqueue (&fixture->base, task);
 }
 
 static char *
@@ -228,29 +188,20 @@ static FerryTask *
 get_task (Fixture    *fixture,
           const char *id)
 {
-  g_autoptr(GError) error = NULL;
-  FerryTask *task = ferry_sync_manager_dup_task (fixture->manager, id, &error);
-
-  g_assert_no_error (error);
-  return task;
+  return ferry_test_manager_dup_task (&fixture->base, id);
 }
 
 static FerryTaskState
 task_state (Fixture    *fixture,
             const char *id)
 {
-  g_autoptr(FerryTask) task = get_task (fixture, id);
-
-  return task->state;
+  return ferry_test_manager_task_state (&fixture->base, id);
 }
 
 static void
 start (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-
-  ferry_sync_manager_start (fixture->manager, &error);
-  g_assert_no_error (error);
+  ferry_test_manager_start (&fixture->base);
 }
 
 static guint
@@ -274,8 +225,8 @@ manager_is_quiet (gpointer user_data)
   Fixture *fixture = user_data;
   guint done, total;
 
-  ferry_sync_manager_get_progress (fixture->manager, &done, &total);
-  return ferry_sync_manager_get_state (fixture->manager) != FERRY_SYNC_STATE_SYNCING &&
+  ferry_sync_manager_get_progress (fixture->base.manager, &done, &total);
+  return ferry_sync_manager_get_state (fixture->base.manager) != FERRY_SYNC_STATE_SYNCING &&
          ferry_test_server_get_in_flight (fixture->server) == 0;
 }
 
@@ -361,7 +312,7 @@ test_delivers (Fixture       *fixture,
   start (fixture);
   for (guint i = 0; i < 10; i++)
     g_ptr_array_add (ids, enqueue_path (fixture, "/notes"));
-  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->manager), ==, 10);
+  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->base.manager), ==, 10);
 
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 10, WAIT_MS);
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
@@ -396,12 +347,12 @@ test_delivers (Fixture       *fixture,
     }
 
   g_assert_cmpuint (count_events (fixture, "added:"), ==, 10);
-  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->manager), ==, 0);
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==, FERRY_SYNC_STATE_IDLE);
+  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->base.manager), ==, 0);
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==, FERRY_SYNC_STATE_IDLE);
   g_assert_cmpuint (fixture->runs_started, >=, 1);
   g_assert_cmpuint (fixture->runs_finished, ==, fixture->runs_started);
-  g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->manager), >, 0);
-  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager), ==, 0);
+  g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->base.manager), >, 0);
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->base.manager), ==, 0);
 }
 
 typedef struct
@@ -463,7 +414,7 @@ test_outcome_table (Fixture       *fixture,
 {
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
-  g_object_set (fixture->manager, "max-attempts", 2, "max-concurrency", 8, NULL);
+  g_object_set (fixture->base.manager, "max-attempts", 2, "max-concurrency", 8, NULL);
   start (fixture);
 
   for (guint i = 0; i < G_N_ELEMENTS (outcome_rows); i++)
@@ -501,11 +452,11 @@ test_outcome_table (Fixture       *fixture,
     }
 
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
-  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->manager), ==, 13);
-  g_assert_cmpuint (ferry_sync_manager_get_conflict_count (fixture->manager), ==, 2);
-  g_assert_cmpuint (ferry_sync_manager_get_auth_count (fixture->manager), ==, 2);
-  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->manager), ==, 0);
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==,
+  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->base.manager), ==, 13);
+  g_assert_cmpuint (ferry_sync_manager_get_conflict_count (fixture->base.manager), ==, 2);
+  g_assert_cmpuint (ferry_sync_manager_get_auth_count (fixture->base.manager), ==, 2);
+  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->base.manager), ==, 0);
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==,
                    FERRY_SYNC_STATE_ATTENTION);
   g_assert_cmpuint (count_events (fixture, "conflict:"), ==, 2);
   g_assert_cmpuint (count_events (fixture, "failed:"), ==, 13);
@@ -535,7 +486,7 @@ test_transient_then_success (Fixture       *fixture,
   /* Each attempt is in the task's history, oldest first. */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GArray) history = ferry_sync_manager_dup_attempts (fixture->manager, id, &error);
+    g_autoptr(GArray) history = ferry_sync_manager_dup_attempts (fixture->base.manager, id, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (history->len, ==, 4);
@@ -576,7 +527,7 @@ test_resets_and_errors_under_load (Fixture       *fixture,
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261206);
   guint errors[N] = { 0 };
 
-  g_object_set (fixture->manager, "max-concurrency", 4, NULL);
+  g_object_set (fixture->base.manager, "max-concurrency", 4, NULL);
   start (fixture);
   for (guint i = 0; i < N; i++)
     {
@@ -620,7 +571,7 @@ test_resets_and_errors_under_load (Fixture       *fixture,
           g_assert_cmpstr (request->idempotency_key, ==, task->idempotency_key);
         }
     }
-  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->manager), ==, 0);
+  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->base.manager), ==, 0);
 }
 
 static void
@@ -633,7 +584,7 @@ test_retry_after (Fixture       *fixture,
   g_autoptr(FerryTask) capped_task = NULL;
   gint64 before;
 
-  g_object_set (fixture->manager, "backoff-max", (gint64) 3600 * G_USEC_PER_SEC, NULL);
+  g_object_set (fixture->base.manager, "backoff-max", (gint64) 3600 * G_USEC_PER_SEC, NULL);
   start (fixture);
   ferry_test_server_push_reply (fixture->server, "/later", 503, "Retry-After: 120", "busy");
   ferry_test_server_push_reply (fixture->server, "/much-later", 429, "Retry-After: 999999", NULL);
@@ -654,7 +605,7 @@ test_retry_after (Fixture       *fixture,
 
   /* The one timer is armed for the earliest of them (by the pass that
    * follows the second outcome). */
-  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->manager) ==
+  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->base.manager) ==
                    task->next_attempt, WAIT_MS);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/later"), ==, 1);
 }
@@ -669,7 +620,7 @@ test_backoff_waits_for_clock (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
   gint64 wait;
 
-  g_object_set (fixture->manager,
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) 3600 * G_USEC_PER_SEC,
                 "backoff-max", (gint64) 3600 * G_USEC_PER_SEC,
                 NULL);
@@ -679,16 +630,16 @@ test_backoff_waits_for_clock (Fixture       *fixture,
   FERRY_TEST_WAIT (fixture->retries == 1, WAIT_MS);
 
   task = get_task (fixture, id);
-  wait = task->next_attempt - ferry_clock_get_now (fixture->clock);
+  wait = task->next_attempt - ferry_clock_get_now (fixture->base.clock);
   g_assert_cmpint (wait, >=, 0);
   g_assert_cmpint (wait, <=, (gint64) 3600 * G_USEC_PER_SEC);
 
   if (wait > 1)
     {
-      ferry_clock_advance (fixture->clock, wait - 1);
+      ferry_clock_advance (fixture->base.clock, wait - 1);
       assert_nothing_sent_for (fixture, 1, 200);
     }
-  ferry_clock_advance (fixture->clock, 1);
+  ferry_clock_advance (fixture->base.clock, 1);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/b"), ==, 2);
 }
@@ -701,7 +652,7 @@ test_group_order (Fixture       *fixture,
   g_autoptr(GPtrArray) requests = NULL;
 
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   for (guint i = 0; i < 20; i++)
     {
       g_autoptr(FerryTask) task = new_task (fixture, "/edits");
@@ -712,7 +663,7 @@ test_group_order (Fixture       *fixture,
       id = enqueue_task (fixture, task);
       g_ptr_array_add (keys, g_strdup_printf ("edit-%02u", i));
     }
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
 
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 20, WAIT_MS);
   requests = ferry_test_server_dup_requests (fixture->server, "/edits");
@@ -745,9 +696,9 @@ test_parallel_groups (Fixture       *fixture,
   /* The concurrency limit (4) fills and is not exceeded. */
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 4, WAIT_MS);
   assert_nothing_sent_for (fixture, 4, 100);
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==,
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==,
                    FERRY_SYNC_STATE_SYNCING);
-  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->manager), ==, 10);
+  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->base.manager), ==, 10);
 
   ferry_test_server_release (fixture->server, "/held");
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 10, WAIT_MS);
@@ -765,9 +716,9 @@ test_priority (Fixture       *fixture,
   static const char * const expected[] = { "3", "1", "4", "2", "0", "5" };
   g_autoptr(GPtrArray) requests = NULL;
 
-  g_object_set (fixture->manager, "max-concurrency", 1, NULL);
+  g_object_set (fixture->base.manager, "max-concurrency", 1, NULL);
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
     {
       g_autoptr(FerryTask) task = new_task (fixture, "/p");
@@ -777,7 +728,7 @@ test_priority (Fixture       *fixture,
       task->idempotency_key = g_strdup_printf ("%u", i);
       id = enqueue_task (fixture, task);
     }
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == G_N_ELEMENTS (order), WAIT_MS);
 
   /* Higher priority first; equal priority oldest first. */
@@ -830,7 +781,7 @@ test_head_holds_group (Fixture       *fixture,
       g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/second"), ==, s);
 
       /* Cancelling the head lets the group move on. */
-      ferry_sync_manager_cancel (fixture->manager, head, &error);
+      ferry_sync_manager_cancel (fixture->base.manager, head, &error);
       g_assert_no_error (error);
       FERRY_TEST_WAIT (task_state (fixture, second) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
     }
@@ -843,29 +794,29 @@ test_offline (Fixture       *fixture,
   g_autofree char *id = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
                                         FALSE);
   start (fixture);
   id = enqueue_path (fixture, "/offline");
   assert_nothing_sent_for (fixture, 0, 200);
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==,
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==,
                    FERRY_SYNC_STATE_OFFLINE);
-  g_assert_false (ferry_sync_manager_get_online (fixture->manager));
+  g_assert_false (ferry_sync_manager_get_online (fixture->base.manager));
   task = get_task (fixture, id);
   g_assert_cmpuint (task->attempts, ==, 0);
 
   /* While it waits for the network, nobody knows when it goes: an
    * automatic run sends nothing while offline, so it is no next sync. */
-  g_object_set (fixture->manager, "auto-sync-interval", 60, NULL);
-  ferry_sync_manager_sync_now (fixture->manager);
+  g_object_set (fixture->base.manager, "auto-sync-interval", 60, NULL);
+  ferry_sync_manager_sync_now (fixture->base.manager);
   assert_nothing_sent_for (fixture, 0, 200);
-  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager), ==, 0);
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->base.manager), ==, 0);
 
   /* Back online: delivered without anything else asking. */
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
-  g_assert_true (ferry_sync_manager_get_online (fixture->manager));
+  g_assert_true (ferry_sync_manager_get_online (fixture->base.manager));
 }
 
 /* Behind a captive portal only loopback is sent; with limited connectivity
@@ -879,7 +830,7 @@ test_portal_and_limited (Fixture       *fixture,
   g_autoptr(FerryTask) remote_task = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_PORTAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_PORTAL,
                                         FALSE);
   start (fixture);
   task = ferry_task_new ();
@@ -894,14 +845,15 @@ test_portal_and_limited (Fixture       *fixture,
   remote_task = get_task (fixture, remote);
   g_assert_cmpint (remote_task->state, ==, FERRY_TASK_STATE_PENDING);
   g_assert_cmpuint (remote_task->attempts, ==, 0);
-  g_assert_false (ferry_sync_manager_get_online (fixture->manager));
+  g_assert_false (ferry_sync_manager_get_online (fixture->base.manager));
   /* A portal never even asks whether the host is reachable. */
-  g_assert_cmpuint (ferry_test_network_monitor_get_reach_calls (fixture->network), ==, 0);
+  g_assert_cmpuint (ferry_test_network_monitor_get_reach_calls (fixture->base.network), ==, 0);
 
   /* Limited: the host is probed, found unreachable, not sent. */
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_LIMITED,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_LIMITED,
                                         FALSE);
-  FERRY_TEST_WAIT (ferry_test_network_monitor_get_reach_calls (fixture->network) >= 1, WAIT_MS);
+  FERRY_TEST_WAIT (ferry_test_network_monitor_get_reach_calls (fixture->base.network) >= 1,
+                   WAIT_MS);
   assert_nothing_sent_for (fixture, 1, 200);
   g_clear_pointer (&remote_task, ferry_task_unref);
   remote_task = get_task (fixture, remote);
@@ -909,7 +861,7 @@ test_portal_and_limited (Fixture       *fixture,
 
   /* Once reachable it is attempted (and, the name being .invalid, the
    * attempt fails at DNS and counts). */
-  ferry_test_network_monitor_add_reachable (fixture->network, "ferry-unreachable.invalid");
+  ferry_test_network_monitor_add_reachable (fixture->base.network, "ferry-unreachable.invalid");
   FERRY_TEST_WAIT (fixture->retries >= 1, WAIT_MS);
   g_clear_pointer (&remote_task, ferry_task_unref);
   remote_task = get_task (fixture, remote);
@@ -924,7 +876,7 @@ test_metered (Fixture       *fixture,
   g_autofree char *wifi_only = NULL;
   g_autoptr(FerryTask) task = new_task (fixture, "/big-upload");
 
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         TRUE);
   start (fixture);
   task->unmetered_only = TRUE;
@@ -934,15 +886,15 @@ test_metered (Fixture       *fixture,
   FERRY_TEST_WAIT (task_state (fixture, normal) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   assert_nothing_sent_for (fixture, 1, 200);
   g_assert_cmpint (task_state (fixture, wifi_only), ==, FERRY_TASK_STATE_PENDING);
-  g_assert_true (ferry_sync_manager_get_metered (fixture->manager));
+  g_assert_true (ferry_sync_manager_get_metered (fixture->base.manager));
 
   /* "Sync on metered networks" off: nothing at all goes. */
-  g_object_set (fixture->manager, "sync-on-metered", FALSE, NULL);
+  g_object_set (fixture->base.manager, "sync-on-metered", FALSE, NULL);
   g_free (normal);
   normal = enqueue_path (fixture, "/small");
   assert_nothing_sent_for (fixture, 1, 200);
 
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);
   FERRY_TEST_WAIT (task_state (fixture, wifi_only) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   FERRY_TEST_WAIT (task_state (fixture, normal) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
@@ -956,7 +908,7 @@ test_power_saver (Fixture       *fixture,
   g_autofree char *low = NULL;
   g_autofree char *medium = NULL;
 
-  ferry_test_power_monitor_set_power_saver (fixture->power, TRUE);
+  ferry_test_power_monitor_set_power_saver (fixture->base.power, TRUE);
   start (fixture);
   ferry_test_server_hold (fixture->server, "/urgent");
   for (guint i = 0; i < 3; i++)
@@ -985,7 +937,7 @@ test_power_saver (Fixture       *fixture,
   assert_nothing_sent_for (fixture, 3, 200);
   g_assert_cmpint (task_state (fixture, low), ==, FERRY_TASK_STATE_PENDING);
 
-  ferry_test_power_monitor_set_power_saver (fixture->power, FALSE);
+  ferry_test_power_monitor_set_power_saver (fixture->base.power, FALSE);
   FERRY_TEST_WAIT (task_state (fixture, low) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   FERRY_TEST_WAIT (task_state (fixture, medium) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 }
@@ -1002,12 +954,12 @@ test_offline_attempt_is_free (Fixture       *fixture,
   ferry_test_server_push_stall (fixture->server, "/cut", 3000);
   id = enqueue_path (fixture, "/cut");
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
-  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
                                         FALSE);
   /* The executor times out after 1 s. */
   FERRY_TEST_WAIT (count_events (fixture, "retry:") == 0 &&
                    task_state (fixture, id) == FERRY_TASK_STATE_PENDING &&
-                   ferry_sync_manager_get_state (fixture->manager) == FERRY_SYNC_STATE_OFFLINE,
+                   ferry_sync_manager_get_state (fixture->base.manager) == FERRY_SYNC_STATE_OFFLINE,
                    WAIT_MS);
   task = get_task (fixture, id);
   g_assert_cmpuint (task->attempts, ==, 0);
@@ -1017,7 +969,7 @@ static void
 test_debounce (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_object_set (fixture->manager, "enqueue-debounce", 100, NULL);
+  g_object_set (fixture->base.manager, "enqueue-debounce", 100, NULL);
   start (fixture);
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
   for (guint i = 0; i < 50; i++)
@@ -1037,14 +989,14 @@ test_sync_now_and_interval (Fixture       *fixture,
   g_autofree char *second = NULL;
 
   /* A debounce so long that only another trigger can start the run. */
-  g_object_set (fixture->manager, "enqueue-debounce", 60000, NULL);
+  g_object_set (fixture->base.manager, "enqueue-debounce", 60000, NULL);
   start (fixture);
   /* Let the first pass that start() schedules go by. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   first = enqueue_path (fixture, "/manual");
   assert_nothing_sent_for (fixture, 0, 200);
-  ferry_sync_manager_sync_now (fixture->manager);
+  ferry_sync_manager_sync_now (fixture->base.manager);
   FERRY_TEST_WAIT (task_state (fixture, first) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   FERRY_TEST_WAIT (fixture->runs_finished == 1, WAIT_MS);
   while (g_main_context_iteration (NULL, FALSE))
@@ -1052,7 +1004,7 @@ test_sync_now_and_interval (Fixture       *fixture,
 
   second = enqueue_path (fixture, "/interval");
   assert_nothing_sent_for (fixture, 1, 200);
-  g_object_set (fixture->manager, "auto-sync-interval", 1, NULL);
+  g_object_set (fixture->base.manager, "auto-sync-interval", 1, NULL);
   FERRY_TEST_WAIT (task_state (fixture, second) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 }
 
@@ -1065,7 +1017,7 @@ test_waiting_tasks_woken (Fixture       *fixture,
   g_autofree char *id = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  g_object_set (fixture->manager,
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) 3600 * G_USEC_PER_SEC,
                 "backoff-max", (gint64) 3600 * G_USEC_PER_SEC,
                 NULL);
@@ -1076,17 +1028,17 @@ test_waiting_tasks_woken (Fixture       *fixture,
   FERRY_TEST_WAIT (fixture->retries == 1, WAIT_MS);
   assert_nothing_sent_for (fixture, 1, 100);
 
-  ferry_sync_manager_sync_now (fixture->manager);
+  ferry_sync_manager_sync_now (fixture->base.manager);
   FERRY_TEST_WAIT (fixture->retries == 2, WAIT_MS);
   task = get_task (fixture, id);
   g_assert_cmpuint (task->attempts, ==, 2);
   g_assert_cmpint (task->next_attempt - task->updated, ==, (gint64) 3000 * G_USEC_PER_SEC);
 
   /* Offline and back: tried again without waiting the 3000 s. */
-  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
                                         FALSE);
   assert_nothing_sent_for (fixture, 2, 100);
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/wake"), ==, 3);
@@ -1101,24 +1053,25 @@ test_pause_resume (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
 
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
-  g_assert_true (ferry_sync_manager_get_paused (fixture->manager));
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==, FERRY_SYNC_STATE_PAUSED);
+  ferry_sync_manager_pause (fixture->base.manager);
+  g_assert_true (ferry_sync_manager_get_paused (fixture->base.manager));
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==,
+                   FERRY_SYNC_STATE_PAUSED);
   id = enqueue_path (fixture, "/paused");
   assert_nothing_sent_for (fixture, 0, 200);
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 
   /* Pausing stops an attempt in flight; it costs nothing. */
   ferry_test_server_hold (fixture->server, "/in-flight");
   held = enqueue_path (fixture, "/in-flight");
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   FERRY_TEST_WAIT (task_state (fixture, held) == FERRY_TASK_STATE_PENDING, WAIT_MS);
   task = get_task (fixture, held);
   g_assert_cmpuint (task->attempts, ==, 0);
   ferry_test_server_release (fixture->server, "/in-flight");
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (task_state (fixture, held) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 }
 
@@ -1128,9 +1081,9 @@ test_progress (Fixture       *fixture,
 {
   guint done, total;
 
-  g_object_set (fixture->manager, "max-concurrency", 2, NULL);
+  g_object_set (fixture->base.manager, "max-concurrency", 2, NULL);
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   for (guint i = 0; i < 30; i++)
     {
       if (i % 7 == 3)
@@ -1138,7 +1091,7 @@ test_progress (Fixture       *fixture,
       g_free (enqueue_path (fixture, "/progress"));
     }
   g_array_set_size (fixture->progress, 0);
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 30, WAIT_MS);
   FERRY_TEST_WAIT (fixture->runs_finished >= 1, WAIT_MS);
 
@@ -1153,7 +1106,7 @@ test_progress (Fixture       *fixture,
       g_assert_cmpuint (g_array_index (fixture->progress, guint, i), <=,
                         g_array_index (fixture->progress, guint, i + 1));
     }
-  ferry_sync_manager_get_progress (fixture->manager, &done, &total);
+  ferry_sync_manager_get_progress (fixture->base.manager, &done, &total);
   g_assert_cmpuint (done, ==, 30);
   g_assert_cmpuint (total, ==, 30);
 }
@@ -1175,7 +1128,7 @@ test_unique_names (Fixture       *fixture,
   guint count = 0;
 
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   first->name = g_strdup ("draft-7");
   id1 = enqueue_task (fixture, first);
 
@@ -1200,14 +1153,14 @@ test_unique_names (Fixture       *fixture,
   id4 = enqueue_task (fixture, fourth);
   g_assert_cmpstr (id4, !=, id1);
 
-  g_assert_true (ferry_sync_manager_count (fixture->manager, NULL, &count, NULL));
+  g_assert_true (ferry_sync_manager_count (fixture->base.manager, NULL, &count, NULL));
   g_assert_cmpuint (count, ==, 2);
-  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->manager), ==, 2);
+  g_assert_cmpuint (ferry_sync_manager_get_pending_count (fixture->base.manager), ==, 2);
   stored = get_task (fixture, id1);
   g_assert_cmpmem (g_bytes_get_data (stored->body, NULL), g_bytes_get_size (stored->body),
                    "v2", 2);
 
-  ferry_sync_manager_resume (fixture->manager);
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 2, WAIT_MS);
   requests = ferry_test_server_dup_requests (fixture->server, "/draft");
   g_assert_cmpuint (requests->len, ==, 2);
@@ -1279,18 +1232,18 @@ test_bad_input (Fixture       *fixture,
       g_autoptr(GError) async_error = NULL;
 
       bad_inputs[i].spoil (task);
-      stored = ferry_sync_manager_enqueue (fixture->manager, task, &error);
+      stored = ferry_sync_manager_enqueue (fixture->base.manager, task, &error);
       g_assert_null (stored);
       g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
       g_assert_true (g_str_has_prefix (error->message, bad_inputs[i].field));
 
-      ferry_sync_manager_enqueue_async (fixture->manager, task, NULL, enqueue_async_cb,
+      ferry_sync_manager_enqueue_async (fixture->base.manager, task, NULL, enqueue_async_cb,
                                         &async_error);
       FERRY_TEST_WAIT (async_error != NULL, WAIT_MS);
       g_assert_error (async_error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
     }
 
-  g_assert_true (ferry_sync_manager_count (fixture->manager, NULL, &count, NULL));
+  g_assert_true (ferry_sync_manager_count (fixture->base.manager, NULL, &count, NULL));
   g_assert_cmpuint (count, ==, 0);
   g_assert_cmpuint (count_events (fixture, "added:"), ==, 0);
   assert_nothing_sent_for (fixture, 0, 50);
@@ -1317,26 +1270,81 @@ enqueue_ok_cb (GObject      *object,
   batch->pending--;
 }
 
+/* Starts the manager paused, so it writes nothing of its own (an
+ * attempt's outcome would), and counts the transactions in the store's
+ * write-ahead log once start-up is over. */
+static guint
+start_paused_and_count_commits (Fixture *fixture,
+                                guint32  out_salts[2])
+{
+  start (fixture);
+  ferry_sync_manager_pause (fixture->base.manager);
+  for (guint i = 0; i < 20; i++)
+    ferry_test_iterate_briefly ();
+  return ferry_test_count_wal_commits (ferry_task_store_get_path (fixture->base.store), out_salts);
+}
+
 /* Calls that arrive together are committed together, and each caller gets
- * its own stored task back. */
+ * its own stored task back.  "Together" is seen in the store's
+ * write-ahead log: the 200 calls add one transaction to it. */
 static void
 test_group_commit (Fixture       *fixture,
                    gconstpointer  data)
 {
   AsyncBatch batch = { g_ptr_array_new_with_free_func (g_free), 0 };
+  g_autoptr(GHashTable) distinct = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *db_path = ferry_task_store_get_path (fixture->base.store);
+  guint32 salts_before[2];
+  guint32 salts_after[2];
+  guint commits_before;
+  guint commits_after;
 
-  start (fixture);
+  commits_before = start_paused_and_count_commits (fixture, salts_before);
+
   for (guint i = 0; i < 200; i++)
     {
       g_autoptr(FerryTask) task = new_task (fixture, "/together");
 
       batch.pending++;
-      ferry_sync_manager_enqueue_async (fixture->manager, task, NULL, enqueue_ok_cb, &batch);
+      ferry_sync_manager_enqueue_async (fixture->base.manager, task, NULL, enqueue_ok_cb, &batch);
     }
   FERRY_TEST_WAIT (batch.pending == 0, WAIT_MS);
   g_assert_cmpuint (batch.ids->len, ==, 200);
+  for (guint i = 0; i < batch.ids->len; i++)
+    g_hash_table_add (distinct, g_ptr_array_index (batch.ids, i));
+  g_assert_cmpuint (g_hash_table_size (distinct), ==, 200);
+
+  /* The log did not start over in between, so the counts compare. */
+  commits_after = ferry_test_count_wal_commits (db_path, salts_after);
+  g_assert_cmphex (salts_after[0], ==, salts_before[0]);
+  g_assert_cmphex (salts_after[1], ==, salts_before[1]);
+  g_assert_cmpuint (commits_after - commits_before, ==, 1);
+
+  ferry_sync_manager_resume (fixture->base.manager);
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 200, WAIT_MS);
   g_ptr_array_unref (batch.ids);
+}
+
+/* The other side of the group commit, and a check of how the test above
+ * counts: calls made one after the other, each waiting for the last, are
+ * one transaction each. */
+static void
+test_separate_commits (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *db_path = ferry_task_store_get_path (fixture->base.store);
+  guint32 salts_before[2];
+  guint32 salts_after[2];
+  guint commits_before;
+
+  commits_before = start_paused_and_count_commits (fixture, salts_before);
+
+  for (guint i = 0; i < 3; i++)
+    g_free (enqueue_path (fixture, "/one-by-one"));
+
+  g_assert_cmpuint (ferry_test_count_wal_commits (db_path, salts_after) - commits_before, ==, 3);
+  g_assert_cmphex (salts_after[0], ==, salts_before[0]);
+  g_assert_cmphex (salts_after[1], ==, salts_before[1]);
 }
 
 static void
@@ -1349,15 +1357,15 @@ test_recovery (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* A task left running by a crash ... */
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   start (fixture);
   id = enqueue_path (fixture, "/recovered");
   task = get_task (fixture, id);
   task->state = FERRY_TASK_STATE_RUNNING;
   g_ptr_array_add (batch, task);
-  ferry_task_store_update (fixture->store, batch, &error);
+  ferry_task_store_update (fixture->base.store, batch, &error);
   g_assert_no_error (error);
-  destroy_manager (fixture);
+  ferry_test_manager_close (&fixture->base);
 
   /* ... goes back to pending at the next start, and is delivered. */
   make_manager (fixture);
@@ -1391,21 +1399,22 @@ test_resolve (Fixture       *fixture,
   local = enqueue_task (fixture, task);
   remote = enqueue_path (fixture, "/doc/remote");
   body = enqueue_path (fixture, "/doc/body");
-  FERRY_TEST_WAIT (ferry_sync_manager_get_conflict_count (fixture->manager) == 3, WAIT_MS);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_conflict_count (fixture->base.manager) == 3, WAIT_MS);
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
-  g_assert_cmpint (ferry_sync_manager_get_state (fixture->manager), ==,
+  g_assert_cmpint (ferry_sync_manager_get_state (fixture->base.manager), ==,
                    FERRY_SYNC_STATE_ATTENTION);
 
   /* Not in conflict: refused, naming the state. */
-  ferry_sync_manager_resolve (fixture->manager, "no-such-id", FERRY_RESOLVE_LOCAL, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, "no-such-id", FERRY_RESOLVE_LOCAL, NULL,
+                              &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  ferry_sync_manager_resolve (fixture->manager, body, FERRY_RESOLVE_BODY, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, body, FERRY_RESOLVE_BODY, NULL, &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* Take mine: sent again, conditional on the server's new version. */
-  ferry_sync_manager_resolve (fixture->manager, local, FERRY_RESOLVE_LOCAL, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, local, FERRY_RESOLVE_LOCAL, NULL, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (task_state (fixture, local) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   requests = dup_deliveries (fixture, "/doc/local");
@@ -1417,7 +1426,7 @@ test_resolve (Fixture       *fixture,
   g_clear_pointer (&requests, g_ptr_array_unref);
 
   /* Take the server's: nothing sent, the task ends with the server copy. */
-  ferry_sync_manager_resolve (fixture->manager, remote, FERRY_RESOLVE_REMOTE, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, remote, FERRY_RESOLVE_REMOTE, NULL, &error);
   g_assert_no_error (error);
   g_clear_pointer (&task, ferry_task_unref);
   task = get_task (fixture, remote);
@@ -1429,7 +1438,7 @@ test_resolve (Fixture       *fixture,
   g_assert_cmpuint (count_deliveries (fixture, "/doc/remote"), ==, 1);
 
   /* Take this body. */
-  ferry_sync_manager_resolve (fixture->manager, body, FERRY_RESOLVE_BODY, merged, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, body, FERRY_RESOLVE_BODY, merged, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (task_state (fixture, body) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   requests = dup_deliveries (fixture, "/doc/body");
@@ -1437,12 +1446,12 @@ test_resolve (Fixture       *fixture,
   g_assert_cmpmem (g_bytes_get_data (last->body, NULL), g_bytes_get_size (last->body),
                    "{\"merged\":true}", 15);
 
-  g_assert_cmpuint (ferry_sync_manager_get_conflict_count (fixture->manager), ==, 0);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_state (fixture->manager) == FERRY_SYNC_STATE_IDLE,
+  g_assert_cmpuint (ferry_sync_manager_get_conflict_count (fixture->base.manager), ==, 0);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_state (fixture->base.manager) == FERRY_SYNC_STATE_IDLE,
                    WAIT_MS);
 
   /* A finished task cannot be resolved. */
-  ferry_sync_manager_resolve (fixture->manager, body, FERRY_RESOLVE_LOCAL, NULL, &error);
+  ferry_sync_manager_resolve (fixture->base.manager, body, FERRY_RESOLVE_LOCAL, NULL, &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT);
 }
 
@@ -1457,15 +1466,15 @@ test_cancel_and_retry (Fixture       *fixture,
   guint count = 0;
 
   start (fixture);
-  ferry_sync_manager_pause (fixture->manager);
+  ferry_sync_manager_pause (fixture->base.manager);
   cancelled = enqueue_path (fixture, "/never");
-  ferry_sync_manager_cancel (fixture->manager, cancelled, &error);
+  ferry_sync_manager_cancel (fixture->base.manager, cancelled, &error);
   g_assert_no_error (error);
   g_assert_cmpint (task_state (fixture, cancelled), ==, FERRY_TASK_STATE_CANCELLED);
-  ferry_sync_manager_cancel (fixture->manager, cancelled, &error);
+  ferry_sync_manager_cancel (fixture->base.manager, cancelled, &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT);
   g_clear_error (&error);
-  ferry_sync_manager_cancel (fixture->manager, "nope", &error);
+  ferry_sync_manager_cancel (fixture->base.manager, "nope", &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
@@ -1473,23 +1482,23 @@ test_cancel_and_retry (Fixture       *fixture,
   ferry_test_server_push_reply (fixture->server, "/twice", 400, NULL, NULL);
   failed = enqueue_path (fixture, "/once");
   failed2 = enqueue_path (fixture, "/twice");
-  ferry_sync_manager_resume (fixture->manager);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_failed_count (fixture->manager) == 2, WAIT_MS);
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_failed_count (fixture->base.manager) == 2, WAIT_MS);
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
 
-  ferry_sync_manager_retry (fixture->manager, failed, &error);
+  ferry_sync_manager_retry (fixture->base.manager, failed, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (task_state (fixture, failed) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
-  ferry_sync_manager_retry (fixture->manager, failed, &error);
+  ferry_sync_manager_retry (fixture->base.manager, failed, &error);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT);
   g_clear_error (&error);
 
-  ferry_sync_manager_retry_all (fixture->manager, NULL, &count, &error);
+  ferry_sync_manager_retry_all (fixture->base.manager, NULL, &count, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (count, ==, 1);
   FERRY_TEST_WAIT (task_state (fixture, failed2) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/never"), ==, 0);
-  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->manager), ==, 0);
+  g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->base.manager), ==, 0);
 }
 
 static void
@@ -1500,18 +1509,18 @@ test_expiry (Fixture       *fixture,
   g_autofree char *id = NULL;
   g_autoptr(FerryTask) stored = NULL;
 
-  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
                                         FALSE);
   start (fixture);
-  task->expires = ferry_clock_get_now (fixture->clock) + (gint64) 60 * G_USEC_PER_SEC;
+  task->expires = ferry_clock_get_now (fixture->base.clock) + (gint64) 60 * G_USEC_PER_SEC;
   id = enqueue_task (fixture, task);
-  ferry_clock_advance (fixture->clock, (gint64) 61 * G_USEC_PER_SEC);
+  ferry_clock_advance (fixture->base.clock, (gint64) 61 * G_USEC_PER_SEC);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_FAILED, WAIT_MS);
   stored = get_task (fixture, id);
   g_assert_cmpstr (stored->last_error, ==, "expired");
   g_assert_cmpuint (count_events (fixture, "failed:"), ==, 1);
 
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);
   assert_nothing_sent_for (fixture, 0, 200);
 }
@@ -1540,10 +1549,10 @@ follow_retries (Fixture    *fixture,
       FERRY_TEST_WAIT (task_state (fixture, id) != FERRY_TASK_STATE_RUNNING, WAIT_MS);
       task = get_task (fixture, id);
       if (task->state != FERRY_TASK_STATE_PENDING ||
-          ferry_clock_get_now (fixture->clock) >= until)
+          ferry_clock_get_now (fixture->base.clock) >= until)
         return;
-      if (task->next_attempt > ferry_clock_get_now (fixture->clock))
-        ferry_clock_set_now (fixture->clock, MIN (task->next_attempt, until));
+      if (task->next_attempt > ferry_clock_get_now (fixture->base.clock))
+        ferry_clock_set_now (fixture->base.clock, MIN (task->next_attempt, until));
       if (task->next_attempt > until)
         return;
       FERRY_TEST_WAIT (fixture->retries > before ||
@@ -1561,15 +1570,15 @@ test_retries_outlast_outage (Fixture       *fixture,
 {
   g_autofree char *id = NULL;
   g_autoptr(FerryTask) task = NULL;
-  gint64 added = ferry_clock_get_now (fixture->clock);
+  gint64 added = ferry_clock_get_now (fixture->base.clock);
   gint64 last_attempt_at = added;
 
-  g_object_set (fixture->manager,
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) G_USEC_PER_SEC,
                 "backoff-max", 5 * MINUTE,
                 "retry-period", 3 * HOUR,
                 NULL);
-  g_signal_connect (fixture->manager, "task-stalled", G_CALLBACK (on_task_stalled), fixture);
+  g_signal_connect (fixture->base.manager, "task-stalled", G_CALLBACK (on_task_stalled), fixture);
   ferry_test_server_set_default (fixture->server, "/outage", 503, NULL, "down for maintenance");
   start (fixture);
   id = enqueue_path (fixture, "/outage");
@@ -1609,19 +1618,19 @@ test_retries_after_long_offline (Fixture       *fixture,
   g_autoptr(FerryTask) task = NULL;
   gint64 back_online;
 
-  g_object_set (fixture->manager,
+  g_object_set (fixture->base.manager,
                 "backoff-initial", (gint64) G_USEC_PER_SEC,
                 "backoff-max", 5 * MINUTE,
                 "retry-period", 2 * HOUR,
                 NULL);
-  ferry_test_network_monitor_set_state (fixture->network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
+  ferry_test_network_monitor_set_state (fixture->base.network, FALSE, G_NETWORK_CONNECTIVITY_LOCAL,
                                         FALSE);
   start (fixture);
   id = enqueue_path (fixture, "/late");
-  ferry_clock_advance (fixture->clock, 3 * HOUR);
+  ferry_clock_advance (fixture->base.clock, 3 * HOUR);
   ferry_test_server_set_default (fixture->server, "/late", 502, NULL, "bad gateway");
-  back_online = ferry_clock_get_now (fixture->clock);
-  ferry_test_network_monitor_set_state (fixture->network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
+  back_online = ferry_clock_get_now (fixture->base.clock);
+  ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
                                         FALSE);
   FERRY_TEST_WAIT (fixture->retries == 1, WAIT_MS);
 
@@ -1652,7 +1661,7 @@ test_retries_app_limit (Fixture       *fixture,
   start (fixture);
   task->max_attempts = 3;
   id = enqueue_task (fixture, task);
-  follow_retries (fixture, id, ferry_clock_get_now (fixture->clock) + HOUR);
+  follow_retries (fixture, id, ferry_clock_get_now (fixture->base.clock) + HOUR);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_FAILED, WAIT_MS);
   stored = get_task (fixture, id);
   g_assert_cmpuint (stored->attempts, ==, 3);
@@ -1668,12 +1677,12 @@ test_not_before (Fixture       *fixture,
   g_autofree char *id = NULL;
 
   start (fixture);
-  task->not_before = ferry_clock_get_now (fixture->clock) + (gint64) 3600 * G_USEC_PER_SEC;
+  task->not_before = ferry_clock_get_now (fixture->base.clock) + (gint64) 3600 * G_USEC_PER_SEC;
   id = enqueue_task (fixture, task);
   assert_nothing_sent_for (fixture, 0, 200);
-  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager), ==,
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->base.manager), ==,
                    task->not_before);
-  ferry_clock_advance (fixture->clock, (gint64) 3600 * G_USEC_PER_SEC);
+  ferry_clock_advance (fixture->base.clock, (gint64) 3600 * G_USEC_PER_SEC);
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 }
 
@@ -1689,7 +1698,7 @@ test_sync_times_are_true (Fixture       *fixture,
   g_autofree char *later_id = NULL;
   g_autofree char *ok = NULL;
 
-  g_object_set (fixture->manager, "auto-sync-interval", 60, NULL);
+  g_object_set (fixture->base.manager, "auto-sync-interval", 60, NULL);
   start (fixture);
 
   /* Every attempt of the first run fails. */
@@ -1697,36 +1706,36 @@ test_sync_times_are_true (Fixture       *fixture,
   failing = enqueue_path (fixture, "/down");
   FERRY_TEST_WAIT (fixture->runs_finished == 1, WAIT_MS);
   g_assert_cmpuint (fixture->last_summary.retried, ==, 1);
-  g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->manager), ==, 0);
-  ferry_sync_manager_cancel (fixture->manager, failing, NULL);
+  g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->base.manager), ==, 0);
+  ferry_sync_manager_cancel (fixture->base.manager, failing, NULL);
 
   /* A change that may not go for two hours: that is the next sync, not
    * the automatic run a minute away. */
-  later->not_before = ferry_clock_get_now (fixture->clock) + 2 * HOUR;
+  later->not_before = ferry_clock_get_now (fixture->base.clock) + 2 * HOUR;
   later_id = enqueue_task (fixture, later);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->manager) ==
+  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->base.manager) ==
                    later->not_before, WAIT_MS);
 
   /* Paused, nothing goes next. */
-  ferry_sync_manager_pause (fixture->manager);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->manager) == 0, WAIT_MS);
-  ferry_sync_manager_resume (fixture->manager);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->manager) ==
+  ferry_sync_manager_pause (fixture->base.manager);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->base.manager) == 0, WAIT_MS);
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_next_sync_time (fixture->base.manager) ==
                    later->not_before, WAIT_MS);
 
   /* A run that delivers something is a sync. */
   ok = enqueue_path (fixture, "/fine");
   FERRY_TEST_WAIT (task_state (fixture, ok) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
-  FERRY_TEST_WAIT (ferry_sync_manager_get_last_sync_time (fixture->manager) > 0, WAIT_MS);
+  FERRY_TEST_WAIT (ferry_sync_manager_get_last_sync_time (fixture->base.manager) > 0, WAIT_MS);
 
   /* The agent starting again knows it from the history. */
   {
     g_autoptr(FerryTask) delivered = get_task (fixture, ok);
 
-    destroy_manager (fixture);
+    ferry_test_manager_close (&fixture->base);
     make_manager (fixture);
     start (fixture);
-    g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->manager), ==,
+    g_assert_cmpint (ferry_sync_manager_get_last_sync_time (fixture->base.manager), ==,
                      delivered->updated);
   }
 }
@@ -1736,7 +1745,7 @@ task_is_gone (Fixture    *fixture,
               const char *id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FerryTask) task = ferry_sync_manager_dup_task (fixture->manager, id, &error);
+  g_autoptr(FerryTask) task = ferry_sync_manager_dup_task (fixture->base.manager, id, &error);
 
   return task == NULL && g_error_matches (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
 }
@@ -1753,14 +1762,14 @@ test_history_pruned (Fixture       *fixture,
   start (fixture);
   id = enqueue_path (fixture, "/old");
   FERRY_TEST_WAIT (task_state (fixture, id) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
-  ferry_clock_advance (fixture->clock, 6 * G_TIME_SPAN_DAY);
+  ferry_clock_advance (fixture->base.clock, 6 * G_TIME_SPAN_DAY);
   young = enqueue_path (fixture, "/young");
   FERRY_TEST_WAIT (task_state (fixture, young) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
 
   /* Seven days on, the first is gone and the younger one is kept. */
-  ferry_clock_advance (fixture->clock, G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR);
+  ferry_clock_advance (fixture->base.clock, G_TIME_SPAN_DAY + G_TIME_SPAN_HOUR);
   FERRY_TEST_WAIT (task_is_gone (fixture, id), WAIT_MS);
-  task = ferry_sync_manager_dup_task (fixture->manager, id, &error);
+  task = ferry_sync_manager_dup_task (fixture->base.manager, id, &error);
   g_assert_null (task);
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
   g_assert_cmpint (task_state (fixture, young), ==, FERRY_TASK_STATE_SUCCEEDED);
@@ -1781,7 +1790,7 @@ test_idle_is_quiet (Fixture       *fixture,
   FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
   /* Let the tail of the run (flush, last pass) finish, and drop the kept-
    * alive connection, whose socket is not the manager's to keep quiet. */
-  soup_session_abort (ferry_executor_get_session (fixture->executor));
+  soup_session_abort (ferry_executor_get_session (fixture->base.executor));
   for (guint i = 0; i < 10; i++)
     ferry_test_iterate_briefly ();
   while (g_main_context_iteration (NULL, FALSE))
@@ -1795,7 +1804,7 @@ test_idle_is_quiet (Fixture       *fixture,
       g_usleep (1000);
     }
   g_assert_cmpuint (dispatched, ==, 0);
-  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->manager), ==, 0);
+  g_assert_cmpint (ferry_sync_manager_get_next_sync_time (fixture->base.manager), ==, 0);
 }
 
 int
@@ -1833,6 +1842,7 @@ main (int    argc,
   ADD ("unique-names", test_unique_names, NULL);
   ADD ("bad-input", test_bad_input, NULL);
   ADD ("group-commit", test_group_commit, NULL);
+  ADD ("separate-commits", test_separate_commits, NULL);
   ADD ("recovery", test_recovery, NULL);
   ADD ("resolve", test_resolve, NULL);
   ADD ("cancel-and-retry", test_cancel_and_retry, NULL);

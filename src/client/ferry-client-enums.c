@@ -3,67 +3,32 @@
 
 #include "config.h"
 
+#include "ferry-names.h"
 #include "ferry-client-enums.h"
 
-/* The names on the wire, in the order of the enums (see the interface XML). */
-static const char * const agent_state_names[] = {
-  NULL, "idle", "syncing", "offline", "paused", "attention",
-};
-static const char * const task_state_names[] = {
-  "pending", "running", "succeeded", "failed", "conflict", "auth-required", "cancelled",
-};
-static const char * const priority_names[] = { "low", "medium", "high", "critical" };
-static const char * const unique_names[] = { "replace", "keep", "append" };
-static const char * const strategy_names[] = {
-  "ask", "client-wins", "server-wins", "last-modified-wins", "merge", "custom",
-};
-static const char * const choice_names[] = { "local", "remote", "body" };
-/* Headers whose values are credentials, the same names as the agent's
- * (src/engine/ferry-task.c keeps its own copy: the two layers share no
- * code). */
-static const char * const secret_header_names[] = {
-  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key",
-  "X-Auth-Token",
-};
+/* The names on the wire come from src/common (the agent's come from the
+ * same tables); these tie the public enums to them. */
+G_STATIC_ASSERT (FERRY_AGENT_STATE_ATTENTION == FERRY_NAMES_N_SYNC_STATES);
+G_STATIC_ASSERT (FERRY_CLIENT_TASK_STATE_UNKNOWN == FERRY_NAMES_N_TASK_STATES);
+G_STATIC_ASSERT (FERRY_CLIENT_PRIORITY_CRITICAL + 1 == FERRY_NAMES_N_PRIORITIES);
+G_STATIC_ASSERT (FERRY_CLIENT_UNIQUE_APPEND + 1 == FERRY_NAMES_N_UNIQUE_POLICIES);
+G_STATIC_ASSERT (FERRY_CLIENT_CONFLICT_CUSTOM + 1 == FERRY_NAMES_N_CONFLICT_STRATEGIES);
+G_STATIC_ASSERT (FERRY_CLIENT_RESOLVE_BODY + 1 == FERRY_NAMES_N_RESOLVE_CHOICES);
+G_STATIC_ASSERT (FERRY_CLIENT_SERVER_COPY_DELETED + 1 == FERRY_NAMES_N_SERVER_COPIES);
+
 /* The same three choices in the words a person reads everywhere: the
- * window's Mine, Server's and Merged, and ferryctl's --take. */
+ * window's Mine, Server's and Merged, and ferryctl's --take.  Words for
+ * people, not names on the wire, so the client keeps them. */
 static const char * const choice_words[] = { "mine", "server", "merged" };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (agent_state_names) == FERRY_AGENT_STATE_ATTENTION + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (task_state_names) == FERRY_CLIENT_TASK_STATE_UNKNOWN);
-G_STATIC_ASSERT (G_N_ELEMENTS (priority_names) == FERRY_CLIENT_PRIORITY_CRITICAL + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (unique_names) == FERRY_CLIENT_UNIQUE_APPEND + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (strategy_names) == FERRY_CLIENT_CONFLICT_CUSTOM + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (choice_names) == FERRY_CLIENT_RESOLVE_BODY + 1);
-G_STATIC_ASSERT (G_N_ELEMENTS (choice_words) == FERRY_CLIENT_RESOLVE_BODY + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (choice_words) == FERRY_NAMES_N_RESOLVE_CHOICES);
 
-static const char *
-name_of (const char * const *names,
-         guint               n_names,
-         guint               value)
-{
-  return value < n_names ? names[value] : NULL;
-}
-
-static gboolean
-value_of (const char * const *names,
-          guint               n_names,
-          const char         *str,
-          guint              *out_value)
-{
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n_names; i++)
-    {
-      if (names[i] != NULL && g_str_equal (names[i], str))
-        {
-          *out_value = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/* Reads @str into *@out_value as a value of the enum whose names are
+ * @names; leaves *@out_value alone when @str is not one of them. */
+#define LOOKUP(names, str, out_value) \
+  ferry_names_lookup ((names), G_N_ELEMENTS (names), (str), (out_value))
+#define NAME_OF(names, value) \
+  ferry_names_get ((names), G_N_ELEMENTS (names), (value))
 
 /**
  * ferry_agent_state_to_string:
@@ -75,7 +40,9 @@ value_of (const char * const *names,
 const char *
 ferry_agent_state_to_string (FerryAgentState state)
 {
-  return name_of (agent_state_names, G_N_ELEMENTS (agent_state_names), state);
+  if (state == FERRY_AGENT_STATE_UNKNOWN)
+    return NULL;
+  return NAME_OF (ferry_names_sync_states, state - 1);
 }
 
 /**
@@ -89,9 +56,11 @@ ferry_agent_state_from_string (const char *str)
 {
   guint value;
 
-  if (!value_of (agent_state_names, G_N_ELEMENTS (agent_state_names), str, &value))
+  /* UNKNOWN comes first in the client's enum, so the agent's states are
+   * one further on than their index in the table. */
+  if (!LOOKUP (ferry_names_sync_states, str, &value))
     return FERRY_AGENT_STATE_UNKNOWN;
-  return (FerryAgentState) value;
+  return (FerryAgentState) (value + 1);
 }
 
 /**
@@ -104,7 +73,7 @@ ferry_agent_state_from_string (const char *str)
 const char *
 ferry_client_task_state_to_string (FerryClientTaskState state)
 {
-  return name_of (task_state_names, G_N_ELEMENTS (task_state_names), state);
+  return NAME_OF (ferry_names_task_states, state);
 }
 
 /**
@@ -120,7 +89,7 @@ ferry_client_task_state_from_string (const char           *str,
 {
   guint value;
 
-  if (!value_of (task_state_names, G_N_ELEMENTS (task_state_names), str, &value))
+  if (!LOOKUP (ferry_names_task_states, str, &value))
     return FALSE;
   if (out_state != NULL)
     *out_state = (FerryClientTaskState) value;
@@ -137,7 +106,7 @@ ferry_client_task_state_from_string (const char           *str,
 const char *
 ferry_client_priority_to_string (FerryClientPriority priority)
 {
-  return name_of (priority_names, G_N_ELEMENTS (priority_names), priority);
+  return NAME_OF (ferry_names_priorities, priority);
 }
 
 /**
@@ -153,7 +122,7 @@ ferry_client_priority_from_string (const char          *str,
 {
   guint value;
 
-  if (!value_of (priority_names, G_N_ELEMENTS (priority_names), str, &value))
+  if (!LOOKUP (ferry_names_priorities, str, &value))
     return FALSE;
   if (out_priority != NULL)
     *out_priority = (FerryClientPriority) value;
@@ -170,7 +139,7 @@ ferry_client_priority_from_string (const char          *str,
 const char *
 ferry_client_unique_policy_to_string (FerryClientUniquePolicy policy)
 {
-  return name_of (unique_names, G_N_ELEMENTS (unique_names), policy);
+  return NAME_OF (ferry_names_unique_policies, policy);
 }
 
 /**
@@ -186,7 +155,7 @@ ferry_client_unique_policy_from_string (const char              *str,
 {
   guint value;
 
-  if (!value_of (unique_names, G_N_ELEMENTS (unique_names), str, &value))
+  if (!LOOKUP (ferry_names_unique_policies, str, &value))
     return FALSE;
   if (out_policy != NULL)
     *out_policy = (FerryClientUniquePolicy) value;
@@ -203,7 +172,7 @@ ferry_client_unique_policy_from_string (const char              *str,
 const char *
 ferry_client_conflict_strategy_to_string (FerryClientConflictStrategy strategy)
 {
-  return name_of (strategy_names, G_N_ELEMENTS (strategy_names), strategy);
+  return NAME_OF (ferry_names_conflict_strategies, strategy);
 }
 
 /**
@@ -219,7 +188,7 @@ ferry_client_conflict_strategy_from_string (const char                  *str,
 {
   guint value;
 
-  if (!value_of (strategy_names, G_N_ELEMENTS (strategy_names), str, &value))
+  if (!LOOKUP (ferry_names_conflict_strategies, str, &value))
     return FALSE;
   if (out_strategy != NULL)
     *out_strategy = (FerryClientConflictStrategy) value;
@@ -236,7 +205,7 @@ ferry_client_conflict_strategy_from_string (const char                  *str,
 const char *
 ferry_client_resolve_choice_to_string (FerryClientResolveChoice choice)
 {
-  return name_of (choice_names, G_N_ELEMENTS (choice_names), choice);
+  return NAME_OF (ferry_names_resolve_choices, choice);
 }
 
 /**
@@ -252,7 +221,7 @@ ferry_client_resolve_choice_from_string (const char               *str,
 {
   guint value;
 
-  if (!value_of (choice_names, G_N_ELEMENTS (choice_names), str, &value))
+  if (!LOOKUP (ferry_names_resolve_choices, str, &value))
     return FALSE;
   if (out_choice != NULL)
     *out_choice = (FerryClientResolveChoice) value;
@@ -272,7 +241,7 @@ ferry_client_resolve_choice_from_string (const char               *str,
 const char *
 ferry_client_resolve_choice_to_word (FerryClientResolveChoice choice)
 {
-  return name_of (choice_words, G_N_ELEMENTS (choice_words), choice);
+  return NAME_OF (choice_words, choice);
 }
 
 /**
@@ -289,8 +258,8 @@ ferry_client_resolve_choice_from_word (const char               *word,
 {
   guint value;
 
-  if (!value_of (choice_words, G_N_ELEMENTS (choice_words), word, &value) &&
-      !value_of (choice_names, G_N_ELEMENTS (choice_names), word, &value))
+  if (!LOOKUP (choice_words, word, &value) &&
+      !LOOKUP (ferry_names_resolve_choices, word, &value))
     return FALSE;
   if (out_choice != NULL)
     *out_choice = (FerryClientResolveChoice) value;
@@ -314,10 +283,5 @@ ferry_client_header_is_secret (const char *name)
 {
   g_return_val_if_fail (name != NULL, TRUE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (secret_header_names); i++)
-    {
-      if (g_ascii_strcasecmp (secret_header_names[i], name) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return ferry_names_header_is_secret (name);
 }

@@ -1,9 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ferry-task-fields.h"
 #include "ferry-task-info.h"
 
 G_BEGIN_DECLS
+
+/* One object in two files: ferry-task-info.c (the object, its properties
+ * and their getters) and ferry-task-info-payload.c (the other getters). */
+struct _FerryTaskInfo
+{
+  GObject parent_instance;
+
+  /* owned */
+  GVariant *variant;            /* what the fields were read from; NULL while unloaded */
+  FerryTaskFields fields;
+};
 
 FerryTaskInfo *ferry_task_info_new_unloaded (void);
 gboolean       ferry_task_info_update          (FerryTaskInfo  *self,

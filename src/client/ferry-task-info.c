@@ -18,51 +18,6 @@
  * properties notify when that happens and whenever a later reload changes
  * them.  String fields are %NULL when the agent left them out.
  */
-struct _FerryTaskInfo
-{
-  GObject parent_instance;
-
-  /* owned */
-  GVariant *variant;
-  char *id;
-  char *owner;
-  char *name;
-  char *group;
-  char *method;
-  char *url;
-  char **headers;
-  char **hidden_headers;
-  char **secret_headers;
-  char *content_type;
-  GBytes *body;
-  char *idempotency_key;
-  char *if_match;
-  char *conflict_url;
-  char *last_error;
-  char **response_headers;
-  GBytes *response_body;
-  GBytes *base;
-  char **merge_rules;
-  char *timestamp_pointer;
-
-  /* state */
-  guint64 body_size;
-  FerryClientPriority priority;
-  FerryClientTaskState state;
-  FerryClientConflictStrategy conflict_strategy;
-  guint attempts;
-  guint max_attempts;
-  gint64 next_attempt;
-  gint64 failing_since;
-  gint64 created;
-  gint64 updated;
-  gint64 not_before;
-  gint64 expires;
-  guint last_status;
-  guint response_status;
-  FerryClientServerCopy server_copy;
-  gboolean unmetered_only;
-};
 
 G_DEFINE_FINAL_TYPE (FerryTaskInfo, ferry_task_info, G_TYPE_OBJECT)
 
@@ -91,96 +46,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static char *
-lookup_string (GVariant   *task,
-               const char *key)
-{
-  const char *value = NULL;
-
-  if (!g_variant_lookup (task, key, "&s", &value))
-    return NULL;
-  return g_strdup (value);
-}
-
-/* Takes @name, as lookup_string() returns it. */
-static FerryClientServerCopy
-parse_server_copy (char *name)
-{
-  g_autofree char *owned = name;
-
-  if (g_strcmp0 (owned, "present") == 0)
-    return FERRY_CLIENT_SERVER_COPY_PRESENT;
-  if (g_strcmp0 (owned, "deleted") == 0)
-    return FERRY_CLIENT_SERVER_COPY_DELETED;
-  return FERRY_CLIENT_SERVER_COPY_UNKNOWN;
-}
-
-static char **
-lookup_strv (GVariant   *task,
-             const char *key)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (task, key, G_VARIANT_TYPE_STRING_ARRAY);
-
-  if (value == NULL)
-    return NULL;
-  return g_variant_dup_strv (value, NULL);
-}
-
-/* a{ss} into flat name/value pairs, in the order the agent sent them. */
-static char **
-lookup_header_pairs (GVariant   *task,
-                     const char *key)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (task, key, G_VARIANT_TYPE ("a{ss}"));
-  g_autoptr(GStrvBuilder) builder = NULL;
-  GVariantIter iter;
-  const char *name;
-  const char *header_value;
-
-  if (value == NULL)
-    return NULL;
-
-  builder = g_strv_builder_new ();
-  g_variant_iter_init (&iter, value);
-  while (g_variant_iter_next (&iter, "{&s&s}", &name, &header_value))
-    {
-      g_strv_builder_add (builder, name);
-      g_strv_builder_add (builder, header_value);
-    }
-  return g_strv_builder_end (builder);
-}
-
-static GBytes *
-lookup_bytes (GVariant   *task,
-              const char *key)
-{
-  g_autoptr(GVariant) value = g_variant_lookup_value (task, key, G_VARIANT_TYPE_BYTESTRING);
-
-  if (value == NULL)
-    return NULL;
-  return g_variant_get_data_as_bytes (value);
-}
-
-static guint
-lookup_uint (GVariant   *task,
-             const char *key)
-{
-  guint32 value = 0;
-
-  g_variant_lookup (task, key, "u", &value);
-  return value;
-}
-
-static gint64
-lookup_int64 (GVariant   *task,
-              const char *key)
-{
-  gint64 value = 0;
-
-  g_variant_lookup (task, key, "x", &value);
-  return value;
-}
-
+/* The setters below take @value and say whether it differs from the
+ * field, notifying @prop_id (when not PROP_0) if it does. */
 static void
 set_string (FerryTaskInfo  *self,
             char          **field,
@@ -237,14 +104,67 @@ set_bytes (GBytes  **field,
 
 #define SET_NUMBER(self, field, value, prop_id, changed)                       \
   G_STMT_START {                                                               \
-    if ((self)->field != (value))                                              \
+    if ((self)->fields.field != (value))                                       \
       {                                                                        \
-        (self)->field = (value);                                               \
+        (self)->fields.field = (value);                                        \
         *(changed) = TRUE;                                                     \
         if ((prop_id) != PROP_0)                                               \
           g_object_notify_by_pspec (G_OBJECT (self), properties[(prop_id)]);  \
       }                                                                        \
   } G_STMT_END
+
+/* Moves what @next holds into @self's fields, field by field in the order
+ * of the dictionary's documentation, notifying the properties whose value
+ * changed; returns whether any field did (including those without a
+ * property). */
+static gboolean
+apply_fields (FerryTaskInfo   *self,
+              FerryTaskFields *next)
+{
+  FerryTaskFields *fields = &self->fields;
+  gboolean changed = FALSE;
+
+#define STEAL(field) g_steal_pointer (&next->field)
+  set_string (self, &fields->id, STEAL (id), PROP_ID, &changed);
+  set_string (self, &fields->owner, STEAL (owner), PROP_OWNER, &changed);
+  set_string (self, &fields->name, STEAL (name), PROP_NAME, &changed);
+  set_string (self, &fields->group, STEAL (group), PROP_GROUP, &changed);
+  set_string (self, &fields->method, STEAL (method), PROP_METHOD, &changed);
+  set_string (self, &fields->url, STEAL (url), PROP_URL, &changed);
+  set_strv (&fields->headers, STEAL (headers), &changed);
+  set_strv (&fields->hidden_headers, STEAL (hidden_headers), &changed);
+  set_strv (&fields->secret_headers, STEAL (secret_headers), &changed);
+  set_string (self, &fields->content_type, STEAL (content_type), PROP_0, &changed);
+  set_bytes (&fields->body, STEAL (body), &changed);
+  SET_NUMBER (self, body_size, next->body_size, PROP_0, &changed);
+  SET_NUMBER (self, priority, next->priority, PROP_PRIORITY, &changed);
+  SET_NUMBER (self, state, next->state, PROP_STATE, &changed);
+  SET_NUMBER (self, attempts, next->attempts, PROP_ATTEMPTS, &changed);
+  SET_NUMBER (self, max_attempts, next->max_attempts, PROP_MAX_ATTEMPTS, &changed);
+  SET_NUMBER (self, next_attempt, next->next_attempt, PROP_NEXT_ATTEMPT, &changed);
+  SET_NUMBER (self, failing_since, next->failing_since, PROP_FAILING_SINCE, &changed);
+  SET_NUMBER (self, created, next->created, PROP_CREATED, &changed);
+  SET_NUMBER (self, updated, next->updated, PROP_UPDATED, &changed);
+  SET_NUMBER (self, not_before, next->not_before, PROP_0, &changed);
+  SET_NUMBER (self, expires, next->expires, PROP_0, &changed);
+  SET_NUMBER (self, unmetered_only, next->unmetered_only, PROP_0, &changed);
+  set_string (self, &fields->idempotency_key, STEAL (idempotency_key), PROP_0, &changed);
+  set_string (self, &fields->if_match, STEAL (if_match), PROP_0, &changed);
+  SET_NUMBER (self, conflict_strategy, next->conflict_strategy, PROP_0, &changed);
+  set_string (self, &fields->conflict_url, STEAL (conflict_url), PROP_0, &changed);
+  set_string (self, &fields->last_error, STEAL (last_error), PROP_LAST_ERROR, &changed);
+  SET_NUMBER (self, last_status, next->last_status, PROP_LAST_STATUS, &changed);
+  SET_NUMBER (self, response_status, next->response_status, PROP_RESPONSE_STATUS, &changed);
+  SET_NUMBER (self, server_copy, next->server_copy, PROP_0, &changed);
+  set_strv (&fields->response_headers, STEAL (response_headers), &changed);
+  set_bytes (&fields->response_body, STEAL (response_body), &changed);
+  set_bytes (&fields->base, STEAL (base), &changed);
+  set_strv (&fields->merge_rules, STEAL (merge_rules), &changed);
+  set_string (self, &fields->timestamp_pointer, STEAL (timestamp_pointer), PROP_0, &changed);
+#undef STEAL
+
+  return changed;
+}
 
 static void
 ferry_task_info_finalize (GObject *object)
@@ -252,26 +172,7 @@ ferry_task_info_finalize (GObject *object)
   FerryTaskInfo *self = (FerryTaskInfo *) object;
 
   g_clear_pointer (&self->variant, g_variant_unref);
-  g_free (self->id);
-  g_free (self->owner);
-  g_free (self->name);
-  g_free (self->group);
-  g_free (self->method);
-  g_free (self->url);
-  g_strfreev (self->headers);
-  g_strfreev (self->hidden_headers);
-  g_strfreev (self->secret_headers);
-  g_free (self->content_type);
-  g_clear_pointer (&self->body, g_bytes_unref);
-  g_free (self->idempotency_key);
-  g_free (self->if_match);
-  g_free (self->conflict_url);
-  g_free (self->last_error);
-  g_strfreev (self->response_headers);
-  g_clear_pointer (&self->response_body, g_bytes_unref);
-  g_clear_pointer (&self->base, g_bytes_unref);
-  g_clear_pointer (&self->merge_rules, g_strfreev);
-  g_clear_pointer (&self->timestamp_pointer, g_free);
+  ferry_task_fields_clear (&self->fields);
 
   G_OBJECT_CLASS (ferry_task_info_parent_class)->finalize (object);
 }
@@ -290,69 +191,86 @@ ferry_task_info_get_property (GObject    *object,
       g_value_set_boolean (value, self->variant != NULL);
       break;
     case PROP_ID:
-      g_value_set_string (value, self->id);
+      g_value_set_string (value, self->fields.id);
       break;
     case PROP_OWNER:
-      g_value_set_string (value, self->owner);
+      g_value_set_string (value, self->fields.owner);
       break;
     case PROP_NAME:
-      g_value_set_string (value, self->name);
+      g_value_set_string (value, self->fields.name);
       break;
     case PROP_GROUP:
-      g_value_set_string (value, self->group);
+      g_value_set_string (value, self->fields.group);
       break;
     case PROP_METHOD:
-      g_value_set_string (value, self->method);
+      g_value_set_string (value, self->fields.method);
       break;
     case PROP_URL:
-      g_value_set_string (value, self->url);
+      g_value_set_string (value, self->fields.url);
       break;
     case PROP_PRIORITY:
-      g_value_set_enum (value, self->priority);
+      g_value_set_enum (value, self->fields.priority);
       break;
     case PROP_STATE:
-      g_value_set_enum (value, self->state);
+      g_value_set_enum (value, self->fields.state);
       break;
     case PROP_ATTEMPTS:
-      g_value_set_uint (value, self->attempts);
+      g_value_set_uint (value, self->fields.attempts);
       break;
     case PROP_MAX_ATTEMPTS:
-      g_value_set_uint (value, self->max_attempts);
+      g_value_set_uint (value, self->fields.max_attempts);
       break;
     case PROP_NEXT_ATTEMPT:
-      g_value_set_int64 (value, self->next_attempt);
+      g_value_set_int64 (value, self->fields.next_attempt);
       break;
     case PROP_FAILING_SINCE:
-      g_value_set_int64 (value, self->failing_since);
+      g_value_set_int64 (value, self->fields.failing_since);
       break;
     case PROP_CREATED:
-      g_value_set_int64 (value, self->created);
+      g_value_set_int64 (value, self->fields.created);
       break;
     case PROP_UPDATED:
-      g_value_set_int64 (value, self->updated);
+      g_value_set_int64 (value, self->fields.updated);
       break;
     case PROP_LAST_ERROR:
-      g_value_set_string (value, self->last_error);
+      g_value_set_string (value, self->fields.last_error);
       break;
     case PROP_LAST_STATUS:
-      g_value_set_uint (value, self->last_status);
+      g_value_set_uint (value, self->fields.last_status);
       break;
     case PROP_RESPONSE_STATUS:
-      g_value_set_uint (value, self->response_status);
+      g_value_set_uint (value, self->fields.response_status);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
-static void
-ferry_task_info_class_init (FerryTaskInfoClass *klass)
+/* Every property is read-only, and all but three have these shapes. */
+static GParamSpec *
+string_property (const char *name)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  return g_param_spec_string (name, NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
 
-  object_class->finalize = ferry_task_info_finalize;
-  object_class->get_property = ferry_task_info_get_property;
+static GParamSpec *
+uint_property (const char *name)
+{
+  return g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
 
+static GParamSpec *
+int64_property (const char *name)
+{
+  return g_param_spec_int64 (name, NULL, NULL, 0, G_MAXINT64, 0,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
+
+/* Whether the task arrived, and what it is: who sent which request. */
+static void
+install_request_properties (void)
+{
   /**
    * FerryTaskInfo:loaded:
    *
@@ -367,54 +285,42 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
    *
    * The task's UUID.
    */
-  properties[PROP_ID] =
-    g_param_spec_string ("id", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ID] = string_property ("id");
 
   /**
    * FerryTaskInfo:owner:
    *
    * The app that added the task.
    */
-  properties[PROP_OWNER] =
-    g_param_spec_string ("owner", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OWNER] = string_property ("owner");
 
   /**
    * FerryTaskInfo:name:
    *
    * The task's name, or %NULL.
    */
-  properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] = string_property ("name");
 
   /**
    * FerryTaskInfo:group:
    *
    * The task's ordering group, or %NULL.
    */
-  properties[PROP_GROUP] =
-    g_param_spec_string ("group", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUP] = string_property ("group");
 
   /**
    * FerryTaskInfo:method:
    *
    * The HTTP method.
    */
-  properties[PROP_METHOD] =
-    g_param_spec_string ("method", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_METHOD] = string_property ("method");
 
   /**
    * FerryTaskInfo:url:
    *
    * The URL the request goes to.
    */
-  properties[PROP_URL] =
-    g_param_spec_string ("url", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_URL] = string_property ("url");
 
   /**
    * FerryTaskInfo:priority:
@@ -425,7 +331,12 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
     g_param_spec_enum ("priority", NULL, NULL,
                        FERRY_TYPE_CLIENT_PRIORITY, FERRY_CLIENT_PRIORITY_MEDIUM,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+}
 
+/* Where the task is in its life. */
+static void
+install_progress_properties (void)
+{
   /**
    * FerryTaskInfo:state:
    *
@@ -441,27 +352,21 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
    *
    * Attempts made so far.
    */
-  properties[PROP_ATTEMPTS] =
-    g_param_spec_uint ("attempts", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ATTEMPTS] = uint_property ("attempts");
 
   /**
    * FerryTaskInfo:max-attempts:
    *
    * The attempt limit; 0 means the agent's default.
    */
-  properties[PROP_MAX_ATTEMPTS] =
-    g_param_spec_uint ("max-attempts", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_ATTEMPTS] = uint_property ("max-attempts");
 
   /**
    * FerryTaskInfo:next-attempt:
    *
    * When the next attempt is due (µs since the epoch), 0 when none is.
    */
-  properties[PROP_NEXT_ATTEMPT] =
-    g_param_spec_int64 ("next-attempt", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEXT_ATTEMPT] = int64_property ("next-attempt");
 
   /**
    * FerryTaskInfo:failing-since:
@@ -469,45 +374,35 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
    * Since when the task's attempts keep failing in a way worth retrying
    * (µs since the epoch); 0 while they do not.
    */
-  properties[PROP_FAILING_SINCE] =
-    g_param_spec_int64 ("failing-since", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILING_SINCE] = int64_property ("failing-since");
 
   /**
    * FerryTaskInfo:created:
    *
    * When the task was added (µs since the epoch).
    */
-  properties[PROP_CREATED] =
-    g_param_spec_int64 ("created", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CREATED] = int64_property ("created");
 
   /**
    * FerryTaskInfo:updated:
    *
    * When the task last changed (µs since the epoch).
    */
-  properties[PROP_UPDATED] =
-    g_param_spec_int64 ("updated", NULL, NULL, 0, G_MAXINT64, 0,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UPDATED] = int64_property ("updated");
 
   /**
    * FerryTaskInfo:last-error:
    *
    * Why the last attempt did not succeed, or %NULL.
    */
-  properties[PROP_LAST_ERROR] =
-    g_param_spec_string ("last-error", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] = string_property ("last-error");
 
   /**
    * FerryTaskInfo:last-status:
    *
    * The HTTP status of the last attempt, 0 when there was none.
    */
-  properties[PROP_LAST_STATUS] =
-    g_param_spec_uint ("last-status", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_STATUS] = uint_property ("last-status");
 
   /**
    * FerryTaskInfo:response-status:
@@ -515,19 +410,27 @@ ferry_task_info_class_init (FerryTaskInfoClass *klass)
    * The status of the final response (or of the server's copy in a
    * conflict), 0 when there is none.
    */
-  properties[PROP_RESPONSE_STATUS] =
-    g_param_spec_uint ("response-status", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESPONSE_STATUS] = uint_property ("response-status");
 
+}
+
+static void
+ferry_task_info_class_init (FerryTaskInfoClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ferry_task_info_finalize;
+  object_class->get_property = ferry_task_info_get_property;
+
+  install_request_properties ();
+  install_progress_properties ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 ferry_task_info_init (FerryTaskInfo *self)
 {
-  self->priority = FERRY_CLIENT_PRIORITY_MEDIUM;
-  self->state = FERRY_CLIENT_TASK_STATE_UNKNOWN;
-  self->conflict_strategy = FERRY_CLIENT_CONFLICT_ASK;
+  ferry_task_fields_init (&self->fields);
 }
 
 /* Private API, for the client and the task list. */
@@ -569,16 +472,9 @@ ferry_task_info_update (FerryTaskInfo  *self,
                         gboolean       *out_changed,
                         GError        **error)
 {
-  gboolean changed = FALSE;
+  FerryTaskFields next;
+  gboolean changed;
   gboolean was_loaded;
-  const char *state_name = NULL;
-  const char *priority_name = NULL;
-  const char *strategy_name = NULL;
-  FerryClientTaskState state = FERRY_CLIENT_TASK_STATE_UNKNOWN;
-  FerryClientPriority priority = FERRY_CLIENT_PRIORITY_MEDIUM;
-  FerryClientConflictStrategy strategy = FERRY_CLIENT_CONFLICT_ASK;
-  guint64 body_size = 0;
-  gboolean unmetered_only = FALSE;
 
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FALSE);
   g_return_val_if_fail (task != NULL, FALSE);
@@ -607,76 +503,19 @@ ferry_task_info_update (FerryTaskInfo  *self,
   g_clear_pointer (&self->variant, g_variant_unref);
   self->variant = g_variant_ref_sink (task);
 
-  g_variant_lookup (task, "state", "&s", &state_name);
-  if (!ferry_client_task_state_from_string (state_name, &state))
-    state = FERRY_CLIENT_TASK_STATE_UNKNOWN;
-  g_variant_lookup (task, "priority", "&s", &priority_name);
-  if (!ferry_client_priority_from_string (priority_name, &priority))
-    priority = FERRY_CLIENT_PRIORITY_MEDIUM;
-  g_variant_lookup (task, "conflict-strategy", "&s", &strategy_name);
-  if (!ferry_client_conflict_strategy_from_string (strategy_name, &strategy))
-    strategy = FERRY_CLIENT_CONFLICT_ASK;
-  g_variant_lookup (task, "body-size", "t", &body_size);
-  g_variant_lookup (task, "unmetered-only", "b", &unmetered_only);
+  ferry_task_fields_init (&next);
+  ferry_task_fields_read (&next, task);
 
   g_object_freeze_notify (G_OBJECT (self));
-
-  set_string (self, &self->id, lookup_string (task, "id"), PROP_ID, &changed);
-  set_string (self, &self->owner, lookup_string (task, "owner"), PROP_OWNER, &changed);
-  set_string (self, &self->name, lookup_string (task, "name"), PROP_NAME, &changed);
-  set_string (self, &self->group, lookup_string (task, "group"), PROP_GROUP, &changed);
-  set_string (self, &self->method, lookup_string (task, "method"), PROP_METHOD, &changed);
-  set_string (self, &self->url, lookup_string (task, "url"), PROP_URL, &changed);
-  set_strv (&self->headers, lookup_header_pairs (task, "headers"), &changed);
-  set_strv (&self->hidden_headers, lookup_strv (task, "hidden-headers"), &changed);
-  set_strv (&self->secret_headers, lookup_strv (task, "secret-headers"), &changed);
-  set_string (self, &self->content_type, lookup_string (task, "content-type"), PROP_0,
-              &changed);
-  set_bytes (&self->body, lookup_bytes (task, "body"), &changed);
-  SET_NUMBER (self, body_size, body_size, PROP_0, &changed);
-  SET_NUMBER (self, priority, priority, PROP_PRIORITY, &changed);
-  SET_NUMBER (self, state, state, PROP_STATE, &changed);
-  SET_NUMBER (self, attempts, lookup_uint (task, "attempts"), PROP_ATTEMPTS, &changed);
-  SET_NUMBER (self, max_attempts, lookup_uint (task, "max-attempts"), PROP_MAX_ATTEMPTS,
-              &changed);
-  SET_NUMBER (self, next_attempt, lookup_int64 (task, "next-attempt"), PROP_NEXT_ATTEMPT,
-              &changed);
-  SET_NUMBER (self, failing_since, lookup_int64 (task, "failing-since"), PROP_FAILING_SINCE,
-              &changed);
-  SET_NUMBER (self, created, lookup_int64 (task, "created"), PROP_CREATED, &changed);
-  SET_NUMBER (self, updated, lookup_int64 (task, "updated"), PROP_UPDATED, &changed);
-  SET_NUMBER (self, not_before, lookup_int64 (task, "not-before"), PROP_0, &changed);
-  SET_NUMBER (self, expires, lookup_int64 (task, "expires"), PROP_0, &changed);
-  SET_NUMBER (self, unmetered_only, unmetered_only, PROP_0, &changed);
-  set_string (self, &self->idempotency_key, lookup_string (task, "idempotency-key"), PROP_0,
-              &changed);
-  set_string (self, &self->if_match, lookup_string (task, "if-match"), PROP_0, &changed);
-  SET_NUMBER (self, conflict_strategy, strategy, PROP_0, &changed);
-  set_string (self, &self->conflict_url, lookup_string (task, "conflict-url"), PROP_0,
-              &changed);
-  set_string (self, &self->last_error, lookup_string (task, "last-error"), PROP_LAST_ERROR,
-              &changed);
-  SET_NUMBER (self, last_status, lookup_uint (task, "last-status"), PROP_LAST_STATUS,
-              &changed);
-  SET_NUMBER (self, response_status, lookup_uint (task, "response-status"),
-              PROP_RESPONSE_STATUS, &changed);
-  SET_NUMBER (self, server_copy, parse_server_copy (lookup_string (task, "server-copy")), PROP_0,
-              &changed);
-  set_strv (&self->response_headers, lookup_header_pairs (task, "response-headers"), &changed);
-  set_bytes (&self->response_body, lookup_bytes (task, "response-body"), &changed);
-  set_bytes (&self->base, lookup_bytes (task, "base"), &changed);
-  set_strv (&self->merge_rules, lookup_header_pairs (task, "merge-rules"), &changed);
-  set_string (self, &self->timestamp_pointer, lookup_string (task, "timestamp-pointer"), PROP_0,
-              &changed);
-
+  changed = apply_fields (self, &next);
   if (!was_loaded)
     {
       changed = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
     }
-
   g_object_thaw_notify (G_OBJECT (self));
 
+  ferry_task_fields_clear (&next);
   if (out_changed != NULL)
     *out_changed = changed;
   return TRUE;
@@ -735,7 +574,7 @@ const char *
 ferry_task_info_get_id (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->id;
+  return self->fields.id;
 }
 
 /**
@@ -748,7 +587,7 @@ const char *
 ferry_task_info_get_owner (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->owner;
+  return self->fields.owner;
 }
 
 /**
@@ -761,7 +600,7 @@ const char *
 ferry_task_info_get_name (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->name;
+  return self->fields.name;
 }
 
 /**
@@ -774,7 +613,7 @@ const char *
 ferry_task_info_get_group (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->group;
+  return self->fields.group;
 }
 
 /**
@@ -787,7 +626,7 @@ const char *
 ferry_task_info_get_method (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->method;
+  return self->fields.method;
 }
 
 /**
@@ -800,143 +639,7 @@ const char *
 ferry_task_info_get_url (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->url;
-}
-
-/**
- * ferry_task_info_get_headers:
- * @self: a task info
- *
- * The request headers as a flat list of names and values (`name0, value0,
- * name1, value1, …`).  For a caller that does not own the task, credential
- * values are empty strings (see ferry_task_info_get_hidden_headers()).
- *
- * Returns: (nullable) (array zero-terminated=1) (transfer none): the
- *   headers, or %NULL when there are none
- */
-const char * const *
-ferry_task_info_get_headers (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return (const char * const *) self->headers;
-}
-
-/**
- * ferry_task_info_get_header:
- * @self: a task info
- * @name: a header name (compared case-insensitively)
- *
- * Returns: (nullable): the value of the first header called @name
- */
-const char *
-ferry_task_info_get_header (FerryTaskInfo *self,
-                            const char    *name)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  for (guint i = 0; self->headers != NULL && self->headers[i] != NULL; i += 2)
-    {
-      if (g_ascii_strcasecmp (self->headers[i], name) == 0)
-        return self->headers[i + 1];
-    }
-  return NULL;
-}
-
-/**
- * ferry_task_info_get_secret_headers:
- * @self: a task info
- *
- * Returns: (transfer none) (nullable) (array zero-terminated=1): the task's
- *   own names of credential headers, besides the well-known ones (see
- *   ferry_client_header_is_secret())
- */
-const char * const *
-ferry_task_info_get_secret_headers (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return (const char * const *) self->secret_headers;
-}
-
-/**
- * ferry_task_info_header_is_secret:
- * @self: a task info
- * @name: a header name
- *
- * Returns: whether the value of @name is a credential for this task: a
- *   well-known credential header, or one the task names itself
- */
-gboolean
-ferry_task_info_header_is_secret (FerryTaskInfo *self,
-                                  const char    *name)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), TRUE);
-  g_return_val_if_fail (name != NULL, TRUE);
-
-  if (ferry_client_header_is_secret (name))
-    return TRUE;
-  for (guint i = 0; self->secret_headers != NULL && self->secret_headers[i] != NULL; i++)
-    {
-      if (g_ascii_strcasecmp (self->secret_headers[i], name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/**
- * ferry_task_info_get_hidden_headers:
- * @self: a task info
- *
- * Returns: (nullable) (array zero-terminated=1) (transfer none): names of
- *   headers whose values the agent hid from this caller
- */
-const char * const *
-ferry_task_info_get_hidden_headers (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return (const char * const *) self->hidden_headers;
-}
-
-/**
- * ferry_task_info_get_content_type:
- * @self: a task info
- *
- * Returns: (nullable): the Content-Type of the body
- */
-const char *
-ferry_task_info_get_content_type (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->content_type;
-}
-
-/**
- * ferry_task_info_get_body:
- * @self: a task info
- *
- * The request body.  Only `Get` sends it: a task from a list has none (see
- * ferry_task_info_get_body_size()).
- *
- * Returns: (nullable) (transfer none): the body
- */
-GBytes *
-ferry_task_info_get_body (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->body;
-}
-
-/**
- * ferry_task_info_get_body_size:
- * @self: a task info
- *
- * Returns: the size of the request body in bytes
- */
-guint64
-ferry_task_info_get_body_size (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->body_size;
+  return self->fields.url;
 }
 
 /**
@@ -949,7 +652,7 @@ FerryClientPriority
 ferry_task_info_get_priority (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FERRY_CLIENT_PRIORITY_MEDIUM);
-  return self->priority;
+  return self->fields.priority;
 }
 
 /**
@@ -963,26 +666,7 @@ FerryClientTaskState
 ferry_task_info_get_state (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FERRY_CLIENT_TASK_STATE_UNKNOWN);
-  return self->state;
-}
-
-/**
- * ferry_task_info_get_state_name:
- * @self: a task info
- *
- * Returns: (nullable): the state as the agent named it, even one this
- *   library does not know; %NULL while unloaded
- */
-const char *
-ferry_task_info_get_state_name (FerryTaskInfo *self)
-{
-  const char *name = NULL;
-
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-
-  if (self->variant != NULL)
-    g_variant_lookup (self->variant, "state", "&s", &name);
-  return name;
+  return self->fields.state;
 }
 
 /**
@@ -995,7 +679,7 @@ guint
 ferry_task_info_get_attempts (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->attempts;
+  return self->fields.attempts;
 }
 
 /**
@@ -1008,7 +692,20 @@ guint
 ferry_task_info_get_max_attempts (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->max_attempts;
+  return self->fields.max_attempts;
+}
+
+/**
+ * ferry_task_info_get_next_attempt:
+ * @self: a task info
+ *
+ * Returns: when the next attempt is due, in µs since the epoch; 0 when none
+ */
+gint64
+ferry_task_info_get_next_attempt (FerryTaskInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
+  return self->fields.next_attempt;
 }
 
 /**
@@ -1022,20 +719,7 @@ gint64
 ferry_task_info_get_failing_since (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->failing_since;
-}
-
-/**
- * ferry_task_info_get_next_attempt:
- * @self: a task info
- *
- * Returns: when the next attempt is due, in µs since the epoch; 0 when none
- */
-gint64
-ferry_task_info_get_next_attempt (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->next_attempt;
+  return self->fields.failing_since;
 }
 
 /**
@@ -1048,7 +732,7 @@ gint64
 ferry_task_info_get_created (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->created;
+  return self->fields.created;
 }
 
 /**
@@ -1061,99 +745,7 @@ gint64
 ferry_task_info_get_updated (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->updated;
-}
-
-/**
- * ferry_task_info_get_not_before:
- * @self: a task info
- *
- * Returns: the earliest send time in µs since the epoch; 0 when unset
- */
-gint64
-ferry_task_info_get_not_before (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->not_before;
-}
-
-/**
- * ferry_task_info_get_expires:
- * @self: a task info
- *
- * Returns: the expiry time in µs since the epoch; 0 when unset
- */
-gint64
-ferry_task_info_get_expires (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->expires;
-}
-
-/**
- * ferry_task_info_get_unmetered_only:
- * @self: a task info
- *
- * Returns: whether the task is only sent on an unmetered network
- */
-gboolean
-ferry_task_info_get_unmetered_only (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FALSE);
-  return self->unmetered_only;
-}
-
-/**
- * ferry_task_info_get_idempotency_key:
- * @self: a task info
- *
- * Returns: (nullable): the Idempotency-Key sent with every attempt
- */
-const char *
-ferry_task_info_get_idempotency_key (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->idempotency_key;
-}
-
-/**
- * ferry_task_info_get_if_match:
- * @self: a task info
- *
- * Returns: (nullable): the If-Match value sent with the request
- */
-const char *
-ferry_task_info_get_if_match (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->if_match;
-}
-
-/**
- * ferry_task_info_get_conflict_strategy:
- * @self: a task info
- *
- * Returns: how a conflict of this task is settled
- */
-FerryClientConflictStrategy
-ferry_task_info_get_conflict_strategy (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FERRY_CLIENT_CONFLICT_ASK);
-  return self->conflict_strategy;
-}
-
-/**
- * ferry_task_info_get_conflict_url:
- * @self: a task info
- *
- * Returns: (nullable): where the server's copy is fetched on a conflict,
- *   when not the task's URL
- */
-const char *
-ferry_task_info_get_conflict_url (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->conflict_url;
+  return self->fields.updated;
 }
 
 /**
@@ -1166,7 +758,7 @@ const char *
 ferry_task_info_get_last_error (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->last_error;
+  return self->fields.last_error;
 }
 
 /**
@@ -1179,21 +771,7 @@ guint
 ferry_task_info_get_last_status (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->last_status;
-}
-
-/**
- * ferry_task_info_get_server_copy:
- * @self: a task info
- *
- * Returns: what a task in conflict knows of the server's copy: there,
- *   deleted there, or unknown
- */
-FerryClientServerCopy
-ferry_task_info_get_server_copy (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), FERRY_CLIENT_SERVER_COPY_UNKNOWN);
-  return self->server_copy;
+  return self->fields.last_status;
 }
 
 /**
@@ -1207,78 +785,5 @@ guint
 ferry_task_info_get_response_status (FerryTaskInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_INFO (self), 0);
-  return self->response_status;
-}
-
-/**
- * ferry_task_info_get_response_headers:
- * @self: a task info
- *
- * Returns: (nullable) (array zero-terminated=1) (transfer none): the
- *   response headers as flat name/value pairs
- */
-const char * const *
-ferry_task_info_get_response_headers (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return (const char * const *) self->response_headers;
-}
-
-/**
- * ferry_task_info_get_response_body:
- * @self: a task info
- *
- * The final response body, at most 64 KiB.  Only `Get` sends it.
- *
- * Returns: (nullable) (transfer none): the body
- */
-GBytes *
-ferry_task_info_get_response_body (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->response_body;
-}
-
-/**
- * ferry_task_info_get_base:
- * @self: a task info
- *
- * The document the app edited from, for a three-way comparison with the
- * local body and the server's copy.  Only `Get` sends it.
- *
- * Returns: (nullable) (transfer none): the base
- */
-GBytes *
-ferry_task_info_get_base (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->base;
-}
-
-/**
- * ferry_task_info_get_merge_rules:
- * @self: a task info
- *
- * Returns: (nullable) (transfer none): flat pairs of JSON pointer and
- *   "local" or "remote" that settle members changed on both sides
- */
-const char * const *
-ferry_task_info_get_merge_rules (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return (const char * const *) self->merge_rules;
-}
-
-/**
- * ferry_task_info_get_timestamp_pointer:
- * @self: a task info
- *
- * Returns: (nullable): where last-modified-wins finds each copy's time;
- *   %NULL for the default, /updated_at
- */
-const char *
-ferry_task_info_get_timestamp_pointer (FerryTaskInfo *self)
-{
-  g_return_val_if_fail (FERRY_IS_TASK_INFO (self), NULL);
-  return self->timestamp_pointer;
+  return self->fields.response_status;
 }

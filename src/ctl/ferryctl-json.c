@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ferry-names.h"
 #include "ferryctl-format.h"
 
 /* Tasks as JSON for scripts: the keys of the agent's task dictionary,
@@ -186,10 +187,8 @@ ferryctl_task_to_json (FerryTaskInfo *info,
   add_int (builder, "response-status", ferry_task_info_get_response_status (info));
   if (ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT)
     add_string (builder, "server-copy",
-                ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_PRESENT
-                ? "present"
-                : ferry_task_info_get_server_copy (info) == FERRY_CLIENT_SERVER_COPY_DELETED
-                ? "deleted" : "unknown");
+                ferry_names_get (ferry_names_server_copies, FERRY_NAMES_N_SERVER_COPIES,
+                                 ferry_task_info_get_server_copy (info)));
   if (ferry_task_info_get_response_headers (info) != NULL)
     add_headers (builder, info, "response-headers",
                  ferry_task_info_get_response_headers (info), TRUE, show_secrets);

@@ -7,14 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-conflict-members.h"
 #include "ferry-task-format.h"
-#include "ferry-window.h"
+#include "ferry-task-loader.h"
 #include "ferry-conflict-window.h"
-
-/* How much of a body, or of one value's tooltip, the window shows. */
-#define PREVIEW_BYTES (16 * 1024)
-/* A value cell is one ellipsized line; more than this is never seen. */
-#define CELL_CHARS 200
 
 /**
  * FerryConflictWindow:
@@ -36,6 +32,7 @@ struct _FerryConflictWindow
   char *task_id;
   FerryTaskInfo *info;
   FerryConflictModel *model;
+  FerryTaskLoader *loader;
   GCancellable *cancellable;
 
   /* template children */
@@ -47,7 +44,7 @@ struct _FerryConflictWindow
   GtkLabel *explanation_label;
   GtkLabel *error_label;
   GtkStack *mode_stack;
-  GtkGrid *members_grid;
+  FerryConflictMembers *members;
   GtkTextView *result_view;
   GtkTextView *mine_text_view;
   GtkTextView *server_text_view;
@@ -56,8 +53,6 @@ struct _FerryConflictWindow
   GtkWidget *send_merged_button;
 
   /* state */
-  gboolean loading;
-  gboolean reload_again;
   gboolean resolving;
   gboolean in_conflict;
 };
@@ -74,21 +69,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void load_task (FerryConflictWindow *self);
-
-/* The first @max_chars characters of @text, with "…" when cut. */
-static char *
-cut_text (const char *text,
-          glong       max_chars)
-{
-  g_autofree char *start = NULL;
-
-  if (g_utf8_strlen (text, max_chars + 1) <= max_chars)
-    return g_strdup (text);
-  start = g_utf8_substring (text, 0, max_chars);
-  return g_strconcat (start, "…", NULL);
-}
 
 static gboolean
 bytes_equal (GBytes *a,
@@ -108,7 +88,7 @@ update_actions (FerryConflictWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-server", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.send-merged",
                                  can && self->model != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->members_grid), can);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->members), can);
   /* Only documents compared member by member can be merged. */
   gtk_widget_set_visible (self->send_merged_button, self->info == NULL || self->model != NULL);
 }
@@ -125,223 +105,15 @@ update_result (FerryConflictWindow *self)
 }
 
 static void
-on_choice_toggled (GtkToggleButton     *button,
-                   FerryConflictWindow *self)
+on_members_choice_changed (FerryConflictWindow  *self,
+                           guint                 index,
+                           FerryConflictSide     side,
+                           FerryConflictMembers *members)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "ferry-member"));
-  FerryConflictSide side = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "ferry-side"));
-
-  /* Both buttons of a group toggle: act on the one turned on. */
-  if (!gtk_toggle_button_get_active (button) || self->model == NULL)
+  if (self->model == NULL)
     return;
   ferry_conflict_model_set_choice (self->model, index, side);
   update_result (self);
-}
-
-static GtkWidget *
-new_heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_widget_add_css_class (label, "dim-label");
-  return label;
-}
-
-/* One cell: the value as one ellipsized monospace line, all of it in the
- * tooltip; "(none)" where the side has no such member. */
-static GtkWidget *
-new_value_cell (FerryConflictWindow *self,
-                guint                index,
-                FerryConflictSide    side,
-                const char          *css_class)
-{
-  g_autofree char *text = ferry_conflict_model_dup_text (self->model, index, side);
-  GtkWidget *label;
-
-  if (text == NULL)
-    {
-      label = gtk_label_new (_("(none)"));
-      gtk_widget_add_css_class (label, "conflict-absent");
-    }
-  else
-    {
-      g_autofree char *shown = cut_text (text, CELL_CHARS);
-      g_autofree char *tip = cut_text (text, PREVIEW_BYTES);
-
-      label = gtk_label_new (shown);
-      gtk_widget_set_tooltip_text (label, tip);
-    }
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), 4);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_add_css_class (label, "conflict-value");
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
-new_values_box (void)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  /* Equal columns whatever the values' lengths, the same in every row. */
-  gtk_box_set_homogeneous (GTK_BOX (box), TRUE);
-  gtk_widget_set_hexpand (box, TRUE);
-  return box;
-}
-
-static GtkWidget *
-new_choice_button (FerryConflictWindow *self,
-                   guint                index,
-                   FerryConflictSide    side,
-                   const char          *name)
-{
-  GtkWidget *button;
-  g_autofree char *description = NULL;
-
-  if (side == FERRY_CONFLICT_SIDE_MINE)
-    {
-      button = gtk_toggle_button_new_with_label (_("Mine"));
-      /* Translators: %s is the name of a member of a JSON document */
-      description = g_strdup_printf (_("Keep mine for %s"), name);
-    }
-  else
-    {
-      button = gtk_toggle_button_new_with_label (_("Server’s"));
-      /* Translators: %s is the name of a member of a JSON document */
-      description = g_strdup_printf (_("Keep the server’s for %s"), name);
-    }
-  gtk_widget_set_tooltip_text (button, description);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description,
-                                  -1);
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
-                                ferry_conflict_model_get_choice (self->model, index) == side);
-  g_object_set_data (G_OBJECT (button), "ferry-member", GUINT_TO_POINTER (index));
-  g_object_set_data (G_OBJECT (button), "ferry-side", GINT_TO_POINTER (side));
-  g_signal_connect_object (button, "toggled", G_CALLBACK (on_choice_toggled), self, 0);
-  return button;
-}
-
-static void
-add_member_row (FerryConflictWindow *self,
-                guint                index,
-                int                  row)
-{
-  FerryConflictModel *model = self->model;
-  const char *name = ferry_conflict_model_get_name (model, index);
-  FerryConflictChange change = ferry_conflict_model_get_change (model, index);
-  const char *mine_class = NULL;
-  const char *server_class = NULL;
-  GtkWidget *label;
-  GtkWidget *values;
-
-  switch (change)
-    {
-    case FERRY_CONFLICT_CHANGE_MINE:
-      mine_class = "conflict-mine-changed";
-      break;
-    case FERRY_CONFLICT_CHANGE_SERVER:
-      server_class = "conflict-server-changed";
-      break;
-    case FERRY_CONFLICT_CHANGE_BOTH:
-      mine_class = server_class = "conflict-both";
-      break;
-    case FERRY_CONFLICT_CHANGE_NONE:
-    default:
-      break;
-    }
-
-  label = gtk_label_new (name);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-  gtk_widget_set_tooltip_text (label, name);
-  gtk_widget_add_css_class (label, "conflict-member");
-  gtk_grid_attach (self->members_grid, label, 0, row, 1, 1);
-
-  values = new_values_box ();
-  if (ferry_conflict_model_get_has_base (model))
-    gtk_box_append (GTK_BOX (values),
-                    new_value_cell (self, index, FERRY_CONFLICT_SIDE_BASE, NULL));
-  gtk_box_append (GTK_BOX (values),
-                  new_value_cell (self, index, FERRY_CONFLICT_SIDE_MINE, mine_class));
-  gtk_box_append (GTK_BOX (values),
-                  new_value_cell (self, index, FERRY_CONFLICT_SIDE_SERVER, server_class));
-  gtk_grid_attach (self->members_grid, values, 1, row, 1, 1);
-
-  if (change == FERRY_CONFLICT_CHANGE_BOTH)
-    {
-      const char *why = ferry_conflict_model_get_has_base (model)
-                        ? _("Changed on both sides")
-                        : _("Differs, and the original is not known");
-      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-
-      gtk_widget_set_tooltip_text (icon, why);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, why,
-                                      -1);
-      gtk_widget_add_css_class (icon, "warning");
-      gtk_grid_attach (self->members_grid, icon, 2, row, 1, 1);
-    }
-
-  if (change != FERRY_CONFLICT_CHANGE_NONE)
-    {
-      GtkWidget *choice = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-      GtkWidget *mine = new_choice_button (self, index, FERRY_CONFLICT_SIDE_MINE, name);
-      GtkWidget *server = new_choice_button (self, index, FERRY_CONFLICT_SIDE_SERVER, name);
-
-      gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (server), GTK_TOGGLE_BUTTON (mine));
-      gtk_widget_add_css_class (choice, "linked");
-      gtk_widget_set_valign (choice, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (choice), mine);
-      gtk_box_append (GTK_BOX (choice), server);
-      gtk_grid_attach (self->members_grid, choice, 3, row, 1, 1);
-    }
-}
-
-static void
-show_members (FerryConflictWindow *self)
-{
-  GtkWidget *child;
-  GtkWidget *headings;
-  guint n = ferry_conflict_model_get_n_members (self->model);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->members_grid))) != NULL)
-    gtk_grid_remove (self->members_grid, child);
-
-  gtk_grid_attach (self->members_grid, new_heading (_("Member")), 0, 0, 1, 1);
-  headings = new_values_box ();
-  if (ferry_conflict_model_get_has_base (self->model))
-    gtk_box_append (GTK_BOX (headings), new_heading (_("Original")));
-  gtk_box_append (GTK_BOX (headings), new_heading (_("Mine")));
-  gtk_box_append (GTK_BOX (headings), new_heading (_("Server’s")));
-  /* Indented like the values under them. */
-  for (child = gtk_widget_get_first_child (headings);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_add_css_class (child, "conflict-value");
-  gtk_grid_attach (self->members_grid, headings, 1, 0, 1, 1);
-  gtk_grid_attach (self->members_grid, new_heading (_("Keep")), 3, 0, 1, 1);
-
-  for (guint i = 0; i < n; i++)
-    add_member_row (self, i, (int) i + 1);
-
-  if (n == 0)
-    {
-      GtkWidget *empty = gtk_label_new (_("Both documents are empty objects"));
-
-      gtk_label_set_xalign (GTK_LABEL (empty), 0);
-      gtk_widget_add_css_class (empty, "dim-label");
-      gtk_grid_attach (self->members_grid, empty, 0, 1, 4, 1);
-    }
 }
 
 static void
@@ -361,7 +133,7 @@ show_text (GtkTextView *view,
       text = g_strdup_printf (_("%s that is not text, so not shown"), size);
     }
   else
-    text = ferry_format_body_preview (body, PREVIEW_BYTES);
+    text = ferry_format_body_preview (body, FERRY_BODY_PREVIEW_BYTES);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
 }
 
@@ -477,7 +249,7 @@ show_documents (FerryConflictWindow *self,
   self->model = ferry_conflict_model_new (base, mine, server, &error);
   if (self->model != NULL)
     {
-      show_members (self);
+      ferry_conflict_members_show (self->members, self->model);
       update_result (self);
       gtk_label_set_text (self->explanation_label,
                           _("The server’s copy changed after this change was made, so the change "
@@ -545,71 +317,26 @@ show_task (FerryConflictWindow *self,
 }
 
 static void
-get_task_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_loader_loaded (FerryConflictWindow *self,
+                  FerryTaskInfo       *info,
+                  FerryTaskLoader     *loader)
 {
-  g_autoptr(FerryConflictWindow) self = user_data;
-  g_autoptr(FerryTaskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTaskInfo) old_info = g_steal_pointer (&self->info);
 
-  info = ferry_client_get_finish (FERRY_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
-  if (info == NULL)
-    {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-      g_clear_object (&self->info);
-      update_actions (self);
-    }
-  else
-    {
-      g_autoptr(FerryTaskInfo) old_info = g_steal_pointer (&self->info);
-
-      self->info = g_steal_pointer (&info);
-      show_task (self, old_info);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
-    }
-
-  if (self->reload_again)
-    load_task (self);
+  self->info = g_object_ref (info);
+  show_task (self, old_info);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
 }
 
 static void
-load_task (FerryConflictWindow *self)
+on_loader_failed (FerryConflictWindow *self,
+                  const GError        *error,
+                  FerryTaskLoader     *loader)
 {
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-  self->loading = TRUE;
-  self->reload_again = FALSE;
-  ferry_client_get_async (self->client, self->task_id, self->cancellable, get_task_cb,
-                          g_object_ref (self));
-}
-
-static void
-on_client_task_changed (FerryConflictWindow  *self,
-                        const char           *id,
-                        const char           *owner,
-                        FerryClientTaskState  state,
-                        FerryClient          *client)
-{
-  /* While our own answer is on its way the window is about to close; a
-   * reload would only flash "resolved elsewhere". */
-  if (g_strcmp0 (id, self->task_id) == 0 && !self->resolving)
-    load_task (self);
-}
-
-static void
-on_client_agent_appeared (FerryConflictWindow *self,
-                          FerryClient         *client)
-{
-  load_task (self);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+  g_clear_object (&self->info);
+  update_actions (self);
 }
 
 static void
@@ -630,12 +357,13 @@ resolve_cb (GObject      *object,
     return;
 
   self->resolving = FALSE;
+  ferry_task_loader_set_follow_changes (self->loader, TRUE);
   /* Translators: %s says why */
   text = g_strdup_printf (_("Could not resolve the conflict: %s"), error->message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
   update_actions (self);
   /* It may have been settled meanwhile: show what the agent has now. */
-  load_task (self);
+  ferry_task_loader_load (self->loader);
 }
 
 static void
@@ -646,6 +374,9 @@ resolve (FerryConflictWindow      *self,
   if (self->resolving)
     return;
   self->resolving = TRUE;
+  /* While our own answer is on its way the window is about to close; a
+   * reload would only flash "resolved elsewhere". */
+  ferry_task_loader_set_follow_changes (self->loader, FALSE);
   update_actions (self);
   ferry_client_resolve_async (self->client, self->task_id, choice, body, self->cancellable,
                               resolve_cb, g_object_ref (self));
@@ -693,11 +424,12 @@ ferry_conflict_window_constructed (GObject *object)
   g_assert (FERRY_IS_CLIENT (self->client));
   g_assert (self->task_id != NULL);
 
-  g_signal_connect_object (self->client, "task-changed",
-                           G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "agent-appeared",
-                           G_CALLBACK (on_client_agent_appeared), self, G_CONNECT_SWAPPED);
-  load_task (self);
+  self->loader = ferry_task_loader_new (self->client, self->task_id);
+  g_signal_connect_object (self->loader, "loaded", G_CALLBACK (on_loader_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "failed", G_CALLBACK (on_loader_failed), self,
+                           G_CONNECT_SWAPPED);
+  ferry_task_loader_load (self->loader);
 }
 
 static void
@@ -706,8 +438,9 @@ ferry_conflict_window_dispose (GObject *object)
   FerryConflictWindow *self = (FerryConflictWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->loader != NULL)
+    g_signal_handlers_disconnect_by_data (self->loader, self);
+  g_clear_object (&self->loader);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CONFLICT_WINDOW);
   g_clear_object (&self->client);
   g_clear_object (&self->info);
@@ -811,6 +544,8 @@ ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FERRY_TYPE_CONFLICT_MEMBERS);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ferrysync/Ferry/ui/ferry-conflict-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, toast_overlay);
@@ -821,13 +556,14 @@ ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, explanation_label);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mode_stack);
-  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, members_grid);
+  gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, members);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, result_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, mine_text_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, server_text_view);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, keep_mine_button);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, keep_server_button);
   gtk_widget_class_bind_template_child (widget_class, FerryConflictWindow, send_merged_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_members_choice_changed);
 
   gtk_widget_class_install_action (widget_class, "conflict.keep-mine", NULL, conflict_keep_mine);
   gtk_widget_class_install_action (widget_class, "conflict.keep-server", NULL,
@@ -910,36 +646,6 @@ ferry_conflict_window_present (GtkWindow   *parent,
       gtk_window_set_destroy_with_parent (window, TRUE);
     }
   gtk_window_present (window);
-}
-
-static void
-resolve_conflict_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
-{
-  FerryClient *client = ferry_window_get_client (FERRY_WINDOW (widget));
-
-  if (client != NULL)
-    ferry_conflict_window_present (GTK_WINDOW (widget), client,
-                                   g_variant_get_string (parameter, NULL));
-}
-
-/**
- * ferry_conflict_window_install_action:
- * @widget_class: the #FerryWindow class, in its class_init
- * @action_name: the action's name, such as "win.resolve-conflict"
- *
- * Installs an action on the main window that takes a task id ("s") and
- * opens the conflict window for it with ferry_conflict_window_present().
- */
-void
-ferry_conflict_window_install_action (GtkWidgetClass *widget_class,
-                                      const char     *action_name)
-{
-  g_return_if_fail (g_type_is_a (G_TYPE_FROM_CLASS (widget_class), FERRY_TYPE_WINDOW));
-  g_return_if_fail (action_name != NULL);
-
-  gtk_widget_class_install_action (widget_class, action_name, "s", resolve_conflict_action);
 }
 
 const char *

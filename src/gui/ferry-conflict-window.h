@@ -17,8 +17,6 @@ GtkWidget          *ferry_conflict_window_new             (FerryClient         *
 void                ferry_conflict_window_present         (GtkWindow           *parent,
                                                            FerryClient         *client,
                                                            const char          *task_id);
-void                ferry_conflict_window_install_action  (GtkWidgetClass      *widget_class,
-                                                           const char          *action_name);
 
 const char         *ferry_conflict_window_get_task_id     (FerryConflictWindow *self);
 FerryTaskInfo      *ferry_conflict_window_get_info        (FerryConflictWindow *self);

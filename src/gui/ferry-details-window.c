@@ -7,12 +7,10 @@
 
 #include "ferry-conflict-window.h"
 #include "ferry-task-format.h"
+#include "ferry-task-loader.h"
 #include "ferry-details-window.h"
 
 #define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
-
-/* How much of a body the window shows. */
-#define PREVIEW_BYTES (16 * 1024)
 
 /**
  * FerryDetailsWindow:
@@ -30,6 +28,7 @@ struct _FerryDetailsWindow
   FerryClient *client;
   char *id;
   FerryTaskInfo *info;
+  FerryTaskLoader *loader;
   GCancellable *cancellable;
   GPtrArray *rows;              /* (GtkWidget *, its group) pairs added for the task */
   GString *text;                /* what the rows say, for copying */
@@ -53,10 +52,6 @@ struct _FerryDetailsWindow
   AdwPreferencesGroup *times_group;
   AdwPreferencesGroup *ids_group;
   AdwPreferencesGroup *conflict_group;
-
-  /* state */
-  gboolean reload_again;
-  gboolean loading;
 };
 
 G_DEFINE_FINAL_TYPE (FerryDetailsWindow, ferry_details_window, ADW_TYPE_WINDOW)
@@ -70,8 +65,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void load_task (FerryDetailsWindow *self);
 
 static void
 clear_rows (FerryDetailsWindow *self)
@@ -225,104 +218,22 @@ show_body (FerryDetailsWindow  *self,
 
   if (text)
     {
-      g_autofree char *preview = ferry_format_body_preview (body, PREVIEW_BYTES);
+      g_autofree char *preview = ferry_format_body_preview (body, FERRY_BODY_PREVIEW_BYTES);
 
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), preview, -1);
       g_string_append_printf (self->text, "%s\n", preview);
     }
 }
 
-static const char *
-describe_state (FerryClientTaskState state)
-{
-  switch (state)
-    {
-    case FERRY_CLIENT_TASK_STATE_PENDING:
-      return _("Waiting to be sent");
-    case FERRY_CLIENT_TASK_STATE_RUNNING:
-      return _("Being sent");
-    case FERRY_CLIENT_TASK_STATE_SUCCEEDED:
-      return _("Delivered");
-    case FERRY_CLIENT_TASK_STATE_FAILED:
-      return _("Failed");
-    case FERRY_CLIENT_TASK_STATE_CONFLICT:
-      return _("In conflict with the server’s copy");
-    case FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED:
-      return _("Waiting for you to sign in");
-    case FERRY_CLIENT_TASK_STATE_CANCELLED:
-      return _("Cancelled");
-    case FERRY_CLIENT_TASK_STATE_UNKNOWN:
-    default:
-      return _("Unknown");
-    }
-}
-
-static const char *
-describe_priority (FerryClientPriority priority)
-{
-  switch (priority)
-    {
-    case FERRY_CLIENT_PRIORITY_LOW:
-      return _("Low");
-    case FERRY_CLIENT_PRIORITY_HIGH:
-      return _("High");
-    case FERRY_CLIENT_PRIORITY_CRITICAL:
-      return _("Critical");
-    case FERRY_CLIENT_PRIORITY_MEDIUM:
-    default:
-      return _("Medium");
-    }
-}
-
-static const char *
-describe_strategy (FerryClientConflictStrategy strategy)
-{
-  switch (strategy)
-    {
-    case FERRY_CLIENT_CONFLICT_CLIENT_WINS:
-      return _("Send this change again");
-    case FERRY_CLIENT_CONFLICT_SERVER_WINS:
-      return _("Keep the server’s copy");
-    case FERRY_CLIENT_CONFLICT_LAST_MODIFIED_WINS:
-      return _("Keep the newer copy");
-    case FERRY_CLIENT_CONFLICT_MERGE:
-      return _("Merge both, ask when they clash");
-    case FERRY_CLIENT_CONFLICT_CUSTOM:
-      return _("Ask the app");
-    case FERRY_CLIENT_CONFLICT_ASK:
-    default:
-      return _("Ask me");
-    }
-}
-
+/* What went wrong, first: it is what the person came for. */
 static void
-show_task (FerryDetailsWindow *self)
+show_what_happened (FerryDetailsWindow *self)
 {
   FerryTaskInfo *info = self->info;
   FerryClientTaskState state = ferry_task_info_get_state (info);
-  g_autofree char *app_name = NULL;
-  g_autofree char *app = NULL;
-  g_autofree char *short_url = NULL;
   g_autofree char *error = NULL;
   g_autofree char *attempts = NULL;
-  g_autofree char *status = NULL;
-  const char *owner = ferry_task_info_get_owner (info);
-  const char *name = ferry_task_info_get_name (info);
-  guint response_status = ferry_task_info_get_response_status (info);
-  gboolean any;
 
-  clear_rows (self);
-
-  ferry_lookup_app (owner, &app_name, NULL);
-  if (g_strcmp0 (app_name, owner) != 0)
-    app = g_strdup_printf ("%s (%s)", app_name, owner);
-  else
-    app = g_strdup (owner);
-  short_url = ferry_format_short_url (ferry_task_info_get_url (info));
-  adw_window_title_set_subtitle (self->window_title,
-                                 name != NULL && *name != '\0' ? name : short_url);
-
-  /* What went wrong, first: it is what the person came for */
   error = ferry_format_error (state, ferry_task_info_get_last_status (info),
                               ferry_task_info_get_last_error (info));
   add_field (self, self->error_group, _("What happened"), error);
@@ -348,19 +259,27 @@ show_task (FerryDetailsWindow *self)
                 ferry_task_info_get_failing_since (info));
       add_time (self, self->error_group, _("Next try"), ferry_task_info_get_next_attempt (info));
     }
+}
 
-  /* The request */
+static void
+show_request (FerryDetailsWindow *self,
+              const char         *app)
+{
+  FerryTaskInfo *info = self->info;
+  gboolean any;
+
   add_field (self, self->request_group, _("Method"), ferry_task_info_get_method (info));
   add_field (self, self->request_group, _("URL"), ferry_task_info_get_url (info));
   add_field (self, self->request_group, _("App"), app);
-  add_field (self, self->request_group, _("Name"), name);
+  add_field (self, self->request_group, _("Name"), ferry_task_info_get_name (info));
   add_field (self, self->request_group, _("Group"), ferry_task_info_get_group (info));
   add_field (self, self->request_group, _("Priority"),
-             describe_priority (ferry_task_info_get_priority (info)));
-  add_field (self, self->request_group, _("State"), describe_state (state));
+             ferry_describe_priority (ferry_task_info_get_priority (info)));
+  add_field (self, self->request_group, _("State"),
+             ferry_describe_state (ferry_task_info_get_state (info)));
   add_field (self, self->request_group, _("If-Match"), ferry_task_info_get_if_match (info));
   add_field (self, self->request_group, _("On a conflict"),
-             describe_strategy (ferry_task_info_get_conflict_strategy (info)));
+             ferry_describe_strategy (ferry_task_info_get_conflict_strategy (info)));
   if (ferry_task_info_get_unmetered_only (info))
     add_field (self, self->request_group, _("Network"), _("Only sent on unmetered networks"));
 
@@ -371,46 +290,60 @@ show_task (FerryDetailsWindow *self)
   show_body (self, self->request_body_group, self->request_body_frame, self->request_body_view,
              ferry_task_info_get_content_type (info), ferry_task_info_get_body (info),
              ferry_task_info_get_body_size (info));
+}
 
-  /* The last response */
+static void
+show_response (FerryDetailsWindow *self)
+{
+  FerryTaskInfo *info = self->info;
+  guint response_status = ferry_task_info_get_response_status (info);
+  const char * const *headers = ferry_task_info_get_response_headers (info);
+  const char *content_type = NULL;
+  g_autofree char *status = NULL;
+  gboolean any;
+
   gtk_widget_set_visible (GTK_WIDGET (self->response_group), response_status != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->response_headers_group), response_status != 0);
   gtk_widget_set_visible (GTK_WIDGET (self->response_body_group), response_status != 0);
-  if (response_status != 0)
-    {
-      const char * const *headers = ferry_task_info_get_response_headers (info);
-      const char *content_type = NULL;
+  if (response_status == 0)
+    return;
 
-      for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-        if (g_ascii_strcasecmp (headers[i], "Content-Type") == 0)
-          content_type = headers[i + 1];
+  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+    if (g_ascii_strcasecmp (headers[i], "Content-Type") == 0)
+      content_type = headers[i + 1];
 
-      status = ferry_format_http_status (response_status);
-      add_field (self, self->response_group, _("Status"), status);
-      any = add_headers (self, self->response_headers_group, headers, NULL);
-      adw_preferences_group_set_description (self->response_headers_group,
-                                             any ? NULL : _("No headers"));
-      show_body (self, self->response_body_group, self->response_body_frame,
-                 self->response_body_view, content_type,
-                 ferry_task_info_get_response_body (info), 0);
-    }
+  status = ferry_format_http_status (response_status);
+  add_field (self, self->response_group, _("Status"), status);
+  any = add_headers (self, self->response_headers_group, headers, NULL);
+  adw_preferences_group_set_description (self->response_headers_group,
+                                         any ? NULL : _("No headers"));
+  show_body (self, self->response_body_group, self->response_body_frame,
+             self->response_body_view, content_type,
+             ferry_task_info_get_response_body (info), 0);
+}
 
-  /* When */
+/* When, and which. */
+static void
+show_times_and_ids (FerryDetailsWindow *self)
+{
+  FerryTaskInfo *info = self->info;
+
   add_time (self, self->times_group, _("Created"), ferry_task_info_get_created (info));
   add_time (self, self->times_group, _("Updated"), ferry_task_info_get_updated (info));
-  if (state == FERRY_CLIENT_TASK_STATE_PENDING)
+  if (ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_PENDING)
     add_time (self, self->times_group, _("Next attempt"), ferry_task_info_get_next_attempt (info));
   add_time (self, self->times_group, _("Not before"), ferry_task_info_get_not_before (info));
   add_time (self, self->times_group, _("Expires"), ferry_task_info_get_expires (info));
 
-  /* Which */
   add_field (self, self->ids_group, _("Task id"), ferry_task_info_get_id (info));
   add_field (self, self->ids_group, _("Idempotency key"),
              ferry_task_info_get_idempotency_key (info));
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (self->conflict_group),
-                          state == FERRY_CLIENT_TASK_STATE_CONFLICT);
-
+static void
+update_actions (FerryDetailsWindow   *self,
+                FerryClientTaskState  state)
+{
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.retry",
                                  state == FERRY_CLIENT_TASK_STATE_FAILED
                                  || state == FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED);
@@ -426,70 +359,58 @@ show_task (FerryDetailsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.keep-remote",
                                  state == FERRY_CLIENT_TASK_STATE_CONFLICT);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "details.copy", TRUE);
+}
 
+static void
+show_task (FerryDetailsWindow *self)
+{
+  FerryTaskInfo *info = self->info;
+  FerryClientTaskState state = ferry_task_info_get_state (info);
+  g_autofree char *app_name = NULL;
+  g_autofree char *app = NULL;
+  g_autofree char *short_url = NULL;
+  const char *owner = ferry_task_info_get_owner (info);
+  const char *name = ferry_task_info_get_name (info);
+
+  clear_rows (self);
+
+  ferry_lookup_app (owner, &app_name, NULL);
+  if (g_strcmp0 (app_name, owner) != 0)
+    app = g_strdup_printf ("%s (%s)", app_name, owner);
+  else
+    app = g_strdup (owner);
+  short_url = ferry_format_short_url (ferry_task_info_get_url (info));
+  adw_window_title_set_subtitle (self->window_title,
+                                 name != NULL && *name != '\0' ? name : short_url);
+
+  show_what_happened (self);
+  show_request (self, app);
+  show_response (self);
+  show_times_and_ids (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->conflict_group),
+                          state == FERRY_CLIENT_TASK_STATE_CONFLICT);
+  update_actions (self, state);
   gtk_stack_set_visible_child_name (self->stack, "details");
 }
 
 static void
-get_task_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_loader_loaded (FerryDetailsWindow *self,
+                  FerryTaskInfo      *info,
+                  FerryTaskLoader    *loader)
 {
-  g_autoptr(FerryDetailsWindow) self = user_data;
-  g_autoptr(FerryTaskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = ferry_client_get_finish (FERRY_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
-  if (info == NULL)
-    {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
-    }
-  else
-    {
-      g_set_object (&self->info, info);
-      show_task (self);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
-    }
-
-  if (self->reload_again)
-    load_task (self);
+  g_set_object (&self->info, info);
+  show_task (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
 }
 
 static void
-load_task (FerryDetailsWindow *self)
+on_loader_failed (FerryDetailsWindow *self,
+                  const GError       *error,
+                  FerryTaskLoader    *loader)
 {
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-  self->loading = TRUE;
-  self->reload_again = FALSE;
-  ferry_client_get_async (self->client, self->id, self->cancellable, get_task_cb,
-                          g_object_ref (self));
-}
-
-static void
-on_client_task_changed (FerryDetailsWindow   *self,
-                        const char           *id,
-                        const char           *owner,
-                        FerryClientTaskState  state,
-                        FerryClient          *client)
-{
-  if (g_strcmp0 (id, self->id) == 0)
-    load_task (self);
-}
-
-static void
-on_client_agent_appeared (FerryDetailsWindow *self,
-                          FerryClient        *client)
-{
-  load_task (self);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
 static void
@@ -618,11 +539,12 @@ ferry_details_window_constructed (GObject *object)
   g_assert (FERRY_IS_CLIENT (self->client));
   g_assert (self->id != NULL);
 
-  g_signal_connect_object (self->client, "task-changed",
-                           G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "agent-appeared",
-                           G_CALLBACK (on_client_agent_appeared), self, G_CONNECT_SWAPPED);
-  load_task (self);
+  self->loader = ferry_task_loader_new (self->client, self->id);
+  g_signal_connect_object (self->loader, "loaded", G_CALLBACK (on_loader_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "failed", G_CALLBACK (on_loader_failed), self,
+                           G_CONNECT_SWAPPED);
+  ferry_task_loader_load (self->loader);
 }
 
 static void
@@ -631,8 +553,9 @@ ferry_details_window_dispose (GObject *object)
   FerryDetailsWindow *self = (FerryDetailsWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->loader != NULL)
+    g_signal_handlers_disconnect_by_data (self->loader, self);
+  g_clear_object (&self->loader);
   g_ptr_array_set_size (self->rows, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_DETAILS_WINDOW);
   g_clear_object (&self->client);

@@ -102,6 +102,87 @@ ferry_format_priority (FerryClientPriority priority)
     }
 }
 
+/**
+ * ferry_describe_state:
+ * @state: a task state
+ *
+ * Returns: the state in words, as the details window says it
+ */
+const char *
+ferry_describe_state (FerryClientTaskState state)
+{
+  switch (state)
+    {
+    case FERRY_CLIENT_TASK_STATE_PENDING:
+      return _("Waiting to be sent");
+    case FERRY_CLIENT_TASK_STATE_RUNNING:
+      return _("Being sent");
+    case FERRY_CLIENT_TASK_STATE_SUCCEEDED:
+      return _("Delivered");
+    case FERRY_CLIENT_TASK_STATE_FAILED:
+      return _("Failed");
+    case FERRY_CLIENT_TASK_STATE_CONFLICT:
+      return _("In conflict with the server’s copy");
+    case FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED:
+      return _("Waiting for you to sign in");
+    case FERRY_CLIENT_TASK_STATE_CANCELLED:
+      return _("Cancelled");
+    case FERRY_CLIENT_TASK_STATE_UNKNOWN:
+    default:
+      return _("Unknown");
+    }
+}
+
+/**
+ * ferry_describe_priority:
+ * @priority: a priority
+ *
+ * Returns: the priority in words, medium included
+ */
+const char *
+ferry_describe_priority (FerryClientPriority priority)
+{
+  switch (priority)
+    {
+    case FERRY_CLIENT_PRIORITY_LOW:
+      return _("Low");
+    case FERRY_CLIENT_PRIORITY_HIGH:
+      return _("High");
+    case FERRY_CLIENT_PRIORITY_CRITICAL:
+      return _("Critical");
+    case FERRY_CLIENT_PRIORITY_MEDIUM:
+    default:
+      return _("Medium");
+    }
+}
+
+/**
+ * ferry_describe_strategy:
+ * @strategy: a conflict strategy
+ *
+ * Returns: what the strategy does with a conflict, in words
+ */
+const char *
+ferry_describe_strategy (FerryClientConflictStrategy strategy)
+{
+  switch (strategy)
+    {
+    case FERRY_CLIENT_CONFLICT_CLIENT_WINS:
+      return _("Send this change again");
+    case FERRY_CLIENT_CONFLICT_SERVER_WINS:
+      return _("Keep the server’s copy");
+    case FERRY_CLIENT_CONFLICT_LAST_MODIFIED_WINS:
+      return _("Keep the newer copy");
+    case FERRY_CLIENT_CONFLICT_MERGE:
+      return _("Merge both, ask when they clash");
+    case FERRY_CLIENT_CONFLICT_CUSTOM:
+      return _("Ask the app");
+    case FERRY_CLIENT_CONFLICT_ASK:
+    default:
+      return _("Ask me");
+    }
+}
+
 typedef struct
 {
   guint       status;

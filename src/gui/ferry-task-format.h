@@ -8,9 +8,15 @@
 
 G_BEGIN_DECLS
 
+/* How much of a body, or of one value's tooltip, a window shows. */
+#define FERRY_BODY_PREVIEW_BYTES (16 * 1024)
+
 char       *ferry_format_timestamp          (gint64                when);
 char       *ferry_format_short_url          (const char           *url);
 const char *ferry_format_priority           (FerryClientPriority   priority);
+const char *ferry_describe_state            (FerryClientTaskState  state);
+const char *ferry_describe_priority         (FerryClientPriority   priority);
+const char *ferry_describe_strategy         (FerryClientConflictStrategy strategy);
 const char *ferry_http_reason_phrase        (guint                 status);
 char       *ferry_format_http_status        (guint                 status);
 char       *ferry_format_error              (FerryClientTaskState  state,

@@ -216,6 +216,52 @@ update_status (FerryTaskRow *self)
   gtk_label_set_label (self->status_label, status);
 }
 
+/* What the row offers: the actions, and the buttons for those that have
+ * one. */
+static void
+set_actions (FerryTaskRow *self,
+             gboolean      can_resolve,
+             gboolean      can_retry,
+             gboolean      can_cancel,
+             gboolean      can_show_details)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resolve", can_resolve);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", can_retry);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_cancel);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", can_show_details);
+  gtk_widget_set_visible (self->resolve_button, can_resolve);
+  gtk_widget_set_visible (self->retry_button, can_retry);
+  gtk_widget_set_visible (self->cancel_button, can_cancel);
+}
+
+static void
+set_actions_for_state (FerryTaskRow         *self,
+                       FerryClientTaskState  state)
+{
+  gboolean can_retry = FALSE;
+  gboolean can_cancel = FALSE;
+
+  switch (state)
+    {
+    case FERRY_CLIENT_TASK_STATE_FAILED:
+    case FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED:
+      can_retry = TRUE;
+      can_cancel = TRUE;
+      break;
+    case FERRY_CLIENT_TASK_STATE_PENDING:
+    case FERRY_CLIENT_TASK_STATE_CONFLICT:
+      can_cancel = TRUE;
+      break;
+    case FERRY_CLIENT_TASK_STATE_RUNNING:
+    case FERRY_CLIENT_TASK_STATE_SUCCEEDED:
+    case FERRY_CLIENT_TASK_STATE_CANCELLED:
+    case FERRY_CLIENT_TASK_STATE_UNKNOWN:
+    default:
+      break;
+    }
+  set_actions (self, state == FERRY_CLIENT_TASK_STATE_CONFLICT, can_retry, can_cancel, TRUE);
+}
+
 static void
 update_row (FerryTaskRow *self)
 {
@@ -230,8 +276,6 @@ update_row (FerryTaskRow *self)
   const char *priority_text;
   const char *name;
   gboolean loaded = info_is_loaded (self);
-  gboolean can_retry = FALSE;
-  gboolean can_cancel = FALSE;
 
   if (!loaded)
     {
@@ -241,13 +285,7 @@ update_row (FerryTaskRow *self)
       gtk_label_set_label (self->error_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->priority_label), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resolve", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", FALSE);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", FALSE);
-      gtk_widget_set_visible (self->resolve_button, FALSE);
-      gtk_widget_set_visible (self->retry_button, FALSE);
-      gtk_widget_set_visible (self->cancel_button, FALSE);
+      set_actions (self, FALSE, FALSE, FALSE, FALSE);
       update_status (self);
       return;
     }
@@ -298,33 +336,7 @@ update_row (FerryTaskRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->error_label),
                                ferry_task_info_get_last_error (self->info));
 
-  switch (state)
-    {
-    case FERRY_CLIENT_TASK_STATE_FAILED:
-    case FERRY_CLIENT_TASK_STATE_AUTH_REQUIRED:
-      can_retry = TRUE;
-      can_cancel = TRUE;
-      break;
-    case FERRY_CLIENT_TASK_STATE_PENDING:
-    case FERRY_CLIENT_TASK_STATE_CONFLICT:
-      can_cancel = TRUE;
-      break;
-    case FERRY_CLIENT_TASK_STATE_RUNNING:
-    case FERRY_CLIENT_TASK_STATE_SUCCEEDED:
-    case FERRY_CLIENT_TASK_STATE_CANCELLED:
-    case FERRY_CLIENT_TASK_STATE_UNKNOWN:
-    default:
-      break;
-    }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.resolve",
-                                 state == FERRY_CLIENT_TASK_STATE_CONFLICT);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", can_retry);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_cancel);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", TRUE);
-  gtk_widget_set_visible (self->resolve_button, state == FERRY_CLIENT_TASK_STATE_CONFLICT);
-  gtk_widget_set_visible (self->retry_button, can_retry);
-  gtk_widget_set_visible (self->cancel_button, can_cancel);
-
+  set_actions_for_state (self, state);
   update_status (self);
 }
 

@@ -5,17 +5,11 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-conflict-window.h"
-#include "ferry-details-window.h"
 #include "ferry-gui-settings.h"
 #include "ferry-task-format.h"
-#include "ferry-window.h"
+#include "ferry-window-private.h"
 
 #define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
-/* How many tasks one step of Cancel All lists and cancels. */
-#define CANCEL_BATCH 200
-/* How long a row's cancel can be undone. */
-#define CANCEL_UNDO_SECONDS 8
 
 /**
  * FerryWindow:
@@ -25,54 +19,6 @@
  * search, and a banner while the agent is not running.  Everything comes
  * from the #FerryClient; the window keeps no state of its own about tasks.
  */
-struct _FerryWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* owned */
-  FerryClient *client;
-  FerryTicker *ticker;
-  GSettings *settings;
-  GCancellable *cancellable;
-  FerryTaskList *history_total;    /* the history without a search: its count */
-  char *status_text;
-  char *last_sync_text;
-  char *start_error;   /* why the last start failed, for a person */
-  GHashTable *cancelling;   /* ids of cancels still offering Undo */
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  AdwViewSwitcherTitle *switcher_title;
-  AdwViewStack *view_stack;
-  AdwViewStackPage *pending_page;
-  AdwViewStackPage *failed_page;
-  AdwViewStackPage *conflicts_page;
-  AdwViewStackPage *history_page;
-  FerryTaskView *pending_view;
-  FerryTaskView *failed_view;
-  FerryTaskView *conflicts_view;
-  FerryTaskView *history_view;
-  GtkRevealer *banner_revealer;
-  GtkImage *banner_icon;
-  GtkSpinner *banner_spinner;
-  GtkLabel *banner_label;
-  GtkButton *start_button;
-  GtkWidget *status_text_box;
-  GtkLabel *status_label;
-  GtkLabel *last_sync_label;
-  GtkProgressBar *progress_bar;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkWidget *sync_button;
-  GtkWidget *pause_button;
-
-  /* state */
-  gboolean view_chosen;   /* the opening view was picked, or the person picked one */
-  gboolean confirm_start; /* the start in progress was asked for from the banner */
-  gboolean paused;
-  gboolean starting_agent;
-  guint last_sync_source_id;
-};
 
 G_DEFINE_FINAL_TYPE (FerryWindow, ferry_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -85,31 +31,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Per-call state of Cancel All. */
-typedef struct
-{
-  FerryWindow    *self;         /* owned */
-  FerryTaskQuery *query;
-  guint           skipped;      /* tasks that could not be cancelled (running) */
-  guint           cancelled;
-  guint           in_flight;
-  guint           batch_failed;
-  guint           batch_size;
-} CancelAll;
-
-static void cancel_all_next (CancelAll *job);
-
-static void
-cancel_all_free (CancelAll *job)
-{
-  g_clear_object (&job->self);
-  g_clear_pointer (&job->query, ferry_task_query_unref);
-  g_free (job);
-}
-
-static FerryTaskView *
-view_for_kind (FerryWindow *self,
-               const char  *kind)
+FerryTaskView *
+ferry_window_view_for_kind (FerryWindow *self,
+                            const char  *kind)
 {
   if (g_strcmp0 (kind, "pending") == 0)
     return self->pending_view;
@@ -122,9 +46,9 @@ view_for_kind (FerryWindow *self,
   return NULL;
 }
 
-static void
-show_toast (FerryWindow *self,
-            const char  *text)
+void
+ferry_window_show_toast (FerryWindow *self,
+                         const char  *text)
 {
   AdwToast *toast;
 
@@ -136,10 +60,10 @@ show_toast (FerryWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static void
-show_error_toast (FerryWindow  *self,
-                  const char   *what,
-                  const GError *error)
+void
+ferry_window_show_error_toast (FerryWindow  *self,
+                               const char   *what,
+                               const GError *error)
 {
   g_autofree char *text = NULL;
 
@@ -147,19 +71,19 @@ show_error_toast (FerryWindow  *self,
     return;
   /* Translators: %s are what failed ("Could not retry") and why */
   text = g_strdup_printf (_("%s: %s"), what, error->message);
-  show_toast (self, text);
+  ferry_window_show_toast (self, text);
 }
 
-static gboolean
-agent_running (FerryWindow *self)
+gboolean
+ferry_window_agent_running (FerryWindow *self)
 {
   return self->client != NULL && ferry_client_get_agent_running (self->client);
 }
 
-static void
-update_actions (FerryWindow *self)
+void
+ferry_window_update_actions (FerryWindow *self)
 {
-  gboolean running = agent_running (self);
+  gboolean running = ferry_window_agent_running (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause", running);
@@ -223,14 +147,14 @@ update_counts (FerryWindow *self)
   guint conflicts = 0;
   guint history = 0;
 
-  if (self->client != NULL && agent_running (self))
+  if (self->client != NULL && ferry_window_agent_running (self))
     {
       pending = ferry_client_get_pending_count (self->client);
       failed = ferry_client_get_failed_count (self->client)
                + ferry_client_get_auth_count (self->client);
       conflicts = ferry_client_get_conflict_count (self->client);
     }
-  if (self->history_total != NULL && agent_running (self))
+  if (self->history_total != NULL && ferry_window_agent_running (self))
     history = g_list_model_get_n_items (G_LIST_MODEL (self->history_total));
 
   set_page_count (self->pending_page, pending, FALSE);
@@ -239,17 +163,17 @@ update_counts (FerryWindow *self)
   set_page_count (self->history_page, history, FALSE);
 
   /* The window opens on what needs the person, once the agent said. */
-  if (!self->view_chosen && self->client != NULL && agent_running (self))
+  if (!self->view_chosen && self->client != NULL && ferry_window_agent_running (self))
     {
       ferry_window_show_attention (self);
       self->view_chosen = TRUE;
     }
 }
 
-static void
-update_banner (FerryWindow *self)
+void
+ferry_window_update_banner (FerryWindow *self)
 {
-  gboolean running = agent_running (self);
+  gboolean running = ferry_window_agent_running (self);
 
   if (running)
     g_clear_pointer (&self->start_error, g_free);
@@ -276,26 +200,33 @@ update_banner (FerryWindow *self)
                                   -1);
 }
 
-
-static void
-update_paused (FerryWindow *self)
+/* Sets :paused and notifies; FALSE when it already was @paused. */
+gboolean
+ferry_window_store_paused (FerryWindow *self,
+                           gboolean     paused)
 {
-  gboolean paused = self->client != NULL && ferry_client_get_paused (self->client);
-
   if (self->paused == paused)
-    return;
+    return FALSE;
   self->paused = paused;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+  return TRUE;
 }
 
-static void
-update_all (FerryWindow *self)
+/* Shows the agent's word. */
+void
+ferry_window_update_paused (FerryWindow *self)
+{
+  ferry_window_store_paused (self, self->client != NULL && ferry_client_get_paused (self->client));
+}
+
+void
+ferry_window_update_all (FerryWindow *self)
 {
   update_status (self);
   update_counts (self);
-  update_banner (self);
-  update_paused (self);
-  update_actions (self);
+  ferry_window_update_banner (self);
+  ferry_window_update_paused (self);
+  ferry_window_update_actions (self);
 }
 
 static void
@@ -311,11 +242,11 @@ on_client_notify (FerryWindow *self,
       return;
     }
   if (g_str_equal (name, "paused"))
-    update_paused (self);
+    ferry_window_update_paused (self);
   if (g_str_equal (name, "agent-running"))
     {
-      update_banner (self);
-      update_actions (self);
+      ferry_window_update_banner (self);
+      ferry_window_update_actions (self);
     }
   update_status (self);
   update_counts (self);
@@ -368,484 +299,6 @@ on_search_bar_notify_search_mode (FerryWindow  *self,
 {
   if (!gtk_search_bar_get_search_mode (search_bar))
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-}
-
-static void
-sync_now_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ferry_client_sync_now_finish (FERRY_CLIENT (object), result, &error))
-    show_error_toast (self, _("Could not start a sync"), error);
-}
-
-static void
-sync_now_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-
-  ferry_client_sync_now_async (self->client, self->cancellable, sync_now_cb,
-                               g_object_ref (self));
-}
-
-static void
-pause_done (FerryWindow  *self,
-            gboolean      ok,
-            const GError *error)
-{
-  if (ok)
-    return;
-  show_error_toast (self, _("Could not pause or resume sending"), error);
-  /* Show the agent's word again. */
-  update_paused (self);
-}
-
-static void
-pause_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = ferry_client_pause_finish (FERRY_CLIENT (object), result, &error);
-  pause_done (self, ok, error);
-}
-
-static void
-resume_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  ok = ferry_client_resume_finish (FERRY_CLIENT (object), result, &error);
-  pause_done (self, ok, error);
-}
-
-static void
-set_paused (FerryWindow *self,
-            gboolean     paused)
-{
-  if (self->paused == paused)
-    return;
-  self->paused = paused;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
-
-  if (self->client == NULL || paused == ferry_client_get_paused (self->client))
-    return;
-  if (paused)
-    ferry_client_pause_async (self->client, self->cancellable, pause_cb, g_object_ref (self));
-  else
-    ferry_client_resume_async (self->client, self->cancellable, resume_cb, g_object_ref (self));
-}
-
-static void
-search_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-  gboolean mode = gtk_search_bar_get_search_mode (self->search_bar);
-
-  gtk_search_bar_set_search_mode (self->search_bar, !mode);
-  if (!mode)
-    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-start_agent_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->starting_agent = FALSE;
-  if (!ferry_client_start_agent_finish (FERRY_CLIENT (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Could not start the agent: %s", error->message);
-      g_free (self->start_error);
-      self->start_error = ferry_format_agent_start_error (error);
-      update_banner (self);
-      update_actions (self);
-      return;
-    }
-  g_clear_pointer (&self->start_error, g_free);
-  if (self->confirm_start)
-    show_toast (self, _("Ferry’s agent is running"));
-  update_all (self);
-}
-
-static void
-start_agent_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  ferry_window_start_agent (FERRY_WINDOW (widget), TRUE);
-}
-
-/**
- * ferry_window_start_agent:
- * @self: a window
- * @confirm: whether a person asked, and so hears when it worked
- *
- * Starts the agent by D-Bus activation, unless it runs or is starting;
- * the banner shows the progress, and why when it fails.
- */
-void
-ferry_window_start_agent (FerryWindow *self,
-                          gboolean     confirm)
-{
-  g_return_if_fail (FERRY_IS_WINDOW (self));
-
-  if (self->starting_agent || agent_running (self))
-    return;
-  self->confirm_start = confirm;
-  self->starting_agent = TRUE;
-  update_banner (self);
-  update_actions (self);
-  ferry_client_start_agent_async (self->client, self->cancellable, start_agent_cb,
-                                  g_object_ref (self));
-}
-
-static void
-retry_task_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ferry_client_retry_finish (FERRY_CLIENT (object), result, &error))
-    show_error_toast (self, _("Could not retry the change"), error);
-}
-
-static void
-retry_task_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-
-  ferry_client_retry_async (self->client, g_variant_get_string (parameter, NULL),
-                            self->cancellable, retry_task_cb, g_object_ref (self));
-}
-
-static void
-cancel_task_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!ferry_client_cancel_finish (FERRY_CLIENT (object), result, &error))
-    show_error_toast (self, _("Could not cancel the change"), error);
-}
-
-/* The toast of a cancel went: unless Undo was pressed, the change is
- * cancelled now. */
-static void
-on_cancel_toast_dismissed (AdwToast    *toast,
-                           FerryWindow *self)
-{
-  const char *id = g_object_get_data (G_OBJECT (toast), "ferry-task-id");
-
-  if (!g_hash_table_remove (self->cancelling, id))
-    return;
-  ferry_client_cancel_async (self->client, id, self->cancellable, cancel_task_cb,
-                             g_object_ref (self));
-}
-
-static void
-on_cancel_toast_undo (AdwToast    *toast,
-                      FerryWindow *self)
-{
-  g_hash_table_remove (self->cancelling, g_object_get_data (G_OBJECT (toast), "ferry-task-id"));
-}
-
-/* Cancel from a row: a slip must not lose a change, so the change is kept
- * while a toast offers Undo, and cancelled when the toast goes. */
-static void
-cancel_task_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-  const char *id = g_variant_get_string (parameter, NULL);
-  AdwToast *toast;
-
-  if (self->toast_overlay == NULL || g_hash_table_contains (self->cancelling, id))
-    return;
-  g_hash_table_add (self->cancelling, g_strdup (id));
-
-  toast = adw_toast_new (_("The change will be cancelled"));
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_timeout (toast, CANCEL_UNDO_SECONDS);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_object_set_data_full (G_OBJECT (toast), "ferry-task-id", g_strdup (id), g_free);
-  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_cancel_toast_undo), self, 0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_cancel_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/* The window goes with cancels still offering Undo: the person meant
- * them. */
-static void
-finish_cancels (FerryWindow *self)
-{
-  GHashTableIter iter;
-  gpointer id;
-
-  if (self->cancelling == NULL || self->client == NULL)
-    return;
-  g_hash_table_iter_init (&iter, self->cancelling);
-  while (g_hash_table_iter_next (&iter, &id, NULL))
-    ferry_client_cancel_async (self->client, id, NULL, NULL, NULL);
-  g_hash_table_remove_all (self->cancelling);
-}
-
-static void
-show_details_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-  GtkWindow *details;
-
-  details = GTK_WINDOW (ferry_details_window_new (self->client,
-                                                  g_variant_get_string (parameter, NULL)));
-  gtk_window_set_transient_for (details, GTK_WINDOW (self));
-  gtk_window_set_destroy_with_parent (details, TRUE);
-  gtk_window_present (details);
-}
-
-static void
-show_view_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  ferry_window_show_view (FERRY_WINDOW (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-retry_all_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(FerryWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  guint count = 0;
-
-  if (!ferry_client_retry_all_finish (FERRY_CLIENT (object), result, &count, &error))
-    {
-      show_error_toast (self, _("Could not retry the changes"), error);
-      return;
-    }
-  text = g_strdup_printf (ngettext ("%u change will be tried again",
-                                    "%u changes will be tried again", count),
-                          count);
-  show_toast (self, text);
-}
-
-static void
-on_retry_all_response (FerryWindow      *self,
-                       const char       *response,
-                       AdwMessageDialog *dialog)
-{
-  FerryTaskQuery *query = g_object_get_data (G_OBJECT (dialog), "ferry-query");
-
-  if (g_strcmp0 (response, "retry") != 0 || self->client == NULL)
-    return;
-  ferry_client_retry_all_async (self->client, query, self->cancellable, retry_all_cb,
-                                g_object_ref (self));
-}
-
-static void
-cancel_all_done (CancelAll *job)
-{
-  g_autofree char *text = NULL;
-
-  if (job->skipped > 0)
-    text = g_strdup_printf (ngettext ("Cancelled %u change; %u could not be cancelled",
-                                      "Cancelled %u changes; %u could not be cancelled",
-                                      job->cancelled),
-                            job->cancelled, job->skipped);
-  else
-    text = g_strdup_printf (ngettext ("Cancelled %u change", "Cancelled %u changes",
-                                      job->cancelled),
-                            job->cancelled);
-  show_toast (job->self, text);
-  cancel_all_free (job);
-}
-
-static void
-cancel_one_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  CancelAll *job = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (ferry_client_cancel_finish (FERRY_CLIENT (object), result, &error))
-    job->cancelled++;
-  else
-    job->batch_failed++;
-
-  if (--job->in_flight > 0)
-    return;
-
-  job->skipped += job->batch_failed;
-  if (job->batch_size < CANCEL_BATCH || g_cancellable_is_cancelled (job->self->cancellable))
-    cancel_all_done (job);
-  else
-    cancel_all_next (job);
-}
-
-static void
-cancel_all_list_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CancelAll *job = user_data;
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tasks = ferry_client_list_finish (FERRY_CLIENT (object), result, &error);
-  if (tasks == NULL)
-    {
-      show_error_toast (job->self, _("Could not cancel the changes"), error);
-      cancel_all_free (job);
-      return;
-    }
-  if (tasks->len == 0)
-    {
-      cancel_all_done (job);
-      return;
-    }
-
-  job->batch_size = tasks->len;
-  job->batch_failed = 0;
-  job->in_flight = tasks->len;
-  for (guint i = 0; i < tasks->len; i++)
-    ferry_client_cancel_async (job->self->client,
-                               ferry_task_info_get_id (g_ptr_array_index (tasks, i)),
-                               job->self->cancellable, cancel_one_cb, job);
-}
-
-/* The agent has no CancelAll: list a batch from where the tasks that could
- * not be cancelled end (cancelled ones leave the list), cancel it, repeat
- * until a batch comes back short. */
-static void
-cancel_all_next (CancelAll *job)
-{
-  ferry_client_list_async (job->self->client, job->query, job->skipped, CANCEL_BATCH,
-                           job->self->cancellable, cancel_all_list_cb, job);
-}
-
-static void
-on_cancel_all_response (FerryWindow      *self,
-                        const char       *response,
-                        AdwMessageDialog *dialog)
-{
-  FerryTaskQuery *query = g_object_get_data (G_OBJECT (dialog), "ferry-query");
-  CancelAll *job;
-
-  if (g_strcmp0 (response, "cancel-all") != 0 || self->client == NULL)
-    return;
-
-  job = g_new0 (CancelAll, 1);
-  job->self = g_object_ref (self);
-  job->query = ferry_task_query_ref (query);
-  cancel_all_next (job);
-}
-
-static AdwMessageDialog *
-new_confirmation (FerryWindow   *self,
-                  FerryTaskView *view,
-                  const char    *heading,
-                  const char    *body)
-{
-  AdwMessageDialog *dialog;
-
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
-  g_object_set_data_full (G_OBJECT (dialog), "ferry-query", ferry_task_view_dup_query (view),
-                          (GDestroyNotify) ferry_task_query_unref);
-  return dialog;
-}
-
-static void
-retry_all_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-  FerryTaskView *view = view_for_kind (self, g_variant_get_string (parameter, NULL));
-  AdwMessageDialog *dialog;
-  g_autofree char *body = NULL;
-  guint n;
-
-  g_return_if_fail (view != NULL);
-
-  n = ferry_task_view_get_n_items (view);
-  body = g_strdup_printf (ngettext ("%u change will be sent again, with its attempts counted "
-                                    "afresh.",
-                                    "%u changes will be sent again, with their attempts counted "
-                                    "afresh.", n),
-                          n);
-  dialog = new_confirmation (self, view, _("Retry All Changes?"), body);
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "retry", _("_Retry All"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "retry", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (dialog, "retry");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_retry_all_response), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-cancel_all_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  FerryWindow *self = FERRY_WINDOW (widget);
-  FerryTaskView *view = view_for_kind (self, g_variant_get_string (parameter, NULL));
-  AdwMessageDialog *dialog;
-  g_autofree char *body = NULL;
-  guint n;
-
-  g_return_if_fail (view != NULL);
-
-  n = ferry_task_view_get_n_items (view);
-  body = g_strdup_printf (ngettext ("%u change will not be sent. This cannot be undone.",
-                                    "%u changes will not be sent. This cannot be undone.", n),
-                          n);
-  dialog = new_confirmation (self, view, _("Cancel All Changes?"), body);
-  adw_message_dialog_add_responses (dialog,
-                                    "keep", _("_Keep Them"),
-                                    "cancel-all", _("Cancel _All"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, "cancel-all", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "keep");
-  adw_message_dialog_set_close_response (dialog, "keep");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_all_response), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -928,7 +381,7 @@ ferry_window_constructed (GObject *object)
 
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
-  update_all (self);
+  ferry_window_update_all (self);
 }
 
 static void
@@ -936,7 +389,7 @@ ferry_window_dispose (GObject *object)
 {
   FerryWindow *self = (FerryWindow *) object;
 
-  finish_cancels (self);
+  ferry_window_finish_cancels (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->last_sync_source_id, g_source_remove);
   if (self->client != NULL)
@@ -999,7 +452,7 @@ ferry_window_set_property (GObject      *object,
       self->client = g_value_dup_object (value);
       break;
     case PROP_PAUSED:
-      set_paused (self, g_value_get_boolean (value));
+      ferry_window_set_paused (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1069,32 +522,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_bar_notify_search_mode);
   gtk_widget_class_bind_template_callback (widget_class, on_switcher_title_notify_title_visible);
 
-  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
-  gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_action);
-  gtk_widget_class_install_action (widget_class, "win.retry-task", "s", retry_task_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-task", "s", cancel_task_action);
-  gtk_widget_class_install_action (widget_class, "win.show-details", "s", show_details_action);
-  gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
-  ferry_conflict_window_install_action (widget_class, "win.resolve-conflict");
-  gtk_widget_class_install_action (widget_class, "win.retry-all", "s", retry_all_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-all", "s", cancel_all_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.sync-now", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync-now", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
-                                       "window.close", NULL);
-  for (guint i = 0; i < 4; i++)
-    {
-      static const char * const kinds[] = { "pending", "failed", "conflicts", "history" };
-
-      gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
-                                           "win.show-view", "s", kinds[i]);
-    }
+  ferry_window_install_actions (widget_class);
 }
 
 static void
@@ -1182,7 +610,7 @@ ferry_window_get_view (FerryWindow *self,
                        const char  *kind)
 {
   g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
-  return view_for_kind (self, kind);
+  return ferry_window_view_for_kind (self, kind);
 }
 
 const char *
@@ -1202,7 +630,7 @@ ferry_window_show_view (FerryWindow *self,
                         const char  *kind)
 {
   g_return_if_fail (FERRY_IS_WINDOW (self));
-  g_return_if_fail (view_for_kind (self, kind) != NULL);
+  g_return_if_fail (ferry_window_view_for_kind (self, kind) != NULL);
 
   self->view_chosen = TRUE;
   adw_view_stack_set_visible_child_name (self->view_stack, kind);
@@ -1284,7 +712,8 @@ ferry_window_get_view_count (FerryWindow *self,
 
   g_return_val_if_fail (FERRY_IS_WINDOW (self), 0);
 
-  page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (view_for_kind (self, kind)));
+  page = adw_view_stack_get_page (self->view_stack,
+                                  GTK_WIDGET (ferry_window_view_for_kind (self, kind)));
   g_return_val_if_fail (page != NULL, 0);
   return adw_view_stack_page_get_badge_number (page);
 }
@@ -1303,3 +732,4 @@ ferry_window_set_search (FerryWindow *self,
   gtk_search_bar_set_search_mode (self->search_bar, search != NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), search != NULL ? search : "");
 }
+

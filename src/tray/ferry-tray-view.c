@@ -70,6 +70,55 @@ ferry_tray_view_from_status (FerryTrayView     *view,
 }
 
 /**
+ * ferry_tray_view_copy:
+ * @dest: (out caller-allocates): the view to fill; clear it with
+ *   ferry_tray_view_clear()
+ * @src: a view
+ */
+void
+ferry_tray_view_copy (FerryTrayView       *dest,
+                      const FerryTrayView *src)
+{
+  g_return_if_fail (dest != NULL);
+  g_return_if_fail (src != NULL);
+
+  dest->icon_name = src->icon_name;
+  dest->status = src->status;
+  dest->title = g_strdup (src->title);
+  dest->description = g_strdup (src->description);
+  dest->paused = src->paused;
+}
+
+/**
+ * ferry_tray_view_diff:
+ * @old_view: what hosts were told
+ * @new_view: what they are to be told
+ *
+ * Returns: the fields that differ
+ */
+FerryTrayViewChanges
+ferry_tray_view_diff (const FerryTrayView *old_view,
+                      const FerryTrayView *new_view)
+{
+  FerryTrayViewChanges changes = FERRY_TRAY_VIEW_SAME;
+
+  g_return_val_if_fail (old_view != NULL, FERRY_TRAY_VIEW_SAME);
+  g_return_val_if_fail (new_view != NULL, FERRY_TRAY_VIEW_SAME);
+
+  if (g_strcmp0 (old_view->icon_name, new_view->icon_name) != 0)
+    changes |= FERRY_TRAY_VIEW_ICON;
+  if (g_strcmp0 (old_view->status, new_view->status) != 0)
+    changes |= FERRY_TRAY_VIEW_STATUS;
+  if (g_strcmp0 (old_view->title, new_view->title) != 0)
+    changes |= FERRY_TRAY_VIEW_TITLE;
+  if (g_strcmp0 (old_view->description, new_view->description) != 0)
+    changes |= FERRY_TRAY_VIEW_DESCRIPTION;
+  if (old_view->paused != new_view->paused)
+    changes |= FERRY_TRAY_VIEW_PAUSED;
+  return changes;
+}
+
+/**
  * ferry_tray_view_clear:
  * @view: a view
  *

@@ -34,9 +34,34 @@ typedef struct
   gboolean    paused;
 } FerryTrayView;
 
-void ferry_tray_view_from_status (FerryTrayView     *view,
-                                  const FerryStatus *status,
-                                  gboolean           paused);
-void ferry_tray_view_clear       (FerryTrayView     *view);
+/**
+ * FerryTrayViewChanges:
+ * @FERRY_TRAY_VIEW_SAME: nothing differs
+ * @FERRY_TRAY_VIEW_ICON: the icon name
+ * @FERRY_TRAY_VIEW_STATUS: the status
+ * @FERRY_TRAY_VIEW_TITLE: the title
+ * @FERRY_TRAY_VIEW_DESCRIPTION: the tooltip's other lines
+ * @FERRY_TRAY_VIEW_PAUSED: whether sending is paused
+ *
+ * What differs between two views: what the item and the menu tell hosts
+ * about.
+ */
+typedef enum {
+  FERRY_TRAY_VIEW_SAME        = 0,
+  FERRY_TRAY_VIEW_ICON        = 1 << 0,
+  FERRY_TRAY_VIEW_STATUS      = 1 << 1,
+  FERRY_TRAY_VIEW_TITLE       = 1 << 2,
+  FERRY_TRAY_VIEW_DESCRIPTION = 1 << 3,
+  FERRY_TRAY_VIEW_PAUSED      = 1 << 4,
+} FerryTrayViewChanges;
+
+void                 ferry_tray_view_from_status (FerryTrayView       *view,
+                                                  const FerryStatus   *status,
+                                                  gboolean             paused);
+void                 ferry_tray_view_copy        (FerryTrayView       *dest,
+                                                  const FerryTrayView *src);
+FerryTrayViewChanges ferry_tray_view_diff        (const FerryTrayView *old_view,
+                                                  const FerryTrayView *new_view);
+void                 ferry_tray_view_clear       (FerryTrayView       *view);
 
 G_END_DECLS

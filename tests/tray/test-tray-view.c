@@ -77,6 +77,47 @@ test_table (void)
     }
 }
 
+/* What the item and the menu tell hosts about: each field on its own,
+ * between every two rows of the table, and nothing after a copy. */
+static void
+test_diff (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FerryStatus) a = ferry_status_describe (&cases[i].snapshot, NOW);
+      FerryTrayView old_view = { 0, };
+      FerryTrayView copy = { 0, };
+
+      ferry_tray_view_from_status (&old_view, a, FALSE);
+      ferry_tray_view_copy (&copy, &old_view);
+      g_assert_cmpint (ferry_tray_view_diff (&old_view, &copy), ==, FERRY_TRAY_VIEW_SAME);
+      g_assert_true (copy.title != old_view.title);
+
+      for (guint j = 0; j < G_N_ELEMENTS (cases); j++)
+        {
+          g_autoptr(FerryStatus) b = ferry_status_describe (&cases[j].snapshot, NOW);
+          FerryTrayView new_view = { 0, };
+          FerryTrayViewChanges changes;
+
+          ferry_tray_view_from_status (&new_view, b, j % 2 == 1);
+          changes = ferry_tray_view_diff (&old_view, &new_view);
+          g_assert_cmpint (!!(changes & FERRY_TRAY_VIEW_ICON), ==,
+                           g_strcmp0 (old_view.icon_name, new_view.icon_name) != 0);
+          g_assert_cmpint (!!(changes & FERRY_TRAY_VIEW_STATUS), ==,
+                           g_strcmp0 (old_view.status, new_view.status) != 0);
+          g_assert_cmpint (!!(changes & FERRY_TRAY_VIEW_TITLE), ==,
+                           g_strcmp0 (old_view.title, new_view.title) != 0);
+          g_assert_cmpint (!!(changes & FERRY_TRAY_VIEW_DESCRIPTION), ==,
+                           g_strcmp0 (old_view.description, new_view.description) != 0);
+          g_assert_cmpint (!!(changes & FERRY_TRAY_VIEW_PAUSED), ==, j % 2 == 1);
+          g_assert_cmpint (changes == FERRY_TRAY_VIEW_SAME, ==, i == j && j % 2 == 0);
+          ferry_tray_view_clear (&new_view);
+        }
+      ferry_tray_view_clear (&old_view);
+      ferry_tray_view_clear (&copy);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -86,6 +127,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/tray/view/table", test_table);
+  g_test_add_func ("/tray/view/diff", test_diff);
 
   return g_test_run ();
 }

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-doc-server"
+
 #include "config.h"
 
 #include <string.h>
@@ -15,8 +17,10 @@ typedef struct
   char  *json;
   guint  version;
   guint  puts;       /* writes accepted over HTTP */
-  guint  refusals;   /* 412 answers */
+  guint  refusals;   /* 409 and 412 answers */
   gboolean deleted;  /* by the other writer: GET 404, a conditional PUT 412 */
+  gboolean refuse_next_unconditional;   /* answer the next PUT without If-Match 409 */
+  char  *last_if_match;                 /* of the last PUT, NULL when it had none */
 } Document;
 
 struct _FerryDocServer
@@ -36,6 +40,7 @@ struct _FerryDocServer
 static void
 document_free (Document *document)
 {
+  g_free (document->last_if_match);
   g_free (document->json);
   g_free (document);
 }
@@ -96,21 +101,29 @@ handle_request (SoupServer        *server,
   document = g_hash_table_lookup (self->documents, path);
   if (document == NULL || (document->deleted && g_str_equal (method, "GET")))
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
-  else if (document->deleted && g_str_equal (method, "PUT") && if_match != NULL)
-    {
-      document->refusals++;
-      soup_server_message_set_status (message, SOUP_STATUS_PRECONDITION_FAILED, NULL);
-    }
   else if (g_str_equal (method, "GET"))
     answer_document (message, document, SOUP_STATUS_OK);
   else if (g_str_equal (method, "PUT"))
     {
       g_autofree char *etag = etag_for (document->version);
 
-      if (if_match != NULL && !g_str_equal (if_match, etag))
+      g_free (document->last_if_match);
+      document->last_if_match = g_strdup (if_match);
+      if (document->deleted && if_match != NULL)
+        {
+          document->refusals++;
+          soup_server_message_set_status (message, SOUP_STATUS_PRECONDITION_FAILED, NULL);
+        }
+      else if (if_match != NULL && !g_str_equal (if_match, etag))
         {
           document->refusals++;
           answer_document (message, document, SOUP_STATUS_PRECONDITION_FAILED);
+        }
+      else if (if_match == NULL && document->refuse_next_unconditional)
+        {
+          document->refusals++;
+          document->refuse_next_unconditional = FALSE;
+          answer_document (message, document, SOUP_STATUS_CONFLICT);
         }
       else
         {
@@ -275,7 +288,7 @@ ferry_doc_server_write (FerryDocServer *server,
  * @path: a document's path
  * @out_version: (out) (optional): its version
  * @out_puts: (out) (optional): how many PUTs were accepted
- * @out_refusals: (out) (optional): how many PUTs got 412
+ * @out_refusals: (out) (optional): how many PUTs got 409 or 412
  *
  * Returns: (transfer full): the document's current content
  */
@@ -344,4 +357,48 @@ ferry_doc_server_is_deleted (FerryDocServer *server,
   deleted = document == NULL || document->deleted;
   g_mutex_unlock (&server->lock);
   return deleted;
+}
+
+/**
+ * ferry_doc_server_dup_last_if_match:
+ * @server: a server
+ * @path: a document's path
+ *
+ * Returns: (transfer full) (nullable): the If-Match of the last PUT to
+ *   the document, %NULL when it had none (or there was none)
+ */
+char *
+ferry_doc_server_dup_last_if_match (FerryDocServer *server,
+                                    const char     *path)
+{
+  Document *document;
+  char *if_match;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  g_assert (document != NULL);
+  if_match = g_strdup (document->last_if_match);
+  g_mutex_unlock (&server->lock);
+  return if_match;
+}
+
+/**
+ * ferry_doc_server_refuse_next_unconditional:
+ * @server: a server
+ * @path: a document's path
+ *
+ * Makes the next PUT to the document without If-Match get 409 Conflict,
+ * as a server does that sees another writer's change come first.
+ */
+void
+ferry_doc_server_refuse_next_unconditional (FerryDocServer *server,
+                                            const char     *path)
+{
+  Document *document;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, path);
+  g_assert (document != NULL);
+  document->refuse_next_unconditional = TRUE;
+  g_mutex_unlock (&server->lock);
 }

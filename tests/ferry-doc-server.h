@@ -6,12 +6,16 @@
 G_BEGIN_DECLS
 
 /*
- * A small document store over HTTP on 127.0.0.1, in a thread of its own:
- * one JSON document per path, each with a version.  GET answers the
- * document with ETag "v<version>" and a Last-Modified that moves with the
- * version; PUT stores a new version, unless its If-Match names another
- * version (412, with the current ETag).  The test plays the other writer
- * with ferry_doc_server_write().
+ * A small document store over HTTP on 127.0.0.1, in a thread of its own,
+ * for the engine's tests and the agent's alike: one JSON document per
+ * path, each with a version.  GET answers the document with ETag
+ * "v<version>" and a Last-Modified that moves with the version; PUT stores
+ * a new version (204), unless its If-Match names another version (412,
+ * with the current ETag) or it has no If-Match and the document was told
+ * to refuse the next such PUT (409).  A document the other writer deleted
+ * answers GET with 404 and a conditional PUT with 412; an unconditional
+ * PUT creates it again.  The test plays the other writer with
+ * ferry_doc_server_write() and ferry_doc_server_delete().
  */
 typedef struct _FerryDocServer FerryDocServer;
 
@@ -32,6 +36,10 @@ void            ferry_doc_server_delete (FerryDocServer *server,
                                          const char     *path);
 gboolean        ferry_doc_server_is_deleted (FerryDocServer *server,
                                              const char     *path);
+char           *ferry_doc_server_dup_last_if_match (FerryDocServer *server,
+                                                    const char     *path);
+void            ferry_doc_server_refuse_next_unconditional (FerryDocServer *server,
+                                                            const char     *path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryDocServer, ferry_doc_server_free)
 
