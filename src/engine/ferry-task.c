@@ -6,73 +6,48 @@
 #include <string.h>
 
 #include "ferry-error.h"
+#include "ferry-names.h"
 #include "ferry-task.h"
 
 G_DEFINE_BOXED_TYPE (FerryTask, ferry_task, ferry_task_ref, ferry_task_unref)
 
-static const char * const state_names[] = {
-  "pending", "running", "succeeded", "failed", "conflict", "auth-required", "cancelled",
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (state_names) == FERRY_N_TASK_STATES);
+/* The D-Bus names of the values come from one table each, shared with the
+ * client library. */
+G_STATIC_ASSERT (FERRY_N_TASK_STATES == FERRY_NAMES_N_TASK_STATES);
+G_STATIC_ASSERT (FERRY_PRIORITY_CRITICAL + 1 == FERRY_NAMES_N_PRIORITIES);
+G_STATIC_ASSERT (FERRY_UNIQUE_APPEND + 1 == FERRY_NAMES_N_UNIQUE_POLICIES);
+G_STATIC_ASSERT (FERRY_CONFLICT_CUSTOM + 1 == FERRY_NAMES_N_CONFLICT_STRATEGIES);
+G_STATIC_ASSERT (FERRY_RESOLVE_BODY + 1 == FERRY_NAMES_N_RESOLVE_CHOICES);
+G_STATIC_ASSERT (FERRY_SERVER_COPY_DELETED + 1 == FERRY_NAMES_N_SERVER_COPIES);
 
-static const char * const priority_names[] = { "low", "medium", "high", "critical" };
-static const char * const unique_names[] = { "replace", "keep", "append" };
-static const char * const strategy_names[] = {
-  "ask", "client-wins", "server-wins", "last-modified-wins", "merge", "custom",
-};
-static const char * const choice_names[] = { "local", "remote", "body" };
-
-/* Headers whose values are credentials: stored, sent, never shown. */
-static const char * const secret_header_names[] = {
-  "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key",
-  "X-Auth-Token",
-};
-
-static gboolean
-lookup_name (const char * const *names,
-             guint               n_names,
-             const char         *str,
-             int                *out_value)
-{
-  if (str == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n_names; i++)
-    {
-      if (g_str_equal (names[i], str))
-        {
-          *out_value = (int) i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-#define DEFINE_STRING_PAIR(type, prefix, table)                                  \
+#define DEFINE_STRING_PAIR(type, prefix, names, n_names)                         \
   const char *                                                                   \
   prefix##_to_string (type value)                                                \
   {                                                                              \
-    if ((guint) value >= G_N_ELEMENTS (table))                                   \
-      return NULL;                                                               \
-    return table[value];                                                         \
+    return ferry_names_get (names, n_names, (guint) value);                      \
   }                                                                              \
   gboolean                                                                       \
   prefix##_from_string (const char *str,                                         \
                         type       *out_value)                                   \
   {                                                                              \
-    int v;                                                                       \
-    if (!lookup_name (table, G_N_ELEMENTS (table), str, &v))                     \
+    guint v;                                                                     \
+    if (!ferry_names_lookup (names, n_names, str, &v))                           \
       return FALSE;                                                              \
     if (out_value != NULL)                                                       \
       *out_value = (type) v;                                                     \
     return TRUE;                                                                 \
   }
 
-DEFINE_STRING_PAIR (FerryTaskState, ferry_task_state, state_names)
-DEFINE_STRING_PAIR (FerryPriority, ferry_priority, priority_names)
-DEFINE_STRING_PAIR (FerryUniquePolicy, ferry_unique_policy, unique_names)
-DEFINE_STRING_PAIR (FerryConflictStrategy, ferry_conflict_strategy, strategy_names)
-DEFINE_STRING_PAIR (FerryResolveChoice, ferry_resolve_choice, choice_names)
+DEFINE_STRING_PAIR (FerryTaskState, ferry_task_state, ferry_names_task_states,
+                    FERRY_NAMES_N_TASK_STATES)
+DEFINE_STRING_PAIR (FerryPriority, ferry_priority, ferry_names_priorities,
+                    FERRY_NAMES_N_PRIORITIES)
+DEFINE_STRING_PAIR (FerryUniquePolicy, ferry_unique_policy, ferry_names_unique_policies,
+                    FERRY_NAMES_N_UNIQUE_POLICIES)
+DEFINE_STRING_PAIR (FerryConflictStrategy, ferry_conflict_strategy,
+                    ferry_names_conflict_strategies, FERRY_NAMES_N_CONFLICT_STRATEGIES)
+DEFINE_STRING_PAIR (FerryResolveChoice, ferry_resolve_choice, ferry_names_resolve_choices,
+                    FERRY_NAMES_N_RESOLVE_CHOICES)
 
 /**
  * ferry_task_new:
@@ -639,12 +614,7 @@ ferry_header_name_is_secret (const char *name)
 {
   g_return_val_if_fail (name != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (secret_header_names); i++)
-    {
-      if (g_ascii_strcasecmp (secret_header_names[i], name) == 0)
-        return TRUE;
-    }
-  return FALSE;
+  return ferry_names_header_is_secret (name);
 }
 
 /**
@@ -769,16 +739,10 @@ ferry_task_get_server_copy (const FerryTask *self)
 const char *
 ferry_server_copy_to_string (FerryServerCopy copy)
 {
-  switch (copy)
-    {
-    case FERRY_SERVER_COPY_PRESENT:
-      return "present";
-    case FERRY_SERVER_COPY_DELETED:
-      return "deleted";
-    case FERRY_SERVER_COPY_UNKNOWN:
-    default:
-      return "unknown";
-    }
+  const char *name = ferry_names_get (ferry_names_server_copies, FERRY_NAMES_N_SERVER_COPIES,
+                                      (guint) copy);
+
+  return name != NULL ? name : "unknown";
 }
 
 /**
