@@ -83,21 +83,31 @@ format_waiting (guint pending)
                           pending);
 }
 
+/* What needs the person in one line: the kind's own line when there is
+ * one kind, else the total; NULL when nothing does. */
+static char *
+format_attention_summary (const FerryStatusSnapshot *snapshot,
+                          GPtrArray                 *attention)
+{
+  guint total = snapshot->conflicts + snapshot->auth + snapshot->failed;
+
+  if (attention->len == 0)
+    return NULL;
+  if (attention->len == 1)
+    return g_strdup (g_ptr_array_index (attention, 0));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u change needs your attention",
+                                       "%u changes need your attention", total),
+                          total);
+}
+
 /* The title when nothing more pressing says something. */
 static char *
 format_quiet_title (const FerryStatusSnapshot *snapshot,
                     GPtrArray                 *attention)
 {
-  guint kinds = (snapshot->conflicts > 0) + (snapshot->auth > 0) + (snapshot->failed > 0);
-  guint total = snapshot->conflicts + snapshot->auth + snapshot->failed;
-
-  if (kinds == 1)
-    return g_strdup (g_ptr_array_index (attention, 0));
-  if (kinds > 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "%u change needs your attention",
-                                         "%u changes need your attention", total),
-                            total);
+  if (attention->len > 0)
+    return format_attention_summary (snapshot, attention);
   if (snapshot->pending > 0)
     return format_waiting (snapshot->pending);
   if (snapshot->last_sync_time > 0)
@@ -235,6 +245,7 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
     status->icon = FERRY_STATUS_ICON_ATTENTION;
 
   status->detail = format_detail (snapshot, now);
+  status->summary = format_attention_summary (snapshot, attention);
   g_ptr_array_add (attention, NULL);
   status->attention = (char **) g_ptr_array_steal (attention, NULL);
   return status;
@@ -277,6 +288,7 @@ ferry_status_free (FerryStatus *status)
     return;
   g_free (status->title);
   g_free (status->detail);
+  g_free (status->summary);
   g_strfreev (status->attention);
   g_free (status);
 }

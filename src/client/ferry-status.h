@@ -63,6 +63,8 @@ typedef struct
  *   ago · next try in 4 min"
  * @attention: (array zero-terminated=1): what needs the person, most
  *   pressing first, a line each; empty when nothing does
+ * @summary: (nullable): what needs the person in one line: "1 conflict
+ *   needs you", "4 changes need your attention"; %NULL when nothing does
  * @icon: the picture
  * @needs_attention: whether something needs the person
  * @view: (nullable): the window's view that shows what needs the person:
@@ -75,6 +77,7 @@ typedef struct
   char            *title;
   char            *detail;
   char           **attention;
+  char            *summary;
   FerryStatusIcon  icon;
   gboolean         needs_attention;
   const char      *view;

@@ -21,6 +21,19 @@
 /* The menu's one layout revision: only labels and states ever change. */
 #define MENU_REVISION 1
 
+/* The items below the root, in the order they show. */
+static const FerryTrayMenuItem layout_order[] = {
+  FERRY_TRAY_MENU_ITEM_STATUS,
+  FERRY_TRAY_MENU_ITEM_ATTENTION,
+  FERRY_TRAY_MENU_ITEM_SEPARATOR_TOP,
+  FERRY_TRAY_MENU_ITEM_SYNC_NOW,
+  FERRY_TRAY_MENU_ITEM_PAUSE,
+  FERRY_TRAY_MENU_ITEM_SEPARATOR_BOTTOM,
+  FERRY_TRAY_MENU_ITEM_OPEN,
+  FERRY_TRAY_MENU_ITEM_QUIT,
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (layout_order) == FERRY_TRAY_N_MENU_ITEMS - 1);
+
 struct _FerryTrayMenu
 {
   GObject parent_instance;
@@ -112,6 +125,17 @@ add_menu_item_properties (FerryTrayMenu      *self,
     case FERRY_TRAY_MENU_ITEM_QUIT:
       ADD ("label", "s", _("Quit"));
       break;
+    case FERRY_TRAY_MENU_ITEM_ATTENTION:
+      {
+        g_autofree char *label = escape_label (self->view.attention != NULL
+                                               ? self->view.attention : "");
+
+        ADD ("label", "s", label);
+        /* Hidden while nothing needs the person. */
+        if (with_defaults || self->view.attention == NULL)
+          ADD ("visible", "b", self->view.attention != NULL);
+      }
+      break;
     case FERRY_TRAY_N_MENU_ITEMS:
     default:
       g_assert_not_reached ();
@@ -146,7 +170,8 @@ add_updated_item (FerryTrayMenu     *self,
 static void
 emit_menu_items_updated (FerryTrayMenu *self,
                          gboolean       title_changed,
-                         gboolean       paused_changed)
+                         gboolean       paused_changed,
+                         gboolean       attention_changed)
 {
   GVariantBuilder updated;
   g_autoptr(GError) error = NULL;
@@ -154,6 +179,8 @@ emit_menu_items_updated (FerryTrayMenu *self,
   g_variant_builder_init (&updated, G_VARIANT_TYPE ("a(ia{sv})"));
   if (title_changed)
     add_updated_item (self, &updated, FERRY_TRAY_MENU_ITEM_STATUS);
+  if (attention_changed)
+    add_updated_item (self, &updated, FERRY_TRAY_MENU_ITEM_ATTENTION);
   if (paused_changed)
     {
       add_updated_item (self, &updated, FERRY_TRAY_MENU_ITEM_SYNC_NOW);
@@ -206,11 +233,9 @@ dup_menu_layout (FerryTrayMenu      *self,
   /* A negative depth means the whole tree, which is two levels deep. */
   if (id == FERRY_TRAY_MENU_ITEM_ROOT && depth != 0)
     {
-      for (FerryTrayMenuItem child = FERRY_TRAY_MENU_ITEM_ROOT + 1;
-           child < FERRY_TRAY_N_MENU_ITEMS;
-           child++)
+      for (guint i = 0; i < G_N_ELEMENTS (layout_order); i++)
         g_variant_builder_add (&children, "v",
-                               dup_menu_layout (self, child, depth - 1, names));
+                               dup_menu_layout (self, layout_order[i], depth - 1, names));
     }
 
   return g_variant_new ("(i@a{sv}av)", (gint32) id,
@@ -584,7 +609,8 @@ ferry_tray_menu_set_view (FerryTrayMenu       *self,
   ferry_tray_view_clear (&self->view);
   ferry_tray_view_copy (&self->view, view);
 
-  if (changes & (FERRY_TRAY_VIEW_TITLE | FERRY_TRAY_VIEW_PAUSED))
+  if (changes & (FERRY_TRAY_VIEW_TITLE | FERRY_TRAY_VIEW_PAUSED | FERRY_TRAY_VIEW_ATTENTION))
     emit_menu_items_updated (self, (changes & FERRY_TRAY_VIEW_TITLE) != 0,
-                             (changes & FERRY_TRAY_VIEW_PAUSED) != 0);
+                             (changes & FERRY_TRAY_VIEW_PAUSED) != 0,
+                             (changes & FERRY_TRAY_VIEW_ATTENTION) != 0);
 }

@@ -20,8 +20,12 @@ G_BEGIN_DECLS
  * @FERRY_TRAY_MENU_ITEM_SEPARATOR_BOTTOM: a separator
  * @FERRY_TRAY_MENU_ITEM_OPEN: Open Ferry
  * @FERRY_TRAY_MENU_ITEM_QUIT: Quit
+ * @FERRY_TRAY_MENU_ITEM_ATTENTION: what needs the person ("1 conflict needs
+ *   you"), shown below the status line only while something does; it
+ *   opens the window on it
  *
- * The menu's items; the values are their dbusmenu ids.
+ * The menu's items; the values are their dbusmenu ids (the order on
+ * screen is the menu's own).
  */
 typedef enum {
   FERRY_TRAY_MENU_ITEM_ROOT,
@@ -32,6 +36,7 @@ typedef enum {
   FERRY_TRAY_MENU_ITEM_SEPARATOR_BOTTOM,
   FERRY_TRAY_MENU_ITEM_OPEN,
   FERRY_TRAY_MENU_ITEM_QUIT,
+  FERRY_TRAY_MENU_ITEM_ATTENTION,
   FERRY_TRAY_N_MENU_ITEMS
 } FerryTrayMenuItem;
 

@@ -57,6 +57,7 @@ ferry_tray_view_from_status (FerryTrayView     *view,
                                          : FERRY_TRAY_STATUS_ACTIVE;
   view->title = g_strdup (status->title);
   view->paused = paused;
+  view->attention = g_strdup (status->summary);
 
   if (status->detail != NULL)
     g_ptr_array_add (lines, status->detail);
@@ -87,6 +88,7 @@ ferry_tray_view_copy (FerryTrayView       *dest,
   dest->title = g_strdup (src->title);
   dest->description = g_strdup (src->description);
   dest->paused = src->paused;
+  dest->attention = g_strdup (src->attention);
 }
 
 /**
@@ -115,6 +117,8 @@ ferry_tray_view_diff (const FerryTrayView *old_view,
     changes |= FERRY_TRAY_VIEW_DESCRIPTION;
   if (old_view->paused != new_view->paused)
     changes |= FERRY_TRAY_VIEW_PAUSED;
+  if (g_strcmp0 (old_view->attention, new_view->attention) != 0)
+    changes |= FERRY_TRAY_VIEW_ATTENTION;
   return changes;
 }
 
@@ -129,6 +133,7 @@ ferry_tray_view_clear (FerryTrayView *view)
 {
   g_clear_pointer (&view->title, g_free);
   g_clear_pointer (&view->description, g_free);
+  g_clear_pointer (&view->attention, g_free);
   view->icon_name = NULL;
   view->status = NULL;
   view->paused = FALSE;

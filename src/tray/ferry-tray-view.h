@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @title: the item's Title and the tooltip's title
  * @description: the tooltip's other lines, or ""
  * @paused: whether the menu's Paused item is checked
+ * @attention: (nullable): what needs the person, for the menu item that
+ *   opens it; %NULL hides the item
  *
  * What the tray item shows.
  */
@@ -32,6 +34,7 @@ typedef struct
   char       *title;
   char       *description;
   gboolean    paused;
+  char       *attention;
 } FerryTrayView;
 
 /**
@@ -42,6 +45,7 @@ typedef struct
  * @FERRY_TRAY_VIEW_TITLE: the title
  * @FERRY_TRAY_VIEW_DESCRIPTION: the tooltip's other lines
  * @FERRY_TRAY_VIEW_PAUSED: whether sending is paused
+ * @FERRY_TRAY_VIEW_ATTENTION: what needs the person
  *
  * What differs between two views: what the item and the menu tell hosts
  * about.
@@ -53,6 +57,7 @@ typedef enum {
   FERRY_TRAY_VIEW_TITLE       = 1 << 2,
   FERRY_TRAY_VIEW_DESCRIPTION = 1 << 3,
   FERRY_TRAY_VIEW_PAUSED      = 1 << 4,
+  FERRY_TRAY_VIEW_ATTENTION   = 1 << 5,
 } FerryTrayViewChanges;
 
 void                 ferry_tray_view_from_status (FerryTrayView       *view,

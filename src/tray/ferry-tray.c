@@ -258,6 +258,8 @@ on_menu_clicked (FerryTray     *self,
       toggle_pause (self);
       break;
     case FERRY_TRAY_MENU_ITEM_OPEN:
+    case FERRY_TRAY_MENU_ITEM_ATTENTION:
+      /* The application opens the window on what needs the person. */
       g_signal_emit (self, signals[ACTIVATE], 0);
       break;
     case FERRY_TRAY_MENU_ITEM_QUIT:

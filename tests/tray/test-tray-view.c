@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "ferry-tray-view.h"
 
@@ -72,6 +73,17 @@ test_table (void)
       g_assert_cmpstr (view.title, ==, row->title);
       g_assert_cmpstr (view.description, ==, row->description);
       g_assert_cmpint (view.paused, ==, row->snapshot.state == FERRY_AGENT_STATE_PAUSED);
+      /* The menu's attention item: exactly when the item needs attention,
+       * saying what in one line. */
+      if (g_str_equal (row->status, "NeedsAttention"))
+        {
+          g_assert_nonnull (view.attention);
+          g_assert_true (g_str_equal (view.attention, row->title) ||
+                         strstr (row->description, view.attention) != NULL ||
+                         g_str_has_suffix (view.attention, "need your attention"));
+        }
+      else
+        g_assert_null (view.attention);
       ferry_tray_view_clear (&view);
       g_assert_null (view.title);
     }

@@ -45,6 +45,7 @@ enum {
   MENU_SEPARATOR_BOTTOM,
   MENU_OPEN,
   MENU_QUIT,
+  MENU_ATTENTION,     /* shown second, below the status line */
   N_MENU_ITEMS
 };
 
@@ -1014,6 +1015,28 @@ test_attention (Fixture       *fixture,
   assert_host_shows (fixture, "1 conflict needs you", ICON_ATTENTION, "NeedsAttention");
   g_assert_cmpstr (fixture->last_new_status, ==, "NeedsAttention");
   assert_menu_labels (fixture, "1 conflict needs you", FALSE);
+
+  /* The menu says what needs the person, second, and it opens it. */
+  {
+    g_autoptr(GVariant) layout = menu_get_layout (fixture);
+    g_autoptr(GVariant) props = layout_dup_item (layout, MENU_ATTENTION);
+    g_autoptr(GVariant) root = g_variant_get_child_value (layout, 1);
+    g_autoptr(GVariant) children = g_variant_get_child_value (root, 2);
+    g_autoptr(GVariant) second_boxed = g_variant_get_child_value (children, 1);
+    g_autoptr(GVariant) second = g_variant_get_variant (second_boxed);
+    g_autofree char *label = NULL;
+    gboolean visible = FALSE;
+    gint32 second_id = -1;
+    guint activations = fixture->n_activate;
+
+    g_variant_get_child (second, 0, "i", &second_id);
+    g_assert_cmpint (second_id, ==, MENU_ATTENTION);
+    g_assert_true (g_variant_lookup (props, "label", "s", &label));
+    g_assert_cmpstr (label, ==, "1 conflict needs you");
+    g_assert_false (g_variant_lookup (props, "visible", "b", &visible) && !visible);
+    menu_event (fixture, MENU_ATTENTION);
+    FERRY_TEST_WAIT (fixture->n_activate == activations + 1, WAIT_MS);
+  }
 }
 
 /* A conflict during a run that goes on (one slow request is enough):
