@@ -111,8 +111,21 @@ GPtrArray      *ferry_task_store_next_eligible    (FerryTaskStore       *self,
                                                    FerryTaskAcceptFunc   accept,
                                                    gpointer              user_data,
                                                    GError              **error);
+GPtrArray      *ferry_task_store_next_eligible_light (FerryTaskStore     *self,
+                                                     gint64              now,
+                                                     guint               limit,
+                                                     FerryTaskAcceptFunc accept,
+                                                     gpointer            user_data,
+                                                     GError            **error);
+gboolean        ferry_task_store_load_payload     (FerryTaskStore       *self,
+                                                   FerryTask            *task,
+                                                   GError              **error);
 gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
                                                    gint64                now,
+                                                   GError              **error);
+gboolean        ferry_task_store_has_expired      (FerryTaskStore       *self,
+                                                   gint64                now,
+                                                   gboolean             *out_any,
                                                    GError              **error);
 GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
                                                    gint64                now,
@@ -124,6 +137,10 @@ gboolean        ferry_task_store_update_with_attempts (FerryTaskStore   *self,
                                                        GPtrArray        *tasks,
                                                        GArray           *records,
                                                        GError          **error);
+gboolean        ferry_task_store_update_outcomes  (FerryTaskStore       *self,
+                                                   GPtrArray            *tasks,
+                                                   GArray               *records,
+                                                   GError              **error);
 gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
                                                    GArray               *records,
                                                    GError              **error);
