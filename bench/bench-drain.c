@@ -40,6 +40,7 @@ static int n_tasks = 20000;
 static int in_flight = 4;
 static int rounds = 1;
 static char *only = NULL;
+static char *side = NULL;
 static char *nginx_path = NULL;
 
 static GOptionEntry entries[] = {
@@ -49,6 +50,8 @@ static GOptionEntry entries[] = {
   { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds per server", "N" },
   { "server", 0, 0, G_OPTION_ARG_STRING, &only, "Only this server: nginx or soup", "NAME" },
   { "nginx", 0, 0, G_OPTION_ARG_FILENAME, &nginx_path, "The nginx binary", "PATH" },
+  { "side", 0, 0, G_OPTION_ARG_STRING, &side,
+    "Only measure one side, e.g. under a profiler: engine or plain", "SIDE" },
   { NULL }
 };
 
@@ -480,6 +483,8 @@ measure_server (Server *server)
           gboolean engine_turn = (turn == 0) == (round % 2 == 1);
           guint64 before = server_count_connections (server);
 
+          if (side != NULL && !g_str_equal (side, engine_turn ? "engine" : "plain"))
+            continue;
           if (engine_turn)
             {
               engine_rate = measure_engine (server->url);
@@ -491,6 +496,13 @@ measure_server (Server *server)
               plain_connections = server_count_connections (server) - before;
             }
         }
+      if (side != NULL)
+        {
+          g_print ("  round %d: %s %6.0f per second (%" G_GUINT64_FORMAT " connections)\n",
+                   round + 1, side, engine_rate + plain_rate,
+                   engine_connections + plain_connections);
+          continue;
+        }
       ratio = engine_rate / plain_rate;
       lowest = MIN (lowest, ratio);
       highest = MAX (highest, ratio);
@@ -500,7 +512,7 @@ measure_server (Server *server)
                round + 1, engine_rate, engine_connections, plain_rate, plain_connections,
                100 * ratio);
     }
-  if (rounds > 1)
+  if (rounds > 1 && side == NULL)
     g_print ("  engine / plain over %d rounds: %.0f-%.0f%%\n", rounds, 100 * lowest,
              100 * highest);
 }
