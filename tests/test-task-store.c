@@ -580,6 +580,100 @@ test_update_outcomes (Fixture       *fixture,
   g_array_set_clear_func (history, (GDestroyNotify) ferry_attempt_record_clear);
 }
 
+/* Header lists are stored as GLib serializes an `aay`, byte for byte, at
+ * every size of framing offset (request headers are at most 32 KiB in
+ * all; a response's are not bounded that way). */
+static void
+test_header_encoding (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const guint sizes[][2] = {
+    /* pairs, length of each value */
+    { 0, 0 }, { 1, 0 }, { 1, 3 }, { 3, 60 }, { 2, 120 }, { 2, 124 }, { 2, 125 },
+    { 50, 600 }, { 100, 640 }, { 100, 8000 },
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(FerryTask) task = make_task ("org.example.App", NULL, NULL);
+      g_autoptr(GVariant) expected = NULL;
+      g_autoptr(sqlite3) db = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autofree char *value = g_strnfill (sizes[s][1], 'v');
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) headers = NULL;
+
+      for (guint i = 0; i < sizes[s][0]; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("X-Header-%u", i);
+
+          g_strv_builder_add (builder, name);
+          g_strv_builder_add (builder, value);
+        }
+      headers = g_strv_builder_end (builder);
+      expected = g_variant_ref_sink (
+        g_variant_new_bytestring_array ((const char * const *) headers, -1));
+
+      /* as request headers when the task may have them, and always as a
+       * response's */
+      enqueue_one (fixture->store, task, NULL);
+      g_strfreev (task->response_headers);
+      task->response_headers = g_strdupv (headers);
+      update_one (fixture->store, task);
+      if (g_variant_get_size (expected) <= FERRY_TASK_MAX_HEADER_SIZE * 4)
+        {
+          g_strfreev (task->headers);
+          task->headers = g_strdupv (headers);
+          update_one (fixture->store, task);
+        }
+
+      db = open_raw (fixture->path);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT headers, response_headers FROM tasks"
+                                               " WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_text (stmt, 1, task->id, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpmem (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                       g_variant_get_data (expected), g_variant_get_size (expected));
+      if (g_variant_get_size (expected) <= FERRY_TASK_MAX_HEADER_SIZE * 4)
+        g_assert_cmpmem (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                         g_variant_get_data (expected), g_variant_get_size (expected));
+
+      /* and read back as they were */
+      {
+        g_autoptr(FerryTask) stored = dup_task (fixture->store, task->id);
+
+        assert_tasks_equal (stored, task);
+      }
+    }
+}
+
+/* Task ids are UUIDs that sort in the order the tasks were added. */
+static void
+test_ids_in_order (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = task_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < 5000; i++)
+    g_ptr_array_add (tasks, make_task ("org.example.App", NULL, NULL));
+  g_assert_true (ferry_task_store_enqueue (fixture->store, tasks, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      FerryTask *task = g_ptr_array_index (tasks, i);
+
+      g_assert_true (g_uuid_string_is_valid (task->id));
+      g_assert_cmpint (task->id[14], ==, '7');
+      g_assert_true (strchr ("89ab", task->id[19]) != NULL);
+      g_assert_true (g_hash_table_add (seen, task->id));
+      if (i > 0)
+        g_assert_cmpstr (((FerryTask *) g_ptr_array_index (tasks, i - 1))->id, <, task->id);
+    }
+}
+
 static void
 test_enqueue_is_durable (Fixture       *fixture,
                          gconstpointer  data)
@@ -2121,6 +2215,8 @@ main (int    argc,
   ADD ("round-trip", test_round_trip);
   ADD ("update-round-trip", test_update_round_trip);
   ADD ("update-outcomes", test_update_outcomes);
+  ADD ("ids-in-order", test_ids_in_order);
+  ADD ("header-encoding", test_header_encoding);
   ADD_CLOSED ("enqueue-is-durable", test_enqueue_is_durable);
   ADD_CLOSED ("migration/new-path", test_migration_new_path);
   ADD_CLOSED ("migration/empty-file", test_migration_empty_file);

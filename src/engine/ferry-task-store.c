@@ -451,6 +451,8 @@ struct _FerryTaskStore
   /* state */
   int           task_params[N_STATEMENTS][N_TASK_PARAMS];  /* 0: not in it */
   Synchronous   synchronous;
+  gint64        last_id_ms;       /* time part of the last id made */
+  guint         id_counter;       /* counter part of the last id made */
 };
 
 static void ferry_task_store_initable_iface_init (GInitableIface *iface);
@@ -699,6 +701,53 @@ bind_bytes_at (Binder *binder,
                                       SQLITE_STATIC);
 }
 
+/* The bytes of @strv as a GVariant `aay` in normal form, exactly as
+ * g_variant_new_bytestring_array() serializes it, written directly: that
+ * builds a GVariant per string first, which cost more than the rest of
+ * binding a task.  The serialization of an array of variable-sized
+ * elements, as the GVariant specification gives it: the elements one
+ * after another (each string with its nul; byte strings need no
+ * padding), then the end offset of each element, little-endian, in the
+ * smallest of 1, 2, 4 or 8 bytes for which the whole fits. */
+static guint8 *
+serialize_bytestring_array (char  **strv,
+                            gsize  *out_size)
+{
+  guint n = g_strv_length (strv);
+  gsize body = 0;
+  gsize offset_size;
+  gsize total;
+  guint8 *data;
+  guint8 *offsets;
+  gsize end = 0;
+
+  for (guint i = 0; i < n; i++)
+    body += strlen (strv[i]) + 1;
+  if (body + n <= G_MAXUINT8)
+    offset_size = 1;
+  else if (body + 2 * (gsize) n <= G_MAXUINT16)
+    offset_size = 2;
+  else if (body + 4 * (gsize) n <= G_MAXUINT32)
+    offset_size = 4;
+  else
+    offset_size = 8;
+  total = body + offset_size * n;
+
+  data = g_malloc (MAX (total, 1));
+  offsets = data + body;
+  for (guint i = 0; i < n; i++)
+    {
+      gsize length = strlen (strv[i]) + 1;
+
+      memcpy (data + end, strv[i], length);
+      end += length;
+      for (gsize k = 0; k < offset_size; k++)
+        *offsets++ = (end >> (8 * k)) & 0xff;
+    }
+  *out_size = total;
+  return data;
+}
+
 /* Header lists are stored as a serialized GVariant `aay`: compact, and a
  * response header that is not UTF-8 survives unchanged. */
 static void
@@ -706,7 +755,7 @@ bind_strv_at (Binder  *binder,
               int      i,
               char   **strv)
 {
-  g_autoptr(GVariant) variant = NULL;
+  guint8 *data;
   gsize size;
 
   if (i == 0 || binder->rc != SQLITE_OK)
@@ -716,13 +765,14 @@ bind_strv_at (Binder  *binder,
       binder->rc = sqlite3_bind_null (binder->stmt, i);
       return;
     }
-  variant = g_variant_ref_sink (g_variant_new_bytestring_array ((const char * const *) strv, -1));
-  size = g_variant_get_size (variant);
+  data = serialize_bytestring_array (strv, &size);
   if (size == 0)
-    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+    {
+      g_free (data);
+      binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+    }
   else
-    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_variant_get_data (variant), size,
-                                      SQLITE_TRANSIENT);
+    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, data, size, g_free);
 }
 
 /* Binds the fields of @task that statement @which uses; @stmt is that
@@ -892,6 +942,51 @@ take_stored_fields (FerryTask *dst,
   dst->unique = saved.unique;
   *src = saved;
   src->ref_count = src_refs;
+}
+
+/* A new task id: a UUID of version 7 (RFC 9562), whose first 48 bits are
+ * the time in milliseconds, the next 12 a counter within that millisecond
+ * and the rest random.  Ids made one after another sort one after another,
+ * so the id index and the group index (a task without a group is a group
+ * of its own, keyed by its id) grow at their end instead of at a random
+ * place among 100,000 tasks: each enqueue reads and writes fewer pages. */
+static char *
+new_task_id (FerryTaskStore *self)
+{
+  gint64 ms = g_get_real_time () / 1000;
+  guint32 r0 = g_random_int ();
+  guint32 r1 = g_random_int ();
+  guint8 b[16];
+
+  if (ms > self->last_id_ms)
+    {
+      self->last_id_ms = ms;
+      self->id_counter = 0;
+    }
+  else if (++self->id_counter > 0xfff)
+    {
+      /* 4,096 in one millisecond: borrow the next one. */
+      self->last_id_ms++;
+      self->id_counter = 0;
+    }
+  ms = self->last_id_ms;
+
+  for (guint i = 0; i < 6; i++)
+    b[i] = (ms >> (40 - 8 * i)) & 0xff;
+  b[6] = 0x70 | ((self->id_counter >> 8) & 0x0f);
+  b[7] = self->id_counter & 0xff;
+  b[8] = 0x80 | (r0 & 0x3f);
+  b[9] = (r0 >> 8) & 0xff;
+  b[10] = (r0 >> 16) & 0xff;
+  b[11] = (r0 >> 24) & 0xff;
+  b[12] = r1 & 0xff;
+  b[13] = (r1 >> 8) & 0xff;
+  b[14] = (r1 >> 16) & 0xff;
+  b[15] = (r1 >> 24) & 0xff;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 static char *
@@ -1419,7 +1514,7 @@ insert_task (FerryTaskStore   *self,
   int rc;
 
   g_free (stored->id);
-  stored->id = g_uuid_string_random ();
+  stored->id = new_task_id (self);
   if (stored->idempotency_key == NULL)
     stored->idempotency_key = g_uuid_string_random ();
   group_key = dup_group_key (stored);
