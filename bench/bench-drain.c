@@ -4,16 +4,15 @@
 #include "config.h"
 
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
 #include "ferry-error.h"
 #include "ferry-sync-manager.h"
 #include "ferry-test-util.h"
+
+#include "bench-nginx.h"
 
 /*
  * Draining a queue against a keep-alive server, printed, not judged.
@@ -87,192 +86,17 @@ typedef struct
 {
   const char      *name;
   char            *url;            /* where the requests go */
-
-  /* nginx */
-  char            *dir;
-  GPid             pid;
-  guint16          port;
-  guint            status_queries; /* each one is a connection of its own */
-
-  /* SoupServer */
+  BenchNginx      *nginx;
   FerryTestServer *test_server;
 } Server;
 
-static guint16
-pick_free_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) any = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  if (!g_socket_bind (socket, any, FALSE, &error))
-    g_error ("cannot bind a port: %s", error->message);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-/* One stub_status request on a connection of its own; FALSE while nginx
- * does not answer yet. */
-static gboolean
-query_nginx_status (Server  *server,
-                    guint64 *accepts,
-                    guint64 *requests)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GString) reply = g_string_new (NULL);
-  static const char query[] = "GET /nginx_status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-  const char *counts;
-  char buffer[1024];
-  gssize n;
-  guint64 handled;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, NULL);
-  if (connection == NULL)
-    return FALSE;
-  server->status_queries++;
-  if (!g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                  query, sizeof query - 1, NULL, NULL, NULL))
-    return FALSE;
-  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                                   buffer, sizeof buffer, NULL, NULL)) > 0)
-    g_string_append_len (reply, buffer, n);
-  counts = strstr (reply->str, "server accepts handled requests");
-  if (counts == NULL ||
-      sscanf (counts + strlen ("server accepts handled requests"), " %" G_GUINT64_FORMAT
-              " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, accepts, &handled, requests) != 3)
-    g_error ("nginx: unexpected stub_status answer: %s", reply->str);
-  return TRUE;
-}
-
-static char *
-find_nginx (void)
-{
-  char *found;
-
-  if (nginx_path != NULL)
-    return g_strdup (nginx_path);
-  found = g_find_program_in_path ("nginx");
-  if (found == NULL && g_file_test ("/usr/sbin/nginx", G_FILE_TEST_IS_EXECUTABLE))
-    found = g_strdup ("/usr/sbin/nginx");
-  return found;
-}
-
-static gboolean
-nginx_start (Server *server)
-{
-  g_autofree char *binary = find_nginx ();
-  g_autofree char *config = NULL;
-  g_autofree char *config_path = NULL;
-  g_autofree char *error_log = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 accepts, requests;
-  const char *argv[8];
-  gint64 deadline;
-
-  if (binary == NULL)
-    return FALSE;
-
-  server->name = "nginx";
-  server->dir = g_dir_make_tmp ("ferry-bench-nginx-XXXXXX", &error);
-  g_assert_no_error (error);
-  server->port = pick_free_port ();
-  error_log = g_build_filename (server->dir, "error.log", NULL);
-  config_path = g_build_filename (server->dir, "nginx.conf", NULL);
-  /* One process (no master, one worker's work), so one process id to
-   * stop; every temporary path in our directory. */
-  config = g_strdup_printf (
-    "daemon off;\n"
-    "master_process off;\n"
-    "worker_processes 1;\n"
-    "pid %1$s/nginx.pid;\n"
-    "error_log %1$s/error.log warn;\n"
-    "events { worker_connections 1024; }\n"
-    "http {\n"
-    "  access_log off;\n"
-    "  keepalive_timeout 300s;\n"
-    "  keepalive_requests 1000000;\n"
-    "  client_body_temp_path %1$s/body;\n"
-    "  proxy_temp_path %1$s/proxy;\n"
-    "  fastcgi_temp_path %1$s/fastcgi;\n"
-    "  uwsgi_temp_path %1$s/uwsgi;\n"
-    "  scgi_temp_path %1$s/scgi;\n"
-    "  server {\n"
-    "    listen 127.0.0.1:%2$u;\n"
-    "    location = /nginx_status { stub_status; }\n"
-    "    location / { default_type text/plain; return 200 \"ok\\n\"; }\n"
-    "  }\n"
-    "}\n", server->dir, server->port);
-  if (!g_file_set_contents (config_path, config, -1, &error))
-    g_error ("%s", error->message);
-
-  argv[0] = binary;
-  argv[1] = "-p";
-  argv[2] = server->dir;
-  argv[3] = "-e";
-  argv[4] = error_log;
-  argv[5] = "-c";
-  argv[6] = config_path;
-  argv[7] = NULL;
-  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                      &server->pid, &error))
-    {
-      g_printerr ("nginx: cannot start %s: %s\n", binary, error->message);
-      remove_tree (server->dir);
-      g_clear_pointer (&server->dir, g_free);
-      return FALSE;
-    }
-
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!query_nginx_status (server, &accepts, &requests))
-    {
-      int status;
-
-      if (waitpid (server->pid, &status, WNOHANG) == server->pid ||
-          g_get_monotonic_time () > deadline)
-        {
-          g_autofree char *log = NULL;
-
-          g_file_get_contents (error_log, &log, NULL, NULL);
-          g_error ("nginx did not start: %s", log != NULL ? log : "(no log)");
-        }
-      g_usleep (20000);
-    }
-  server->url = g_strdup_printf ("http://127.0.0.1:%u/notes", server->port);
-  return TRUE;
-}
-
-static void
-nginx_stop (Server *server)
-{
-  int status;
-
-  /* SIGQUIT: graceful shutdown of the one process we started. */
-  if (kill (server->pid, SIGQUIT) == 0)
-    waitpid (server->pid, &status, 0);
-  g_spawn_close_pid (server->pid);
-  remove_tree (server->dir);
-  g_clear_pointer (&server->dir, g_free);
-}
-
-/* Connections the server accepted so far, not counting our own status
- * queries. */
+/* Connections the server accepted so far. */
 static guint64
 server_count_connections (Server *server)
 {
-  guint64 accepts, requests;
-
   if (server->test_server != NULL)
     return ferry_test_server_count_connections (server->test_server);
-  if (!query_nginx_status (server, &accepts, &requests))
-    g_error ("nginx stopped answering");
-  return accepts - server->status_queries;
+  return bench_nginx_count_connections (server->nginx);
 }
 
 static void
@@ -281,7 +105,7 @@ server_stop (Server *server)
   if (server->test_server != NULL)
     ferry_test_server_free (server->test_server);
   else
-    nginx_stop (server);
+    bench_nginx_stop (server->nginx);
   g_free (server->url);
 }
 
@@ -545,8 +369,12 @@ main (int    argc,
     {
       Server server = { 0 };
 
-      if (nginx_start (&server))
+      server.nginx = bench_nginx_start (nginx_path);
+      if (server.nginx != NULL)
         {
+          server.name = "nginx";
+          server.url = g_strdup_printf ("http://127.0.0.1:%u/notes",
+                                        bench_nginx_get_port (server.nginx));
           measure_server (&server);
           server_stop (&server);
         }
