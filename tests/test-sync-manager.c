@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "ferry-error.h"
@@ -866,6 +867,46 @@ test_outcomes_written_by_run_end (Fixture       *fixture,
   g_assert_cmpuint (counts[FERRY_TASK_STATE_FAILED], ==, 10);
   g_assert_cmpuint (counts[FERRY_TASK_STATE_PENDING], ==, 0);
   g_assert_cmpuint (counts[FERRY_TASK_STATE_RUNNING], ==, 0);
+}
+
+/* Outcomes that cannot be written yet (the database is locked by another
+ * process for longer than the store waits) stay in memory and are written
+ * later; meanwhile their tasks are not taken for waiting ones and sent
+ * again. */
+static void
+test_outcome_written_later (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "tasks.db", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  sqlite3 *db = NULL;
+
+  /* The store waits 5 s for the lock, blocking the loop: the answer must
+   * not time out meanwhile. */
+  g_object_set (fixture->executor, "timeout", 60, NULL);
+  start (fixture);
+  ferry_test_server_hold (fixture->server, "/once");
+  first = enqueue_path (fixture, "/once");
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_test_expect_message ("ferry-sync-manager", G_LOG_LEVEL_WARNING,
+                         "Cannot record the outcome of *");
+  ferry_test_server_release (fixture->server, "/once");
+  FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 1, WAIT_MS);
+  FERRY_TEST_WAIT (fixture->runs_finished == 1, WAIT_MS);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* The next pass writes it, and only the new task is sent. */
+  second = enqueue_path (fixture, "/next");
+  FERRY_TEST_WAIT (task_state (fixture, second) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+  g_assert_cmpint (task_state (fixture, first), ==, FERRY_TASK_STATE_SUCCEEDED);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/once"), ==, 1);
+  g_assert_cmpuint (count_events (fixture, "succeeded:"), ==, 2);
 }
 
 static void
@@ -1914,6 +1955,7 @@ main (int    argc,
   ADD ("look-ahead/group-order", test_look_ahead_group_order, NULL);
   ADD ("look-ahead/changes", test_look_ahead_changes, NULL);
   ADD ("outcomes-written-by-run-end", test_outcomes_written_by_run_end, NULL);
+  ADD ("outcome-written-later", test_outcome_written_later, NULL);
   ADD ("head-holds-group", test_head_holds_group, NULL);
   ADD ("offline", test_offline, NULL);
   ADD ("portal-and-limited", test_portal_and_limited, NULL);

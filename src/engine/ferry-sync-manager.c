@@ -56,6 +56,7 @@
 #define READY_AHEAD                 32   /* heads looked up beyond the free slots */
 #define FLUSH_BATCH                 64   /* writes waiting that make a pass flush */
 #define FLUSH_DELAY                 250  /* ms an outcome may wait at most */
+#define FLUSH_RETRY_DELAY           5000 /* ms before writing again after a failure */
 
 typedef struct
 {
@@ -126,6 +127,7 @@ struct _FerrySyncManager
   gint64              interval_next;    /* when the interval timer fires next */
   guint               flush_id;
   gboolean            flush_soon;       /* an outcome that is not a success waits */
+  gboolean            flush_failed;     /* the last flush failed: wait for flush_id */
 };
 
 G_DEFINE_FINAL_TYPE (FerrySyncManager, ferry_sync_manager, G_TYPE_OBJECT)
@@ -510,6 +512,14 @@ on_flush_timeout (gpointer user_data)
   FerrySyncManager *self = user_data;
 
   self->flush_id = 0;
+  if (self->flush_failed)
+    {
+      /* Sending stopped while outcomes could not be written. */
+      self->flush_failed = FALSE;
+      if (flush_finished (self))
+        schedule_pass (self);
+      return G_SOURCE_REMOVE;
+    }
   flush_finished (self);
   return G_SOURCE_REMOVE;
 }
@@ -542,6 +552,9 @@ flush_finished (FerrySyncManager *self)
   g_autoptr(GHashTable) seen = NULL;
   gboolean ok;
 
+  /* After a failure, the next try waits for its timer. */
+  if (self->flush_failed)
+    return FALSE;
   g_clear_handle_id (&self->flush_id, g_source_remove);
   self->flush_soon = FALSE;
   if (self->finished->len == 0 && self->attempt_log->len == 0)
@@ -564,16 +577,32 @@ flush_finished (FerrySyncManager *self)
 
   /* The outcomes and their lines in the history, in one transaction. */
   ok = ferry_task_store_update_outcomes (self->store, batch, self->attempt_log, &error);
-  g_array_set_size (self->attempt_log, 0);
-  if (!ok)
+  if (ok)
     {
-      /* The in-memory outcome stands; the rows still say "running", which
-       * start-up turns back into "pending": the worst case is one more
-       * delivery carrying the same Idempotency-Key. */
-      g_warning ("Cannot record the outcome of %u attempts: %s", batch->len, error->message);
+      g_array_set_size (self->attempt_log, 0);
+      return TRUE;
+    }
+
+  g_warning ("Cannot record the outcome of %u attempts: %s", batch->len, error->message);
+  if (g_error_matches (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND))
+    {
+      /* A row that is gone cannot be written, now or later. */
+      g_array_set_size (self->attempt_log, 0);
       return FALSE;
     }
-  return TRUE;
+
+  /* The in-memory outcome stands and is written at a later flush, with
+   * its history lines.  Until then the rows may still say pending (a
+   * running mark goes in the same batch), so nothing new is sent (see
+   * take_ready()).  Should the process end first, start-up makes them
+   * pending: the worst case is one more delivery carrying the same
+   * Idempotency-Key. */
+  for (guint i = 0; i < batch->len; i++)
+    queue_finished (self, g_ptr_array_index (batch, i));
+  self->flush_failed = TRUE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  self->flush_id = g_timeout_add (FLUSH_RETRY_DELAY, on_flush_timeout, self);
+  return FALSE;
 }
 
 static const char *
@@ -1273,7 +1302,8 @@ expire_due (FerrySyncManager *self,
 
   /* A task running or settled since the last flush still reads pending:
    * it must not be taken for one that waited too long. */
-  flush_finished (self);
+  if (!flush_finished (self))
+    return;
   expired = ferry_task_store_expire (self->store, current, &error);
   if (expired == NULL)
     {
@@ -1314,8 +1344,7 @@ prune_history (FerrySyncManager *self)
     {
       g_debug ("pruned %u finished tasks", pruned);
       /* The counts are read back from the rows: write them first. */
-      flush_finished (self);
-      if (!reload_counts (self, &error))
+      if (flush_finished (self) && !reload_counts (self, &error))
         g_warning ("Cannot count tasks: %s", error->message);
     }
 }
@@ -1356,8 +1385,10 @@ take_ready (FerrySyncManager  *self,
       g_autoptr(GPtrArray) found = NULL;
 
       drop_ready (self);
-      /* The query must see every outcome and running mark. */
-      flush_finished (self);
+      /* The query must see every outcome and running mark: while they
+       * cannot be written, nothing more is sent. */
+      if (!flush_finished (self))
+        return g_steal_pointer (&batch);
       found = ferry_task_store_next_eligible_light (self->store, current, slots + READY_AHEAD,
                                                     accept_task, self, error);
       if (found == NULL)
@@ -2177,6 +2208,8 @@ ferry_sync_manager_stop (FerrySyncManager *self)
       on_enqueue_idle (self);
     }
   drop_ready (self);
+  /* A last try, even right after a failure. */
+  self->flush_failed = FALSE;
   if (self->store != NULL)
     flush_finished (self);
   g_clear_handle_id (&self->flush_id, g_source_remove);
