@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gstdio.h>
 
@@ -60,6 +62,18 @@ static double
 seconds_since (gint64 start)
 {
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+}
+
+/* CPU time of this thread, where both the engine and the plain client
+ * run (the SoupServer has a thread of its own), in microseconds: less
+ * disturbed by other load on a shared machine than the rates. */
+static double
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
 static void
@@ -148,7 +162,8 @@ bench_task (const char *url,
 
 /* Queues the tasks (not timed), then times the engine delivering them. */
 static double
-measure_engine (const char *url)
+measure_engine (const char *url,
+                double     *cpu_per_task)
 {
   g_autofree char *dir = g_dir_make_tmp ("ferry-bench-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "drain.db", NULL);
@@ -157,6 +172,7 @@ measure_engine (const char *url)
   Engine engine = { 0 };
   gint64 now = g_get_real_time ();
   gint64 start;
+  double cpu;
   double elapsed;
 
   engine.store = ferry_task_store_new (path, &error);
@@ -184,11 +200,13 @@ measure_engine (const char *url)
                     &engine.finished);
 
   start = g_get_monotonic_time ();
+  cpu = thread_cpu_us ();
   if (!ferry_sync_manager_start (engine.manager, &error))
     g_error ("%s", error->message);
   while (!engine.finished)
     g_main_context_iteration (NULL, TRUE);
   elapsed = seconds_since (start);
+  *cpu_per_task = (thread_cpu_us () - cpu) / n_tasks;
 
   if (ferry_sync_manager_get_failed_count (engine.manager) != 0)
     g_error ("drain: %u tasks failed", ferry_sync_manager_get_failed_count (engine.manager));
@@ -264,21 +282,25 @@ send_next (PlainLoop *loop)
 }
 
 static double
-measure_plain (const char *url)
+measure_plain (const char *url,
+               double     *cpu_per_request)
 {
   PlainLoop loop = { 0 };
   gint64 start;
+  double cpu;
   double elapsed;
 
   loop.session = soup_session_new ();
   loop.url = url;
   loop.body = g_bytes_new_static (request_body, sizeof request_body - 1);
   start = g_get_monotonic_time ();
+  cpu = thread_cpu_us ();
   for (int i = 0; i < in_flight; i++)
     send_next (&loop);
   while (loop.done < n_tasks)
     g_main_context_iteration (NULL, TRUE);
   elapsed = seconds_since (start);
+  *cpu_per_request = (thread_cpu_us () - cpu) / n_tasks;
 
   g_clear_object (&loop.session);
   while (g_main_context_iteration (NULL, FALSE))
@@ -289,17 +311,37 @@ measure_plain (const char *url)
 
 /* Rounds ------------------------------------------------------------------------ */
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static void
+print_spread (const char *what,
+              GArray     *values)
+{
+  double *v = (double *) (void *) values->data;
+
+  qsort (v, values->len, sizeof (double), compare_doubles);
+  g_print ("  %s over %u rounds: %.0f-%.0f%%, median %.0f%%\n", what, values->len,
+           100 * v[0], 100 * v[values->len - 1], 100 * v[values->len / 2]);
+}
+
 static void
 measure_server (Server *server)
 {
   g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
-  double lowest = G_MAXDOUBLE, highest = 0;
+  g_autoptr(GArray) cpu_ratios = g_array_new (FALSE, FALSE, sizeof (double));
 
   g_print ("%s on 127.0.0.1, keep-alive; %d POSTs each, %d in flight:\n", server->name, n_tasks,
            in_flight);
   for (int round = 0; round < rounds; round++)
     {
-      double engine_rate = 0, plain_rate = 0, ratio;
+      double engine_rate = 0, plain_rate = 0, engine_cpu = 0, plain_cpu = 0, ratio, cpu_ratio;
       guint64 engine_connections = 0, plain_connections = 0;
 
       for (int turn = 0; turn < 2; turn++)
@@ -311,34 +353,37 @@ measure_server (Server *server)
             continue;
           if (engine_turn)
             {
-              engine_rate = measure_engine (server->url);
+              engine_rate = measure_engine (server->url, &engine_cpu);
               engine_connections = server_count_connections (server) - before;
             }
           else
             {
-              plain_rate = measure_plain (server->url);
+              plain_rate = measure_plain (server->url, &plain_cpu);
               plain_connections = server_count_connections (server) - before;
             }
         }
       if (side != NULL)
         {
-          g_print ("  round %d: %s %6.0f per second (%" G_GUINT64_FORMAT " connections)\n",
-                   round + 1, side, engine_rate + plain_rate,
-                   engine_connections + plain_connections);
+          g_print ("  round %d: %s %6.0f per second (%" G_GUINT64_FORMAT " connections, "
+                   "%.0f us of CPU each)\n", round + 1, side, engine_rate + plain_rate,
+                   engine_connections + plain_connections, engine_cpu + plain_cpu);
           continue;
         }
       ratio = engine_rate / plain_rate;
-      lowest = MIN (lowest, ratio);
-      highest = MAX (highest, ratio);
-      g_print ("  round %d: engine %6.0f tasks/s (%" G_GUINT64_FORMAT " connections), "
-               "plain libsoup %6.0f requests/s (%" G_GUINT64_FORMAT " connections), "
-               "engine / plain %3.0f%%\n",
-               round + 1, engine_rate, engine_connections, plain_rate, plain_connections,
-               100 * ratio);
+      cpu_ratio = plain_cpu / engine_cpu;
+      g_array_append_val (ratios, ratio);
+      g_array_append_val (cpu_ratios, cpu_ratio);
+      g_print ("  round %d: engine %6.0f tasks/s (%" G_GUINT64_FORMAT " connections, "
+               "%3.0f us CPU/task), plain libsoup %6.0f requests/s (%" G_GUINT64_FORMAT
+               " connections, %3.0f us CPU/request), engine / plain %3.0f%%\n",
+               round + 1, engine_rate, engine_connections, engine_cpu, plain_rate,
+               plain_connections, plain_cpu, 100 * ratio);
     }
-  if (rounds > 1 && side == NULL)
-    g_print ("  engine / plain over %d rounds: %.0f-%.0f%%\n", rounds, 100 * lowest,
-             100 * highest);
+  if (side == NULL)
+    {
+      print_spread ("engine / plain, rate", ratios);
+      print_spread ("plain / engine, CPU per request", cpu_ratios);
+    }
 }
 
 int
