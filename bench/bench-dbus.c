@@ -10,26 +10,42 @@
 #include "ferry-agent-fixture.h"
 #include "ferry-test-util.h"
 
+#include "bench-nginx.h"
+
 /*
  * Figures for ferryd over D-Bus, printed, not judged:
  *
  *  1. pipelined Enqueue from one client connection (many calls in flight),
- *     each durable when its reply arrives;
- *  2. List of one 100-row page out of 100,000 tasks, at the start, the
- *     middle and the end of the queue, and with a state filter.
+ *     each durable when its reply arrives: the rate of each 20,000 and
+ *     the rate sustained from an empty queue to 100,000 queued;
+ *  2. ferryd's resident memory with 100,000 queued;
+ *  3. List of one 100-row page out of 100,000 tasks, at the start, the
+ *     middle and the end of the queue, and with a state filter;
+ *  4. ferryd delivering the whole queue to a keep-alive server on
+ *     127.0.0.1 (nginx when installed, else the tests' SoupServer), and
+ *     its resident memory after that.
  *
  * The real built ferryd runs on a private bus, started by D-Bus activation,
- * offline so that nothing drains while it is measured.
+ * paused so that nothing drains while the queue fills; Resume starts 4.
  */
 
 static int n_tasks = 100000;
 static int in_flight = 100;
+static int settle = 0;
+static gboolean no_drain = FALSE;
+static char *nginx_path = NULL;
 
 static GOptionEntry entries[] = {
   { "tasks", 0, 0, G_OPTION_ARG_INT, &n_tasks, "Tasks to enqueue", "N" },
   { "in-flight", 0, 0, G_OPTION_ARG_INT, &in_flight, "Enqueue calls in flight at once", "N" },
+  { "settle", 0, 0, G_OPTION_ARG_INT, &settle,
+    "Seconds to wait after ferryd started, e.g. to attach a profiler", "S" },
+  { "no-drain", 0, 0, G_OPTION_ARG_NONE, &no_drain, "Do not deliver the queue at the end", NULL },
+  { "nginx", 0, 0, G_OPTION_ARG_FILENAME, &nginx_path, "The nginx binary", "PATH" },
   { NULL }
 };
+
+static const char *target_url;
 
 typedef struct
 {
@@ -75,8 +91,7 @@ send_one (Pipeline *pipeline)
   g_variant_builder_add (&headers, "{ss}", "X-Client", "bench");
   g_variant_builder_init (&request, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&request, "{sv}", "method", g_variant_new_string ("POST"));
-  g_variant_builder_add (&request, "{sv}", "url",
-                         g_variant_new_string ("https://notes.example.com/api/notes"));
+  g_variant_builder_add (&request, "{sv}", "url", g_variant_new_string (target_url));
   g_variant_builder_add (&request, "{sv}", "headers", g_variant_builder_end (&headers));
   g_variant_builder_add (&request, "{sv}", "body",
                          g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, body, strlen (body), 1));
@@ -181,6 +196,62 @@ pending_filter (void)
   return g_variant_builder_end (&builder);
 }
 
+/* VmRSS and VmHWM of @pid, in MB. */
+static void
+read_memory (guint32  pid,
+             double  *rss,
+             double  *peak)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  *rss = *peak = -1;
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return;
+  line = strstr (status, "VmRSS:");
+  if (line != NULL)
+    *rss = strtol (line + 6, NULL, 10) / 1024.0;
+  line = strstr (status, "VmHWM:");
+  if (line != NULL)
+    *peak = strtol (line + 6, NULL, 10) / 1024.0;
+}
+
+static void
+call_agent (GDBusConnection *connection,
+            const char      *method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_sync (connection, "io.github.ferrysync.Ferry",
+                                       "/io/github/ferrysync/Ferry",
+                                       "io.github.ferrysync.Ferry1", method, NULL, NULL,
+                                       G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, &error);
+  if (reply == NULL)
+    g_error ("%s: %s", method, error->message);
+}
+
+static guint
+get_pending_count (GDBusConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  reply = g_dbus_connection_call_sync (connection, "io.github.ferrysync.Ferry",
+                                       "/io/github/ferrysync/Ferry",
+                                       "org.freedesktop.DBus.Properties", "Get",
+                                       g_variant_new ("(ss)", "io.github.ferrysync.Ferry1",
+                                                      "PendingCount"),
+                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                       -1, NULL, &error);
+  if (reply == NULL)
+    g_error ("PendingCount: %s", error->message);
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_get_uint32 (value);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -188,9 +259,15 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- ferryd D-Bus figures");
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *url = NULL;
   FerryAgentFixture fixture = { 0 };
-  double first_rate, rest_rate;
-  int first = MIN (20000, n_tasks);
+  BenchNginx *nginx = NULL;
+  FerryTestServer *test_server = NULL;
+  const char *server_name;
+  double rss, peak;
+  gint64 start;
+  double total_seconds = 0;
+  int segment = 20000;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -198,7 +275,6 @@ main (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  first = MIN (20000, n_tasks);
 
   /* Everything the bus and ferryd write goes under one directory of ours. */
   tmp = g_dir_make_tmp ("ferry-bench-XXXXXX", &error);
@@ -206,16 +282,45 @@ main (int    argc,
   g_setenv ("G_TEST_TMPDIR", tmp, TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
-  ferry_agent_bus_up ();
-  ferry_agent_fixture_set_up (&fixture, "offline");
-  g_print ("ferryd D-Bus benchmark (%u cores)\n", g_get_num_processors ());
+  /* Where the queue goes in the end. */
+  nginx = no_drain ? NULL : bench_nginx_start (nginx_path);
+  if (nginx != NULL)
+    {
+      server_name = "nginx";
+      url = g_strdup_printf ("http://127.0.0.1:%u/api/notes", bench_nginx_get_port (nginx));
+    }
+  else
+    {
+      server_name = "the tests' SoupServer";
+      test_server = ferry_test_server_new ();
+      url = ferry_test_server_url (test_server, "/api/notes");
+    }
+  target_url = url;
 
-  first_rate = enqueue_batch (fixture.connection, first);
-  rest_rate = n_tasks > first ? enqueue_batch (fixture.connection, n_tasks - first) : first_rate;
-  g_print ("pipelined Enqueue, one connection, %d calls in flight:\n", in_flight);
-  g_print ("  first %6d tasks: %8.0f tasks/s (each durable when answered)\n", first, first_rate);
-  if (n_tasks > first)
-    g_print ("  next  %6d tasks: %8.0f tasks/s\n", n_tasks - first, rest_rate);
+  ferry_agent_bus_up ();
+  ferry_agent_fixture_set_up (&fixture, "full");
+  call_agent (fixture.connection, "Pause");
+  g_print ("ferryd D-Bus benchmark (%u cores), ferryd pid %u\n", g_get_num_processors (),
+           fixture.ferryd_pid);
+  read_memory (fixture.ferryd_pid, &rss, &peak);
+  g_print ("ferryd started: RSS %.1f MB\n", rss);
+  if (settle > 0)
+    g_usleep (settle * G_USEC_PER_SEC);
+
+  g_print ("pipelined Enqueue, one connection, %d calls in flight, each durable when "
+           "answered:\n", in_flight);
+  for (int done = 0; done < n_tasks;)
+    {
+      int count = MIN (segment, n_tasks - done);
+      double rate = enqueue_batch (fixture.connection, count);
+
+      total_seconds += count / rate;
+      g_print ("  tasks %6d-%6d: %8.0f tasks/s\n", done + 1, done + count, rate);
+      done += count;
+    }
+  g_print ("  sustained, empty to %d queued: %.0f tasks/s\n", n_tasks, n_tasks / total_seconds);
+  read_memory (fixture.ferryd_pid, &rss, &peak);
+  g_print ("ferryd with %d queued: RSS %.1f MB (peak %.1f MB)\n", n_tasks, rss, peak);
 
   if (n_tasks >= 100000)
     {
@@ -229,8 +334,33 @@ main (int    argc,
                time_list (fixture.connection, pending_filter (), 0));
     }
 
+  if (!no_drain)
+    {
+      guint64 before = nginx != NULL ? bench_nginx_count_connections (nginx)
+                                     : ferry_test_server_count_connections (test_server);
+      guint64 connections;
+      double seconds;
+
+      start = g_get_monotonic_time ();
+      call_agent (fixture.connection, "Resume");
+      while (get_pending_count (fixture.connection) > 0)
+        g_usleep (50000);
+      seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+      connections = (nginx != NULL ? bench_nginx_count_connections (nginx)
+                                   : ferry_test_server_count_connections (test_server)) - before;
+      g_print ("ferryd delivering the %d tasks to %s on 127.0.0.1 (keep-alive):\n", n_tasks,
+               server_name);
+      g_print ("  %.0f tasks/s, %" G_GUINT64_FORMAT " connections opened\n", n_tasks / seconds,
+               connections);
+      read_memory (fixture.ferryd_pid, &rss, &peak);
+      g_print ("ferryd after delivering them: RSS %.1f MB (peak %.1f MB)\n", rss, peak);
+    }
+
   ferry_agent_fixture_tear_down (&fixture);
   ferry_agent_bus_down ();
+  if (nginx != NULL)
+    bench_nginx_stop (nginx);
+  g_clear_pointer (&test_server, ferry_test_server_free);
   remove_tree (tmp);
   return 0;
 }

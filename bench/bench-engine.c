@@ -20,21 +20,18 @@
  *     arriving in waves, so group commit does its work), and in the same run
  *     the raw SQLite insert rate of the same rows, into the same schema,
  *     under the same PRAGMAs and the same transaction size;
- *  2. drain: tasks/s delivering queued tasks to a loopback SoupServer with
- *     concurrency 4, and in the same run a plain libsoup loop keeping 4
- *     requests in flight against the same server;
- *  3. RSS of a process holding 10,000 and 100,000 queued tasks (each in a
+ *  2. RSS of a process holding 10,000 and 100,000 queued tasks (each in a
  *     child process of its own so nothing else is counted).
+ *
+ * Draining the queue over HTTP is measured by bench-drain.
  */
 
 static int n_enqueue = 20000;
-static int n_drain = 20000;
 static int wave = 500;
 static int rss_tasks = 0;
 
 static GOptionEntry entries[] = {
   { "enqueue", 0, 0, G_OPTION_ARG_INT, &n_enqueue, "Tasks to enqueue", "N" },
-  { "drain", 0, 0, G_OPTION_ARG_INT, &n_drain, "Tasks to drain", "N" },
   { "wave", 0, 0, G_OPTION_ARG_INT, &wave, "Enqueue calls arriving together", "N" },
   { "rss", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &rss_tasks, NULL, NULL },
   { NULL }
@@ -238,122 +235,7 @@ bench_raw_insert (const char *dir)
   return n_enqueue / elapsed;
 }
 
-/* 2. Drain --------------------------------------------------------------- */
-
-static void
-on_run_finished (FerrySyncManager *manager,
-                 FerryRunSummary  *summary,
-                 gboolean         *finished)
-{
-  if (ferry_sync_manager_get_pending_count (manager) == 0)
-    *finished = TRUE;
-}
-
-static double
-bench_engine_drain (const char      *dir,
-                    FerryTestServer *server)
-{
-  g_autofree char *path = g_build_filename (dir, "drain.db", NULL);
-  g_autofree char *url = ferry_test_server_url (server, "/drain");
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
-  g_autoptr(GError) error = NULL;
-  Engine engine = { 0 };
-  gboolean finished = FALSE;
-  gint64 start;
-  double elapsed;
-  gint64 now = g_get_real_time ();
-
-  engine_open (&engine, path, TRUE);
-  for (int i = 0; i < n_drain; i++)
-    {
-      FerryTask *task = bench_task (url, i);
-
-      task->created = task->updated = task->next_attempt = now;
-      g_ptr_array_add (tasks, task);
-    }
-  if (!ferry_task_store_enqueue (engine.store, tasks, NULL, &error))
-    g_error ("%s", error->message);
-
-  g_signal_connect (engine.manager, "run-finished", G_CALLBACK (on_run_finished), &finished);
-  start = g_get_monotonic_time ();
-  if (!ferry_sync_manager_start (engine.manager, &error))
-    g_error ("%s", error->message);
-  while (!finished)
-    g_main_context_iteration (NULL, TRUE);
-  elapsed = seconds_since (start);
-
-  if (ferry_sync_manager_get_failed_count (engine.manager) != 0)
-    g_error ("drain: %u tasks failed", ferry_sync_manager_get_failed_count (engine.manager));
-  engine_close (&engine);
-  return n_drain / elapsed;
-}
-
-typedef struct
-{
-  SoupSession *session;
-  char        *url;
-  int          sent;
-  int          done;
-  GBytes      *body;
-} PlainLoop;
-
-static void send_next (PlainLoop *loop);
-
-static void
-plain_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  PlainLoop *loop = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  if (bytes == NULL)
-    g_error ("plain loop: %s", error->message);
-  loop->done++;
-  send_next (loop);
-}
-
-static void
-send_next (PlainLoop *loop)
-{
-  g_autoptr(SoupMessage) message = NULL;
-
-  if (loop->sent >= n_drain)
-    return;
-  loop->sent++;
-  message = soup_message_new ("POST", loop->url);
-  soup_message_headers_append (soup_message_get_request_headers (message), "X-Client", "bench");
-  soup_message_set_request_body_from_bytes (message, "application/json", loop->body);
-  soup_session_send_and_read_async (loop->session, message, G_PRIORITY_DEFAULT, NULL,
-                                    plain_cb, loop);
-}
-
-static double
-bench_plain_libsoup (FerryTestServer *server)
-{
-  PlainLoop loop = { 0 };
-  gint64 start;
-  double elapsed;
-
-  loop.session = soup_session_new ();
-  loop.url = ferry_test_server_url (server, "/plain");
-  loop.body = g_bytes_new_static ("{\"id\":1,\"title\":\"Note 1\",\"done\":false}", 39);
-  start = g_get_monotonic_time ();
-  for (int i = 0; i < 4; i++)
-    send_next (&loop);
-  while (loop.done < n_drain)
-    g_main_context_iteration (NULL, TRUE);
-  elapsed = seconds_since (start);
-
-  g_object_unref (loop.session);
-  g_free (loop.url);
-  g_bytes_unref (loop.body);
-  return n_drain / elapsed;
-}
-
-/* 3. Memory -------------------------------------------------------------- */
+/* 2. Memory -------------------------------------------------------------- */
 
 static long
 read_rss_kib (void)
@@ -452,8 +334,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *self = NULL;
-  FerryTestServer *server;
-  double engine_rate, raw_rate, drain_rate, plain_rate;
+  double engine_rate, raw_rate;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -479,15 +360,6 @@ main (int    argc,
   g_print ("  engine (durable, group commit): %8.0f tasks/s\n", engine_rate);
   g_print ("  raw SQLite, same rows/PRAGMAs:  %8.0f rows/s\n", raw_rate);
   g_print ("  engine / raw: %.0f%%\n", 100.0 * engine_rate / raw_rate);
-
-  server = ferry_test_server_new ();
-  drain_rate = bench_engine_drain (dir, server);
-  plain_rate = bench_plain_libsoup (server);
-  g_print ("drain, %d tasks to a loopback SoupServer, concurrency 4:\n", n_drain);
-  g_print ("  engine:              %8.0f tasks/s\n", drain_rate);
-  g_print ("  plain libsoup loop:  %8.0f requests/s\n", plain_rate);
-  g_print ("  engine / plain: %.0f%%\n", 100.0 * drain_rate / plain_rate);
-  ferry_test_server_free (server);
 
   g_print ("memory:\n");
   report_rss (self, 10000);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "ferry-error.h"
@@ -676,6 +677,187 @@ test_group_order (Fixture       *fixture,
     }
   /* Strictly one at a time inside the group. */
   g_assert_cmpuint (ferry_test_server_get_max_in_flight (fixture->server), ==, 1);
+}
+
+/* The scheduler looks a few tasks ahead of the free slots; what it found
+ * must never outrun the queue's order.  A grouped task that succeeds lets
+ * the next one of its group go, before tasks enqueued after it. */
+static void
+test_look_ahead_group_order (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  static const char * const expected[] = {
+    "a1", "a2", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9",
+  };
+  g_autoptr(GPtrArray) requests = NULL;
+
+  /* No pass but those the queue itself asks for. */
+  g_object_set (fixture->base.manager, "max-concurrency", 1, "enqueue-debounce", 60000, NULL);
+  start (fixture);
+  ferry_sync_manager_pause (fixture->base.manager);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(FerryTask) task = new_task (fixture, "/ahead");
+      g_autofree char *id = NULL;
+
+      if (expected[i][0] == 'a')
+        task->group = g_strdup ("a");
+      task->idempotency_key = g_strdup (expected[i]);
+      id = enqueue_task (fixture, task);
+    }
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == G_N_ELEMENTS (expected), WAIT_MS);
+
+  requests = ferry_test_server_dup_requests (fixture->server, "/ahead");
+  g_assert_cmpuint (requests->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < requests->len; i++)
+    g_assert_cmpstr (((FerryTestRequest *) g_ptr_array_index (requests, i))->idempotency_key,
+                     ==, expected[i]);
+}
+
+/* While tasks wait behind one in flight, a more urgent one goes first, a
+ * replaced one goes with its new request, and a cancelled one is never
+ * sent. */
+static void
+test_look_ahead_changes (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(FerryTask) named = NULL;
+  g_autoptr(FerryTask) replacement = NULL;
+  g_autoptr(FerryTask) urgent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *named_id = NULL;
+  g_autofree char *urgent_id = NULL;
+  FerryTestRequest *request;
+
+  /* No pass but those the queue itself asks for. */
+  g_object_set (fixture->base.manager, "max-concurrency", 1, "enqueue-debounce", 60000, NULL);
+  start (fixture);
+  ferry_sync_manager_pause (fixture->base.manager);
+  ferry_test_server_hold (fixture->server, "/first");
+  g_free (enqueue_path (fixture, "/first"));
+  for (guint i = 0; i < 5; i++)
+    g_free (enqueue_path (fixture, "/later"));
+  named = new_task (fixture, "/named");
+  named->name = g_strdup ("draft");
+  named_id = enqueue_task (fixture, named);
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
+
+  replacement = new_task (fixture, "/named");
+  replacement->name = g_strdup ("draft");
+  g_clear_pointer (&replacement->body, g_bytes_unref);
+  replacement->body = g_bytes_new_static ("new", 3);
+  replacement->content_type = g_strdup ("text/plain");
+  replacement->unique = FERRY_UNIQUE_REPLACE;
+  g_free (enqueue_task (fixture, replacement));
+  urgent = new_task (fixture, "/urgent");
+  urgent->priority = FERRY_PRIORITY_CRITICAL;
+  urgent_id = enqueue_task (fixture, urgent);
+
+  ferry_test_server_release (fixture->server, "/first");
+  FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 8, WAIT_MS);
+  requests = ferry_test_server_dup_requests (fixture->server, NULL);
+  g_assert_cmpuint (requests->len, ==, 8);
+  g_assert_cmpstr (((FerryTestRequest *) g_ptr_array_index (requests, 0))->path, ==, "/first");
+  g_assert_cmpstr (((FerryTestRequest *) g_ptr_array_index (requests, 1))->path, ==, "/urgent");
+  request = g_ptr_array_index (requests, 7);
+  g_assert_cmpstr (request->path, ==, "/named");
+  g_assert_cmpmem (g_bytes_get_data (request->body, NULL), g_bytes_get_size (request->body),
+                   "new", 3);
+  g_assert_cmpstr (ferry_test_request_get_header (request, "Content-Type"), ==, "text/plain");
+
+  /* A cancelled task is never sent. */
+  ferry_sync_manager_pause (fixture->base.manager);
+  ferry_test_server_hold (fixture->server, "/second");
+  g_free (enqueue_path (fixture, "/second"));
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (ids, enqueue_path (fixture, "/more"));
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
+  g_assert_true (ferry_sync_manager_cancel (fixture->base.manager, g_ptr_array_index (ids, 2),
+                                            &error));
+  g_assert_no_error (error);
+  ferry_test_server_release (fixture->server, "/second");
+  FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 13, WAIT_MS);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/more"), ==, 4);
+  g_assert_cmpint (task_state (fixture, g_ptr_array_index (ids, 2)), ==,
+                   FERRY_TASK_STATE_CANCELLED);
+}
+
+/* Outcomes are written in batches, but a run that ends leaves none
+ * unwritten: another reader of the database sees them all. */
+static void
+test_outcomes_written_by_run_end (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->base.dir, "tasks.db", NULL);
+  g_autoptr(FerryTaskStore) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[FERRY_N_TASK_STATES];
+
+  start (fixture);
+  ferry_sync_manager_pause (fixture->base.manager);
+  for (guint i = 0; i < 100; i++)
+    {
+      if (i % 10 == 5)
+        ferry_test_server_push_reply (fixture->server, "/batch", 404, NULL, NULL);
+      g_free (enqueue_path (fixture, "/batch"));
+    }
+  ferry_sync_manager_resume (fixture->base.manager);
+  FERRY_TEST_WAIT (fixture->runs_finished >= 1 &&
+                   ferry_sync_manager_get_pending_count (fixture->base.manager) == 0, WAIT_MS);
+
+  reader = ferry_task_store_new (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ferry_task_store_count_states (reader, counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts[FERRY_TASK_STATE_SUCCEEDED], ==, 90);
+  g_assert_cmpuint (counts[FERRY_TASK_STATE_FAILED], ==, 10);
+  g_assert_cmpuint (counts[FERRY_TASK_STATE_PENDING], ==, 0);
+  g_assert_cmpuint (counts[FERRY_TASK_STATE_RUNNING], ==, 0);
+}
+
+/* Outcomes that cannot be written yet (the database is locked by another
+ * process for longer than the store waits) stay in memory and are written
+ * later; meanwhile their tasks are not taken for waiting ones and sent
+ * again. */
+static void
+test_outcome_written_later (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->base.dir, "tasks.db", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  sqlite3 *db = NULL;
+
+  /* The store waits 5 s for the lock, blocking the loop: the answer must
+   * not time out meanwhile. */
+  g_object_set (fixture->base.executor, "timeout", 60, NULL);
+  start (fixture);
+  ferry_test_server_hold (fixture->server, "/once");
+  first = enqueue_path (fixture, "/once");
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_test_expect_message ("ferry-sync-manager", G_LOG_LEVEL_WARNING,
+                         "Cannot record the outcome of *");
+  ferry_test_server_release (fixture->server, "/once");
+  FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 1, WAIT_MS);
+  FERRY_TEST_WAIT (fixture->runs_finished == 1, WAIT_MS);
+  g_test_assert_expected_messages ();
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* The next pass writes it, and only the new task is sent. */
+  second = enqueue_path (fixture, "/next");
+  FERRY_TEST_WAIT (task_state (fixture, second) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+  g_assert_cmpint (task_state (fixture, first), ==, FERRY_TASK_STATE_SUCCEEDED);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/once"), ==, 1);
+  g_assert_cmpuint (count_events (fixture, "succeeded:"), ==, 2);
 }
 
 static void
@@ -1628,6 +1810,8 @@ test_retries_after_long_offline (Fixture       *fixture,
   start (fixture);
   id = enqueue_path (fixture, "/late");
   ferry_clock_advance (fixture->base.clock, 3 * HOUR);
+  /* Down until told otherwise: how many attempts fit in the first 50
+   * minutes depends on the jitter. */
   ferry_test_server_set_default (fixture->server, "/late", 502, NULL, "bad gateway");
   back_online = ferry_clock_get_now (fixture->base.clock);
   ferry_test_network_monitor_set_state (fixture->base.network, TRUE, G_NETWORK_CONNECTIVITY_FULL,
@@ -1828,6 +2012,10 @@ main (int    argc,
   ADD ("group-order", test_group_order, NULL);
   ADD ("parallel-groups", test_parallel_groups, NULL);
   ADD ("priority", test_priority, NULL);
+  ADD ("look-ahead/group-order", test_look_ahead_group_order, NULL);
+  ADD ("look-ahead/changes", test_look_ahead_changes, NULL);
+  ADD ("outcomes-written-by-run-end", test_outcomes_written_by_run_end, NULL);
+  ADD ("outcome-written-later", test_outcome_written_later, NULL);
   ADD ("head-holds-group", test_head_holds_group, NULL);
   ADD ("offline", test_offline, NULL);
   ADD ("portal-and-limited", test_portal_and_limited, NULL);

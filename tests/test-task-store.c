@@ -502,6 +502,178 @@ test_update_round_trip (Fixture       *fixture,
   assert_tasks_equal (stored, changed);
 }
 
+/* An outcome writes what an attempt changes, and nothing of the rest of
+ * the stored request; its history lines go with it. */
+static void
+test_update_outcomes (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(FerryTask) full = make_full_task ();
+  g_autoptr(FerryTask) outcome = NULL;
+  g_autoptr(FerryTask) stored = NULL;
+  g_autoptr(FerryTask) expected = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GArray) records = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_autoptr(GArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryAttemptRecord record = { 0, NOW + 3, 503, (char *) "HTTP 503" };
+
+  full->state = FERRY_TASK_STATE_PENDING;
+  enqueue_one (fixture->store, full, NULL);
+
+  /* the running snapshot, with every field a run may change changed, and
+   * the rest scribbled over */
+  outcome = ferry_task_copy (full);
+  outcome->state = FERRY_TASK_STATE_PENDING;
+  outcome->attempts = 4;
+  outcome->next_attempt = NOW + 99;
+  outcome->updated = NOW + 3;
+  g_free (outcome->last_error);
+  outcome->last_error = g_strdup ("HTTP 503");
+  outcome->last_status = 503;
+  outcome->response_status = 503;
+  g_strfreev (outcome->response_headers);
+  outcome->response_headers = g_strdupv ((char *[]) { "Retry-After", "5", NULL });
+  g_clear_pointer (&outcome->response_body, g_bytes_unref);
+  outcome->response_body = g_bytes_new_static ("busy", 4);
+  outcome->failing_since = NOW + 1;
+  g_clear_pointer (&outcome->body, g_bytes_unref);
+  outcome->body = g_bytes_new_static ("{\"merged\":true}", 15);
+  g_free (outcome->if_match);
+  outcome->if_match = g_strdup ("\"etag-8\"");
+  expected = ferry_task_copy (outcome);
+
+  g_free (outcome->url);
+  outcome->url = g_strdup ("https://elsewhere.example.com/");
+  g_free (outcome->method);
+  outcome->method = g_strdup ("DELETE");
+  g_clear_pointer (&outcome->headers, g_strfreev);
+  g_clear_pointer (&outcome->base, g_bytes_unref);
+  outcome->priority = FERRY_PRIORITY_LOW;
+  g_free (outcome->name);
+  outcome->name = g_strdup ("renamed");
+
+  record.seq = full->seq;
+  g_array_append_val (records, record);
+  g_ptr_array_add (batch, outcome);
+  g_assert_true (ferry_task_store_update_outcomes (fixture->store, batch, records, &error));
+  g_assert_no_error (error);
+
+  reopen (fixture);
+  stored = dup_task (fixture->store, full->id);
+  assert_tasks_equal (stored, expected);
+  history = ferry_task_store_dup_attempts (fixture->store, full->id, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_assert_cmpuint (g_array_index (history, FerryAttemptRecord, 0).status, ==, 503);
+  g_array_set_clear_func (history, (GDestroyNotify) ferry_attempt_record_clear);
+
+  /* an unknown task: nothing at all is written */
+  g_free (outcome->id);
+  outcome->id = g_strdup ("no-such-task");
+  outcome->state = FERRY_TASK_STATE_SUCCEEDED;
+  g_assert_false (ferry_task_store_update_outcomes (fixture->store, batch, records, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+  g_clear_pointer (&history, g_array_unref);
+  history = ferry_task_store_dup_attempts (fixture->store, full->id, 10, NULL);
+  g_assert_cmpuint (history->len, ==, 1);
+  g_array_set_clear_func (history, (GDestroyNotify) ferry_attempt_record_clear);
+}
+
+/* Header lists are stored as GLib serializes an `aay`, byte for byte, at
+ * every size of framing offset (request headers are at most 32 KiB in
+ * all; a response's are not bounded that way). */
+static void
+test_header_encoding (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  static const guint sizes[][2] = {
+    /* pairs, length of each value */
+    { 0, 0 }, { 1, 0 }, { 1, 3 }, { 3, 60 }, { 2, 120 }, { 2, 124 }, { 2, 125 },
+    { 50, 600 }, { 100, 640 }, { 100, 8000 },
+  };
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(FerryTask) task = make_task ("org.example.App", NULL, NULL);
+      g_autoptr(GVariant) expected = NULL;
+      g_autoptr(sqlite3) db = NULL;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autofree char *value = g_strnfill (sizes[s][1], 'v');
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) headers = NULL;
+
+      for (guint i = 0; i < sizes[s][0]; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("X-Header-%u", i);
+
+          g_strv_builder_add (builder, name);
+          g_strv_builder_add (builder, value);
+        }
+      headers = g_strv_builder_end (builder);
+      expected = g_variant_ref_sink (
+        g_variant_new_bytestring_array ((const char * const *) headers, -1));
+
+      /* as request headers when the task may have them, and always as a
+       * response's */
+      enqueue_one (fixture->store, task, NULL);
+      g_strfreev (task->response_headers);
+      task->response_headers = g_strdupv (headers);
+      update_one (fixture->store, task);
+      if (g_variant_get_size (expected) <= FERRY_TASK_MAX_HEADER_SIZE * 4)
+        {
+          g_strfreev (task->headers);
+          task->headers = g_strdupv (headers);
+          update_one (fixture->store, task);
+        }
+
+      db = open_raw (fixture->path);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT headers, response_headers FROM tasks"
+                                               " WHERE id = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_text (stmt, 1, task->id, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_assert_cmpmem (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                       g_variant_get_data (expected), g_variant_get_size (expected));
+      if (g_variant_get_size (expected) <= FERRY_TASK_MAX_HEADER_SIZE * 4)
+        g_assert_cmpmem (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0),
+                         g_variant_get_data (expected), g_variant_get_size (expected));
+
+      /* and read back as they were */
+      {
+        g_autoptr(FerryTask) stored = dup_task (fixture->store, task->id);
+
+        assert_tasks_equal (stored, task);
+      }
+    }
+}
+
+/* Task ids are UUIDs that sort in the order the tasks were added. */
+static void
+test_ids_in_order (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = task_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < 5000; i++)
+    g_ptr_array_add (tasks, make_task ("org.example.App", NULL, NULL));
+  g_assert_true (ferry_task_store_enqueue (fixture->store, tasks, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      FerryTask *task = g_ptr_array_index (tasks, i);
+
+      g_assert_true (g_uuid_string_is_valid (task->id));
+      g_assert_cmpint (task->id[14], ==, '7');
+      g_assert_true (strchr ("89ab", task->id[19]) != NULL);
+      g_assert_true (g_hash_table_add (seen, task->id));
+      if (i > 0)
+        g_assert_cmpstr (((FerryTask *) g_ptr_array_index (tasks, i - 1))->id, <, task->id);
+    }
+}
+
 static void
 test_enqueue_is_durable (Fixture       *fixture,
                          gconstpointer  data)
@@ -572,13 +744,13 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-task-store", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 5);
+  g_assert_cmpuint (n_migrations, ==, 6);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, "6");
 }
 
 static void
@@ -597,17 +769,17 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 5);
+  g_assert_cmpuint (n_migrations, ==, 6);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 5);
+  g_assert_cmpuint (n_migrations, ==, 6);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, "6");
 }
 
 /* A database of version 1, with tasks in it, takes the steps to the
@@ -640,13 +812,99 @@ test_migration_from_version_1 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-task-store", handler);
-  g_assert_cmpuint (n_migrations, ==, 4);
+  g_assert_cmpuint (n_migrations, ==, 5);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, "6");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
   g_assert_cmpstr (index, ==, "1");
+}
+
+/* A database of version 5, whose group index and head triggers test the
+ * holding states with a five-value list, gets them rewritten and keeps
+ * every task, head mark and group order. */
+static void
+test_migration_from_version_5 (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FerryTask) a1 = add_task (fixture->store, "org.example.App", "g", "a1");
+  g_autoptr(FerryTask) a2 = add_task (fixture->store, "org.example.App", "g", "a2");
+  g_autoptr(FerryTask) a3 = add_task (fixture->store, "org.example.App", "g", "a3");
+  g_autoptr(FerryTask) solo = add_task (fixture->store, "org.example.App", NULL, "solo");
+  g_autofree char *version = NULL;
+  g_autofree char *index = NULL;
+  g_autofree char *names = NULL;
+  guint handler;
+
+  set_state (fixture->store, a1, FERRY_TASK_STATE_SUCCEEDED);
+  g_clear_object (&fixture->store);
+  {
+    g_autoptr(sqlite3) db = open_raw (fixture->path);
+
+    /* The index and triggers as schema 1 wrote them. */
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "DROP INDEX tasks_holding;"
+                                   "CREATE INDEX tasks_holding ON tasks (group_key, seq)"
+                                   "  WHERE state IN (0, 1, 3, 4, 5);"
+                                   "DROP TRIGGER tasks_head_on_state;"
+                                   "CREATE TRIGGER tasks_head_on_state AFTER UPDATE OF state"
+                                   "  ON tasks"
+                                   "  WHEN (OLD.state IN (0, 1, 3, 4, 5))"
+                                   "    != (NEW.state IN (0, 1, 3, 4, 5))"
+                                   "  BEGIN"
+                                   "    UPDATE tasks SET head = 0"
+                                   "      WHERE seq = NEW.seq"
+                                   "         OR seq = (SELECT min (seq) FROM tasks"
+                                   "           WHERE group_key = NEW.group_key"
+                                   "             AND state IN (0, 1, 3, 4, 5)"
+                                   "             AND seq != NEW.seq);"
+                                   "    UPDATE tasks SET head = 1"
+                                   "      WHERE seq = (SELECT min (seq) FROM tasks"
+                                   "        WHERE group_key = NEW.group_key"
+                                   "          AND state IN (0, 1, 3, 4, 5));"
+                                   "  END;"
+                                   "DROP TRIGGER tasks_head_on_delete;"
+                                   "CREATE TRIGGER tasks_head_on_delete AFTER DELETE ON tasks"
+                                   "  WHEN OLD.head = 1"
+                                   "  BEGIN"
+                                   "    UPDATE tasks SET head = 1"
+                                   "      WHERE seq = (SELECT min (seq) FROM tasks"
+                                   "        WHERE group_key = OLD.group_key"
+                                   "          AND state IN (0, 1, 3, 4, 5));"
+                                   "  END;"
+                                   "PRAGMA user_version = 5",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+
+  n_migrations = 0;
+  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  reopen (fixture);
+  g_log_remove_handler ("ferry-task-store", handler);
+  g_assert_cmpuint (n_migrations, ==, 1);
+  version = raw_query_path (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "6");
+  index = raw_query_path (fixture->path,
+                          "SELECT count (*) FROM sqlite_master WHERE sql LIKE '%state IN (0%'");
+  g_assert_cmpstr (index, ==, "0");
+  g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 4);
+
+  names = eligible_names (fixture->store, NOW);
+  g_assert_cmpstr (names, ==, "a2 solo");
+
+  /* the rewritten triggers move the group on, and back */
+  set_state (fixture->store, a2, FERRY_TASK_STATE_FAILED);
+  g_free (names);
+  names = eligible_names (fixture->store, NOW);
+  g_assert_cmpstr (names, ==, "solo");
+  set_state (fixture->store, a2, FERRY_TASK_STATE_CANCELLED);
+  g_free (names);
+  names = eligible_names (fixture->store, NOW);
+  g_assert_cmpstr (names, ==, "a3 solo");
+  set_state (fixture->store, a2, FERRY_TASK_STATE_PENDING);
+  g_free (names);
+  names = eligible_names (fixture->store, NOW);
+  g_assert_cmpstr (names, ==, "a2 solo");
 }
 
 static void
@@ -1320,6 +1578,28 @@ test_eligible_accept (Fixture       *fixture,
   names = join_names (eligible);
   g_assert_cmpstr (names, ==, "t5 t6 t8 t9");
   g_assert_cmpuint (accept_data.calls, ==, 10);
+
+  /* the same walk without bodies, which are read when asked for */
+  g_clear_pointer (&eligible, g_ptr_array_unref);
+  g_clear_pointer (&names, g_free);
+  accept_data.calls = 0;
+  eligible = ferry_task_store_next_eligible_light (fixture->store, NOW, 3, accept_unmetered,
+                                                   &accept_data, &error);
+  g_assert_no_error (error);
+  names = join_names (eligible);
+  g_assert_cmpstr (names, ==, "t5 t6 t8");
+  g_assert_cmpuint (accept_data.calls, ==, 9);
+  for (guint i = 0; i < eligible->len; i++)
+    {
+      FerryTask *task = g_ptr_array_index (eligible, i);
+      g_autoptr(FerryTask) stored = dup_task (fixture->store, task->id);
+
+      g_assert_null (task->body);
+      g_assert_true (ferry_task_store_load_payload (fixture->store, task, &error));
+      g_assert_no_error (error);
+      assert_tasks_equal (task, stored);
+      g_assert_nonnull (task->body);
+    }
 }
 
 static gint64
@@ -1389,6 +1669,7 @@ test_expire (Fixture       *fixture,
   g_autoptr(GPtrArray) expired = NULL;
   g_autoptr(GError) error = NULL;
   FerryTask *task;
+  gboolean any = FALSE;
 
   gone->expires = NOW + 5;
   on_time->expires = NOW + 6;
@@ -1398,6 +1679,14 @@ test_expire (Fixture       *fixture,
   enqueue_one (fixture->store, forever, NULL);
   enqueue_one (fixture->store, running, NULL);
   set_state (fixture->store, running, FERRY_TASK_STATE_RUNNING);
+
+  /* a running task is never expired; a pending one is, once due */
+  g_assert_true (ferry_task_store_has_expired (fixture->store, NOW + 4, &any, &error));
+  g_assert_no_error (error);
+  g_assert_false (any);
+  g_assert_true (ferry_task_store_has_expired (fixture->store, NOW + 5, &any, &error));
+  g_assert_no_error (error);
+  g_assert_true (any);
 
   expired = ferry_task_store_expire (fixture->store, NOW + 5, &error);
   g_assert_no_error (error);
@@ -1421,6 +1710,9 @@ test_expire (Fixture       *fixture,
   expired = ferry_task_store_expire (fixture->store, NOW + 5, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (expired->len, ==, 0);
+  g_assert_true (ferry_task_store_has_expired (fixture->store, NOW + 5, &any, &error));
+  g_assert_no_error (error);
+  g_assert_false (any);
 }
 
 static void
@@ -1922,6 +2214,9 @@ main (int    argc,
 
   ADD ("round-trip", test_round_trip);
   ADD ("update-round-trip", test_update_round_trip);
+  ADD ("update-outcomes", test_update_outcomes);
+  ADD ("ids-in-order", test_ids_in_order);
+  ADD ("header-encoding", test_header_encoding);
   ADD_CLOSED ("enqueue-is-durable", test_enqueue_is_durable);
   ADD_CLOSED ("migration/new-path", test_migration_new_path);
   ADD_CLOSED ("migration/empty-file", test_migration_empty_file);
@@ -1932,6 +2227,7 @@ main (int    argc,
   ADD ("update/batch-is-atomic", test_update_batch_is_atomic);
   ADD ("not-found", test_not_found);
   ADD ("migration/from-version-1", test_migration_from_version_1);
+  ADD ("migration/from-version-5", test_migration_from_version_5);
   ADD ("attempt-history", test_attempt_history);
   ADD ("unique/replace", test_unique_replace);
   ADD ("unique/replace-after-attempt", test_unique_replace_after_attempt);

@@ -17,11 +17,28 @@
  *
  *   enqueue ──► group commit (one transaction for the calls of one loop
  *               iteration) ──► debounce ──► pass
- *   pass    ──► flush finished attempts (one transaction) ──► expire
- *               ──► pick eligible heads (store query + connectivity filter)
+ *   pass    ──► flush finished attempts (one transaction, when due) ──► expire
+ *               ──► take the next tasks from the ready list, or refill it:
+ *                   flush, then pick eligible heads (store query +
+ *                   connectivity filter), a few more than there are slots
  *               ──► mark running ──► executor ──► attempt_cb
  *   attempt_cb ──► classifier + backoff decide the next state
  *               ──► buffered for the next flush ──► pass
+ *
+ * Outcomes and running marks are written in batches: a pass writes them
+ * when FLUSH_BATCH are waiting, when one is not a success, when the ready
+ * list must be refilled (the query has to see every outcome), when the run
+ * ends, before anything reads the store for someone, and FLUSH_DELAY after
+ * the first of them at the latest.  Until then a row says what start-up
+ * would turn it back into after a crash (pending), so the worst a crash
+ * can do is send a success again, with its Idempotency-Key.
+ *
+ * The ready list holds, without their bodies, the heads the last query
+ * found beyond the free slots, in run order.  The passes that follow a
+ * finished attempt take from it; anything else that may change what is
+ * eligible or its order (an enqueue, a change by a person or app, a timer,
+ * the network, the power, the settings, a grouped task settling, an
+ * expiry) drops it, so it always is what the query would return next.
  *
  * Nothing polls: a pass is started by an enqueue, a finished attempt, the
  * network or power changing, resume from sleep, the auto-sync interval,
@@ -36,6 +53,10 @@
 #define DEFAULT_HISTORY_RETENTION   (7 * G_TIME_SPAN_DAY)
 #define DEFAULT_ENQUEUE_DEBOUNCE    20
 #define PRUNE_EVERY                 G_TIME_SPAN_HOUR
+#define READY_AHEAD                 32   /* heads looked up beyond the free slots */
+#define FLUSH_BATCH                 64   /* writes waiting that make a pass flush */
+#define FLUSH_DELAY                 250  /* ms an outcome may wait at most */
+#define FLUSH_RETRY_DELAY           5000 /* ms before writing again after a failure */
 
 typedef struct
 {
@@ -65,6 +86,7 @@ struct _FerrySyncManager
   GPtrArray          *enqueue_queue;    /* EnqueueRequest* waiting for the group commit */
   GPtrArray          *finished;         /* FerryTask* waiting for the next flush */
   GArray             *attempt_log;      /* FerryAttemptRecord waiting for the next flush */
+  GQueue             *ready;            /* FerryTask* without payload, in run order */
   GRand              *rand;
   FerryResolverFunc        resolver;
   FerryResolverFinishFunc  resolver_finish;
@@ -103,6 +125,9 @@ struct _FerrySyncManager
   guint               enqueue_id;
   guint               interval_id;
   gint64              interval_next;    /* when the interval timer fires next */
+  guint               flush_id;
+  gboolean            flush_soon;       /* an outcome that is not a success waits */
+  gboolean            flush_failed;     /* the last flush failed: wait for flush_id */
 };
 
 G_DEFINE_FINAL_TYPE (FerrySyncManager, ferry_sync_manager, G_TYPE_OBJECT)
@@ -162,6 +187,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void schedule_pass (FerrySyncManager *self);
+static void schedule_next_task (FerrySyncManager *self);
+static void drop_ready (FerrySyncManager *self);
 
 static const char * const sync_state_names[] = {
   "idle", "syncing", "offline", "paused", "attention",
@@ -419,12 +446,14 @@ set_next_sync_time (FerrySyncManager *self,
 }
 
 /* One timer for the earliest moment something becomes due; nothing else
- * wakes the process while the queue waits. */
+ * wakes the process while the queue waits.  @current is the time the pass
+ * looked for due tasks at: whatever became due since is found here too,
+ * and the timer then fires at once. */
 static void
-arm_wakeup_timer (FerrySyncManager *self)
+arm_wakeup_timer (FerrySyncManager *self,
+                  gint64            current)
 {
   g_autoptr(GError) error = NULL;
-  gint64 current = now (self);
   gint64 next;
   gint64 due = G_MAXINT64;
   gint64 delay_ms;
@@ -455,7 +484,7 @@ arm_wakeup_timer (FerrySyncManager *self)
 
   g_clear_handle_id (&self->wakeup_id, g_source_remove);
   self->wakeup_at = next;
-  delay_ms = (next - current + 999) / 1000;
+  delay_ms = (next - now (self) + 999) / 1000;
   delay_ms = CLAMP (delay_ms, 0, G_MAXUINT);
   self->wakeup_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) delay_ms,
                                         on_wakeup_timeout, self, NULL);
@@ -483,38 +512,105 @@ keep_response (FerryTask    *task,
     task->response_body = g_bytes_ref (attempt->response_body);
 }
 
+static gboolean flush_finished (FerrySyncManager *self);
+
+static gboolean
+on_flush_timeout (gpointer user_data)
+{
+  FerrySyncManager *self = user_data;
+
+  self->flush_id = 0;
+  if (self->flush_failed)
+    {
+      /* Sending stopped while outcomes could not be written. */
+      self->flush_failed = FALSE;
+      if (flush_finished (self))
+        schedule_pass (self);
+      return G_SOURCE_REMOVE;
+    }
+  flush_finished (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Queues @task's row for the next flush, which writes only what running
+ * a task changes (see ferry_task_store_update_outcomes()): changes to
+ * anything else go through store_one(). */
 static void
 queue_finished (FerrySyncManager *self,
                 FerryTask        *task)
 {
   g_ptr_array_add (self->finished, ferry_task_ref (task));
+  if (self->flush_id == 0)
+    self->flush_id = g_timeout_add (FLUSH_DELAY, on_flush_timeout, self);
+}
+
+/* Whether a pass should write what waits before anything else. */
+static gboolean
+flush_due (FerrySyncManager *self)
+{
+  return self->flush_soon || self->finished->len >= FLUSH_BATCH;
 }
 
 static gboolean
 flush_finished (FerrySyncManager *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GHashTable) seen = NULL;
   gboolean ok;
 
+  /* After a failure, the next try waits for its timer. */
+  if (self->flush_failed)
+    return FALSE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  self->flush_soon = FALSE;
   if (self->finished->len == 0 && self->attempt_log->len == 0)
     return TRUE;
 
-  batch = g_steal_pointer (&self->finished);
+  queued = g_steal_pointer (&self->finished);
   self->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
 
-  /* The outcomes and their lines in the history, in one transaction. */
-  ok = ferry_task_store_update_with_attempts (self->store, batch, self->attempt_log, &error);
-  g_array_set_size (self->attempt_log, 0);
-  if (!ok)
+  /* A task marked running and settled since the last flush is queued
+   * twice, as the same record: one write of it says it all. */
+  seen = g_hash_table_new (NULL, NULL);
+  batch = g_ptr_array_new_full (queued->len, NULL);
+  for (guint i = 0; i < queued->len; i++)
     {
-      /* The in-memory outcome stands; the rows still say "running", which
-       * start-up turns back into "pending": the worst case is one more
-       * delivery carrying the same Idempotency-Key. */
-      g_warning ("Cannot record the outcome of %u attempts: %s", batch->len, error->message);
+      FerryTask *task = g_ptr_array_index (queued, i);
+
+      if (g_hash_table_add (seen, task))
+        g_ptr_array_add (batch, task);
+    }
+
+  /* The outcomes and their lines in the history, in one transaction. */
+  ok = ferry_task_store_update_outcomes (self->store, batch, self->attempt_log, &error);
+  if (ok)
+    {
+      g_array_set_size (self->attempt_log, 0);
+      return TRUE;
+    }
+
+  g_warning ("Cannot record the outcome of %u attempts: %s", batch->len, error->message);
+  if (g_error_matches (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND))
+    {
+      /* A row that is gone cannot be written, now or later. */
+      g_array_set_size (self->attempt_log, 0);
       return FALSE;
     }
-  return TRUE;
+
+  /* The in-memory outcome stands and is written at a later flush, with
+   * its history lines.  Until then the rows may still say pending (a
+   * running mark goes in the same batch), so nothing new is sent (see
+   * take_ready()).  Should the process end first, start-up makes them
+   * pending: the worst case is one more delivery carrying the same
+   * Idempotency-Key. */
+  for (guint i = 0; i < batch->len; i++)
+    queue_finished (self, g_ptr_array_index (batch, i));
+  self->flush_failed = TRUE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  self->flush_id = g_timeout_add (FLUSH_RETRY_DELAY, on_flush_timeout, self);
+  return FALSE;
 }
 
 static const char *
@@ -721,6 +817,13 @@ record_outcome (FerrySyncManager *self,
            ferry_task_state_to_string (task->state), message);
 
   queue_finished (self, task);
+  /* Anything but a success is written at the next pass: it is rare, and
+   * a retry's next attempt time must reach the timer. */
+  if (task->state != FERRY_TASK_STATE_SUCCEEDED)
+    self->flush_soon = TRUE;
+  /* The next task of its group may head it now: plan afresh. */
+  if (task->group != NULL)
+    drop_ready (self);
   count_transition (self, from, task->state);
 
   switch (task->state)
@@ -1228,7 +1331,7 @@ send_cb (GObject      *object,
       return;
     }
   attempt_free (data);
-  schedule_pass (self);
+  schedule_next_task (self);
 }
 
 /* Passes ------------------------------------------------------------------- */
@@ -1251,17 +1354,33 @@ accept_task (const FerryTask *task,
 }
 
 static void
-expire_due (FerrySyncManager *self)
+expire_due (FerrySyncManager *self,
+            gint64            current)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) expired = NULL;
+  gboolean any = FALSE;
 
-  expired = ferry_task_store_expire (self->store, now (self), &error);
+  if (!ferry_task_store_has_expired (self->store, current, &any, &error))
+    {
+      g_warning ("Cannot expire tasks: %s", error->message);
+      return;
+    }
+  if (!any)
+    return;
+
+  /* A task running or settled since the last flush still reads pending:
+   * it must not be taken for one that waited too long. */
+  if (!flush_finished (self))
+    return;
+  expired = ferry_task_store_expire (self->store, current, &error);
   if (expired == NULL)
     {
       g_warning ("Cannot expire tasks: %s", error->message);
       return;
     }
+  if (expired->len > 0)
+    drop_ready (self);
   for (guint i = 0; i < expired->len; i++)
     {
       FerryTask *task = g_ptr_array_index (expired, i);
@@ -1293,7 +1412,8 @@ prune_history (FerrySyncManager *self)
   if (pruned > 0)
     {
       g_debug ("pruned %u finished tasks", pruned);
-      if (!reload_counts (self, &error))
+      /* The counts are read back from the rows: write them first. */
+      if (flush_finished (self) && !reload_counts (self, &error))
         g_warning ("Cannot count tasks: %s", error->message);
     }
 }
@@ -1314,19 +1434,74 @@ dispatch (FerrySyncManager *self,
 }
 
 static void
+drop_ready (FerrySyncManager *self)
+{
+  g_queue_clear_full (self->ready, (GDestroyNotify) ferry_task_unref);
+}
+
+/* Up to @slots tasks to run now, in run order, with their payload: from
+ * the ready list, refilled first when it runs short. */
+static GPtrArray *
+take_ready (FerrySyncManager  *self,
+            gint64             current,
+            guint              slots,
+            GError           **error)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+
+  if (self->ready->length < slots)
+    {
+      g_autoptr(GPtrArray) found = NULL;
+
+      drop_ready (self);
+      /* The query must see every outcome and running mark: while they
+       * cannot be written, nothing more is sent. */
+      if (!flush_finished (self))
+        return g_steal_pointer (&batch);
+      found = ferry_task_store_next_eligible_light (self->store, current, slots + READY_AHEAD,
+                                                    accept_task, self, error);
+      if (found == NULL)
+        return NULL;
+      /* The queue takes the references over, in run order. */
+      g_ptr_array_set_free_func (found, NULL);
+      for (guint i = 0; i < found->len; i++)
+        g_queue_push_tail (self->ready, g_ptr_array_index (found, i));
+    }
+
+  while (batch->len < slots && !g_queue_is_empty (self->ready))
+    {
+      g_autoptr(FerryTask) task = g_queue_pop_head (self->ready);
+
+      if (!ferry_task_store_load_payload (self->store, task, error))
+        return NULL;
+      g_ptr_array_add (batch, g_steal_pointer (&task));
+    }
+  return g_steal_pointer (&batch);
+}
+
+static void
 run_pass (FerrySyncManager *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  gint64 current;
   guint limit;
   guint slots;
 
-  flush_finished (self);
+  if (!self->started || flush_due (self))
+    flush_finished (self);
   if (!self->started)
     return;
 
-  expire_due (self);
-  if (now (self) - self->last_prune >= PRUNE_EVERY)
+  /* One time for the whole pass, so that what it does not find due now
+   * the timer finds (see arm_wakeup_timer()). */
+  current = now (self);
+  /* The time the timer waits for has come, and this pass runs first: what
+   * became due may have to go before the ready list. */
+  if (self->wakeup_at != 0 && current >= self->wakeup_at)
+    drop_ready (self);
+  expire_due (self, current);
+  if (current - self->last_prune >= PRUNE_EVERY)
     prune_history (self);
 
   limit = effective_concurrency (self);
@@ -1334,15 +1509,16 @@ run_pass (FerrySyncManager *self)
 
   if (!self->paused && slots > 0 && ferry_connectivity_may_send_anything (self->connectivity))
     {
-      batch = ferry_task_store_next_eligible (self->store, now (self), slots,
-                                              accept_task, self, &error);
+      batch = take_ready (self, current, slots, &error);
       if (batch == NULL)
-        g_warning ("Cannot pick the next tasks: %s", error->message);
+        {
+          g_warning ("Cannot pick the next tasks: %s", error->message);
+          drop_ready (self);
+        }
     }
 
   if (batch != NULL && batch->len > 0)
     {
-      gint64 current = now (self);
       gint64 *previous = g_newa (gint64, batch->len);
 
       start_run (self);
@@ -1370,12 +1546,16 @@ run_pass (FerrySyncManager *self)
         }
     }
 
+  /* A run that ends leaves nothing unwritten behind it. */
   if (g_hash_table_size (self->running) == 0)
-    finish_run (self);
+    {
+      flush_finished (self);
+      finish_run (self);
+    }
 
   update_progress (self);
   update_state (self);
-  arm_wakeup_timer (self);
+  arm_wakeup_timer (self, current);
 }
 
 static gboolean
@@ -1388,11 +1568,21 @@ on_pass_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A pass after a finished attempt: the ready list still holds. */
 static void
-schedule_pass (FerrySyncManager *self)
+schedule_next_task (FerrySyncManager *self)
 {
   if (self->pass_id == 0)
     self->pass_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_pass_idle, self, NULL);
+}
+
+/* A pass after anything else: what is eligible, or its order, may have
+ * changed. */
+static void
+schedule_pass (FerrySyncManager *self)
+{
+  drop_ready (self);
+  schedule_next_task (self);
 }
 
 static gboolean
@@ -1446,6 +1636,8 @@ wake_waiting_tasks (FerrySyncManager *self,
   g_autoptr(GError) error = NULL;
   guint woken = 0;
 
+  /* A retry waiting to be written would keep its old time otherwise. */
+  flush_finished (self);
   if (!ferry_task_store_make_due (self->store, now (self), &woken, &error))
     g_warning ("Cannot make waiting tasks due: %s", error->message);
   else if (woken > 0)
@@ -1484,6 +1676,8 @@ on_connectivity_notify (FerryConnectivity *connectivity,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
   else if (g_str_equal (pspec->name, "metered"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_METERED]);
+  /* Which tasks may go (metered, power saver) may have changed. */
+  drop_ready (self);
   update_state (self);
 }
 
@@ -1570,6 +1764,10 @@ on_enqueue_idle (gpointer user_data)
   if (tasks->len == 0)
     return G_SOURCE_REMOVE;
 
+  /* A named task replaces or keeps a pending task of that name only:
+   * one that runs must read "running" first. */
+  flush_finished (self);
+
   /* The group commit: one transaction, one sync to disk, for every call
    * that arrived since the last one. */
   outcomes = g_new0 (FerryEnqueueOutcome, tasks->len);
@@ -1585,6 +1783,8 @@ on_enqueue_idle (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
+  /* New tasks may go first, and a replaced one has a new request. */
+  drop_ready (self);
   for (guint i = 0, j = 0; i < requests->len; i++)
     {
       EnqueueRequest *request = g_ptr_array_index (requests, i);
@@ -1652,6 +1852,8 @@ ferry_sync_manager_finalize (GObject *object)
   g_clear_pointer (&self->enqueue_queue, g_ptr_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
   g_clear_pointer (&self->attempt_log, g_array_unref);
+  if (self->ready != NULL)
+    g_queue_free_full (self->ready, (GDestroyNotify) ferry_task_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   if (self->resolver_destroy != NULL)
     self->resolver_destroy (self->resolver_data);
@@ -1970,6 +2172,7 @@ ferry_sync_manager_init (FerrySyncManager *self)
   self->enqueue_queue = g_ptr_array_new_with_free_func ((GDestroyNotify) enqueue_request_free);
   self->finished = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
   self->attempt_log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  self->ready = g_queue_new ();
   g_array_set_clear_func (self->attempt_log, (GDestroyNotify) ferry_attempt_record_clear);
   self->rand = g_rand_new ();
   self->max_concurrency = DEFAULT_MAX_CONCURRENCY;
@@ -2076,8 +2279,12 @@ ferry_sync_manager_stop (FerrySyncManager *self)
       g_clear_handle_id (&self->enqueue_id, g_source_remove);
       on_enqueue_idle (self);
     }
+  drop_ready (self);
+  /* A last try, even right after a failure. */
+  self->flush_failed = FALSE;
   if (self->store != NULL)
     flush_finished (self);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
 }
 
 FerryTaskStore *
@@ -2192,9 +2399,12 @@ ferry_sync_manager_enqueue (FerrySyncManager  *self,
   prepare_for_enqueue (self, copy);
   batch = g_ptr_array_new ();
   g_ptr_array_add (batch, copy);
+  /* As in the group commit (see on_enqueue_idle()). */
+  flush_finished (self);
   if (!ferry_task_store_enqueue (self->store, batch, &outcome, error))
     return NULL;
 
+  drop_ready (self);
   announce_enqueued (self, copy, outcome);
   update_state (self);
   schedule_debounced_pass (self);
@@ -2298,6 +2508,7 @@ store_one (FerrySyncManager  *self,
   g_ptr_array_add (batch, task);
   if (!ferry_task_store_update (self->store, batch, error))
     return FALSE;
+  drop_ready (self);
 
   count_transition (self, from, task->state);
   g_signal_emit (self, signals[TASK_CHANGED], 0, task);

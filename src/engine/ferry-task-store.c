@@ -20,8 +20,17 @@
  * Written out as literal SQL so the partial indexes below and the queries
  * that rely on them match term for term (SQLite only uses a partial index
  * when the query repeats its WHERE terms).
+ *
+ * Since schema 6 they are written "state NOT IN (2, 6)": SQLite tests a
+ * list of one or two values with comparisons, but builds a temporary
+ * b-tree for a longer list every time a statement evaluates it, and every
+ * change of a task's state evaluated the five-value list of schema 1
+ * several times (the partial index before and after, the trigger).
+ * HOLDING_STATES_V1 stays for the migration that wrote it.
  */
-#define HOLDING_STATES "(0, 1, 3, 4, 5)"
+#define HOLDING_STATES_V1 "(0, 1, 3, 4, 5)"
+#define NOT_HOLDING_STATES "(2, 6)"
+#define HOLDING(column) column " NOT IN " NOT_HOLDING_STATES
 G_STATIC_ASSERT (FERRY_TASK_STATE_PENDING == 0);
 G_STATIC_ASSERT (FERRY_TASK_STATE_RUNNING == 1);
 G_STATIC_ASSERT (FERRY_TASK_STATE_SUCCEEDED == 2);
@@ -84,7 +93,7 @@ static const char * const migrations[] = {
   "  response_body     BLOB"
   ");"
   "CREATE INDEX tasks_holding ON tasks (group_key, seq)"
-  "  WHERE state IN " HOLDING_STATES ";"
+  "  WHERE state IN " HOLDING_STATES_V1 ";"
   "CREATE INDEX tasks_ready ON tasks (priority DESC, seq)"
   "  WHERE state = 0 AND head = 1;"
   "CREATE INDEX tasks_due ON tasks (max (next_attempt, not_before))"
@@ -99,23 +108,23 @@ static const char * const migrations[] = {
   /* A task started or stopped holding its group: clear the head mark of
    * the task and of the previous head, then mark the first holding task. */
   "CREATE TRIGGER tasks_head_on_state AFTER UPDATE OF state ON tasks"
-  "  WHEN (OLD.state IN " HOLDING_STATES ") != (NEW.state IN " HOLDING_STATES ")"
+  "  WHEN (OLD.state IN " HOLDING_STATES_V1 ") != (NEW.state IN " HOLDING_STATES_V1 ")"
   "  BEGIN"
   "    UPDATE tasks SET head = 0"
   "      WHERE seq = NEW.seq"
   "         OR seq = (SELECT min (seq) FROM tasks"
-  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES
+  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES_V1
   "                       AND seq != NEW.seq);"
   "    UPDATE tasks SET head = 1"
   "      WHERE seq = (SELECT min (seq) FROM tasks"
-  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES ");"
+  "                     WHERE group_key = NEW.group_key AND state IN " HOLDING_STATES_V1 ");"
   "  END;"
   "CREATE TRIGGER tasks_head_on_delete AFTER DELETE ON tasks"
   "  WHEN OLD.head = 1"
   "  BEGIN"
   "    UPDATE tasks SET head = 1"
   "      WHERE seq = (SELECT min (seq) FROM tasks"
-  "                     WHERE group_key = OLD.group_key AND state IN " HOLDING_STATES ");"
+  "                     WHERE group_key = OLD.group_key AND state IN " HOLDING_STATES_V1 ");"
   "  END;",
 
   /* 1 → 2: a narrow index in enqueue order, so a page deep into the whole
@@ -143,6 +152,37 @@ static const char * const migrations[] = {
   /* 4 → 5: since when the task's attempts keep failing in a way worth
    * retrying (0 while they do not) */
   "ALTER TABLE tasks ADD COLUMN failing_since INTEGER NOT NULL DEFAULT 0;",
+
+  /* 5 → 6: the holding states written as HOLDING () writes them (see the
+   * top of the file), and the head trigger without the OR that SQLite ran
+   * as two passes over a temporary table; a head mark that is right
+   * already is left alone.  Same index, same heads as before. */
+  "DROP INDEX tasks_holding;"
+  "CREATE INDEX tasks_holding ON tasks (group_key, seq)"
+  "  WHERE " HOLDING ("state") ";"
+  "DROP TRIGGER tasks_head_on_state;"
+  "CREATE TRIGGER tasks_head_on_state AFTER UPDATE OF state ON tasks"
+  "  WHEN (" HOLDING ("OLD.state") ") != (" HOLDING ("NEW.state") ")"
+  "  BEGIN"
+  "    UPDATE tasks SET head = 0 WHERE seq = NEW.seq AND head != 0;"
+  "    UPDATE tasks SET head = 0"
+  "      WHERE seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = NEW.group_key AND " HOLDING ("state")
+  "                       AND seq != NEW.seq)"
+  "        AND head != 0;"
+  "    UPDATE tasks SET head = 1"
+  "      WHERE seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = NEW.group_key AND " HOLDING ("state") ")"
+  "        AND head != 1;"
+  "  END;"
+  "DROP TRIGGER tasks_head_on_delete;"
+  "CREATE TRIGGER tasks_head_on_delete AFTER DELETE ON tasks"
+  "  WHEN OLD.head = 1"
+  "  BEGIN"
+  "    UPDATE tasks SET head = 1"
+  "      WHERE seq = (SELECT min (seq) FROM tasks"
+  "                     WHERE group_key = OLD.group_key AND " HOLDING ("state") ");"
+  "  END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -213,6 +253,7 @@ typedef enum {
   STMT_FIND_PENDING_NAME,
   STMT_REPLACE_PAYLOAD,
   STMT_UPDATE,
+  STMT_UPDATE_OUTCOME,
   STMT_SELECT_BY_ID,
   STMT_SELECT_BY_SEQ,
   STMT_SELECT_PAYLOAD,
@@ -220,6 +261,7 @@ typedef enum {
   STMT_NEXT_DUE,
   STMT_NEXT_EXPIRY,
   STMT_EXPIRE,
+  STMT_ANY_EXPIRED,
   STMT_RECOVER_RUNNING,
   STMT_LOG_ATTEMPT,
   STMT_SELECT_ATTEMPTS,
@@ -247,8 +289,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
     /* a new task has the largest seq: it heads its group when it holds
      * and nothing else in the group does */
-    " :state IN " HOLDING_STATES " AND NOT EXISTS (SELECT 1 FROM tasks"
-    "   WHERE group_key = :group_key AND state IN " HOLDING_STATES "),"
+    " " HOLDING (":state") " AND NOT EXISTS (SELECT 1 FROM tasks"
+    "   WHERE group_key = :group_key AND " HOLDING ("state") "),"
     " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
     " :response_status, :headers, :secret_headers, :response_headers, :merge_rules,"
     " :timestamp_pointer, :failing_since, :body, :base, :response_body)",
@@ -288,6 +330,14 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " failing_since = :failing_since,"
     " body = :body, base = :base, response_body = :response_body"
     " WHERE id = :id",
+  /* What an attempt, or the settling of a conflict, changes. */
+  [STMT_UPDATE_OUTCOME] =
+    "UPDATE tasks SET state = :state, attempts = :attempts, next_attempt = :next_attempt,"
+    " updated = :updated, last_error = :last_error, last_status = :last_status,"
+    " response_status = :response_status, response_headers = :response_headers,"
+    " response_body = :response_body, failing_since = :failing_since,"
+    " body = :body, if_match = :if_match"
+    " WHERE id = :id",
   [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
   [STMT_SELECT_BY_SEQ] = "SELECT @ALL@ FROM tasks WHERE seq = :seq",
   [STMT_SELECT_PAYLOAD] = "SELECT body, base, response_body FROM tasks WHERE seq = :seq",
@@ -311,6 +361,11 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE tasks INDEXED BY tasks_expiry SET state = 3, last_error = 'expired', updated = :now"
     " WHERE state = 0 AND expires > 0 AND expires <= :now"
     " RETURNING @ALL@",
+  /* Whether STMT_EXPIRE has anything to do: most passes find nothing,
+   * and need no write transaction to learn it. */
+  [STMT_ANY_EXPIRED] =
+    "SELECT 1 FROM tasks INDEXED BY tasks_expiry"
+    " WHERE state = 0 AND expires > 0 AND expires <= :now LIMIT 1",
   [STMT_RECOVER_RUNNING] = "UPDATE tasks SET state = 0 WHERE state = 1",
   /* Only heads can have been tried, so only heads wait in backoff. */
   [STMT_MAKE_DUE] =
@@ -330,6 +385,57 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " WHERE state = 2 AND updated <= :now ORDER BY updated DESC LIMIT 1",
 };
 
+/* The task fields statements bind, by parameter name.  Where each one sits
+ * in each statement is looked up once, when the statements are prepared:
+ * looking a name up walks the statement's list of names. */
+#define TASK_PARAMS(X)                                                            \
+  X (ID, ":id")                                                                   \
+  X (OWNER, ":owner")                                                             \
+  X (NAME, ":name")                                                               \
+  X (GROUP_NAME, ":group_name")                                                   \
+  X (GROUP_KEY, ":group_key")                                                     \
+  X (METHOD, ":method")                                                           \
+  X (URL, ":url")                                                                 \
+  X (CONTENT_TYPE, ":content_type")                                               \
+  X (IDEMPOTENCY_KEY, ":idempotency_key")                                         \
+  X (IF_MATCH, ":if_match")                                                       \
+  X (PRIORITY, ":priority")                                                       \
+  X (MAX_ATTEMPTS, ":max_attempts")                                               \
+  X (NOT_BEFORE, ":not_before")                                                   \
+  X (EXPIRES, ":expires")                                                         \
+  X (UNMETERED_ONLY, ":unmetered_only")                                           \
+  X (CONFLICT_STRATEGY, ":conflict_strategy")                                     \
+  X (CONFLICT_URL, ":conflict_url")                                               \
+  X (STATE, ":state")                                                             \
+  X (ATTEMPTS, ":attempts")                                                       \
+  X (NEXT_ATTEMPT, ":next_attempt")                                               \
+  X (CREATED, ":created")                                                         \
+  X (UPDATED, ":updated")                                                         \
+  X (LAST_ERROR, ":last_error")                                                   \
+  X (LAST_STATUS, ":last_status")                                                 \
+  X (RESPONSE_STATUS, ":response_status")                                         \
+  X (HEADERS, ":headers")                                                         \
+  X (SECRET_HEADERS, ":secret_headers")                                           \
+  X (MERGE_RULES, ":merge_rules")                                                 \
+  X (TIMESTAMP_POINTER, ":timestamp_pointer")                                     \
+  X (FAILING_SINCE, ":failing_since")                                             \
+  X (RESPONSE_HEADERS, ":response_headers")                                       \
+  X (BODY, ":body")                                                               \
+  X (BASE, ":base")                                                               \
+  X (RESPONSE_BODY, ":response_body")
+
+#define PARAM_ENUM(sym, name) PARAM_##sym,
+#define PARAM_NAME(sym, name) name,
+
+enum {
+  TASK_PARAMS (PARAM_ENUM)
+  N_TASK_PARAMS
+};
+
+static const char * const task_param_names[N_TASK_PARAMS] = {
+  TASK_PARAMS (PARAM_NAME)
+};
+
 typedef enum {
   SYNCHRONOUS_UNKNOWN,
   SYNCHRONOUS_NORMAL,
@@ -347,7 +453,10 @@ struct _FerryTaskStore
   GHashTable   *filter_stmts;     /* SQL text → sqlite3_stmt, for list and count */
 
   /* state */
+  int           task_params[N_STATEMENTS][N_TASK_PARAMS];  /* 0: not in it */
   Synchronous   synchronous;
+  gint64        last_id_ms;       /* time part of the last id made */
+  guint         id_counter;       /* counter part of the last id made */
 };
 
 static void ferry_task_store_initable_iface_init (GInitableIface *iface);
@@ -532,14 +641,14 @@ find_param (Binder     *binder,
   return sqlite3_bind_parameter_index (binder->stmt, name);
 }
 
+/* The *_at functions bind parameter @i, and do nothing for 0 (a field the
+ * statement does not use) or after a failure. */
 static void
-bind_text (Binder     *binder,
-           const char *name,
-           const char *value)
+bind_text_at (Binder     *binder,
+              int         i,
+              const char *value)
 {
-  int i = find_param (binder, name);
-
-  if (i == 0)
+  if (i == 0 || binder->rc != SQLITE_OK)
     return;
   if (value == NULL)
     binder->rc = sqlite3_bind_null (binder->stmt, i);
@@ -548,27 +657,40 @@ bind_text (Binder     *binder,
 }
 
 static void
+bind_text (Binder     *binder,
+           const char *name,
+           const char *value)
+{
+  bind_text_at (binder, find_param (binder, name), value);
+}
+
+static void
+bind_int64_at (Binder *binder,
+               int     i,
+               gint64  value)
+{
+  if (i != 0 && binder->rc == SQLITE_OK)
+    binder->rc = sqlite3_bind_int64 (binder->stmt, i, value);
+}
+
+static void
 bind_int64 (Binder     *binder,
             const char *name,
             gint64      value)
 {
-  int i = find_param (binder, name);
-
-  if (i != 0)
-    binder->rc = sqlite3_bind_int64 (binder->stmt, i, value);
+  bind_int64_at (binder, find_param (binder, name), value);
 }
 
 /* Bodies are bound without a copy: the statement is stepped and reset
  * while the task still holds its reference. */
 static void
-bind_bytes (Binder     *binder,
-            const char *name,
-            GBytes     *bytes)
+bind_bytes_at (Binder *binder,
+               int     i,
+               GBytes *bytes)
 {
-  int i = find_param (binder, name);
   gsize size;
 
-  if (i == 0)
+  if (i == 0 || binder->rc != SQLITE_OK)
     return;
   if (bytes == NULL)
     {
@@ -583,74 +705,128 @@ bind_bytes (Binder     *binder,
                                       SQLITE_STATIC);
 }
 
+/* The bytes of @strv as a GVariant `aay` in normal form, exactly as
+ * g_variant_new_bytestring_array() serializes it, written directly: that
+ * builds a GVariant per string first, which cost more than the rest of
+ * binding a task.  The serialization of an array of variable-sized
+ * elements, as the GVariant specification gives it: the elements one
+ * after another (each string with its nul; byte strings need no
+ * padding), then the end offset of each element, little-endian, in the
+ * smallest of 1, 2, 4 or 8 bytes for which the whole fits. */
+static guint8 *
+serialize_bytestring_array (char  **strv,
+                            gsize  *out_size)
+{
+  guint n = g_strv_length (strv);
+  gsize body = 0;
+  gsize offset_size;
+  gsize total;
+  guint8 *data;
+  guint8 *offsets;
+  gsize end = 0;
+
+  for (guint i = 0; i < n; i++)
+    body += strlen (strv[i]) + 1;
+  if (body + n <= G_MAXUINT8)
+    offset_size = 1;
+  else if (body + 2 * (gsize) n <= G_MAXUINT16)
+    offset_size = 2;
+  else if (body + 4 * (gsize) n <= G_MAXUINT32)
+    offset_size = 4;
+  else
+    offset_size = 8;
+  total = body + offset_size * n;
+
+  data = g_malloc (MAX (total, 1));
+  offsets = data + body;
+  for (guint i = 0; i < n; i++)
+    {
+      gsize length = strlen (strv[i]) + 1;
+
+      memcpy (data + end, strv[i], length);
+      end += length;
+      for (gsize k = 0; k < offset_size; k++)
+        *offsets++ = (end >> (8 * k)) & 0xff;
+    }
+  *out_size = total;
+  return data;
+}
+
 /* Header lists are stored as a serialized GVariant `aay`: compact, and a
  * response header that is not UTF-8 survives unchanged. */
 static void
-bind_strv (Binder      *binder,
-           const char  *name,
-           char       **strv)
+bind_strv_at (Binder  *binder,
+              int      i,
+              char   **strv)
 {
-  g_autoptr(GVariant) variant = NULL;
-  int i = find_param (binder, name);
+  guint8 *data;
   gsize size;
 
-  if (i == 0)
+  if (i == 0 || binder->rc != SQLITE_OK)
     return;
   if (strv == NULL)
     {
       binder->rc = sqlite3_bind_null (binder->stmt, i);
       return;
     }
-  variant = g_variant_ref_sink (g_variant_new_bytestring_array ((const char * const *) strv, -1));
-  size = g_variant_get_size (variant);
+  data = serialize_bytestring_array (strv, &size);
   if (size == 0)
-    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+    {
+      g_free (data);
+      binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
+    }
   else
-    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_variant_get_data (variant), size,
-                                      SQLITE_TRANSIENT);
+    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, data, size, g_free);
 }
 
+/* Binds the fields of @task that statement @which uses; @stmt is that
+ * statement, on loan. */
 static int
-bind_task (sqlite3_stmt    *stmt,
+bind_task (FerryTaskStore  *self,
+           Statement        which,
+           sqlite3_stmt    *stmt,
            const FerryTask *task,
            const char      *group_key)
 {
+  const int *at = self->task_params[which];
   Binder binder = { stmt, SQLITE_OK };
 
-  bind_text (&binder, ":id", task->id);
-  bind_text (&binder, ":owner", task->owner);
-  bind_text (&binder, ":name", task->name);
-  bind_text (&binder, ":group_name", task->group);
-  bind_text (&binder, ":group_key", group_key);
-  bind_text (&binder, ":method", task->method);
-  bind_text (&binder, ":url", task->url);
-  bind_text (&binder, ":content_type", task->content_type);
-  bind_text (&binder, ":idempotency_key", task->idempotency_key);
-  bind_text (&binder, ":if_match", task->if_match);
-  bind_int64 (&binder, ":priority", task->priority);
-  bind_int64 (&binder, ":max_attempts", task->max_attempts);
-  bind_int64 (&binder, ":not_before", task->not_before);
-  bind_int64 (&binder, ":expires", task->expires);
-  bind_int64 (&binder, ":unmetered_only", task->unmetered_only ? 1 : 0);
-  bind_int64 (&binder, ":conflict_strategy", task->conflict_strategy);
-  bind_text (&binder, ":conflict_url", task->conflict_url);
-  bind_int64 (&binder, ":state", task->state);
-  bind_int64 (&binder, ":attempts", task->attempts);
-  bind_int64 (&binder, ":next_attempt", task->next_attempt);
-  bind_int64 (&binder, ":created", task->created);
-  bind_int64 (&binder, ":updated", task->updated);
-  bind_text (&binder, ":last_error", task->last_error);
-  bind_int64 (&binder, ":last_status", task->last_status);
-  bind_int64 (&binder, ":response_status", task->response_status);
-  bind_strv (&binder, ":headers", task->headers);
-  bind_strv (&binder, ":secret_headers", task->secret_headers);
-  bind_strv (&binder, ":merge_rules", task->merge_rules);
-  bind_text (&binder, ":timestamp_pointer", task->timestamp_pointer);
-  bind_int64 (&binder, ":failing_since", task->failing_since);
-  bind_strv (&binder, ":response_headers", task->response_headers);
-  bind_bytes (&binder, ":body", task->body);
-  bind_bytes (&binder, ":base", task->base);
-  bind_bytes (&binder, ":response_body", task->response_body);
+  g_assert (stmt == self->stmts[which]);
+
+  bind_text_at (&binder, at[PARAM_ID], task->id);
+  bind_text_at (&binder, at[PARAM_OWNER], task->owner);
+  bind_text_at (&binder, at[PARAM_NAME], task->name);
+  bind_text_at (&binder, at[PARAM_GROUP_NAME], task->group);
+  bind_text_at (&binder, at[PARAM_GROUP_KEY], group_key);
+  bind_text_at (&binder, at[PARAM_METHOD], task->method);
+  bind_text_at (&binder, at[PARAM_URL], task->url);
+  bind_text_at (&binder, at[PARAM_CONTENT_TYPE], task->content_type);
+  bind_text_at (&binder, at[PARAM_IDEMPOTENCY_KEY], task->idempotency_key);
+  bind_text_at (&binder, at[PARAM_IF_MATCH], task->if_match);
+  bind_int64_at (&binder, at[PARAM_PRIORITY], task->priority);
+  bind_int64_at (&binder, at[PARAM_MAX_ATTEMPTS], task->max_attempts);
+  bind_int64_at (&binder, at[PARAM_NOT_BEFORE], task->not_before);
+  bind_int64_at (&binder, at[PARAM_EXPIRES], task->expires);
+  bind_int64_at (&binder, at[PARAM_UNMETERED_ONLY], task->unmetered_only ? 1 : 0);
+  bind_int64_at (&binder, at[PARAM_CONFLICT_STRATEGY], task->conflict_strategy);
+  bind_text_at (&binder, at[PARAM_CONFLICT_URL], task->conflict_url);
+  bind_int64_at (&binder, at[PARAM_STATE], task->state);
+  bind_int64_at (&binder, at[PARAM_ATTEMPTS], task->attempts);
+  bind_int64_at (&binder, at[PARAM_NEXT_ATTEMPT], task->next_attempt);
+  bind_int64_at (&binder, at[PARAM_CREATED], task->created);
+  bind_int64_at (&binder, at[PARAM_UPDATED], task->updated);
+  bind_text_at (&binder, at[PARAM_LAST_ERROR], task->last_error);
+  bind_int64_at (&binder, at[PARAM_LAST_STATUS], task->last_status);
+  bind_int64_at (&binder, at[PARAM_RESPONSE_STATUS], task->response_status);
+  bind_strv_at (&binder, at[PARAM_HEADERS], task->headers);
+  bind_strv_at (&binder, at[PARAM_SECRET_HEADERS], task->secret_headers);
+  bind_strv_at (&binder, at[PARAM_MERGE_RULES], task->merge_rules);
+  bind_text_at (&binder, at[PARAM_TIMESTAMP_POINTER], task->timestamp_pointer);
+  bind_int64_at (&binder, at[PARAM_FAILING_SINCE], task->failing_since);
+  bind_strv_at (&binder, at[PARAM_RESPONSE_HEADERS], task->response_headers);
+  bind_bytes_at (&binder, at[PARAM_BODY], task->body);
+  bind_bytes_at (&binder, at[PARAM_BASE], task->base);
+  bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
   return binder.rc;
 }
 
@@ -770,6 +946,51 @@ take_stored_fields (FerryTask *dst,
   dst->unique = saved.unique;
   *src = saved;
   src->ref_count = src_refs;
+}
+
+/* A new task id: a UUID of version 7 (RFC 9562), whose first 48 bits are
+ * the time in milliseconds, the next 12 a counter within that millisecond
+ * and the rest random.  Ids made one after another sort one after another,
+ * so the id index and the group index (a task without a group is a group
+ * of its own, keyed by its id) grow at their end instead of at a random
+ * place among 100,000 tasks: each enqueue reads and writes fewer pages. */
+static char *
+new_task_id (FerryTaskStore *self)
+{
+  gint64 ms = g_get_real_time () / 1000;
+  guint32 r0 = g_random_int ();
+  guint32 r1 = g_random_int ();
+  guint8 b[16];
+
+  if (ms > self->last_id_ms)
+    {
+      self->last_id_ms = ms;
+      self->id_counter = 0;
+    }
+  else if (++self->id_counter > 0xfff)
+    {
+      /* 4,096 in one millisecond: borrow the next one. */
+      self->last_id_ms++;
+      self->id_counter = 0;
+    }
+  ms = self->last_id_ms;
+
+  for (guint i = 0; i < 6; i++)
+    b[i] = (ms >> (40 - 8 * i)) & 0xff;
+  b[6] = 0x70 | ((self->id_counter >> 8) & 0x0f);
+  b[7] = self->id_counter & 0xff;
+  b[8] = 0x80 | (r0 & 0x3f);
+  b[9] = (r0 >> 8) & 0xff;
+  b[10] = (r0 >> 16) & 0xff;
+  b[11] = (r0 >> 24) & 0xff;
+  b[12] = r1 & 0xff;
+  b[13] = (r1 >> 8) & 0xff;
+  b[14] = (r1 >> 16) & 0xff;
+  b[15] = (r1 >> 24) & 0xff;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+                          "%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 static char *
@@ -1268,7 +1489,7 @@ replace_payload (FerryTaskStore   *self,
   g_autofree char *fresh_key = g_uuid_string_random ();
   int rc;
 
-  rc = bind_task (stmt, task, NULL);
+  rc = bind_task (self, STMT_REPLACE_PAYLOAD, stmt, task, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
   if (rc == SQLITE_OK)
@@ -1297,12 +1518,12 @@ insert_task (FerryTaskStore   *self,
   int rc;
 
   g_free (stored->id);
-  stored->id = g_uuid_string_random ();
+  stored->id = new_task_id (self);
   if (stored->idempotency_key == NULL)
     stored->idempotency_key = g_uuid_string_random ();
   group_key = dup_group_key (stored);
 
-  rc = bind_task (stmt, stored, group_key);
+  rc = bind_task (self, STMT_INSERT, stmt, stored, group_key);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self->db, rc, "adding a task", error);
@@ -1411,6 +1632,9 @@ ferry_task_store_initable_init (GInitable     *initable,
       self->stmts[i] = prepare (self, statement_sql[i], error);
       if (self->stmts[i] == NULL)
         return FALSE;
+      for (guint p = 0; p < N_TASK_PARAMS; p++)
+        self->task_params[i][p] = sqlite3_bind_parameter_index (self->stmts[i],
+                                                                task_param_names[p]);
     }
   return TRUE;
 }
@@ -1646,21 +1870,23 @@ ferry_task_store_enqueue (FerryTaskStore       *self,
   return TRUE;
 }
 
-/* Writes @tasks inside the caller's transaction. */
+/* Writes @tasks with statement @which (STMT_UPDATE or
+ * STMT_UPDATE_OUTCOME) inside the caller's transaction. */
 static gboolean
 write_updates (FerryTaskStore  *self,
+               Statement        which,
                GPtrArray       *tasks,
                GError         **error)
 {
   for (guint i = 0; tasks != NULL && i < tasks->len; i++)
     {
       const FerryTask *task = g_ptr_array_index (tasks, i);
-      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_UPDATE);
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, which);
       int rc;
 
       g_return_val_if_fail (task != NULL && task->id != NULL, FALSE);
 
-      rc = bind_task (stmt, task, NULL);
+      rc = bind_task (self, which, stmt, task, NULL);
       if (rc != SQLITE_OK)
         {
           set_sqlite_error (self->db, rc, "updating a task", error);
@@ -1765,7 +1991,46 @@ ferry_task_store_update_with_attempts (FerryTaskStore  *self,
     return TRUE;
   if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
     return FALSE;
-  if (!write_updates (self, tasks, error) || !write_attempts (self, records, error))
+  if (!write_updates (self, STMT_UPDATE, tasks, error) ||
+      !write_attempts (self, records, error))
+    return FALSE;
+  return commit_transaction (&txn, "updating tasks", error);
+}
+
+/**
+ * ferry_task_store_update_outcomes:
+ * @self: a store
+ * @tasks: (element-type FerryTask): stored tasks, found by id
+ * @records: (nullable) (element-type FerryAttemptRecord): attempts to add
+ *   to their tasks' histories
+ * @error: return location for an error
+ *
+ * As ferry_task_store_update_with_attempts(), writing only what running a
+ * task changes: its state, attempts, next attempt, update time, last error
+ * and status, response (status, headers, body) and failing-since time, and
+ * the body and If-Match that settling a conflict may change.  The rest of
+ * each stored request is left as it is, which spares encoding it again.
+ *
+ * Returns: %TRUE on success; on failure nothing is written
+ */
+gboolean
+ferry_task_store_update_outcomes (FerryTaskStore  *self,
+                                  GPtrArray       *tasks,
+                                  GArray          *records,
+                                  GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (tasks->len == 0 && (records == NULL || records->len == 0))
+    return TRUE;
+  if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
+    return FALSE;
+  if (!write_updates (self, STMT_UPDATE_OUTCOME, tasks, error) ||
+      !write_attempts (self, records, error))
     return FALSE;
   return commit_transaction (&txn, "updating tasks", error);
 }
@@ -2017,6 +2282,65 @@ ferry_task_store_count_states (FerryTaskStore  *self,
   return TRUE;
 }
 
+/* Reads body, base and response body of the stored task @task->seq. */
+static gboolean
+load_payload (FerryTaskStore  *self,
+              FerryTask       *task,
+              GError         **error)
+{
+  g_autoptr(CachedStmt) payload = borrow_stmt (self, STMT_SELECT_PAYLOAD);
+  gboolean has_row;
+
+  sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"), task->seq);
+  if (!step (self, payload, &has_row, "reading a task", error))
+    return FALSE;
+  if (!has_row)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
+                   "no task with seq %" G_GINT64_FORMAT, task->seq);
+      return FALSE;
+    }
+  read_payload (payload, 0, task);
+  return TRUE;
+}
+
+static GPtrArray *
+find_eligible (FerryTaskStore       *self,
+               gint64                now,
+               guint                 limit,
+               FerryTaskAcceptFunc   accept,
+               gpointer              user_data,
+               gboolean              with_payload,
+               GError              **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  g_autoptr(GPtrArray) eligible = NULL;
+
+  eligible = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  if (limit == 0)
+    return g_steal_pointer (&eligible);
+
+  stmt = borrow_stmt (self, STMT_NEXT_ELIGIBLE);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
+  while (eligible->len < limit)
+    {
+      g_autoptr(FerryTask) candidate = NULL;
+      gboolean has_row;
+
+      if (!step (self, stmt, &has_row, "finding tasks to run", error))
+        return NULL;
+      if (!has_row)
+        break;
+      candidate = read_light_row (stmt);
+      if (accept != NULL && !accept (candidate, user_data))
+        continue;
+      if (with_payload && !load_payload (self, candidate, error))
+        return NULL;
+      g_ptr_array_add (eligible, g_steal_pointer (&candidate));
+    }
+  return g_steal_pointer (&eligible);
+}
+
 /**
  * ferry_task_store_next_eligible:
  * @self: a store
@@ -2047,42 +2371,65 @@ ferry_task_store_next_eligible (FerryTaskStore       *self,
                                 gpointer              user_data,
                                 GError              **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  g_autoptr(GPtrArray) eligible = NULL;
-
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  eligible = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
-  if (limit == 0)
-    return g_steal_pointer (&eligible);
+  return find_eligible (self, now, limit, accept, user_data, TRUE, error);
+}
 
-  stmt = borrow_stmt (self, STMT_NEXT_ELIGIBLE);
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":now"), now);
-  while (eligible->len < limit)
-    {
-      g_autoptr(FerryTask) candidate = NULL;
-      g_autoptr(CachedStmt) payload = NULL;
-      gboolean has_row;
+/**
+ * ferry_task_store_next_eligible_light:
+ * @self: a store
+ * @now: the current time (microseconds since the epoch)
+ * @limit: at most this many tasks; 0 gives an empty array
+ * @accept: (nullable) (scope call): says whether a candidate may run now
+ * @user_data: closure for @accept
+ * @error: return location for an error
+ *
+ * As ferry_task_store_next_eligible(), without reading any body, base or
+ * response body: the tasks come without them (see
+ * ferry_task_store_load_payload()), so a scheduler can look further ahead
+ * than it sends at once without holding up to @limit bodies in memory.
+ *
+ * Returns: (transfer full) (element-type FerryTask) (nullable): the tasks
+ *   in run order, or %NULL with %FERRY_ERROR_STORE
+ */
+GPtrArray *
+ferry_task_store_next_eligible_light (FerryTaskStore       *self,
+                                      gint64                now,
+                                      guint                 limit,
+                                      FerryTaskAcceptFunc   accept,
+                                      gpointer              user_data,
+                                      GError              **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-      if (!step (self, stmt, &has_row, "finding tasks to run", error))
-        return NULL;
-      if (!has_row)
-        break;
-      candidate = read_light_row (stmt);
-      if (accept != NULL && !accept (candidate, user_data))
-        continue;
+  return find_eligible (self, now, limit, accept, user_data, FALSE, error);
+}
 
-      payload = borrow_stmt (self, STMT_SELECT_PAYLOAD);
-      sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"),
-                          candidate->seq);
-      if (!step (self, payload, &has_row, "reading a task", error))
-        return NULL;
-      g_assert (has_row);
-      read_payload (payload, 0, candidate);
-      g_ptr_array_add (eligible, g_steal_pointer (&candidate));
-    }
-  return g_steal_pointer (&eligible);
+/**
+ * ferry_task_store_load_payload:
+ * @self: a store
+ * @task: a stored task (found by its seq)
+ * @error: return location for an error
+ *
+ * Reads @task's body, base and response body as stored, replacing the
+ * ones @task holds.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_NOT_FOUND or
+ *   %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_load_payload (FerryTaskStore  *self,
+                               FerryTask       *task,
+                               GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (task != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return load_payload (self, task, error);
 }
 
 /**
@@ -2118,6 +2465,42 @@ ferry_task_store_next_wakeup (FerryTaskStore  *self,
   if (out_due != NULL)
     *out_due = due;
   return MIN (due, expiry);
+}
+
+static gboolean
+has_expired (FerryTaskStore  *self,
+             gint64           now,
+             gboolean        *out_any,
+             GError         **error)
+{
+  g_autoptr(CachedStmt) probe = borrow_stmt (self, STMT_ANY_EXPIRED);
+
+  sqlite3_bind_int64 (probe, sqlite3_bind_parameter_index (probe, ":now"), now);
+  return step (self, probe, out_any, "looking for expired tasks", error);
+}
+
+/**
+ * ferry_task_store_has_expired:
+ * @self: a store
+ * @now: the current time
+ * @out_any: (out): whether ferry_task_store_expire() would expire a task
+ * @error: return location for an error
+ *
+ * Tells, with one read, whether a pending task's expiry has passed.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_has_expired (FerryTaskStore  *self,
+                              gint64           now,
+                              gboolean        *out_any,
+                              GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (out_any != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return has_expired (self, now, out_any, error);
 }
 
 /**
@@ -2168,14 +2551,19 @@ ferry_task_store_expire (FerryTaskStore  *self,
 {
   g_auto(Transaction) txn = { NULL };
   g_autoptr(GPtrArray) expired = NULL;
+  gboolean any;
 
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  expired = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
+  if (!has_expired (self, now, &any, error))
+    return NULL;
+  if (!any)
+    return g_steal_pointer (&expired);
+
   if (!begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "expiring tasks", error))
     return NULL;
-
-  expired = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_task_unref);
   {
     g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_EXPIRE);
 

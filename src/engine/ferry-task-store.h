@@ -111,6 +111,15 @@ GPtrArray      *ferry_task_store_next_eligible    (FerryTaskStore       *self,
                                                    FerryTaskAcceptFunc   accept,
                                                    gpointer              user_data,
                                                    GError              **error);
+GPtrArray      *ferry_task_store_next_eligible_light (FerryTaskStore     *self,
+                                                     gint64              now,
+                                                     guint               limit,
+                                                     FerryTaskAcceptFunc accept,
+                                                     gpointer            user_data,
+                                                     GError            **error);
+gboolean        ferry_task_store_load_payload     (FerryTaskStore       *self,
+                                                   FerryTask            *task,
+                                                   GError              **error);
 gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
                                                    gint64                now,
                                                    gint64               *out_due,
@@ -118,6 +127,10 @@ gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
 gboolean        ferry_task_store_last_delivery    (FerryTaskStore       *self,
                                                    gint64                now,
                                                    gint64               *out_time,
+                                                   GError              **error);
+gboolean        ferry_task_store_has_expired      (FerryTaskStore       *self,
+                                                   gint64                now,
+                                                   gboolean             *out_any,
                                                    GError              **error);
 GPtrArray      *ferry_task_store_expire           (FerryTaskStore       *self,
                                                    gint64                now,
@@ -129,6 +142,10 @@ gboolean        ferry_task_store_update_with_attempts (FerryTaskStore   *self,
                                                        GPtrArray        *tasks,
                                                        GArray           *records,
                                                        GError          **error);
+gboolean        ferry_task_store_update_outcomes  (FerryTaskStore       *self,
+                                                   GPtrArray            *tasks,
+                                                   GArray               *records,
+                                                   GError              **error);
 gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
                                                    GArray               *records,
                                                    GError              **error);
