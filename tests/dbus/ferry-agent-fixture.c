@@ -231,6 +231,8 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
                                      const char         *network,
                                      const char * const *environment)
 {
+  g_autofree char *owner = NULL;
+
   g_assert_nonnull (shared_bus);
 
   ferry_error_quark ();
@@ -247,7 +249,8 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
   /* The last test's ferryd is gone: this proxy starts a new one. */
   g_assert_false (agent_name_has_owner (fixture->connection));
   fixture->agent = ferry_agent_fixture_new_proxy (fixture, fixture->connection);
-  g_assert_nonnull (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent)));
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent));
+  g_assert_nonnull (owner);
   fixture->ferryd_pid = ferry_agent_fixture_get_owner_pid (fixture);
   g_assert_cmpuint (fixture->ferryd_pid, >, 0);
 }
