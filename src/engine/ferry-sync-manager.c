@@ -410,10 +410,10 @@ set_next_sync_time (FerrySyncManager *self,
 /* One timer for the earliest moment something becomes due; nothing else
  * wakes the process while the queue waits. */
 static void
-arm_wakeup_timer (FerrySyncManager *self)
+arm_wakeup_timer (FerrySyncManager *self,
+                  gint64            current)
 {
   g_autoptr(GError) error = NULL;
-  gint64 current = now (self);
   gint64 next;
   gint64 delay_ms;
 
@@ -1196,6 +1196,7 @@ run_pass (FerrySyncManager *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
+  gint64 pass_time;
   guint limit;
   guint slots;
 
@@ -1203,6 +1204,10 @@ run_pass (FerrySyncManager *self)
   if (!self->started)
     return;
 
+  /* One "now" for picking and for the timer: a retry that falls due
+   * between the two would be neither picked nor after "now" for the timer,
+   * and would wait for some other event. */
+  pass_time = now (self);
   expire_due (self);
   if (now (self) - self->last_prune >= PRUNE_EVERY)
     prune_history (self);
@@ -1212,7 +1217,7 @@ run_pass (FerrySyncManager *self)
 
   if (!self->paused && slots > 0 && ferry_connectivity_may_send_anything (self->connectivity))
     {
-      batch = ferry_task_store_next_eligible (self->store, now (self), slots,
+      batch = ferry_task_store_next_eligible (self->store, pass_time, slots,
                                               accept_task, self, &error);
       if (batch == NULL)
         g_warning ("Cannot pick the next tasks: %s", error->message);
@@ -1251,7 +1256,7 @@ run_pass (FerrySyncManager *self)
 
   update_progress (self);
   update_state (self);
-  arm_wakeup_timer (self);
+  arm_wakeup_timer (self, pass_time);
 }
 
 static gboolean
