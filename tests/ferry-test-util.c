@@ -1511,7 +1511,7 @@ ferry_test_wait_until (FerryTestCondition  condition,
                        guint               timeout_ms,
                        const char         *what)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000 * ferry_test_wait_scale ();
 
   g_return_if_fail (condition != NULL);
 

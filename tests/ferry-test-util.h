@@ -131,16 +131,32 @@ void ferry_test_wait_until (FerryTestCondition condition,
                             guint              timeout_ms,
                             const char        *what);
 
-#define FERRY_TEST_WAIT(expr, timeout_ms)                                         \
-  G_STMT_START {                                                                  \
-    gint64 ferry_test_deadline_ = g_get_monotonic_time () + (timeout_ms) * 1000;  \
-    while (!(expr))                                                               \
-      {                                                                           \
-        if (g_get_monotonic_time () > ferry_test_deadline_)                       \
-          g_error ("%s:%d: timed out after %d ms waiting for: %s",                \
-                   __FILE__, __LINE__, (int) (timeout_ms), #expr);                \
-        ferry_test_iterate_briefly ();                                            \
-      }                                                                           \
+/* How many times longer every wait of the tests may last: the whole number
+ * in FERRY_TEST_WAIT_SCALE, 1 without it.  The sanitized build's tests set
+ * it (tests/meson.build), as everything there runs several times slower;
+ * meson's --timeout-multiplier does the same for whole test programs. */
+static inline gint64
+ferry_test_wait_scale (void)
+{
+  const char *text = g_getenv ("FERRY_TEST_WAIT_SCALE");
+  guint64 scale = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &scale, NULL))
+    scale = 1;
+  return (gint64) scale;
+}
+
+#define FERRY_TEST_WAIT(expr, timeout_ms)                                               \
+  G_STMT_START {                                                                        \
+    gint64 ferry_test_timeout_ = (gint64) (timeout_ms) * ferry_test_wait_scale ();      \
+    gint64 ferry_test_deadline_ = g_get_monotonic_time () + ferry_test_timeout_ * 1000; \
+    while (!(expr))                                                                     \
+      {                                                                                 \
+        if (g_get_monotonic_time () > ferry_test_deadline_)                             \
+          g_error ("%s:%d: timed out after %" G_GINT64_FORMAT " ms waiting for: %s",    \
+                   __FILE__, __LINE__, ferry_test_timeout_, #expr);                     \
+        ferry_test_iterate_briefly ();                                                  \
+      }                                                                                 \
   } G_STMT_END
 
 /* A fresh directory under the test's isolated tmp dir. */

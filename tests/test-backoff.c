@@ -264,11 +264,37 @@ test_parse_retry_after_null (void)
 static void
 test_parse_retry_after_future_date (void)
 {
+  static const char * const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+  static const char * const months[] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+  };
   gint64 now = g_get_real_time ();
   g_autoptr(GDateTime) then = g_date_time_new_from_unix_utc (now / SEC + 90);
-  g_autofree char *imf = g_date_time_format (then, "%a, %d %b %Y %H:%M:%S GMT");
-  g_autofree char *asctime = g_date_time_format (then, "%a %b %e %H:%M:%S %Y");
+  g_autofree char *imf = NULL;
+  g_autofree char *asctime = NULL;
   gint64 delay = -1;
+
+  /* Built by hand rather than with g_date_time_format (): its %a and %b
+   * follow the locale (HTTP dates are always English), and its %e pads a
+   * day below 10 with U+2007 FIGURE SPACE, where asctime's is an ASCII
+   * space ("Sun Nov  6 08:49:37 1994"). */
+  imf = g_strdup_printf ("%s, %02d %s %04d %02d:%02d:%02d GMT",
+                         days[g_date_time_get_day_of_week (then) - 1],
+                         g_date_time_get_day_of_month (then),
+                         months[g_date_time_get_month (then) - 1],
+                         g_date_time_get_year (then),
+                         g_date_time_get_hour (then),
+                         g_date_time_get_minute (then),
+                         g_date_time_get_second (then));
+  asctime = g_strdup_printf ("%s %s %2d %02d:%02d:%02d %04d",
+                             days[g_date_time_get_day_of_week (then) - 1],
+                             months[g_date_time_get_month (then) - 1],
+                             g_date_time_get_day_of_month (then),
+                             g_date_time_get_hour (then),
+                             g_date_time_get_minute (then),
+                             g_date_time_get_second (then),
+                             g_date_time_get_year (then));
+  g_test_message ("%s / %s", imf, asctime);
 
   /* Whole seconds: between 89 and 90 s from a now inside a second. */
   g_assert_true (ferry_backoff_parse_retry_after (imf, now, &delay));

@@ -1199,6 +1199,7 @@ test_attempt_history (Fixture       *fixture,
   g_autoptr(GArray) log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
   g_autoptr(GArray) history = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *attempts = NULL;
   guint pruned = 0;
 
   g_array_set_clear_func (log, (GDestroyNotify) ferry_attempt_record_clear);
@@ -1226,7 +1227,8 @@ test_attempt_history (Fixture       *fixture,
   history = ferry_task_store_dup_attempts (fixture->store, task->id, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (history->len, ==, 0);
-  g_assert_cmpstr (raw_query_path (fixture->path, "SELECT count (*) FROM attempts"), ==, "0");
+  attempts = raw_query_path (fixture->path, "SELECT count (*) FROM attempts");
+  g_assert_cmpstr (attempts, ==, "0");
 }
 
 static void

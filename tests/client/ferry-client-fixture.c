@@ -59,6 +59,7 @@ client_fixture_set_up (ClientFixture    *fixture,
   fixture->bus.data_dir = ferry_test_make_temp_dir ();
   g_setenv ("FERRY_DATA_DIR", fixture->bus.data_dir, TRUE);
   g_setenv ("FERRY_TEST_NETWORK", network, TRUE);
+  ferry_agent_fixture_watch_sanitizers (&fixture->bus);
 
   fixture->bus.bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_add_service_dir (fixture->bus.bus, FERRY_TEST_SERVICES_DIR);
@@ -147,6 +148,8 @@ client_fixture_tear_down (ClientFixture *fixture)
   g_unsetenv ("FERRY_TEST_NETWORK");
   g_clear_pointer (&fixture->bus.data_dir, g_free);
   fixture->data_dir = NULL;
+
+  ferry_agent_fixture_check_sanitizers (&fixture->bus);
 }
 
 char *

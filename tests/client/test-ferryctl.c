@@ -121,8 +121,10 @@ test_usage (Fixture       *fixture,
 
       run_ctl (&run, commands[i], "--help");
       g_assert_cmpint (run.status, ==, 0);
-      assert_contains (run.out, "Usage:");
+      /* GLib's own words around it ("Usage:") are in the locale's
+       * language; the command's usage line is not. */
       assert_contains (run.out, usage);
+      assert_contains (run.out, "--help");
     }
 
   {

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ferry-error.h"
 #include "ferry-test-util.h"
@@ -25,6 +28,54 @@
  */
 static GTestDBus *shared_bus;
 
+/* gcc says so with a macro, clang with a feature. */
+#if defined(__SANITIZE_ADDRESS__)
+# define FERRY_TEST_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define FERRY_TEST_ASAN 1
+# endif
+#endif
+
+#ifdef FERRY_TEST_ASAN
+static void
+leave_before_leak_check (int      status,
+                         gpointer user_data)
+{
+  _exit (status);
+}
+
+static void
+on_fork_child (void)
+{
+  /* Runs before LeakSanitizer's own exit handler, registered long ago. */
+  on_exit (leave_before_leak_check, NULL);
+}
+#endif
+
+/*
+ * The watcher GTestDBus forks is a copy of the test program that never
+ * calls exec: when it exits, LeakSanitizer would check a copy of our heap
+ * without the threads that hold much of it (they are not copied by fork;
+ * LeakSanitizer itself warns "False leaks are possible") and report their
+ * objects.  A child that execs (every other one) starts afresh and is
+ * checked as usual: this only skips the check in children that exit
+ * without exec, which is the watcher alone.
+ */
+static void
+spare_forks_the_leak_check (void)
+{
+#ifdef FERRY_TEST_ASAN
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      pthread_atfork (NULL, NULL, on_fork_child);
+      g_once_init_leave (&registered, 1);
+    }
+#endif
+}
+
 /**
  * ferry_agent_bus_up:
  *
@@ -37,6 +88,7 @@ ferry_agent_bus_up (void)
 {
   g_assert_null (shared_bus);
 
+  spare_forks_the_leak_check ();
   shared_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_add_service_dir (shared_bus, FERRY_TEST_SERVICES_DIR);
   g_test_dbus_up (shared_bus);
@@ -105,6 +157,10 @@ agent_name_has_owner (GDBusConnection *connection)
   return has_owner;
 }
 
+/* Where the sanitizers of the sanitized build (meson's b_sanitize) take
+ * their options from: tests/meson.build sets them for every test. */
+static const char * const sanitizer_variables[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS" };
+
 /*
  * What the next ferryd the bus starts finds in its environment: the bus's
  * own, with these values on top.  A value set once stays for every later
@@ -124,6 +180,14 @@ set_activation_environment (GDBusConnection    *connection,
   g_variant_builder_init (&environment, G_VARIANT_TYPE ("a{ss}"));
   g_variant_builder_add (&environment, "{ss}", "FERRY_DATA_DIR", data_dir);
   g_variant_builder_add (&environment, "{ss}", "FERRY_TEST_NETWORK", network);
+  /* The bus started before this test's log directory existed. */
+  for (guint i = 0; i < G_N_ELEMENTS (sanitizer_variables); i++)
+    {
+      const char *value = g_getenv (sanitizer_variables[i]);
+
+      if (value != NULL)
+        g_variant_builder_add (&environment, "{ss}", sanitizer_variables[i], value);
+    }
   for (guint i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
     g_variant_builder_add (&environment, "{ss}", extra[i], extra[i + 1]);
   reply = g_dbus_connection_call_sync (connection,
@@ -231,6 +295,8 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
                                      const char         *network,
                                      const char * const *environment)
 {
+  g_autofree char *owner = NULL;
+
   g_assert_nonnull (shared_bus);
 
   ferry_error_quark ();
@@ -240,6 +306,8 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
   g_setenv ("FERRY_DATA_DIR", fixture->data_dir, TRUE);
   g_setenv ("FERRY_TEST_NETWORK", network, TRUE);
 
+  ferry_agent_fixture_watch_sanitizers (fixture);
+
   fixture->bus = shared_bus;
   fixture->connection = ferry_agent_fixture_connect (fixture);
   set_activation_environment (fixture->connection, fixture->data_dir, network, environment);
@@ -247,7 +315,8 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
   /* The last test's ferryd is gone: this proxy starts a new one. */
   g_assert_false (agent_name_has_owner (fixture->connection));
   fixture->agent = ferry_agent_fixture_new_proxy (fixture, fixture->connection);
-  g_assert_nonnull (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent)));
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent));
+  g_assert_nonnull (owner);
   fixture->ferryd_pid = ferry_agent_fixture_get_owner_pid (fixture);
   g_assert_cmpuint (fixture->ferryd_pid, >, 0);
 }
@@ -278,6 +347,100 @@ ferry_agent_fixture_tear_down (FerryAgentFixture *fixture)
   g_unsetenv ("FERRY_DATA_DIR");
   g_unsetenv ("FERRY_TEST_NETWORK");
   g_clear_pointer (&fixture->data_dir, g_free);
+
+  ferry_agent_fixture_check_sanitizers (fixture);
+}
+
+/**
+ * ferry_agent_fixture_watch_sanitizers:
+ * @fixture: a fixture being set up
+ *
+ * In the sanitized build, sends the reports of every program started from
+ * now on (ferryd by the bus or by the test, ferryctl…) to files in a
+ * directory of the test's, for ferry_agent_fixture_check_sanitizers().
+ * ferryd's stderr is the bus daemon's and its exit status reaches nobody,
+ * so a leak or an error in it would otherwise go unseen.  The test program
+ * itself read its options when it started: its own reports still go to
+ * its stderr and fail it by its exit status.  Does nothing when
+ * ASAN_OPTIONS is not set, that is, outside the sanitized build's tests.
+ */
+void
+ferry_agent_fixture_watch_sanitizers (FerryAgentFixture *fixture)
+{
+  const char *asan_options = g_getenv ("ASAN_OPTIONS");
+  const char *ubsan_options = g_getenv ("UBSAN_OPTIONS");
+  g_autofree char *asan_logged = NULL;
+  g_autofree char *ubsan_logged = NULL;
+
+  if (asan_options == NULL || fixture->sanitizer_dir != NULL)
+    return;
+
+  spare_forks_the_leak_check ();
+
+  fixture->sanitizer_dir = ferry_test_make_temp_dir ();
+  fixture->asan_options = g_strdup (asan_options);
+  fixture->ubsan_options = g_strdup (ubsan_options);
+
+  /* Each process writes to log_path.<pid>, only when it has something to
+   * report. */
+  asan_logged = g_strdup_printf ("%s:log_path=%s/asan", asan_options, fixture->sanitizer_dir);
+  ubsan_logged = g_strdup_printf ("%s%slog_path=%s/ubsan",
+                                  ubsan_options != NULL ? ubsan_options : "",
+                                  ubsan_options != NULL ? ":" : "",
+                                  fixture->sanitizer_dir);
+  g_setenv ("ASAN_OPTIONS", asan_logged, TRUE);
+  g_setenv ("UBSAN_OPTIONS", ubsan_logged, TRUE);
+}
+
+static void
+restore_variable (const char *name,
+                  const char *value)
+{
+  if (value != NULL)
+    g_setenv (name, value, TRUE);
+  else
+    g_unsetenv (name);
+}
+
+/**
+ * ferry_agent_fixture_check_sanitizers:
+ * @fixture: a fixture being torn down, once every program the test
+ *   started has exited
+ *
+ * Prints every report that ferry_agent_fixture_watch_sanitizers()
+ * collected and fails the test when there is one; restores the test
+ * program's sanitizer options.
+ */
+void
+ferry_agent_fixture_check_sanitizers (FerryAgentFixture *fixture)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint reports = 0;
+
+  if (fixture->sanitizer_dir == NULL)
+    return;
+
+  restore_variable ("ASAN_OPTIONS", fixture->asan_options);
+  restore_variable ("UBSAN_OPTIONS", fixture->ubsan_options);
+  g_clear_pointer (&fixture->asan_options, g_free);
+  g_clear_pointer (&fixture->ubsan_options, g_free);
+
+  dir = g_dir_open (fixture->sanitizer_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->sanitizer_dir, name, NULL);
+      g_autofree char *report = NULL;
+
+      if (!g_file_get_contents (path, &report, NULL, NULL))
+        report = g_strdup ("(unreadable)");
+      g_printerr ("%s:\n%s\n", path, report);
+      reports++;
+    }
+  if (reports > 0)
+    g_test_fail_printf ("%u sanitizer report(s) from programs the test started, on stderr",
+                        reports);
+  g_clear_pointer (&fixture->sanitizer_dir, g_free);
 }
 
 /**

@@ -21,6 +21,9 @@ typedef struct
   GDBusConnection *connection;   /* private, not the g_bus_get() singleton */
   FerryDBusAgent  *agent;        /* proxy; activates ferryd */
   guint32          ferryd_pid;
+  char            *sanitizer_dir; /* reports of the programs the test starts */
+  char            *asan_options;  /* the test program's own */
+  char            *ubsan_options;
 } FerryAgentFixture;
 
 GTestDBus       *ferry_agent_bus_up               (void);
@@ -32,6 +35,9 @@ void             ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixtur
                                                       const char         *network,
                                                       const char * const *environment);
 void             ferry_agent_fixture_tear_down    (FerryAgentFixture *fixture);
+
+void             ferry_agent_fixture_watch_sanitizers (FerryAgentFixture *fixture);
+void             ferry_agent_fixture_check_sanitizers (FerryAgentFixture *fixture);
 
 GDBusConnection *ferry_agent_connect              (GTestDBus         *bus);
 GDBusConnection *ferry_agent_fixture_connect      (FerryAgentFixture *fixture);

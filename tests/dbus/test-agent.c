@@ -1558,6 +1558,16 @@ dup_name_owner (Fixture *fixture)
   return owner;
 }
 
+/* The unique name the proxy believes owns the agent's name is @owner. */
+static gboolean
+proxy_owner_is (FerryDBusAgent *agent,
+                const char     *owner)
+{
+  g_autofree char *current = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (agent));
+
+  return g_strcmp0 (current, owner) == 0;
+}
+
 static void
 test_replace (Fixture       *fixture,
               gconstpointer  user_data)
@@ -1586,8 +1596,7 @@ test_replace (Fixture       *fixture,
 
   /* The proxy follows the new owner once it has read its properties. */
   new_owner = dup_name_owner (fixture);
-  FERRY_TEST_WAIT (g_strcmp0 (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->base.agent)),
-                              new_owner) == 0, WAIT_MS);
+  FERRY_TEST_WAIT (proxy_owner_is (fixture->base.agent, new_owner), WAIT_MS);
 
   /* Same data directory (from the environment), same tasks. */
   owner = dup_task_string (fixture, id, "owner");

@@ -103,6 +103,7 @@ typedef struct
   guint            n_activate;
   guint            n_quit_requested;
   guint            n_run_started;
+  guint            n_run_finished;
 } Fixture;
 
 static GDBusInterfaceInfo *
@@ -486,6 +487,14 @@ on_run_started (FerryClient *client,
 }
 
 static void
+on_run_finished (FerryClient *client,
+                 GVariant    *summary,
+                 Fixture     *fixture)
+{
+  fixture->n_run_finished++;
+}
+
+static void
 create_tray (Fixture *fixture)
 {
   fixture->tray = ferry_tray_new (fixture->base.client, fixture->base.connection);
@@ -515,6 +524,7 @@ set_up_bus (Fixture          *fixture,
     fixture->server = ferry_test_server_new ();
   client_fixture_set_up (&fixture->base, network, flags);
   g_signal_connect (fixture->base.client, "run-started", G_CALLBACK (on_run_started), fixture);
+  g_signal_connect (fixture->base.client, "run-finished", G_CALLBACK (on_run_finished), fixture);
 
   fixture->titles = g_ptr_array_new_with_free_func (g_free);
   fixture->host = ferry_agent_fixture_connect (&fixture->base.bus);
@@ -838,6 +848,10 @@ test_sync_now_from_menu (Fixture       *fixture,
   id = client_enqueue (client, request, &error);
   g_assert_no_error (error);
   FERRY_TEST_WAIT (ferry_test_server_count_requests (fixture->server, "/later") == 1, WAIT_MS);
+  /* The run that put it off is over: Sync now is about a change that
+   * waits, not about the attempt still on its way, whose outcome would
+   * come after and put the change off again, in the same run. */
+  FERRY_TEST_WAIT (fixture->n_run_finished > 0, WAIT_MS);
   assert_host_shows (fixture, "1 change waiting", ICON_SYNCING, "Active");
 
   /* Sync now sends it at once. */
