@@ -260,6 +260,38 @@ test_merge_clean (Fixture       *fixture,
   g_assert_cmpstr (final, ==, "{\"title\":\"T2\",\"body\":\"B2\",\"tags\":[1]}");
 }
 
+/* A document far larger than an answer's usual 64 KiB: the merge works on
+ * the whole of the server's copy, not on its first part. */
+static void
+test_merge_large_document (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autofree char *base = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *final = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(FerryTask) task = NULL;
+
+  while (notes->len < 300 * 1024)
+    g_string_append_printf (notes, "line %" G_GSIZE_FORMAT " of a long note. ", notes->len);
+  base = g_strdup_printf ("{\"title\":\"t\",\"body\":\"%s\",\"tail\":0}", notes->str);
+  theirs = g_strdup_printf ("{\"title\":\"t\",\"body\":\"%s\",\"tail\":1}", notes->str);
+  mine = g_strdup_printf ("{\"title\":\"T2\",\"body\":\"%s\",\"tail\":0}", notes->str);
+  expected = g_strdup_printf ("{\"title\":\"T2\",\"body\":\"%s\",\"tail\":1}", notes->str);
+
+  ferry_doc_server_write (fixture->docs, "/docs/big", base);
+  ferry_doc_server_write (fixture->docs, "/docs/big", theirs);
+  id = enqueue_edit (fixture, "/docs/big", base, mine, 1, FERRY_CONFLICT_MERGE);
+  FERRY_TEST_WAIT (task_settled (fixture, id), WAIT_MS);
+  task = get_task (fixture, id);
+  g_assert_cmpint (task->state, ==, FERRY_TASK_STATE_SUCCEEDED);
+  final = ferry_doc_server_read (fixture->docs, "/docs/big", NULL, NULL, NULL);
+  g_assert_cmpstr (final, ==, expected);
+}
+
 #define MR_LOCAL "{\"title\":\"mine\",\"n\":2}"
 #define MR_BASE "{\"title\":\"t\",\"n\":1}"
 
@@ -622,6 +654,7 @@ main (int    argc,
   ADD ("server-wins", test_server_wins);
   ADD ("last-modified-wins", test_last_modified_wins);
   ADD ("merge-clean", test_merge_clean);
+  ADD ("merge-large-document", test_merge_large_document);
   ADD ("merge-conflict-and-rule", test_merge_conflict_and_rule);
   ADD ("ask-and-concurrent-change", test_ask_and_concurrent_change);
   ADD ("conflict-409", test_conflict_409);

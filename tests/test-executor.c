@@ -76,7 +76,23 @@ send_and_wait (FerryExecutor *executor,
 
   ferry_executor_send_async (executor, task, cancellable, store_result_cb, &result);
   FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_send_finish (executor, result, &error);
+  attempt = ferry_executor_request_finish (executor, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (attempt);
+  return attempt;
+}
+
+static FerryAttempt *
+request_and_wait (FerryExecutor    *executor,
+                  FerryHttpRequest *request)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryAttempt *attempt;
+
+  ferry_executor_request_async (executor, request, NULL, store_result_cb, &result);
+  FERRY_TEST_WAIT (result != NULL, 20000);
+  attempt = ferry_executor_request_finish (executor, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (attempt);
   return attempt;
@@ -87,16 +103,10 @@ fetch_and_wait (FerryExecutor      *executor,
                 const char         *url,
                 const char * const *headers)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FerryAttempt *attempt;
+  g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("GET", url);
 
-  ferry_executor_fetch_async (executor, url, headers, NULL, store_result_cb, &result);
-  FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_fetch_finish (executor, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (attempt);
-  return attempt;
+  request->headers = g_strdupv ((char **) headers);
+  return request_and_wait (executor, request);
 }
 
 static const char *
@@ -681,6 +691,7 @@ test_large_body_cut (Fixture       *fixture,
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   assert_bytes_equal (attempt->response_body, big, FERRY_TASK_MAX_RESPONSE_BODY);
+  g_assert_true (attempt->body_cut);
 
   /* The executor is still fine afterwards. */
   next = send_and_wait (fixture->executor, after, NULL);
@@ -751,6 +762,7 @@ test_rest_of_body_not_read (void)
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   g_assert_cmpuint (g_bytes_get_size (attempt->response_body), ==, FERRY_TASK_MAX_RESPONSE_BODY);
+  g_assert_true (attempt->body_cut);
 
   g_socket_service_stop (server.service);
   g_socket_listener_close (G_SOCKET_LISTENER (server.service));
@@ -774,6 +786,38 @@ test_body_at_limit_kept_whole (Fixture       *fixture,
 
   attempt = send_and_wait (fixture->executor, task, NULL);
   assert_bytes_equal (attempt->response_body, body, size);
+  g_assert_false (attempt->body_cut);
+}
+
+/* A request may keep more than the default: a body of several megabytes
+ * comes back whole, read in chunks, and one byte over its own limit is
+ * cut there. */
+static void
+test_larger_limit (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  gsize size = 3 * 1024 * 1024 + 17;
+  g_autofree char *body = g_malloc (size + 1);
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/doc");
+  g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("GET", url);
+  g_autoptr(FerryAttempt) whole = NULL;
+  g_autoptr(FerryAttempt) cut = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    body[i] = 'A' + (i * 7) % 26;
+  body[size] = '\0';
+  ferry_test_server_set_default (fixture->server, "/doc", 200, NULL, body);
+
+  request->max_response_body = size;
+  whole = request_and_wait (fixture->executor, request);
+  g_assert_cmpuint (whole->status, ==, 200);
+  assert_bytes_equal (whole->response_body, body, size);
+  g_assert_false (whole->body_cut);
+
+  request->max_response_body = size - 1;
+  cut = request_and_wait (fixture->executor, request);
+  assert_bytes_equal (cut->response_body, body, size - 1);
+  g_assert_true (cut->body_cut);
 }
 
 static void
@@ -799,7 +843,7 @@ test_cancel_in_flight (Fixture       *fixture,
   cancel_when_in_flight (fixture, cancellable);
   FERRY_TEST_WAIT (result != NULL, 5000);
 
-  attempt = ferry_executor_send_finish (fixture->executor, result, &error);
+  attempt = ferry_executor_request_finish (fixture->executor, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (attempt);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_CANCELLED);
@@ -1007,7 +1051,7 @@ test_shared_session_concurrency (Fixture       *fixture,
       g_autoptr(FerryAttempt) attempt = NULL;
 
       FERRY_TEST_WAIT (results[i] != NULL, 10000);
-      attempt = ferry_executor_send_finish (fixture->executor, results[i], NULL);
+      attempt = ferry_executor_request_finish (fixture->executor, results[i], NULL);
       g_assert_cmpuint (attempt->status, ==, 200);
       g_clear_object (&results[i]);
     }
@@ -1138,8 +1182,8 @@ test_util_hold_release (Fixture       *fixture,
   g_assert_cmpuint (ferry_test_server_get_in_flight (fixture->server), ==, 0);
   g_assert_cmpuint (ferry_test_server_get_max_in_flight (fixture->server), ==, 2);
 
-  attempt_a = ferry_executor_send_finish (fixture->executor, result_a, NULL);
-  attempt_b = ferry_executor_send_finish (fixture->executor, result_b, NULL);
+  attempt_a = ferry_executor_request_finish (fixture->executor, result_a, NULL);
+  attempt_b = ferry_executor_request_finish (fixture->executor, result_b, NULL);
   g_assert_cmpuint (attempt_a->status, ==, 202);
   g_assert_cmpuint (attempt_b->status, ==, 201);
 
@@ -1167,7 +1211,7 @@ test_util_held_at_shutdown (void)
   /* Freeing lets the held request go first and then stops cleanly. */
   ferry_test_server_free (server);
   FERRY_TEST_WAIT (result != NULL, 5000);
-  attempt = ferry_executor_send_finish (executor, result, NULL);
+  attempt = ferry_executor_request_finish (executor, result, NULL);
   g_assert_nonnull (attempt);
   g_assert_true (attempt->kind == FERRY_OUTCOME_HTTP || attempt->kind == FERRY_OUTCOME_NETWORK);
 }
@@ -1235,6 +1279,7 @@ main (int   argc,
   ADD ("/engine/executor/redirect/loop", test_redirect_loop);
   ADD ("/engine/executor/redirect/unfollowable", test_redirect_unfollowable);
   ADD ("/engine/executor/response/large-body-cut", test_large_body_cut);
+  ADD ("/engine/executor/response/larger-limit", test_larger_limit);
   ADD ("/engine/executor/response/body-at-limit", test_body_at_limit_kept_whole);
   g_test_add_func ("/engine/executor/response/rest-not-read", test_rest_of_body_not_read);
   ADD ("/engine/executor/cancel/in-flight", test_cancel_in_flight);

@@ -93,7 +93,7 @@ send_and_wait (FerryExecutor *executor,
 
   ferry_executor_send_async (executor, task, NULL, store_result_cb, &result);
   FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_send_finish (executor, result, &error);
+  attempt = ferry_executor_request_finish (executor, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (attempt);
   return attempt;
@@ -104,11 +104,12 @@ fetch_and_wait (FerryExecutor *executor,
                 const char    *url)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("GET", url);
   FerryAttempt *attempt;
 
-  ferry_executor_fetch_async (executor, url, NULL, NULL, store_result_cb, &result);
+  ferry_executor_request_async (executor, request, NULL, store_result_cb, &result);
   FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_fetch_finish (executor, result, NULL);
+  attempt = ferry_executor_request_finish (executor, result, NULL);
   g_assert_nonnull (attempt);
   return attempt;
 }
@@ -327,7 +328,7 @@ test_resets_under_load (Fixture       *fixture,
     {
       FerryTask *task = g_ptr_array_index (tasks, i);
       g_autofree char *path = g_strdup_printf ("/load/%u", i);
-      g_autoptr(FerryAttempt) attempt = ferry_executor_send_finish (fixture->executor,
+      g_autoptr(FerryAttempt) attempt = ferry_executor_request_finish (fixture->executor,
                                                                     results[i], NULL);
       g_autoptr(GPtrArray) requests = assert_every_copy_exact (fixture, path, task);
 

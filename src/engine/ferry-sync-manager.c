@@ -1184,7 +1184,7 @@ fetch_server_copy_cb (GObject      *object,
   g_autofree char *message = NULL;
   GBytes *remote = NULL;
 
-  fetched = ferry_executor_fetch_finish (FERRY_EXECUTOR (object), result, NULL);
+  fetched = ferry_executor_request_finish (FERRY_EXECUTOR (object), result, NULL);
   if (data->cancelled_by_user)
     {
       finish_settling (data, FERRY_TASK_STATE_CANCELLED, NULL);
@@ -1197,7 +1197,7 @@ fetch_server_copy_cb (GObject      *object,
       return;
     }
   if (fetched != NULL && fetched->kind == FERRY_OUTCOME_HTTP &&
-      fetched->status >= 200 && fetched->status < 300)
+      fetched->status >= 200 && fetched->status < 300 && !fetched->body_cut)
     {
       /* The server's copy, with its ETag and Last-Modified, is what the
        * task keeps beside its own body and base. */
@@ -1232,6 +1232,7 @@ fetch_server_copy_cb (GObject      *object,
       message = g_strdup_printf ("conflict: cannot fetch the server's copy (%s); "
                                  "a decision is needed",
                                  fetched == NULL ? "no answer"
+                                 : fetched->body_cut ? "it is larger than 16 MiB"
                                  : fetched->kind == FERRY_OUTCOME_HTTP
                                    ? "its answer was not 2xx"
                                    : fetched->error != NULL ? fetched->error->message
@@ -1272,8 +1273,10 @@ settle_conflict (Attempt *data)
 {
   FerrySyncManager *self = data->self;
   FerryTask *task = data->task;
-  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  g_autoptr(FerryHttpRequest) request = NULL;
 
+  request = ferry_http_request_new (SOUP_METHOD_GET,
+                                    task->conflict_url != NULL ? task->conflict_url : task->url);
   /* The task's own headers (credentials included) but none that make the
    * GET conditional or describe the local body. */
   for (guint i = 0; task->headers != NULL && task->headers[i] != NULL; i += 2)
@@ -1283,15 +1286,15 @@ settle_conflict (Attempt *data)
           g_ascii_strcasecmp (task->headers[i], "If-Unmodified-Since") == 0 ||
           g_ascii_strcasecmp (task->headers[i], "Content-Type") == 0)
         continue;
-      g_ptr_array_add (headers, task->headers[i]);
-      g_ptr_array_add (headers, task->headers[i + 1]);
+      ferry_http_request_add_header (request, task->headers[i], task->headers[i + 1]);
     }
-  g_ptr_array_add (headers, NULL);
+  request->secret_headers = g_strdupv (task->secret_headers);
+  /* The whole copy, as large as a task's own body may be: a merge or a
+   * comparison over part of a document would be wrong. */
+  request->max_response_body = FERRY_TASK_MAX_BODY_SIZE;
 
-  ferry_executor_fetch_async (self->executor,
-                              task->conflict_url != NULL ? task->conflict_url : task->url,
-                              (const char * const *) headers->pdata, data->cancellable,
-                              fetch_server_copy_cb, data);
+  ferry_executor_request_async (self->executor, request, data->cancellable,
+                                fetch_server_copy_cb, data);
 }
 
 static void
@@ -1304,7 +1307,7 @@ send_cb (GObject      *object,
   g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
 
-  attempt = ferry_executor_send_finish (FERRY_EXECUTOR (object), result, &error);
+  attempt = ferry_executor_request_finish (FERRY_EXECUTOR (object), result, &error);
   g_hash_table_steal (self->running, data->task->id);
 
   if (data->cancelled_by_user)

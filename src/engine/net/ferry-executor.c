@@ -5,10 +5,13 @@
 
 #include "ferry-backoff.h"
 #include "ferry-executor.h"
+#include "ferry-http-redirect.h"
 
 /*
  * FerryExecutor performs one HTTP exchange per call, all over one shared
- * SoupSession (keep-alive and connection limits are the session's).
+ * SoupSession (keep-alive and connection limits are the session's).  What
+ * to send is a FerryHttpRequest: the outbox makes one from a task, a
+ * conflict makes a GET of the server's copy, a replicator one per batch.
  *
  * Every outcome comes back as a FerryAttempt, transport errors included:
  * the caller classifies, the executor only reports.  Cancellation too comes
@@ -17,24 +20,11 @@
  * caller to follow; the _finish functions return NULL only for a result
  * that is not theirs.
  *
- * Redirects are followed here rather than by libsoup, which only follows
- * 307 and 308 for idempotent methods and so would leave a POST or PATCH
- * behind.  As HTTP says:
- * - 307 and 308 repeat the request, same method and body, at the new URL
- *   (the Idempotency-Key goes along, so the server can still spot a
- *   repeat);
- * - 303 fetches the result with a GET (a HEAD stays a HEAD): the server
- *   handled the request and points at its answer;
- * - 301 and 302 are followed for GET and HEAD only.  For any other method
- *   HTTP allows turning the request into a GET, which would report success
- *   for a change that never arrived, and nothing asks to send the body
- *   again: the 3xx comes back as the answer, and the classifier fails it;
- * - other 3xx, a Location that is missing or not an http(s) URL, and a
- *   redirect from https to plain http come back as they are.
- * More than MAX_REDIRECTS hops make a FERRY_OUTCOME_REDIRECT_LOOP with
- * SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS.  Once a redirect leaves the first
- * origin, secret headers (Authorization, Cookie, the task's own) are no
- * longer sent.
+ * Redirects are followed here rather than by libsoup, by the rules in
+ * ferry-http-redirect.c.  More than FERRY_HTTP_MAX_REDIRECTS hops make a
+ * FERRY_OUTCOME_REDIRECT_LOOP with SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS.
+ * Once a redirect leaves the first origin, secret headers (Authorization,
+ * Cookie, the request's own) are no longer sent.
  *
  * Connections are kept alive and reused for every method: a task always
  * carries an Idempotency-Key, so a repeat of its request is harmless and
@@ -49,22 +39,23 @@
  *   ::restarted handler: whatever made libsoup send the message again (a
  *   dropped connection, authentication), it leaves with exactly the body
  *   that was enqueued;
- * - for the others (POST, PATCH…), libsoup reports the error, and
- *   retry_on_new_connection() sends the request again itself, once.
+ * - for the others (POST, PATCH…), libsoup reports the error, and send_cb()
+ *   sends the request again itself, once.
  * A failure on a new connection, or after some of the answer arrived, is
  * reported as it is and follows the outcome table.
  *
- * At most FERRY_TASK_MAX_RESPONSE_BODY bytes of a response body are kept.
- * When more is coming, and after a redirect's own body, the stream is
- * closed with a cancelled cancellable: libsoup then drops the connection
- * instead of reading (even to discard) a body that may be very large.
+ * The response body is read in chunks, up to the request's limit (64 KiB
+ * unless it asks for more).  When more is coming, and after a redirect's
+ * own body, the stream is closed with a cancelled cancellable: libsoup then
+ * drops the connection instead of reading (even to discard) a body that may
+ * be very large, and the attempt says the body was cut.
  */
 
 #define DEFAULT_TIMEOUT      30   /* seconds of I/O silence before giving up */
 #define DEFAULT_IDLE_TIMEOUT 60   /* seconds an idle kept-alive connection lives */
 #define MAX_CONNS            16
 #define MAX_CONNS_PER_HOST   6
-#define MAX_REDIRECTS        20   /* as libsoup and browsers */
+#define READ_CHUNK           (64 * 1024)
 
 struct _FerryExecutor
 {
@@ -85,17 +76,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Framing and connection headers belong to the transport: a task must not
- * be able to desynchronise the connection by setting them. */
-static const char * const transport_headers[] = {
-  "Connection", "Content-Length", "Host", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
-  "Transfer-Encoding", "Upgrade",
-};
-
 typedef struct
 {
   /* borrowed */
   SoupSession        *session;
+
+  /* owned: what was asked */
+  FerryHttpRequest   *request;
 
   /* owned: the request as it stands, updated by redirects */
   char               *method;
@@ -104,12 +91,12 @@ typedef struct
   GBytes             *body;
   char               *content_type;
   GUri               *origin;          /* where the first request went */
-  char              **secret_headers;  /* the task's own extra secret names */
 
   /* owned: the exchange in progress */
   SoupMessage        *msg;
   GInputStream       *stream;
-  guint8             *buffer;
+  GByteArray         *received;        /* the response body so far, and room */
+  gsize               have;            /* how much of it was received */
   FerryAttempt       *attempt;
 
   /* state */
@@ -123,18 +110,18 @@ exchange_free (gpointer data)
 {
   Exchange *exchange = data;
 
+  g_clear_pointer (&exchange->request, ferry_http_request_unref);
   g_free (exchange->method);
   g_clear_pointer (&exchange->uri, g_uri_unref);
   g_clear_pointer (&exchange->headers, soup_message_headers_unref);
   g_clear_pointer (&exchange->body, g_bytes_unref);
   g_free (exchange->content_type);
   g_clear_pointer (&exchange->origin, g_uri_unref);
-  g_strfreev (exchange->secret_headers);
   if (exchange->msg != NULL)
     g_signal_handlers_disconnect_by_data (exchange->msg, exchange);
   g_clear_object (&exchange->msg);
   g_clear_object (&exchange->stream);
-  g_free (exchange->buffer);
+  g_clear_pointer (&exchange->received, g_byte_array_unref);
   g_clear_pointer (&exchange->attempt, ferry_attempt_free);
   g_free (exchange);
 }
@@ -146,56 +133,6 @@ attempt_new (void)
 
   attempt->retry_after = -1;
   return attempt;
-}
-
-static gboolean
-is_transport_header (const char *name)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (transport_headers); i++)
-    {
-      if (g_ascii_strcasecmp (transport_headers[i], name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* The methods HTTP defines as idempotent (RFC 9110, 9.2.2). */
-static gboolean
-method_is_idempotent (const char *method)
-{
-  static const char * const idempotent[] = {
-    "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE",
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (idempotent); i++)
-    {
-      if (g_strcmp0 (idempotent[i], method) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-exchange_header_is_secret (Exchange   *exchange,
-                           const char *name)
-{
-  if (ferry_header_name_is_secret (name))
-    return TRUE;
-  for (guint i = 0; exchange->secret_headers != NULL && exchange->secret_headers[i] != NULL; i++)
-    {
-      if (g_ascii_strcasecmp (exchange->secret_headers[i], name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-same_origin (GUri *a,
-             GUri *b)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
-         g_uri_get_port (a) == g_uri_get_port (b);
 }
 
 static void
@@ -242,10 +179,10 @@ log_request (Exchange *exchange)
   headers = flatten_headers (soup_message_get_request_headers (exchange->msg));
 
   /* The shared formatter hides the well-known credential headers; the
-   * task's own secret names are hidden here first. */
+   * request's own secret names are hidden here first. */
   for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
     {
-      if (exchange_header_is_secret (exchange, headers[i]))
+      if (ferry_http_request_header_is_secret (exchange->request, headers[i]))
         {
           g_free (headers[i + 1]);
           headers[i + 1] = g_strdup ("(hidden)");
@@ -344,87 +281,76 @@ close_cb (GObject      *object,
   return_attempt (task);
 }
 
+static void read_more (GTask *task);
+
+/* Ends the read: the body so far is the attempt's; @drop, when set, makes
+ * libsoup drop the connection rather than read what is left. */
+static void
+finish_reading (GTask        *task_in,
+                GCancellable *drop)
+{
+  g_autoptr(GTask) task = task_in;
+  Exchange *exchange = g_task_get_task_data (task);
+
+  if (exchange->received != NULL && exchange->attempt->kind == FERRY_OUTCOME_HTTP)
+    exchange->attempt->response_body = g_byte_array_free_to_bytes (g_steal_pointer (&exchange->received));
+  g_clear_pointer (&exchange->received, g_byte_array_unref);
+  g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, drop,
+                              close_cb, g_steal_pointer (&task));
+}
+
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   Exchange *exchange = g_task_get_task_data (task);
+  gsize limit = ferry_http_request_get_max_response_body (exchange->request);
   g_autoptr(GCancellable) drop = NULL;
   GError *error = NULL;
-  gsize n_read = 0;
+  gssize n_read;
 
-  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n_read, &error))
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+  if (n_read < 0)
     {
       fail_attempt (exchange->attempt, error);
       drop = new_cancelled ();
+      finish_reading (task, drop);
+      return;
     }
-  else
+  /* Room was made for a whole chunk: keep what came. */
+  exchange->have += n_read;
+  g_byte_array_set_size (exchange->received, exchange->have);
+  if (n_read == 0)
     {
-      gsize kept = MIN (n_read, FERRY_TASK_MAX_RESPONSE_BODY);
-
-      exchange->attempt->response_body = g_bytes_new (exchange->buffer, kept);
-      if (n_read > FERRY_TASK_MAX_RESPONSE_BODY)
-        {
-          g_debug ("response body cut at %d bytes", FERRY_TASK_MAX_RESPONSE_BODY);
-          drop = new_cancelled ();
-        }
+      finish_reading (task, NULL);
+      return;
     }
-  g_clear_pointer (&exchange->buffer, g_free);
-
-  g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, drop,
-                              close_cb, g_steal_pointer (&task));
+  if (exchange->have > limit)
+    {
+      g_debug ("response body cut at %" G_GSIZE_FORMAT " bytes", limit);
+      g_byte_array_set_size (exchange->received, limit);
+      exchange->attempt->body_cut = TRUE;
+      drop = new_cancelled ();
+      finish_reading (task, drop);
+      return;
+    }
+  read_more (task);
 }
 
-/* Where a 3xx answer leads, as this executor follows redirects (see the
- * top of the file); %NULL when it is not followed. */
-static GUri *
-dup_redirect_target (Exchange    *exchange,
-                     SoupMessage *msg)
+/* Reads the next chunk of the response body; one byte more than is kept
+ * tells whether the body went on. */
+static void
+read_more (GTask *task)
 {
-  guint status = soup_message_get_status (msg);
-  const char *location;
-  GUri *target;
-  const char *scheme;
+  Exchange *exchange = g_task_get_task_data (task);
+  gsize limit = ferry_http_request_get_max_response_body (exchange->request);
+  gsize want = MIN (READ_CHUNK, limit + 1 - exchange->have);
 
-  switch (status)
-    {
-    case SOUP_STATUS_MOVED_PERMANENTLY:
-    case SOUP_STATUS_FOUND:
-      if (g_strcmp0 (exchange->method, SOUP_METHOD_GET) != 0 &&
-          g_strcmp0 (exchange->method, SOUP_METHOD_HEAD) != 0)
-        return NULL;
-      break;
-    case SOUP_STATUS_SEE_OTHER:
-    case SOUP_STATUS_TEMPORARY_REDIRECT:
-    case SOUP_STATUS_PERMANENT_REDIRECT:
-      break;
-    default:
-      return NULL;
-    }
-
-  location = soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location");
-  if (location == NULL)
-    return NULL;
-  target = g_uri_parse_relative (exchange->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
-  if (target == NULL)
-    return NULL;
-  scheme = g_uri_get_scheme (target);
-  if ((g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
-      g_uri_get_host (target) == NULL || *g_uri_get_host (target) == '\0')
-    {
-      g_uri_unref (target);
-      return NULL;
-    }
-  /* What was asked over TLS is never sent again in the clear. */
-  if (g_ascii_strcasecmp (g_uri_get_scheme (exchange->uri), "https") == 0 &&
-      g_ascii_strcasecmp (scheme, "https") != 0)
-    {
-      g_uri_unref (target);
-      return NULL;
-    }
-  return target;
+  g_byte_array_set_size (exchange->received, exchange->have + want);
+  g_input_stream_read_async (exchange->stream, exchange->received->data + exchange->have, want,
+                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), read_cb, task);
 }
 
 /* Moves the request to @target for the next hop. */
@@ -435,23 +361,22 @@ apply_redirect (Exchange *exchange,
 {
   if (status == SOUP_STATUS_SEE_OTHER)
     {
-      if (g_strcmp0 (exchange->method, SOUP_METHOD_HEAD) != 0)
-        {
-          g_free (exchange->method);
-          exchange->method = g_strdup (SOUP_METHOD_GET);
-        }
+      char *method = g_strdup (ferry_http_redirect_method (exchange->method, status));
+
+      g_free (exchange->method);
+      exchange->method = method;
       g_clear_pointer (&exchange->body, g_bytes_unref);
       g_clear_pointer (&exchange->content_type, g_free);
       soup_message_headers_remove (exchange->headers, "If-Match");
     }
 
-  if (!same_origin (exchange->origin, target))
+  if (!ferry_http_same_origin (exchange->origin, target))
     {
       g_auto(GStrv) flat = flatten_headers (exchange->headers);
 
       for (guint i = 0; flat[i] != NULL && flat[i + 1] != NULL; i += 2)
         {
-          if (exchange_header_is_secret (exchange, flat[i]))
+          if (ferry_http_request_header_is_secret (exchange->request, flat[i]))
             soup_message_headers_remove (exchange->headers, flat[i]);
         }
     }
@@ -515,7 +440,6 @@ send_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   Exchange *exchange = g_task_get_task_data (task);
   g_autoptr(GUri) target = NULL;
-  GCancellable *cancellable;
   GError *error = NULL;
 
   g_clear_object (&exchange->stream);
@@ -537,16 +461,20 @@ send_cb (GObject      *object,
       return;
     }
 
-  target = dup_redirect_target (exchange, exchange->msg);
+  target = ferry_http_redirect_target (exchange->method, exchange->uri,
+                                       soup_message_get_status (exchange->msg),
+                                       soup_message_headers_get_one (
+                                         soup_message_get_response_headers (exchange->msg),
+                                         "Location"));
   if (target != NULL)
     {
       g_autoptr(GCancellable) drop = new_cancelled ();
 
-      if (++exchange->redirects > MAX_REDIRECTS)
+      if (++exchange->redirects > FERRY_HTTP_MAX_REDIRECTS)
         {
           fail_attempt (exchange->attempt,
                         g_error_new (SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS,
-                                     "More than %d redirects", MAX_REDIRECTS));
+                                     "More than %d redirects", FERRY_HTTP_MAX_REDIRECTS));
           g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, drop,
                                       close_cb, g_steal_pointer (&task));
           return;
@@ -558,13 +486,9 @@ send_cb (GObject      *object,
     }
 
   fill_from_response (exchange->attempt, exchange->msg);
-
-  /* One byte more than is kept tells whether the body went on. */
-  exchange->buffer = g_malloc (FERRY_TASK_MAX_RESPONSE_BODY + 1);
-  cancellable = g_task_get_cancellable (task);
-  g_input_stream_read_all_async (exchange->stream, exchange->buffer,
-                                 FERRY_TASK_MAX_RESPONSE_BODY + 1, G_PRIORITY_DEFAULT,
-                                 cancellable, read_cb, g_steal_pointer (&task));
+  exchange->received = g_byte_array_new ();
+  exchange->have = 0;
+  read_more (g_steal_pointer (&task));
 }
 
 /* Sends the request as the exchange now describes it. */
@@ -619,24 +543,19 @@ parse_http_url (const char  *url,
   return g_steal_pointer (&uri);
 }
 
-/* Sets up the request of @task_in's exchange and starts it; on a bad URL
+/* Sets up @task_in's exchange from its request and starts it; on a bad URL
  * the attempt comes back at once. */
 static void
-start_exchange (FerryExecutor      *self,
-                GTask              *task_in,
-                const char         *method,
-                const char         *url,
-                const char * const *headers,
-                FerryTask          *ferry_task)
+start_exchange (GTask *task_in)
 {
   g_autoptr(GTask) task = task_in;
   Exchange *exchange = g_task_get_task_data (task);
+  FerryHttpRequest *request = exchange->request;
   GError *error = NULL;
 
-  exchange->session = self->session;
-  exchange->method = g_strdup (method);
-  exchange->idempotent = method_is_idempotent (method);
-  exchange->uri = parse_http_url (url, &error);
+  exchange->method = g_strdup (request->method);
+  exchange->idempotent = ferry_http_method_is_idempotent (request->method);
+  exchange->uri = parse_http_url (request->url, &error);
   if (exchange->uri == NULL)
     {
       /* Tasks are validated when they are stored, so this is a caller's
@@ -649,41 +568,36 @@ start_exchange (FerryExecutor      *self,
   exchange->origin = g_uri_ref (exchange->uri);
 
   exchange->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  for (guint i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+  for (guint i = 0; request->headers != NULL && request->headers[i] != NULL &&
+                    request->headers[i + 1] != NULL; i += 2)
     {
-      if (is_transport_header (headers[i]))
+      if (ferry_http_header_is_transport (request->headers[i]))
         {
-          g_debug ("not sending transport header %s", headers[i]);
+          g_debug ("not sending transport header %s", request->headers[i]);
           continue;
         }
-      soup_message_headers_append (exchange->headers, headers[i], headers[i + 1]);
+      soup_message_headers_append (exchange->headers, request->headers[i], request->headers[i + 1]);
     }
 
-  if (ferry_task != NULL)
+  /* The same key on every attempt lets the server drop a repeat, which is
+   * what makes the request safe to send again. */
+  if (request->idempotency_key != NULL)
     {
-      exchange->secret_headers = g_strdupv (ferry_task->secret_headers);
-
-      /* The same key on every attempt lets the server drop a repeat,
-       * which is what makes the request safe to send again. */
-      if (ferry_task->idempotency_key != NULL)
-        {
-          soup_message_headers_replace (exchange->headers, "Idempotency-Key",
-                                        ferry_task->idempotency_key);
-          exchange->idempotent = TRUE;
-        }
-      if (ferry_task->if_match != NULL)
-        soup_message_headers_replace (exchange->headers, "If-Match", ferry_task->if_match);
-      if (ferry_task->body != NULL)
-        {
-          exchange->body = g_bytes_ref (ferry_task->body);
-          exchange->content_type = g_strdup (ferry_task->content_type);
-          if (exchange->content_type == NULL)
-            exchange->content_type =
-              g_strdup (soup_message_headers_get_one (exchange->headers, "Content-Type"));
-          if (exchange->content_type == NULL)
-            exchange->content_type = g_strdup ("application/octet-stream");
-          soup_message_headers_remove (exchange->headers, "Content-Type");
-        }
+      soup_message_headers_replace (exchange->headers, "Idempotency-Key", request->idempotency_key);
+      exchange->idempotent = TRUE;
+    }
+  if (request->if_match != NULL)
+    soup_message_headers_replace (exchange->headers, "If-Match", request->if_match);
+  if (request->body != NULL)
+    {
+      exchange->body = g_bytes_ref (request->body);
+      exchange->content_type = g_strdup (request->content_type);
+      if (exchange->content_type == NULL)
+        exchange->content_type =
+          g_strdup (soup_message_headers_get_one (exchange->headers, "Content-Type"));
+      if (exchange->content_type == NULL)
+        exchange->content_type = g_strdup ("application/octet-stream");
+      soup_message_headers_remove (exchange->headers, "Content-Type");
     }
 
   send_message (g_steal_pointer (&task));
@@ -691,6 +605,7 @@ start_exchange (FerryExecutor      *self,
 
 static GTask *
 exchange_task_new (FerryExecutor       *self,
+                   FerryHttpRequest    *request,
                    GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
                    gpointer             user_data,
@@ -702,6 +617,8 @@ exchange_task_new (FerryExecutor       *self,
   g_task_set_source_tag (task, source_tag);
   /* Cancellation is reported inside the attempt, not instead of it. */
   g_task_set_check_cancellable (task, FALSE);
+  exchange->session = self->session;
+  exchange->request = ferry_http_request_ref (request);
   exchange->attempt = attempt_new ();
   g_task_set_task_data (task, exchange, exchange_free);
   return task;
@@ -871,6 +788,80 @@ ferry_executor_get_session (FerryExecutor *self)
 }
 
 /**
+ * ferry_executor_request_async:
+ * @self: an executor
+ * @request: what to send
+ * @cancellable: (nullable): stops the exchange
+ * @callback: called with the result
+ * @user_data: for @callback
+ *
+ * Sends @request once, following redirects, and reads the answer.
+ * @request is not changed, and may be sent again later.
+ */
+void
+ferry_executor_request_async (FerryExecutor       *self,
+                              FerryHttpRequest    *request,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (FERRY_IS_EXECUTOR (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_exchange (exchange_task_new (self, request, cancellable, callback, user_data,
+                                     ferry_executor_request_async));
+}
+
+/**
+ * ferry_executor_request_finish:
+ * @self: an executor
+ * @result: the result given to the callback
+ * @error: unused: every outcome, cancellation included, is in the attempt
+ *
+ * Returns: (transfer full): the attempt; of kind %FERRY_OUTCOME_CANCELLED
+ *   when it was cancelled.  Never %NULL for a result of
+ *   ferry_executor_request_async().
+ */
+FerryAttempt *
+ferry_executor_request_finish (FerryExecutor  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (FERRY_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_executor_request_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ferry_executor_request_for_task:
+ * @task: a task
+ *
+ * Returns: (transfer full): @task's request: its method, URL, headers and
+ *   body (with its content type, application/octet-stream when it has
+ *   none), its Idempotency-Key and, when set, If-Match
+ */
+FerryHttpRequest *
+ferry_executor_request_for_task (FerryTask *task)
+{
+  FerryHttpRequest *request;
+
+  g_return_val_if_fail (task != NULL, NULL);
+  g_return_val_if_fail (task->method != NULL && task->url != NULL, NULL);
+
+  request = ferry_http_request_new (task->method, task->url);
+  request->headers = g_strdupv (task->headers);
+  request->secret_headers = g_strdupv (task->secret_headers);
+  ferry_http_request_set_body (request, task->body, task->content_type);
+  request->idempotency_key = g_strdup (task->idempotency_key);
+  request->if_match = g_strdup (task->if_match);
+  return request;
+}
+
+/**
  * ferry_executor_send_async:
  * @self: an executor
  * @task: the task to try once
@@ -878,10 +869,9 @@ ferry_executor_get_session (FerryExecutor *self)
  * @callback: called with the result
  * @user_data: for @callback
  *
- * Sends @task's request once: its method, URL, headers and body (with its
- * content type, application/octet-stream when it has none), its
- * Idempotency-Key and, when set, If-Match.  @task is read here and not
- * kept.
+ * Sends @task's request (see ferry_executor_request_for_task()) once.
+ * @task is read here and not kept.  Finish with
+ * ferry_executor_request_finish().
  */
 void
 ferry_executor_send_async (FerryExecutor       *self,
@@ -890,87 +880,11 @@ ferry_executor_send_async (FerryExecutor       *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  GTask *gtask;
+  g_autoptr(FerryHttpRequest) request = NULL;
 
   g_return_if_fail (FERRY_IS_EXECUTOR (self));
   g_return_if_fail (task != NULL);
-  g_return_if_fail (task->method != NULL && task->url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  gtask = exchange_task_new (self, cancellable, callback, user_data, ferry_executor_send_async);
-  start_exchange (self, gtask, task->method, task->url,
-                  (const char * const *) task->headers, task);
-}
-
-/**
- * ferry_executor_send_finish:
- * @self: an executor
- * @result: the result given to the callback
- * @error: unused: every outcome, cancellation included, is in the attempt
- *
- * Returns: (transfer full): the attempt; of kind %FERRY_OUTCOME_CANCELLED
- *   when it was cancelled.  Never %NULL for a result of
- *   ferry_executor_send_async().
- */
-FerryAttempt *
-ferry_executor_send_finish (FerryExecutor  *self,
-                            GAsyncResult   *result,
-                            GError        **error)
-{
-  g_return_val_if_fail (FERRY_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_executor_send_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * ferry_executor_fetch_async:
- * @self: an executor
- * @url: an http or https URL
- * @headers: (nullable): flat name/value pairs to send
- * @cancellable: (nullable): stops the fetch
- * @callback: called with the result
- * @user_data: for @callback
- *
- * GETs @url once, e.g. to read the server's copy after a conflict.
- */
-void
-ferry_executor_fetch_async (FerryExecutor       *self,
-                            const char          *url,
-                            const char * const  *headers,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (FERRY_IS_EXECUTOR (self));
-  g_return_if_fail (url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = exchange_task_new (self, cancellable, callback, user_data, ferry_executor_fetch_async);
-  start_exchange (self, task, SOUP_METHOD_GET, url, headers, NULL);
-}
-
-/**
- * ferry_executor_fetch_finish:
- * @self: an executor
- * @result: the result given to the callback
- * @error: unused: every outcome, cancellation included, is in the attempt
- *
- * Returns: (transfer full): the attempt, as ferry_executor_send_finish()
- */
-FerryAttempt *
-ferry_executor_fetch_finish (FerryExecutor  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
-{
-  g_return_val_if_fail (FERRY_IS_EXECUTOR (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_executor_fetch_async,
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  request = ferry_executor_request_for_task (task);
+  ferry_executor_request_async (self, request, cancellable, callback, user_data);
 }

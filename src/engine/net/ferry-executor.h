@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 
 #include "ferry-classifier.h"
+#include "ferry-http-request.h"
 #include "ferry-task.h"
 
 G_BEGIN_DECLS
@@ -14,7 +15,9 @@ G_BEGIN_DECLS
  * @status: HTTP status when @kind is %FERRY_OUTCOME_HTTP, else 0
  * @reason: (nullable): the status line's reason phrase
  * @response_headers: (nullable): flat name/value pairs of the response
- * @response_body: (nullable): at most %FERRY_TASK_MAX_RESPONSE_BODY bytes
+ * @response_body: (nullable): the response body, at most as much as the
+ *   request keeps
+ * @body_cut: whether the response body went on beyond that
  * @retry_after: delay the server asked for in microseconds, or -1
  * @error: (nullable): the transport error, for %FERRY_OUTCOME_NETWORK,
  *   %FERRY_OUTCOME_TLS, %FERRY_OUTCOME_REDIRECT_LOOP, %FERRY_OUTCOME_CANCELLED
@@ -30,6 +33,7 @@ typedef struct
   char            *reason;
   char           **response_headers;
   GBytes          *response_body;
+  gboolean         body_cut;
   gint64           retry_after;
   GError          *error;
   char            *etag;
@@ -43,24 +47,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryAttempt, ferry_attempt_free)
 
 G_DECLARE_FINAL_TYPE (FerryExecutor, ferry_executor, FERRY, EXECUTOR, GObject)
 
-FerryExecutor *ferry_executor_new           (SoupSession          *session);
-SoupSession   *ferry_executor_get_session   (FerryExecutor        *self);
-void           ferry_executor_send_async    (FerryExecutor        *self,
-                                             FerryTask            *task,
-                                             GCancellable         *cancellable,
-                                             GAsyncReadyCallback   callback,
-                                             gpointer              user_data);
-FerryAttempt  *ferry_executor_send_finish   (FerryExecutor        *self,
-                                             GAsyncResult         *result,
-                                             GError              **error);
-void           ferry_executor_fetch_async   (FerryExecutor        *self,
-                                             const char           *url,
-                                             const char * const   *headers,
-                                             GCancellable         *cancellable,
-                                             GAsyncReadyCallback   callback,
-                                             gpointer              user_data);
-FerryAttempt  *ferry_executor_fetch_finish  (FerryExecutor        *self,
-                                             GAsyncResult         *result,
-                                             GError              **error);
+FerryExecutor    *ferry_executor_new              (SoupSession          *session);
+SoupSession      *ferry_executor_get_session      (FerryExecutor        *self);
+void              ferry_executor_request_async    (FerryExecutor        *self,
+                                                   FerryHttpRequest     *request,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+FerryAttempt     *ferry_executor_request_finish   (FerryExecutor        *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
+FerryHttpRequest *ferry_executor_request_for_task (FerryTask            *task);
+void              ferry_executor_send_async       (FerryExecutor        *self,
+                                                   FerryTask            *task,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
 
 G_END_DECLS
