@@ -98,8 +98,8 @@ send_one (Pipeline *pipeline)
   g_variant_builder_add (&request, "{sv}", "content-type",
                          g_variant_new_string ("application/json"));
   g_variant_builder_add (&request, "{sv}", "app-id", g_variant_new_string ("org.example.Bench"));
-  g_dbus_connection_call (pipeline->connection, "io.github.ferrysync.Ferry",
-                          "/io/github/ferrysync/Ferry", "io.github.ferrysync.Ferry1",
+  g_dbus_connection_call (pipeline->connection, FERRY_DBUS_NAME,
+                          FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE,
                           "Enqueue", g_variant_new ("(a{sv})", &request),
                           G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL,
                           enqueue_cb, pipeline);
@@ -144,9 +144,9 @@ time_list (GDBusConnection *connection,
       g_autoptr(GVariant) tasks = NULL;
       gint64 start = g_get_monotonic_time ();
 
-      reply = g_dbus_connection_call_sync (connection, "io.github.ferrysync.Ferry",
-                                           "/io/github/ferrysync/Ferry",
-                                           "io.github.ferrysync.Ferry1", "List",
+      reply = g_dbus_connection_call_sync (connection, FERRY_DBUS_NAME,
+                                           FERRY_DBUS_PATH,
+                                           FERRY_DBUS_INTERFACE, "List",
                                            g_variant_new ("(@a{sv}uu)", filter, offset, 100),
                                            G_VARIANT_TYPE ("(aa{sv})"),
                                            G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, &error);
@@ -224,9 +224,9 @@ call_agent (GDBusConnection *connection,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = NULL;
 
-  reply = g_dbus_connection_call_sync (connection, "io.github.ferrysync.Ferry",
-                                       "/io/github/ferrysync/Ferry",
-                                       "io.github.ferrysync.Ferry1", method, NULL, NULL,
+  reply = g_dbus_connection_call_sync (connection, FERRY_DBUS_NAME,
+                                       FERRY_DBUS_PATH,
+                                       FERRY_DBUS_INTERFACE, method, NULL, NULL,
                                        G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, &error);
   if (reply == NULL)
     g_error ("%s: %s", method, error->message);
@@ -239,10 +239,10 @@ get_pending_count (GDBusConnection *connection)
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GVariant) value = NULL;
 
-  reply = g_dbus_connection_call_sync (connection, "io.github.ferrysync.Ferry",
-                                       "/io/github/ferrysync/Ferry",
+  reply = g_dbus_connection_call_sync (connection, FERRY_DBUS_NAME,
+                                       FERRY_DBUS_PATH,
                                        "org.freedesktop.DBus.Properties", "Get",
-                                       g_variant_new ("(ss)", "io.github.ferrysync.Ferry1",
+                                       g_variant_new ("(ss)", FERRY_DBUS_INTERFACE,
                                                       "PendingCount"),
                                        G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
                                        -1, NULL, &error);

@@ -455,8 +455,8 @@ struct _FerryTaskStore
   /* state */
   int           task_params[N_STATEMENTS][N_TASK_PARAMS];  /* 0: not in it */
   Synchronous   synchronous;
-  gint64        last_id_ms;       /* time part of the last id made */
-  guint         id_counter;       /* counter part of the last id made */
+  gint64        last_key_ms;      /* time part of the last order key made */
+  guint         key_counter;      /* counter part of the last order key made */
 };
 
 static void ferry_task_store_initable_iface_init (GInitableIface *iface);
@@ -948,37 +948,38 @@ take_stored_fields (FerryTask *dst,
   src->ref_count = src_refs;
 }
 
-/* A new task id: a UUID of version 7 (RFC 9562), whose first 48 bits are
- * the time in milliseconds, the next 12 a counter within that millisecond
- * and the rest random.  Ids made one after another sort one after another,
- * so the id index and the group index (a task without a group is a group
- * of its own, keyed by its id) grow at their end instead of at a random
- * place among 100,000 tasks: each enqueue reads and writes fewer pages. */
+/* The key that orders a task without a group among the others: a UUID of
+ * version 7 (RFC 9562), whose first 48 bits are the time in milliseconds,
+ * the next 12 a counter within that millisecond and the rest random.  Keys
+ * made one after another sort one after another, so the group index grows
+ * at its end instead of at a random place among 100,000 tasks, and each
+ * enqueue reads and writes fewer pages.  (Task ids stay random, version 4:
+ * people tell them apart, and type them, by their first characters.) */
 static char *
-new_task_id (FerryTaskStore *self)
+new_order_key (FerryTaskStore *self)
 {
   gint64 ms = g_get_real_time () / 1000;
   guint32 r0 = g_random_int ();
   guint32 r1 = g_random_int ();
   guint8 b[16];
 
-  if (ms > self->last_id_ms)
+  if (ms > self->last_key_ms)
     {
-      self->last_id_ms = ms;
-      self->id_counter = 0;
+      self->last_key_ms = ms;
+      self->key_counter = 0;
     }
-  else if (++self->id_counter > 0xfff)
+  else if (++self->key_counter > 0xfff)
     {
       /* 4,096 in one millisecond: borrow the next one. */
-      self->last_id_ms++;
-      self->id_counter = 0;
+      self->last_key_ms++;
+      self->key_counter = 0;
     }
-  ms = self->last_id_ms;
+  ms = self->last_key_ms;
 
   for (guint i = 0; i < 6; i++)
     b[i] = (ms >> (40 - 8 * i)) & 0xff;
-  b[6] = 0x70 | ((self->id_counter >> 8) & 0x0f);
-  b[7] = self->id_counter & 0xff;
+  b[6] = 0x70 | ((self->key_counter >> 8) & 0x0f);
+  b[7] = self->key_counter & 0xff;
   b[8] = 0x80 | (r0 & 0x3f);
   b[9] = (r0 >> 8) & 0xff;
   b[10] = (r0 >> 16) & 0xff;
@@ -993,11 +994,20 @@ new_task_id (FerryTaskStore *self)
                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+/* The owner and group of a task in a group; for one without, a group of
+ * its own, which no group name can take (a name has no control
+ * characters), keyed in time order.  Tasks stored before version 6 have
+ * their id there instead, which is just as unique. */
 static char *
-dup_group_key (const FerryTask *task)
+dup_group_key (FerryTaskStore  *self,
+               const FerryTask *task)
 {
-  return g_strconcat (task->owner, GROUP_KEY_SEPARATOR,
-                      task->group != NULL ? task->group : task->id, NULL);
+  g_autofree char *key = NULL;
+
+  if (task->group != NULL)
+    return g_strconcat (task->owner, GROUP_KEY_SEPARATOR, task->group, NULL);
+  key = new_order_key (self);
+  return g_strconcat (task->owner, GROUP_KEY_SEPARATOR, GROUP_KEY_SEPARATOR, key, NULL);
 }
 
 static char *
@@ -1518,10 +1528,10 @@ insert_task (FerryTaskStore   *self,
   int rc;
 
   g_free (stored->id);
-  stored->id = new_task_id (self);
+  stored->id = g_uuid_string_random ();
   if (stored->idempotency_key == NULL)
     stored->idempotency_key = g_uuid_string_random ();
-  group_key = dup_group_key (stored);
+  group_key = dup_group_key (self, stored);
 
   rc = bind_task (self, STMT_INSERT, stmt, stored, group_key);
   if (rc != SQLITE_OK)
