@@ -12,6 +12,9 @@ and the two shell examples (gdbus, and the installed ferryctl), and checks
 that the server got each body byte for byte, with no trailing NUL, and
 that each task is owned by the app id the example gave.
 
+The snippets of the README's "Use Ferry from your app" run the same way,
+their example.org URL replaced by the loopback server's.
+
 Usage: check-examples.py BUILDDIR SOURCEDIR [MESON]
 
 Prints TAP.
@@ -20,12 +23,14 @@ Prints TAP.
 import http.server
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 APP_ID = 'org.example.FerryDemo'
 EXAMPLE_TIMEOUT = 90
@@ -83,6 +88,35 @@ class Recorder(http.server.BaseHTTPRequestHandler):
 def bodies_for(path):
     with Recorder.lock:
         return [body for (_, p, body) in Recorder.received if p == path]
+
+
+def wait_for_bodies(path, count, timeout=30):
+    """The bodies the server got at @path, once there are @count."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        received = bodies_for(path)
+        if len(received) >= count:
+            return received
+        time.sleep(0.05)
+    return bodies_for(path)
+
+
+def readme_snippets(source):
+    """The code blocks of the README's section for app developers, by
+    language."""
+    with open(os.path.join(source, 'README.md'), encoding='utf-8') as f:
+        text = f.read()
+    start = text.index('\n## Use Ferry from your app\n')
+    end = text.index('\n## ', start + 1)
+    section = text[start:end]
+    snippets = {}
+    for lang, code in re.findall(r'```(\w+)\n(.*?)```', section, re.S):
+        snippets.setdefault(lang, code)
+    return snippets
+
+
+README_URL = 'https://example.org/notes/1'
+README_APP_ID = 'org.example.Notes'
 
 
 def find_python_with_gi():
@@ -287,13 +321,52 @@ def main():
                   f'the server got the {kind} example\'s body exactly, without a trailing NUL',
                   received)
 
+        # The README's snippets, sent to the loopback server.
+        snippets = readme_snippets(source)
+        check(set(snippets) >= {'c', 'python', 'sh'},
+              'the README shows C, Python and shell', sorted(snippets))
+        if 'c' in snippets:
+            path = '/readme/c'
+            code = snippets['c'].replace(README_URL, base_url + path)
+            readme_c = os.path.join(work, 'readme.c')
+            with open(readme_c, 'w') as f:
+                f.write(code)
+            program = os.path.join(work, 'readme-c')
+            result = run(cc + ['-Wall', '-Werror', '-o', program, readme_c] +
+                         shlex.split(flags.stdout), env)
+            if check(result.returncode == 0, 'the README\'s C snippet compiles', output_of(result)):
+                c_env = dict(env)
+                c_env['LD_LIBRARY_PATH'] = libdir
+                result = run([program], c_env)
+                check(result.returncode == 0 and wait_for_bodies(path, 1) == [b'{"title": "Hello"}'],
+                      'the README\'s C snippet hands its change over', output_of(result))
+        if 'python' in snippets and python is not None and os.path.exists(typelib):
+            path = '/readme/python'
+            readme_py = os.path.join(work, 'readme.py')
+            with open(readme_py, 'w') as f:
+                f.write(snippets['python'].replace(README_URL, base_url + path))
+            result = run([python, readme_py], py_env)
+            check(result.returncode == 0 and wait_for_bodies(path, 1) == [b'{"title": "Hello"}'],
+                  'the README\'s Python snippet hands its change over', output_of(result))
+        if 'sh' in snippets:
+            path = '/readme/shell'
+            script = os.path.join(work, 'readme.sh')
+            with open(script, 'w') as f:
+                f.write('set -e\n' + snippets['sh'].replace(README_URL, base_url + path))
+            result = run(['sh', script], sh_env, cwd=work)
+            received = sorted(wait_for_bodies(path, 2))
+            check(result.returncode == 0 and received == sorted([body, b'{}']),
+                  'the README\'s shell snippet hands over its two changes, without a NUL',
+                  output_of(result) + f'\nreceived: {received}')
+
         # Every example named its owner; none is python3.11, gdbus or cc.
         result = run([os.path.join(bindir, 'ferryctl'), 'list', '--json'], sh_env)
         try:
             owners = sorted({task.get('owner') for task in json.loads(result.stdout)})
         except ValueError:
             owners = [output_of(result)]
-        check(owners == [APP_ID], f'every task is owned by {APP_ID}', owners)
+        check(owners == sorted({APP_ID, README_APP_ID}),
+              f'every task is owned by {APP_ID} or {README_APP_ID}', owners)
     finally:
         if bus is not None:
             # ferryd leaves when its bus goes.
