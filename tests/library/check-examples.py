@@ -7,8 +7,8 @@ Installs the build into a temporary DESTDIR; compiles the C example with
 `pkg-config --cflags --libs ferry-1` there; starts a private session bus
 whose service directory activates the *installed* ferryd (with a fixed,
 full network and a data directory of its own) and a loopback HTTP server;
-then runs the C example, the Python example through the installed typelib,
-and the two shell examples (gdbus, and the installed ferryctl), and checks
+then runs the C example, the Python and JavaScript (gjs) examples through
+the installed typelib, and the two shell examples (gdbus, and the installed ferryctl), and checks
 that the server got each body byte for byte, with no trailing NUL, and
 that each task is owned by the app id the example gave.
 
@@ -302,6 +302,24 @@ def main():
                   'the Python example follows its change to delivery', output_of(result))
             check(bodies_for('/python/note') == [body.encode()],
                   'the server got the Python example\'s body exactly', bodies_for('/python/note'))
+
+        # JavaScript, through the same typelib, when gjs is there.
+        gjs = shutil.which('gjs')
+        if gjs is None or not os.path.exists(typelib):
+            skip('the JavaScript example', 'no gjs, or built without introspection')
+        else:
+            js_env = dict(env)
+            js_env['GI_TYPELIB_PATH'] = os.path.join(libdir, 'girepository-1.0')
+            js_env['LD_LIBRARY_PATH'] = libdir
+            url = base_url + '/javascript/note'
+            body = '{"title": "from JavaScript", "n": 4}'
+            result = run([gjs, os.path.join(source, 'examples', 'javascript', 'ferry-enqueue.js'),
+                          'PUT', url, body], js_env)
+            check(result.returncode == 0 and 'delivered' in result.stdout,
+                  'the JavaScript example follows its change to delivery', output_of(result))
+            check(bodies_for('/javascript/note') == [body.encode()],
+                  'the server got the JavaScript example\'s body exactly',
+                  bodies_for('/javascript/note'))
 
         # Shell: gdbus with the body spelled out as bytes, then ferryctl.
         note = os.path.join(work, 'note.json')

@@ -134,6 +134,27 @@ def main():
     check(not missing, 'everything in the introspection data is documented',
           '\n'.join(sorted(set(missing))))
 
+    # Usable from bindings: nothing but the C macros is left out, every
+    # _async has its _finish, and its callback lives until it is called.
+    skipped = sorted(e.get(C + 'identifier') or e.get('name') for e in namespace.iter()
+                     if e.get('introspectable') == '0' and e.tag != CORE + 'function-macro')
+    check(not skipped, 'bindings can call everything', '\n'.join(skipped))
+    asyncs = [e for e in namespace.iter()
+              if e.tag in (CORE + 'method', CORE + 'function', CORE + 'constructor')
+              and (e.get(C + 'identifier') or '').endswith('_async')]
+    unpaired = []
+    for function in asyncs:
+        identifier = function.get(C + 'identifier')
+        if identifier[:-len('_async')] + '_finish' not in functions:
+            unpaired.append(f'{identifier}: no _finish')
+        callbacks = [p for p in function.iter(CORE + 'parameter')
+                     if (p.find(CORE + 'type') is not None and
+                         p.find(CORE + 'type').get('name') == 'Gio.AsyncReadyCallback')]
+        if len(callbacks) != 1 or callbacks[0].get('scope') != 'async':
+            unpaired.append(f'{identifier}: callback scope is not async')
+    check(asyncs and not unpaired, f'{len(asyncs)} _async functions, each with its _finish '
+          'and an async-scoped callback', '\n'.join(unpaired))
+
     errors = [e for e in namespace.findall(CORE + 'enumeration')
               if e.get(GLIB + 'error-domain') == 'ferry-error-quark']
     check(len(errors) == 1 and errors[0].get('name') == 'Error',
