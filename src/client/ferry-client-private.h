@@ -74,7 +74,6 @@ typedef struct
 } FerryClientCall;
 
 /* ferry-client.c */
-char    *ferry_client_dup_default_app_id     (void);
 void     ferry_client_sync_properties        (FerryClient           *self);
 void     ferry_client_notify_agent_owner     (FerryClient           *self,
                                               gboolean               running_changed);

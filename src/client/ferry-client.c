@@ -132,8 +132,8 @@ is_owner_label (const char *label)
  * else its program name when the agent would take it.  None in a Flatpak
  * sandbox, where the agent knows the app by its Flatpak id and refuses
  * any other name. */
-char *
-ferry_client_dup_default_app_id (void)
+static char *
+dup_default_app_id (void)
 {
   GApplication *application;
   g_autofree char *name = NULL;
@@ -605,7 +605,7 @@ ferry_client_set_app_id (FerryClient *self,
   g_return_if_fail (FERRY_IS_CLIENT (self));
   g_return_if_fail (app_id == NULL || is_owner_label (app_id));
 
-  value = app_id != NULL ? g_strdup (app_id) : ferry_client_dup_default_app_id ();
+  value = app_id != NULL ? g_strdup (app_id) : dup_default_app_id ();
   if (g_strcmp0 (value, self->app_id) == 0)
     return;
   g_free (self->app_id);
