@@ -5,10 +5,12 @@ version; the library exports only `ferry_` symbols, each of them in the
 introspection data (so bindings reach it) and each introspected function
 exported; every class, record, enum, function, parameter, return value,
 property, signal and constant there has a doc comment; FerryError is the
-error domain; and, when gi-docgen is there, `gi-docgen check` finds
-nothing undocumented.
+error domain; every method, property and signal of the D-Bus interface
+has its counterpart in the library, so no call an app needs is missing;
+and, when gi-docgen is there, `gi-docgen check` finds nothing
+undocumented.
 
-Usage: check-public-api.py LIBRARY GIR
+Usage: check-public-api.py LIBRARY GIR INTERFACE.xml
 
 Prints TAP.
 """
@@ -82,10 +84,10 @@ def undocumented(namespace):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    library, gir = sys.argv[1:]
+    library, gir, interface_xml = sys.argv[1:]
 
     dynamic = subprocess.run(['objdump', '-p', library], capture_output=True, text=True)
     soname = re.search(r'SONAME\s+(\S+)', dynamic.stdout)
@@ -160,6 +162,46 @@ def main():
     check(len(errors) == 1 and errors[0].get('name') == 'Error',
           'FerryError is the error domain ferry-error-quark',
           [e.get('name') for e in errors])
+
+    # The D-Bus API, member by member, against the library.
+    classes = {c.get('name'): c for c in namespace.findall(CORE + 'class')}
+
+    def members(class_name, tag):
+        node = classes.get(class_name)
+        return set() if node is None else {m.get('name') for m in node.findall(tag)}
+
+    def kebab(name):
+        return re.sub(r'(?<!^)(?=[A-Z])', '-', name).lower()
+
+    interfaces = {i.get('name'): i for i in ElementTree.parse(interface_xml).getroot()
+                  .findall('interface')}
+    agent = interfaces.get('io.github.ferrysync.Ferry1')
+    resolver = interfaces.get('io.github.ferrysync.Ferry1.Resolver')
+    check(agent is not None and resolver is not None, 'the D-Bus interfaces are there')
+    client_methods = members('Client', CORE + 'method')
+    client_properties = members('Client', CORE + 'property')
+    client_signals = members('Client', GLIB + 'signal')
+    missing = []
+    for method in agent.findall('method'):
+        snake = kebab(method.get('name')).replace('-', '_')
+        for suffix in ('_async', '_finish'):
+            if snake + suffix not in client_methods:
+                missing.append(f'method {method.get("name")}: ferry_client_{snake}{suffix}()')
+    for prop in agent.findall('property'):
+        # Progress (done, total) is two properties.
+        wanted = (['progress-done', 'progress-total'] if prop.get('name') == 'Progress'
+                  else [kebab(prop.get('name'))])
+        missing += [f'property {prop.get("name")}: FerryClient:{w}'
+                    for w in wanted if w not in client_properties]
+    for signal in agent.findall('signal'):
+        if kebab(signal.get('name')) not in client_signals:
+            missing.append(f'signal {signal.get("name")}: FerryClient::{kebab(signal.get("name"))}')
+    for method in resolver.findall('method'):
+        if kebab(method.get('name')) not in members('Resolver', GLIB + 'signal'):
+            missing.append(f'Resolver method {method.get("name")}: FerryResolver::'
+                           f'{kebab(method.get("name"))}')
+    check(not missing, 'every method, property and signal of the D-Bus API has its '
+          'counterpart in libferry-1', '\n'.join(missing))
 
     gi_docgen = shutil.which('gi-docgen')
     if gi_docgen is None:
