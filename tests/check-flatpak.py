@@ -34,6 +34,11 @@ ALLOWED_ARGS = REQUIRED_ARGS | {
     '--own-name=io.github.ferrysync.Ferry.Agent',  # ferryd's bus name
 }
 REQUIRED_CLEANUP = {'/include', '/lib/pkgconfig', '/share/pkgconfig', '*.a', '*.la'}
+# libferry-1 is built like everywhere else, but an app bundle exports no
+# library to other apps, and Ferry's own programs link it statically:
+# neither the library nor its introspection data and reference stay.
+LIBRARY_CLEANUP = {'/share/gir-1.0', '/lib/girepository-1.0', '/lib/libferry-1.so*',
+                   '/share/doc'}
 
 tests = 0
 failures = 0
@@ -125,6 +130,10 @@ def main():
         opts = module.get('config-opts', [])
         check(module.get('buildsystem') == 'meson', 'ferry is built with meson')
         check('-Dtests=false' in opts, 'ferry is built with -Dtests=false', opts)
+        check('-Ddocs=false' in opts, 'ferry is built without the API reference (-Ddocs=false)',
+              opts)
+        check(not any(o.startswith('-Dintrospection') for o in opts),
+              'libferry-1 is built as everywhere else (introspection left to its default)', opts)
         # ferryd's activation file says @bindir@/ferryd: right only when
         # meson's bindir is the Flatpak's /app/bin.
         check(not any(o.startswith(('--prefix', '-Dprefix', '--bindir', '-Dbindir'))
@@ -206,6 +215,9 @@ def main():
     cleanup = set(manifest.get('cleanup', []))
     missing = sorted(REQUIRED_CLEANUP - cleanup)
     check(not missing, 'cleanup drops headers, pkg-config files and static libraries',
+          '\n'.join(missing))
+    missing = sorted(LIBRARY_CLEANUP - cleanup)
+    check(not missing, 'cleanup drops libferry-1, its introspection data and reference',
           '\n'.join(missing))
 
     print(f'1..{tests}')

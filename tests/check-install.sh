@@ -5,7 +5,9 @@
 # where the freedesktop specifications (and the tools that read them) look
 # for it: programs, D-Bus activation and interface, the systemd user unit,
 # the GSettings schema, the launcher, the metainfo, the icons, the autostart
-# entry, the manual pages, the bash completion and the translations.
+# entry, the manual pages, the bash completion, the translations, and
+# libferry-1 for apps: the shared library, its headers, pkg-config file,
+# introspection data and API reference.
 # Prints TAP.
 #
 # Usage: check-install.sh BUILDDIR SOURCEDIR [MESON]
@@ -74,7 +76,7 @@ eval "$("$meson" introspect "$build" --buildoptions | python3 -c '
 import json, shlex, sys
 options = {o["name"]: o["value"] for o in json.load(sys.stdin)}
 prefix = options["prefix"]
-for name in ("bindir", "datadir", "mandir", "sysconfdir", "localedir"):
+for name in ("bindir", "datadir", "mandir", "sysconfdir", "localedir", "libdir", "includedir"):
     value = options[name]
     if not value.startswith("/"):
         value = prefix.rstrip("/") + "/" + value
@@ -82,6 +84,9 @@ for name in ("bindir", "datadir", "mandir", "sysconfdir", "localedir"):
 print(f"prefix={shlex.quote(prefix)}")
 for name in ("gui", "tray"):
     print(f"opt_{name}={str(options[name]).lower()}")
+for name in ("introspection", "docs"):
+    value = str(options.get(name, "false")).lower()
+    print(f"opt_{name}={shlex.quote(value)}")
 profile = options["profile"]
 print(f"profile={shlex.quote(profile)}")
 ')" || { echo "Bail out! cannot read the build options of $build"; exit 1; }
@@ -188,6 +193,55 @@ completions=$(pkg-config --define-variable=prefix="$prefix" --define-variable=da
                 --variable=completionsdir bash-completion 2>/dev/null)
 [[ -n $completions ]] || completions=$datadir/bash-completion/completions
 check_file "bash completion" "$completions/ferryctl"
+
+# libferry-1: what an app builds and runs against.
+check_file "shared library" "$libdir/libferry-1.so.0" -e
+check_file "shared library, for the linker" "$libdir/libferry-1.so" -L
+real=$(readlink -f "$dest$libdir/libferry-1.so.0")
+if [[ -f $real ]] && objdump -p "$real" | grep -q 'SONAME *libferry-1.so.0$'; then
+  ok "libferry-1 has the soname libferry-1.so.0"
+else
+  not_ok "libferry-1 has the soname libferry-1.so.0" "$(objdump -p "$real" 2>&1 | grep SONAME)"
+fi
+for header in ferry.h ferry-version.h ferry-error.h ferry-client.h ferry-client-enums.h \
+              ferry-client-enum-types.h ferry-request.h ferry-resolver.h \
+              ferry-resolve-request.h ferry-task-info.h ferry-task-list.h ferry-task-query.h; do
+  check_file "header" "$includedir/ferry-1/$header"
+done
+# Nothing private: every installed header is one ferry.h includes.
+stray=$(cd "$dest$includedir/ferry-1" 2>/dev/null && for h in *.h; do
+          [[ $h == ferry.h ]] || grep -q "#include \"$h\"" ferry.h || echo "$h"
+        done)
+if [[ -z $stray ]]; then
+  ok "every installed header comes through ferry.h"
+else
+  not_ok "every installed header comes through ferry.h" $stray
+fi
+pc=$libdir/pkgconfig/ferry-1.pc
+check_file "pkg-config file" "$pc"
+if [[ -f $dest$pc ]] && grep -qx "prefix=$prefix" "$dest$pc" &&
+   grep -q '^Libs: .*-lferry-1' "$dest$pc" && grep -q '^Cflags: .*/ferry-1' "$dest$pc"; then
+  ok "ferry-1.pc links -lferry-1 and includes ferry-1/"
+else
+  not_ok "ferry-1.pc links -lferry-1 and includes ferry-1/" "$(cat "$dest$pc" 2>&1)"
+fi
+if [[ -f $build/src/client/Ferry-1.0.gir ]]; then
+  check_file "introspection data" "$datadir/gir-1.0/Ferry-1.0.gir"
+  check_file "introspection typelib" "$libdir/girepository-1.0/Ferry-1.0.typelib"
+elif [[ $opt_introspection == true ]]; then
+  not_ok "introspection data" "-Dintrospection=true, but the build made no Ferry-1.0.gir"
+else
+  skip "introspection data and typelib" "built without introspection"
+fi
+if [[ -d $build/docs/reference/ferry-1 ]]; then
+  check_file "API reference" "$datadir/doc/ferry-1/index.html"
+  check_file "API reference: overview" "$datadir/doc/ferry-1/overview.html"
+  check_file "API reference: D-Bus interface" "$datadir/doc/ferry-1/dbus.html"
+elif [[ $opt_docs == true ]]; then
+  not_ok "API reference" "-Ddocs=true, but the build made none"
+else
+  skip "API reference" "built without gi-docgen"
+fi
 
 # Translations: one catalog per language in po/LINGUAS.
 languages=$(sed -e 's/#.*//' "$source_dir/po/LINGUAS" 2>/dev/null | xargs)

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ferry-resolver.h"
 #include "ferry-client-private.h"
 
 /*
@@ -19,6 +20,7 @@ call_free (FerryClientCall *data)
   g_free (data->id);
   g_free (data->choice);
   g_clear_pointer (&data->args, g_variant_unref);
+  g_clear_object (&data->resolver);
   g_free (data);
 }
 
@@ -345,6 +347,8 @@ ferry_client_start_agent_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_start_agent_async().
+ *
  * Returns: %TRUE when the agent runs; %FALSE with @error set (e.g.
  *   %G_DBUS_ERROR_SERVICE_UNKNOWN when no service file names it, or
  *   %G_DBUS_ERROR_SPAWN_CHILD_EXITED when it failed to start)
@@ -388,6 +392,8 @@ ferry_client_sync_now_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_sync_now_async().
+ *
  * Returns: %TRUE on success; %FALSE with @error set
  */
 gboolean
@@ -428,6 +434,8 @@ ferry_client_pause_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_pause_async().
+ *
  * Returns: %TRUE on success; %FALSE with @error set
  */
 gboolean
@@ -467,6 +475,8 @@ ferry_client_resume_async (FerryClient         *self,
  * @self: a client
  * @result: the result passed to the callback
  * @error: return location for an error
+ *
+ * Finishes ferry_client_resume_async().
  *
  * Returns: %TRUE on success; %FALSE with @error set
  */

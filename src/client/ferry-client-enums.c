@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "ferry-names.h"
-#include "ferry-client-enums.h"
+#include "ferry-client-enums-private.h"
 
 /* The names on the wire come from src/common (the agent's come from the
  * same tables); these tie the public enums to them. */
@@ -34,6 +34,8 @@ G_STATIC_ASSERT (G_N_ELEMENTS (choice_words) == FERRY_NAMES_N_RESOLVE_CHOICES);
  * ferry_agent_state_to_string:
  * @state: a #FerryAgentState
  *
+ * Gets the agent's name for @state, or %NULL for %FERRY_AGENT_STATE_UNKNOWN.
+ *
  * Returns: (nullable): the agent's name for @state, or %NULL for
  *   %FERRY_AGENT_STATE_UNKNOWN
  */
@@ -48,6 +50,8 @@ ferry_agent_state_to_string (FerryAgentState state)
 /**
  * ferry_agent_state_from_string:
  * @str: (nullable): a state name as the agent's `State` property has it
+ *
+ * Gets the matching state, or %FERRY_AGENT_STATE_UNKNOWN.
  *
  * Returns: the matching state, or %FERRY_AGENT_STATE_UNKNOWN
  */
@@ -67,6 +71,9 @@ ferry_agent_state_from_string (const char *str)
  * ferry_client_task_state_to_string:
  * @state: a #FerryClientTaskState
  *
+ * Gets the agent's name for @state ("pending", "auth-required", …), or %NULL
+ * for %FERRY_CLIENT_TASK_STATE_UNKNOWN.
+ *
  * Returns: (nullable): the agent's name for @state ("pending",
  *   "auth-required", …), or %NULL for %FERRY_CLIENT_TASK_STATE_UNKNOWN
  */
@@ -80,6 +87,8 @@ ferry_client_task_state_to_string (FerryClientTaskState state)
  * ferry_client_task_state_from_string:
  * @str: (nullable): a state name
  * @out_state: (out) (optional): where to store the state
+ *
+ * Parses @str as the name of a state.
  *
  * Returns: %TRUE when @str names a state
  */
@@ -100,6 +109,8 @@ ferry_client_task_state_from_string (const char           *str,
  * ferry_client_priority_to_string:
  * @priority: a #FerryClientPriority
  *
+ * Gets the name the agent gives the value.
+ *
  * Returns: (nullable): "low", "medium", "high" or "critical"; %NULL for a
  *   value out of range
  */
@@ -113,6 +124,8 @@ ferry_client_priority_to_string (FerryClientPriority priority)
  * ferry_client_priority_from_string:
  * @str: (nullable): a priority name
  * @out_priority: (out) (optional): where to store the priority
+ *
+ * Parses @str as the name of a priority.
  *
  * Returns: %TRUE when @str names a priority
  */
@@ -133,6 +146,8 @@ ferry_client_priority_from_string (const char          *str,
  * ferry_client_unique_policy_to_string:
  * @policy: a #FerryClientUniquePolicy
  *
+ * Gets the name the agent gives the value.
+ *
  * Returns: (nullable): "replace", "keep" or "append"; %NULL for a value out
  *   of range
  */
@@ -146,6 +161,8 @@ ferry_client_unique_policy_to_string (FerryClientUniquePolicy policy)
  * ferry_client_unique_policy_from_string:
  * @str: (nullable): a policy name
  * @out_policy: (out) (optional): where to store the policy
+ *
+ * Parses @str as the name of a policy.
  *
  * Returns: %TRUE when @str names a policy
  */
@@ -166,6 +183,9 @@ ferry_client_unique_policy_from_string (const char              *str,
  * ferry_client_conflict_strategy_to_string:
  * @strategy: a #FerryClientConflictStrategy
  *
+ * Gets the strategy's name ("ask", "client-wins", …); %NULL for a value out
+ * of range.
+ *
  * Returns: (nullable): the strategy's name ("ask", "client-wins", …); %NULL
  *   for a value out of range
  */
@@ -179,6 +199,8 @@ ferry_client_conflict_strategy_to_string (FerryClientConflictStrategy strategy)
  * ferry_client_conflict_strategy_from_string:
  * @str: (nullable): a strategy name
  * @out_strategy: (out) (optional): where to store the strategy
+ *
+ * Parses @str as the name of a strategy.
  *
  * Returns: %TRUE when @str names a strategy
  */
@@ -199,6 +221,8 @@ ferry_client_conflict_strategy_from_string (const char                  *str,
  * ferry_client_resolve_choice_to_string:
  * @choice: a #FerryClientResolveChoice
  *
+ * Gets the name the agent gives the value.
+ *
  * Returns: (nullable): "local", "remote" or "body"; %NULL for a value out
  *   of range
  */
@@ -212,6 +236,8 @@ ferry_client_resolve_choice_to_string (FerryClientResolveChoice choice)
  * ferry_client_resolve_choice_from_string:
  * @str: (nullable): a choice name
  * @out_choice: (out) (optional): where to store the choice
+ *
+ * Parses @str as the name of a choice.
  *
  * Returns: %TRUE when @str names a choice
  */
@@ -249,6 +275,8 @@ ferry_client_resolve_choice_to_word (FerryClientResolveChoice choice)
  * @word: (nullable): "mine", "server" or "merged"; the D-Bus names
  *   "local", "remote" and "body" are taken too
  * @out_choice: (out) (optional): where to store the choice
+ *
+ * Parses @word as the name of a choice.
  *
  * Returns: %TRUE when @word names a choice
  */

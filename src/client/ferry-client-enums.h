@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (FERRY_INSIDE) && !defined (FERRY_COMPILATION)
+# error "Only <ferry.h> can be included directly."
+#endif
+
 #include <glib-object.h>
+
+#include "ferry-version.h"
 
 G_BEGIN_DECLS
 
@@ -164,30 +170,40 @@ typedef enum /*< flags >*/ {
   FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START = 1 << 0,
 } FerryClientFlags;
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_agent_state_to_string                 (FerryAgentState              state);
+FERRY_AVAILABLE_IN_ALL
 FerryAgentState ferry_agent_state_from_string           (const char                  *str);
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_client_task_state_to_string           (FerryClientTaskState         state);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_task_state_from_string         (const char                  *str,
                                                          FerryClientTaskState        *out_state);
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_client_priority_to_string             (FerryClientPriority          priority);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_priority_from_string           (const char                  *str,
                                                          FerryClientPriority         *out_priority);
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_client_unique_policy_to_string        (FerryClientUniquePolicy      policy);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_unique_policy_from_string      (const char                  *str,
                                                          FerryClientUniquePolicy     *out_policy);
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_client_conflict_strategy_to_string    (FerryClientConflictStrategy  strategy);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_conflict_strategy_from_string  (const char                  *str,
                                                          FerryClientConflictStrategy *out_strategy);
 
+FERRY_AVAILABLE_IN_ALL
 const char *ferry_client_resolve_choice_to_string       (FerryClientResolveChoice     choice);
-const char *ferry_client_resolve_choice_to_word         (FerryClientResolveChoice     choice);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_header_is_secret                 (const char                  *name);
-gboolean    ferry_client_resolve_choice_from_word       (const char                  *word,
-                                                         FerryClientResolveChoice    *out_choice);
+FERRY_AVAILABLE_IN_ALL
 gboolean    ferry_client_resolve_choice_from_string     (const char                  *str,
                                                          FerryClientResolveChoice    *out_choice);
 

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  *                           allowed), start-agent, sync-now, pause, resume
  *   ferry-client-tasks.c    the task calls: enqueue, get, list, count,
  *                           cancel, retry, retry-all, resolve
+ *   ferry-client-resolvers.c  registering an app's resolver
  */
 struct _FerryClient
 {
@@ -25,6 +26,7 @@ struct _FerryClient
   GDBusConnection *connection;
   FerryDBusAgent *proxy;
   char *agent_owner;
+  char *app_id;                  /* the owner name Enqueue sends, or NULL */
   GQueue start_waiters;          /* start calls waiting for the name */
 
   /* state */
@@ -66,6 +68,7 @@ typedef struct
   char                       *id;
   char                       *choice;
   GVariant                   *args;          /* request, filter or body */
+  FerryResolver              *resolver;
   guint                       offset;
   guint                       limit;
 } FerryClientCall;

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "ferry-task-info-private.h"
+#include "ferry-request-private.h"
+#include "ferry-task-query-private.h"
 #include "ferry-client-private.h"
 
 /*
@@ -215,7 +217,9 @@ call_with_query (FerryClient         *self,
  * @user_data: data for @callback
  *
  * Hands a request to the agent.  The task is on disk when the call
- * completes.  Finish with ferry_client_enqueue_finish().
+ * completes.  Unless @request names its owner, the task's owner is
+ * #FerryClient:app-id (for a sandboxed app, its app id).  Finish with
+ * ferry_client_enqueue_finish().
  */
 void
 ferry_client_enqueue_async (FerryClient         *self,
@@ -224,6 +228,8 @@ ferry_client_enqueue_async (FerryClient         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  g_autoptr(GVariant) wire = NULL;
+  g_autoptr(GVariantDict) dict = NULL;
   GTask *task;
   FerryClientCall *data;
 
@@ -231,10 +237,16 @@ ferry_client_enqueue_async (FerryClient         *self,
   g_return_if_fail (FERRY_IS_REQUEST (request));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  /* The client's owner name, unless the request has one of its own. */
+  wire = g_variant_ref_sink (ferry_request_to_variant (request));
+  dict = g_variant_dict_new (wire);
+  if (self->app_id != NULL && !g_variant_dict_contains (dict, "app-id"))
+    g_variant_dict_insert (dict, "app-id", "s", self->app_id);
+
   task = ferry_client_new_call_task (self, call_enqueue, cancellable, callback, user_data,
                                      ferry_client_enqueue_async);
   data = g_task_get_task_data (task);
-  data->args = g_variant_ref_sink (ferry_request_to_variant (request));
+  data->args = g_variant_ref_sink (g_variant_dict_end (dict));
   ferry_client_call_agent (self, task);
 }
 
@@ -243,6 +255,8 @@ ferry_client_enqueue_async (FerryClient         *self,
  * @self: a client
  * @result: the result passed to the callback
  * @error: return location for an error
+ *
+ * Finishes ferry_client_enqueue_async().
  *
  * Returns: (transfer full): the task's id (with a unique policy of replace
  *   or keep, possibly the id of an earlier task of the same name), or
@@ -293,6 +307,8 @@ ferry_client_get_async (FerryClient         *self,
  * @self: a client
  * @result: the result passed to the callback
  * @error: return location for an error
+ *
+ * Finishes ferry_client_get_async().
  *
  * Returns: (transfer full): the task, or %NULL with @error set:
  *   %FERRY_ERROR_NOT_FOUND, %FERRY_ERROR_INVALID_ARGUMENT for a malformed
@@ -353,6 +369,8 @@ ferry_client_list_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_list_async().
+ *
  * Returns: (transfer full) (element-type FerryTaskInfo): the tasks in
  *   the query's order, or %NULL with @error set
  *   (%FERRY_ERROR_INVALID_ARGUMENT, %FERRY_ERROR_STORE)
@@ -401,6 +419,8 @@ ferry_client_count_async (FerryClient         *self,
  * @out_count: (out) (optional): where to store the count
  * @error: return location for an error
  *
+ * Finishes ferry_client_count_async().
+ *
  * Returns: %TRUE on success; %FALSE with @error set
  */
 gboolean
@@ -443,6 +463,8 @@ ferry_client_cancel_async (FerryClient         *self,
  * @self: a client
  * @result: the result passed to the callback
  * @error: return location for an error
+ *
+ * Finishes ferry_client_cancel_async().
  *
  * Returns: %TRUE when the task was cancelled; %FALSE with @error set:
  *   %FERRY_ERROR_NOT_FOUND, %FERRY_ERROR_PERMISSION_DENIED,
@@ -488,6 +510,8 @@ ferry_client_retry_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_retry_async().
+ *
  * Returns: %TRUE when the task is pending again; %FALSE with @error set:
  *   %FERRY_ERROR_NOT_FOUND, %FERRY_ERROR_PERMISSION_DENIED,
  *   %FERRY_ERROR_CONFLICT when it is in another state
@@ -532,6 +556,8 @@ ferry_client_retry_all_async (FerryClient         *self,
  * @result: the result passed to the callback
  * @out_count: (out) (optional): how many tasks were made pending again
  * @error: return location for an error
+ *
+ * Finishes ferry_client_retry_all_async().
  *
  * Returns: %TRUE on success; %FALSE with @error set
  */
@@ -593,6 +619,8 @@ ferry_client_resolve_async (FerryClient              *self,
  * @self: a client
  * @result: the result passed to the callback
  * @error: return location for an error
+ *
+ * Finishes ferry_client_resolve_async().
  *
  * Returns: %TRUE when the conflict is settled; %FALSE with @error set:
  *   %FERRY_ERROR_NOT_FOUND, %FERRY_ERROR_PERMISSION_DENIED,

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "ferry-client-private.h"
 
 /**
@@ -21,6 +23,19 @@
  * Unless created with %FERRY_CLIENT_FLAGS_DO_NOT_AUTO_START, a call made
  * while the agent is not running first starts it by D-Bus activation; with
  * the flag, such a call fails with %G_DBUS_ERROR_NAME_HAS_NO_OWNER.
+ *
+ * ## Who owns a task
+ *
+ * Every task belongs to the app that added it, its *owner*, and the agent
+ * finds the owner from the bus connection, never from what the app says
+ * about itself: a sandboxed (Flatpak) app is its application id, sees only
+ * its own tasks and hears only of them.  An unsandboxed process would be
+ * the name of its executable — `python3.11`, `gjs`, `gdbus` — unless it
+ * names itself, which the client does on every enqueue with
+ * #FerryClient:app-id: by default the id of the process's default
+ * #GApplication, else the program name (g_get_prgname()).  Set it once
+ * with ferry_client_set_app_id() to be sure; a #FerryRequest with an app
+ * id of its own (ferry_request_set_app_id()) overrides it.
  */
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FerryClient, ferry_client, G_TYPE_OBJECT,
@@ -31,6 +46,7 @@ enum {
   PROP_0,
   PROP_CONNECTION,
   PROP_FLAGS,
+  PROP_APP_ID,
   PROP_AGENT_RUNNING,
   PROP_AGENT_OWNER,
   PROP_STATE,
@@ -95,6 +111,46 @@ ferry_client_sync_properties (FerryClient *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The label the agent accepts as an owner name (the agent's own rule, in
+ * src/daemon/ferry-caller.c, which the client cannot link): 1 to 255 ASCII
+ * letters, digits, '.', '-', '_' or '+', starting with a letter or a
+ * digit. */
+static gboolean
+is_owner_label (const char *label)
+{
+  static const char label_chars[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+";
+  gsize len;
+
+  if (label == NULL || !g_ascii_isalnum (label[0]))
+    return FALSE;
+  len = strlen (label);
+  return len <= 255 && strspn (label, label_chars) == len;
+}
+
+/* The owner name an app gets without setting one: its GApplication's id,
+ * else its program name when the agent would take it.  None in a Flatpak
+ * sandbox, where the agent knows the app by its Flatpak id and refuses
+ * any other name. */
+static char *
+dup_default_app_id (void)
+{
+  GApplication *application;
+  g_autofree char *name = NULL;
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return NULL;
+
+  application = g_application_get_default ();
+  if (application != NULL && g_application_get_application_id (application) != NULL)
+    return g_strdup (g_application_get_application_id (application));
+
+  if (g_get_prgname () == NULL)
+    return NULL;
+  name = g_path_get_basename (g_get_prgname ());
+  return is_owner_label (name) ? g_steal_pointer (&name) : NULL;
+}
+
 /* The agent's owner changed; so did whether it runs when @running_changed. */
 void
 ferry_client_notify_agent_owner (FerryClient *self,
@@ -127,6 +183,7 @@ ferry_client_finalize (GObject *object)
 
   g_clear_object (&self->connection);
   g_free (self->agent_owner);
+  g_free (self->app_id);
 
   G_OBJECT_CLASS (ferry_client_parent_class)->finalize (object);
 }
@@ -146,6 +203,9 @@ ferry_client_get_property (GObject    *object,
       break;
     case PROP_FLAGS:
       g_value_set_flags (value, self->flags);
+      break;
+    case PROP_APP_ID:
+      g_value_set_string (value, self->app_id);
       break;
     case PROP_AGENT_RUNNING:
       g_value_set_boolean (value, self->agent_owner != NULL);
@@ -210,6 +270,9 @@ ferry_client_set_property (GObject      *object,
     case PROP_FLAGS:
       self->flags = g_value_get_flags (value);
       break;
+    case PROP_APP_ID:
+      ferry_client_set_app_id (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -245,6 +308,25 @@ install_client_properties (void)
     g_param_spec_flags ("flags", NULL, NULL,
                         FERRY_TYPE_CLIENT_FLAGS, FERRY_CLIENT_FLAGS_NONE,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * FerryClient:app-id:
+   *
+   * The owner name every enqueue sends for a #FerryRequest that has none
+   * of its own, so that an unsandboxed app owns its tasks under a stable
+   * name instead of its executable's (see the class description).  It is
+   * 1 to 255 ASCII letters, digits, '.', '-', '_' or '+', starting with a
+   * letter or a digit: an application id fits.
+   *
+   * Setting %NULL restores the default: the id of the default
+   * #GApplication when there is one, else g_get_prgname() when it fits;
+   * none (the agent decides) in a Flatpak sandbox, where the agent
+   * identifies the app by its Flatpak id and refuses any other name.
+   */
+  properties[PROP_APP_ID] =
+    g_param_spec_string ("app-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
 
   /**
    * FerryClient:agent-running:
@@ -436,6 +518,8 @@ ferry_client_new_async (GDBusConnection     *connection,
  * @result: the result passed to the callback
  * @error: return location for an error
  *
+ * Finishes ferry_client_new_async().
+ *
  * Returns: (transfer full): the client, or %NULL with @error set when the
  *   bus could not be reached
  */
@@ -458,6 +542,8 @@ ferry_client_new_finish (GAsyncResult  *result,
  * ferry_client_get_connection:
  * @self: a client
  *
+ * Gets the bus connection.
+ *
  * Returns: (transfer none): the bus connection
  */
 GDBusConnection *
@@ -471,6 +557,8 @@ ferry_client_get_connection (FerryClient *self)
  * ferry_client_get_flags:
  * @self: a client
  *
+ * Gets the flags the client was created with.
+ *
  * Returns: the flags the client was created with
  */
 FerryClientFlags
@@ -481,8 +569,55 @@ ferry_client_get_flags (FerryClient *self)
 }
 
 /**
+ * ferry_client_get_app_id:
+ * @self: a client
+ *
+ * Gets the owner name enqueues send (see #FerryClient:app-id), or %NULL when
+ * the agent decides alone.
+ *
+ * Returns: (nullable): the owner name enqueues send (see
+ *   #FerryClient:app-id), or %NULL when the agent decides alone
+ */
+const char *
+ferry_client_get_app_id (FerryClient *self)
+{
+  g_return_val_if_fail (FERRY_IS_CLIENT (self), NULL);
+  return self->app_id;
+}
+
+/**
+ * ferry_client_set_app_id:
+ * @self: a client
+ * @app_id: (nullable): an owner name such as the app's application id, or
+ *   %NULL for the default
+ *
+ * Sets the owner name of the tasks this client adds, once for every
+ * enqueue (see #FerryClient:app-id).  A name the agent would refuse is
+ * refused here already, with a critical warning.  A sandboxed app cannot
+ * choose: the agent refuses any name but its own app id.
+ */
+void
+ferry_client_set_app_id (FerryClient *self,
+                         const char  *app_id)
+{
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (FERRY_IS_CLIENT (self));
+  g_return_if_fail (app_id == NULL || is_owner_label (app_id));
+
+  value = app_id != NULL ? g_strdup (app_id) : dup_default_app_id ();
+  if (g_strcmp0 (value, self->app_id) == 0)
+    return;
+  g_free (self->app_id);
+  self->app_id = g_steal_pointer (&value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP_ID]);
+}
+
+/**
  * ferry_client_get_agent_running:
  * @self: a client
+ *
+ * Tells whether the agent owns its name on the bus.
  *
  * Returns: whether the agent owns its name on the bus
  */
@@ -497,6 +632,8 @@ ferry_client_get_agent_running (FerryClient *self)
  * ferry_client_get_agent_owner:
  * @self: a client
  *
+ * Gets the unique bus name of the running agent.
+ *
  * Returns: (nullable): the unique bus name of the running agent
  */
 const char *
@@ -509,6 +646,8 @@ ferry_client_get_agent_owner (FerryClient *self)
 /**
  * ferry_client_get_state:
  * @self: a client
+ *
+ * Gets the agent's state; %FERRY_AGENT_STATE_UNKNOWN while it is not running.
  *
  * Returns: the agent's state; %FERRY_AGENT_STATE_UNKNOWN while it is not
  *   running
@@ -524,6 +663,8 @@ ferry_client_get_state (FerryClient *self)
  * ferry_client_get_online:
  * @self: a client
  *
+ * Tells whether the network allows sending.
+ *
  * Returns: whether the network allows sending
  */
 gboolean
@@ -536,6 +677,8 @@ ferry_client_get_online (FerryClient *self)
 /**
  * ferry_client_get_metered:
  * @self: a client
+ *
+ * Tells whether the network is metered.
  *
  * Returns: whether the network is metered
  */
@@ -550,6 +693,8 @@ ferry_client_get_metered (FerryClient *self)
  * ferry_client_get_paused:
  * @self: a client
  *
+ * Tells whether sending is paused.
+ *
  * Returns: whether sending is paused
  */
 gboolean
@@ -562,6 +707,8 @@ ferry_client_get_paused (FerryClient *self)
 /**
  * ferry_client_get_pending_count:
  * @self: a client
+ *
+ * Gets how many tasks are pending or running.
  *
  * Returns: how many tasks are pending or running
  */
@@ -576,6 +723,8 @@ ferry_client_get_pending_count (FerryClient *self)
  * ferry_client_get_failed_count:
  * @self: a client
  *
+ * Gets how many tasks failed for good.
+ *
  * Returns: how many tasks failed for good
  */
 guint
@@ -588,6 +737,8 @@ ferry_client_get_failed_count (FerryClient *self)
 /**
  * ferry_client_get_conflict_count:
  * @self: a client
+ *
+ * Gets how many tasks wait in conflict.
  *
  * Returns: how many tasks wait in conflict
  */
@@ -602,6 +753,8 @@ ferry_client_get_conflict_count (FerryClient *self)
  * ferry_client_get_auth_count:
  * @self: a client
  *
+ * Gets how many tasks are held for credentials.
+ *
  * Returns: how many tasks are held for credentials
  */
 guint
@@ -614,6 +767,8 @@ ferry_client_get_auth_count (FerryClient *self)
 /**
  * ferry_client_get_progress_done:
  * @self: a client
+ *
+ * Gets how many tasks the current run has finished.
  *
  * Returns: how many tasks the current run has finished
  */
@@ -628,6 +783,8 @@ ferry_client_get_progress_done (FerryClient *self)
  * ferry_client_get_progress_total:
  * @self: a client
  *
+ * Gets how many tasks the current run delivers in all.
+ *
  * Returns: how many tasks the current run delivers in all
  */
 guint
@@ -640,6 +797,8 @@ ferry_client_get_progress_total (FerryClient *self)
 /**
  * ferry_client_get_last_sync_time:
  * @self: a client
+ *
+ * Gets when the last run finished, in µs since the epoch; 0 before the first.
  *
  * Returns: when the last run finished, in µs since the epoch; 0 before the
  *   first
@@ -654,6 +813,9 @@ ferry_client_get_last_sync_time (FerryClient *self)
 /**
  * ferry_client_get_next_sync_time:
  * @self: a client
+ *
+ * Gets when the next run is due, in µs since the epoch; 0 when nothing is
+ * scheduled.
  *
  * Returns: when the next run is due, in µs since the epoch; 0 when nothing
  *   is scheduled

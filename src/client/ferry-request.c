@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "ferry-request.h"
+#include "ferry-request-private.h"
 
 /**
  * FerryRequest:
@@ -190,6 +190,8 @@ ferry_request_new (const char *method,
  * ferry_request_get_method:
  * @self: a request
  *
+ * Gets the HTTP method.
+ *
  * Returns: the HTTP method
  */
 const char *
@@ -202,6 +204,8 @@ ferry_request_get_method (FerryRequest *self)
 /**
  * ferry_request_get_url:
  * @self: a request
+ *
+ * Gets the URL.
  *
  * Returns: the URL
  */

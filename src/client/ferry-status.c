@@ -255,6 +255,8 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
  * ferry_status_to_text:
  * @status: a status
  *
+ * Gets the title, the detail and what needs the person, a line each.
+ *
  * Returns: (transfer full): the title, the detail and what needs the
  *   person, a line each
  */
@@ -299,6 +301,8 @@ ferry_status_free (FerryStatus *status)
  *   epoch), or 0
  * @now: the current time in the same unit
  *
+ * Gets "Last synced 2 minutes ago", or "Not synced yet".
+ *
  * Returns: (transfer full): "Last synced 2 minutes ago", or "Not synced
  *   yet"
  */
@@ -337,6 +341,8 @@ ferry_format_last_sync (gint64 last_sync,
  * @when: a time in µs since the epoch
  * @now: the current time in the same unit
  *
+ * Gets how long until @when, short: "in 32 s", "in 5 min", "in 2 h", "now".
+ *
  * Returns: (transfer full): how long until @when, short: "in 32 s",
  *   "in 5 min", "in 2 h", "now"
  */
@@ -366,6 +372,8 @@ ferry_format_countdown (gint64 when,
  * ferry_format_time_ago:
  * @when: a past time in µs since the epoch
  * @now: the current time in the same unit
+ *
+ * Gets "just now", "2 minutes ago", "3 days ago".
  *
  * Returns: (transfer full): "just now", "2 minutes ago", "3 days ago"
  */

@@ -35,6 +35,8 @@ ferry_task_info_get_headers (FerryTaskInfo *self)
  * @self: a task info
  * @name: a header name (compared case-insensitively)
  *
+ * Gets the value of the first header called @name.
+ *
  * Returns: (nullable): the value of the first header called @name
  */
 const char *
@@ -56,6 +58,8 @@ ferry_task_info_get_header (FerryTaskInfo *self,
  * ferry_task_info_get_hidden_headers:
  * @self: a task info
  *
+ * Gets the names of headers whose values the agent hid from this caller.
+ *
  * Returns: (nullable) (array zero-terminated=1) (transfer none): names of
  *   headers whose values the agent hid from this caller
  */
@@ -69,6 +73,8 @@ ferry_task_info_get_hidden_headers (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_content_type:
  * @self: a task info
+ *
+ * Gets the Content-Type of the body.
  *
  * Returns: (nullable): the Content-Type of the body
  */
@@ -99,6 +105,8 @@ ferry_task_info_get_body (FerryTaskInfo *self)
  * ferry_task_info_get_body_size:
  * @self: a task info
  *
+ * Gets the size of the request body in bytes.
+ *
  * Returns: the size of the request body in bytes
  */
 guint64
@@ -111,6 +119,9 @@ ferry_task_info_get_body_size (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_secret_headers:
  * @self: a task info
+ *
+ * Gets the task's own names of credential headers, besides the well-known
+ * ones (see ferry_client_header_is_secret()).
  *
  * Returns: (transfer none) (nullable) (array zero-terminated=1): the task's
  *   own names of credential headers, besides the well-known ones (see
@@ -127,6 +138,9 @@ ferry_task_info_get_secret_headers (FerryTaskInfo *self)
  * ferry_task_info_header_is_secret:
  * @self: a task info
  * @name: a header name
+ *
+ * Tells whether the value of @name is a credential for this task: a
+ * well-known credential header, or one the task names itself.
  *
  * Returns: whether the value of @name is a credential for this task: a
  *   well-known credential header, or one the task names itself
@@ -155,6 +169,9 @@ ferry_task_info_header_is_secret (FerryTaskInfo *self,
  * ferry_task_info_get_server_copy:
  * @self: a task info
  *
+ * Gets what a task in conflict knows of the server's copy: there, deleted
+ * there, or unknown.
+ *
  * Returns: what a task in conflict knows of the server's copy: there,
  *   deleted there, or unknown
  */
@@ -168,6 +185,9 @@ ferry_task_info_get_server_copy (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_state_name:
  * @self: a task info
+ *
+ * Gets the state as the agent named it, even one this library does not know;
+ * %NULL while unloaded.
  *
  * Returns: (nullable): the state as the agent named it, even one this
  *   library does not know; %NULL while unloaded
@@ -188,6 +208,8 @@ ferry_task_info_get_state_name (FerryTaskInfo *self)
  * ferry_task_info_get_not_before:
  * @self: a task info
  *
+ * Gets the earliest send time in µs since the epoch; 0 when unset.
+ *
  * Returns: the earliest send time in µs since the epoch; 0 when unset
  */
 gint64
@@ -200,6 +222,8 @@ ferry_task_info_get_not_before (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_expires:
  * @self: a task info
+ *
+ * Gets the expiry time in µs since the epoch; 0 when unset.
  *
  * Returns: the expiry time in µs since the epoch; 0 when unset
  */
@@ -214,6 +238,8 @@ ferry_task_info_get_expires (FerryTaskInfo *self)
  * ferry_task_info_get_unmetered_only:
  * @self: a task info
  *
+ * Tells whether the task is only sent on an unmetered network.
+ *
  * Returns: whether the task is only sent on an unmetered network
  */
 gboolean
@@ -226,6 +252,8 @@ ferry_task_info_get_unmetered_only (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_idempotency_key:
  * @self: a task info
+ *
+ * Gets the Idempotency-Key sent with every attempt.
  *
  * Returns: (nullable): the Idempotency-Key sent with every attempt
  */
@@ -240,6 +268,8 @@ ferry_task_info_get_idempotency_key (FerryTaskInfo *self)
  * ferry_task_info_get_if_match:
  * @self: a task info
  *
+ * Gets the If-Match value sent with the request.
+ *
  * Returns: (nullable): the If-Match value sent with the request
  */
 const char *
@@ -252,6 +282,8 @@ ferry_task_info_get_if_match (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_conflict_strategy:
  * @self: a task info
+ *
+ * Gets how a conflict of this task is settled.
  *
  * Returns: how a conflict of this task is settled
  */
@@ -266,6 +298,9 @@ ferry_task_info_get_conflict_strategy (FerryTaskInfo *self)
  * ferry_task_info_get_conflict_url:
  * @self: a task info
  *
+ * Gets where the server's copy is fetched on a conflict, when not the task's
+ * URL.
+ *
  * Returns: (nullable): where the server's copy is fetched on a conflict,
  *   when not the task's URL
  */
@@ -279,6 +314,8 @@ ferry_task_info_get_conflict_url (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_response_headers:
  * @self: a task info
+ *
+ * Gets the response headers as flat name/value pairs.
  *
  * Returns: (nullable) (array zero-terminated=1) (transfer none): the
  *   response headers as flat name/value pairs
@@ -325,6 +362,9 @@ ferry_task_info_get_base (FerryTaskInfo *self)
  * ferry_task_info_get_merge_rules:
  * @self: a task info
  *
+ * Gets flat pairs of JSON pointer and "local" or "remote" that settle members
+ * changed on both sides.
+ *
  * Returns: (nullable) (transfer none): flat pairs of JSON pointer and
  *   "local" or "remote" that settle members changed on both sides
  */
@@ -338,6 +378,9 @@ ferry_task_info_get_merge_rules (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_timestamp_pointer:
  * @self: a task info
+ *
+ * Gets where last-modified-wins finds each copy's time; %NULL for the
+ * default, /updated_at.
  *
  * Returns: (nullable): where last-modified-wins finds each copy's time;
  *   %NULL for the default, /updated_at

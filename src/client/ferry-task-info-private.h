@@ -17,6 +17,8 @@ struct _FerryTaskInfo
   FerryTaskFields fields;
 };
 
+FerryTaskInfo *ferry_task_info_new_from_variant (GVariant       *task,
+                                                GError        **error);
 FerryTaskInfo *ferry_task_info_new_unloaded (void);
 gboolean       ferry_task_info_update          (FerryTaskInfo  *self,
                                                 GVariant       *task,

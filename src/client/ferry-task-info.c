@@ -555,6 +555,8 @@ ferry_task_info_new_from_variant (GVariant  *task,
  * ferry_task_info_get_loaded:
  * @self: a task info
  *
+ * Tells whether the data of @self has arrived.
+ *
  * Returns: %FALSE while the data of @self has not arrived
  */
 gboolean
@@ -567,6 +569,8 @@ ferry_task_info_get_loaded (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_id:
  * @self: a task info
+ *
+ * Gets the task's UUID; %NULL only while unloaded.
  *
  * Returns: (nullable): the task's UUID; %NULL only while unloaded
  */
@@ -581,6 +585,8 @@ ferry_task_info_get_id (FerryTaskInfo *self)
  * ferry_task_info_get_owner:
  * @self: a task info
  *
+ * Gets the app that added the task.
+ *
  * Returns: (nullable): the app that added the task
  */
 const char *
@@ -593,6 +599,8 @@ ferry_task_info_get_owner (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_name:
  * @self: a task info
+ *
+ * Gets the task's name.
  *
  * Returns: (nullable): the task's name
  */
@@ -607,6 +615,8 @@ ferry_task_info_get_name (FerryTaskInfo *self)
  * ferry_task_info_get_group:
  * @self: a task info
  *
+ * Gets the task's ordering group.
+ *
  * Returns: (nullable): the task's ordering group
  */
 const char *
@@ -619,6 +629,8 @@ ferry_task_info_get_group (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_method:
  * @self: a task info
+ *
+ * Gets the HTTP method.
  *
  * Returns: (nullable): the HTTP method
  */
@@ -633,6 +645,8 @@ ferry_task_info_get_method (FerryTaskInfo *self)
  * ferry_task_info_get_url:
  * @self: a task info
  *
+ * Gets the URL.
+ *
  * Returns: (nullable): the URL
  */
 const char *
@@ -646,6 +660,8 @@ ferry_task_info_get_url (FerryTaskInfo *self)
  * ferry_task_info_get_priority:
  * @self: a task info
  *
+ * Gets the task's priority.
+ *
  * Returns: the task's priority
  */
 FerryClientPriority
@@ -658,6 +674,9 @@ ferry_task_info_get_priority (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_state:
  * @self: a task info
+ *
+ * Gets the task's state; %FERRY_CLIENT_TASK_STATE_UNKNOWN for a task not
+ * loaded yet or a state this library does not know.
  *
  * Returns: the task's state; %FERRY_CLIENT_TASK_STATE_UNKNOWN for a
  *   task not loaded yet or a state this library does not know
@@ -673,6 +692,8 @@ ferry_task_info_get_state (FerryTaskInfo *self)
  * ferry_task_info_get_attempts:
  * @self: a task info
  *
+ * Gets how many attempts were made so far.
+ *
  * Returns: attempts made so far
  */
 guint
@@ -685,6 +706,8 @@ ferry_task_info_get_attempts (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_max_attempts:
  * @self: a task info
+ *
+ * Gets the attempt limit; 0 means the agent's default.
  *
  * Returns: the attempt limit; 0 means the agent's default
  */
@@ -699,6 +722,8 @@ ferry_task_info_get_max_attempts (FerryTaskInfo *self)
  * ferry_task_info_get_next_attempt:
  * @self: a task info
  *
+ * Gets when the next attempt is due, in µs since the epoch; 0 when none.
+ *
  * Returns: when the next attempt is due, in µs since the epoch; 0 when none
  */
 gint64
@@ -711,6 +736,9 @@ ferry_task_info_get_next_attempt (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_failing_since:
  * @self: a task info
+ *
+ * Gets since when the task's attempts keep failing in a way worth retrying,
+ * in µs since the epoch; 0 while they do not.
  *
  * Returns: since when the task's attempts keep failing in a way worth
  *   retrying, in µs since the epoch; 0 while they do not
@@ -726,6 +754,8 @@ ferry_task_info_get_failing_since (FerryTaskInfo *self)
  * ferry_task_info_get_created:
  * @self: a task info
  *
+ * Gets when the task was added, in µs since the epoch.
+ *
  * Returns: when the task was added, in µs since the epoch
  */
 gint64
@@ -738,6 +768,8 @@ ferry_task_info_get_created (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_updated:
  * @self: a task info
+ *
+ * Gets when the task last changed, in µs since the epoch.
  *
  * Returns: when the task last changed, in µs since the epoch
  */
@@ -752,6 +784,8 @@ ferry_task_info_get_updated (FerryTaskInfo *self)
  * ferry_task_info_get_last_error:
  * @self: a task info
  *
+ * Gets why the last attempt did not succeed.
+ *
  * Returns: (nullable): why the last attempt did not succeed
  */
 const char *
@@ -765,6 +799,8 @@ ferry_task_info_get_last_error (FerryTaskInfo *self)
  * ferry_task_info_get_last_status:
  * @self: a task info
  *
+ * Gets the HTTP status of the last attempt, 0 when there was none.
+ *
  * Returns: the HTTP status of the last attempt, 0 when there was none
  */
 guint
@@ -777,6 +813,9 @@ ferry_task_info_get_last_status (FerryTaskInfo *self)
 /**
  * ferry_task_info_get_response_status:
  * @self: a task info
+ *
+ * Gets the status of the final response, or of the server's copy in a
+ * conflict; 0 when there is none.
  *
  * Returns: the status of the final response, or of the server's copy in a
  *   conflict; 0 when there is none

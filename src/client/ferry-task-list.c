@@ -396,6 +396,8 @@ ferry_task_list_new (FerryClient    *client,
  * ferry_task_list_get_client:
  * @self: a task list
  *
+ * Gets the client.
+ *
  * Returns: (transfer none): the client
  */
 FerryClient *
@@ -408,6 +410,8 @@ ferry_task_list_get_client (FerryTaskList *self)
 /**
  * ferry_task_list_get_query:
  * @self: a task list
+ *
+ * Gets the list's own query; do not change it.
  *
  * Returns: (transfer none): the list's own query; do not change it
  */
@@ -422,6 +426,8 @@ ferry_task_list_get_query (FerryTaskList *self)
  * ferry_task_list_get_page_size:
  * @self: a task list
  *
+ * Gets how many tasks one page holds.
+ *
  * Returns: how many tasks one page holds
  */
 guint
@@ -434,6 +440,8 @@ ferry_task_list_get_page_size (FerryTaskList *self)
 /**
  * ferry_task_list_get_max_pages:
  * @self: a task list
+ *
+ * Gets how many pages the list keeps at most.
  *
  * Returns: how many pages the list keeps at most
  */
@@ -448,6 +456,8 @@ ferry_task_list_get_max_pages (FerryTaskList *self)
  * ferry_task_list_get_loading:
  * @self: a task list
  *
+ * Tells whether a recount is due or in flight.
+ *
  * Returns: whether a recount is due or in flight
  */
 gboolean
@@ -460,6 +470,8 @@ ferry_task_list_get_loading (FerryTaskList *self)
 /**
  * ferry_task_list_get_list_calls:
  * @self: a task list
+ *
+ * Gets how many `List` calls the list has made.
  *
  * Returns: how many `List` calls the list has made
  */
@@ -474,6 +486,8 @@ ferry_task_list_get_list_calls (FerryTaskList *self)
  * ferry_task_list_get_count_calls:
  * @self: a task list
  *
+ * Gets how many `Count` calls the list has made.
+ *
  * Returns: how many `Count` calls the list has made
  */
 guint
@@ -486,6 +500,8 @@ ferry_task_list_get_count_calls (FerryTaskList *self)
 /**
  * ferry_task_list_get_n_cached_pages:
  * @self: a task list
+ *
+ * Gets how many pages the list holds right now.
  *
  * Returns: how many pages the list holds right now
  */

@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "ferry-task-query.h"
+#include "ferry-task-query-private.h"
 
 /**
  * FerryTaskQuery:
@@ -45,6 +45,8 @@ replace_string (char       **field,
 /**
  * ferry_task_query_new:
  *
+ * Creates an empty query, which matches every task in enqueue order.
+ *
  * Returns: (transfer full): an empty query, matching every task in enqueue
  *   order
  */
@@ -60,6 +62,8 @@ ferry_task_query_new (void)
 /**
  * ferry_task_query_ref:
  * @self: a query
+ *
+ * Takes a reference on @self.
  *
  * Returns: (transfer full): @self with one more reference
  */
@@ -96,6 +100,8 @@ ferry_task_query_unref (FerryTaskQuery *self)
 /**
  * ferry_task_query_copy:
  * @self: a query
+ *
+ * Copies @self; changing the copy leaves @self alone.
  *
  * Returns: (transfer full): an independent copy of @self
  */
@@ -137,6 +143,8 @@ ferry_task_query_set_states (FerryTaskQuery *self,
  * ferry_task_query_get_states:
  * @self: a query
  *
+ * Gets the state mask; 0 means every state.
+ *
  * Returns: the state mask; 0 means every state
  */
 guint
@@ -167,6 +175,8 @@ ferry_task_query_add_state (FerryTaskQuery       *self,
  * ferry_task_query_has_state:
  * @self: a query
  * @state: a state
+ *
+ * Tells whether a task in @state can match the query.
  *
  * Returns: whether a task in @state can match the query
  */
@@ -203,6 +213,8 @@ ferry_task_query_set_owner (FerryTaskQuery *self,
  * ferry_task_query_get_owner:
  * @self: a query
  *
+ * Gets the owner the query is limited to.
+ *
  * Returns: (nullable): the owner the query is limited to
  */
 const char *
@@ -231,6 +243,8 @@ ferry_task_query_set_name (FerryTaskQuery *self,
  * ferry_task_query_get_name:
  * @self: a query
  *
+ * Gets the name the query is limited to.
+ *
  * Returns: (nullable): the name the query is limited to
  */
 const char *
@@ -258,6 +272,8 @@ ferry_task_query_set_group (FerryTaskQuery *self,
 /**
  * ferry_task_query_get_group:
  * @self: a query
+ *
+ * Gets the group the query is limited to.
  *
  * Returns: (nullable): the group the query is limited to
  */
@@ -289,6 +305,8 @@ ferry_task_query_set_search (FerryTaskQuery *self,
  * ferry_task_query_get_search:
  * @self: a query
  *
+ * Gets the search text.
+ *
  * Returns: (nullable): the search text
  */
 const char *
@@ -316,6 +334,8 @@ ferry_task_query_set_newest_first (FerryTaskQuery *self,
 /**
  * ferry_task_query_get_newest_first:
  * @self: a query
+ *
+ * Tells whether the order is newest change first.
  *
  * Returns: whether the order is newest change first
  */

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ferry-client.h"
+#include "ferry-client-enums-private.h"
 
 G_BEGIN_DECLS
 

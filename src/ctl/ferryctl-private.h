@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ferry-client.h"
+#include "ferry-client-enums-private.h"
 
 G_BEGIN_DECLS
 

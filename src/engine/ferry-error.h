@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#if !defined (FERRY_INSIDE) && !defined (FERRY_COMPILATION)
+# error "Only <ferry.h> can be included directly."
+#endif
+
 #include <gio/gio.h>
+
+#include "ferry-version.h"
 
 G_BEGIN_DECLS
 
+/**
+ * FERRY_ERROR:
+ *
+ * The error domain of Ferry: errors the agent answers with, whose codes
+ * are #FerryError.  See ferry_error_quark().
+ */
 #define FERRY_ERROR (ferry_error_quark ())
 
 /**
@@ -44,6 +56,7 @@ typedef enum {
   FERRY_N_ERRORS /*< skip >*/
 } FerryError;
 
+FERRY_AVAILABLE_IN_ALL
 GQuark ferry_error_quark (void);
 
 G_END_DECLS

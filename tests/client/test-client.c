@@ -6,6 +6,9 @@
 #include "ferry-error.h"
 #include "ferry-test-util.h"
 
+#include "ferry-request-private.h"
+#include "ferry-task-info-private.h"
+
 #include "ferry-client-fixture.h"
 
 /* FerryClient against the real ferryd on a private bus. */
