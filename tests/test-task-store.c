@@ -743,9 +743,9 @@ test_migration_new_path (Fixture       *fixture,
   g_assert_false (g_file_test (fixture->dir, G_FILE_TEST_EXISTS));
 
   n_migrations = 0;
-  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   store = ferry_task_store_new (path, &error);
-  g_log_remove_handler ("ferry-task-store", handler);
+  g_log_remove_handler ("ferry-database", handler);
   g_assert_no_error (error);
   g_assert_cmpuint (n_migrations, ==, 6);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
@@ -753,6 +753,9 @@ test_migration_new_path (Fixture       *fixture,
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "6");
+  g_free (version);
+  version = raw_query_path (path, "SELECT version FROM schema_parts WHERE part = 'tasks'");
   g_assert_cmpstr (version, ==, "6");
 }
 
@@ -770,14 +773,14 @@ test_migration_empty_file (Fixture       *fixture,
   g_assert_no_error (error);
 
   n_migrations = 0;
-  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_assert_cmpuint (n_migrations, ==, 6);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
-  g_log_remove_handler ("ferry-task-store", handler);
+  g_log_remove_handler ("ferry-database", handler);
   g_assert_cmpuint (n_migrations, ==, 6);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
@@ -812,9 +815,9 @@ test_migration_from_version_1 (Fixture       *fixture,
   }
 
   n_migrations = 0;
-  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_log_remove_handler ("ferry-task-store", handler);
+  g_log_remove_handler ("ferry-database", handler);
   g_assert_cmpuint (n_migrations, ==, 5);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
@@ -881,9 +884,9 @@ test_migration_from_version_5 (Fixture       *fixture,
   }
 
   n_migrations = 0;
-  handler = g_log_set_handler ("ferry-task-store", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
+  handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_log_remove_handler ("ferry-task-store", handler);
+  g_log_remove_handler ("ferry-database", handler);
   g_assert_cmpuint (n_migrations, ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
   g_assert_cmpstr (version, ==, "6");
@@ -2149,7 +2152,7 @@ test_corrupt_garbage (Fixture       *fixture,
   g_assert_no_error (error);
 
   pattern = g_strdup_printf ("*%s*corrupt*%s.corrupt-*", fixture->path, fixture->path);
-  g_test_expect_message ("ferry-task-store", G_LOG_LEVEL_WARNING, pattern);
+  g_test_expect_message ("ferry-database", G_LOG_LEVEL_WARNING, pattern);
   reopen (fixture);
   g_test_assert_expected_messages ();
 
@@ -2193,7 +2196,7 @@ test_corrupt_pages (Fixture       *fixture,
   g_assert_true (g_file_set_contents (fixture->path, contents, length, &error));
   g_assert_no_error (error);
 
-  g_test_expect_message ("ferry-task-store", G_LOG_LEVEL_WARNING, "*corrupt*");
+  g_test_expect_message ("ferry-database", G_LOG_LEVEL_WARNING, "*corrupt*");
   reopen (fixture);
   g_test_assert_expected_messages ();
 

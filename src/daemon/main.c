@@ -164,6 +164,7 @@ static gboolean
 start_engine (Daemon  *daemon,
               GError **error)
 {
+  g_autoptr(FerryDatabase) database = NULL;
   g_autoptr(FerryTaskStore) store = NULL;
   g_autoptr(FerryConnectivity) connectivity = NULL;
   g_autofree char *db_path = NULL;
@@ -177,8 +178,13 @@ start_engine (Daemon  *daemon,
       return FALSE;
     }
 
+  /* One database for every part that keeps data; each part brings its
+   * own tables up to date. */
   db_path = g_build_filename (daemon->data_dir, "tasks.db", NULL);
-  store = ferry_task_store_new (db_path, error);
+  database = ferry_database_new (db_path, error);
+  if (database == NULL)
+    return FALSE;
+  store = ferry_task_store_new_for_database (database, error);
   if (store == NULL)
     return FALSE;
 

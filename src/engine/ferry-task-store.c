@@ -3,14 +3,9 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
-
+#include "ferry-database.h"
 #include "ferry-error.h"
 #include "ferry-sqlite-private.h"
 #include "ferry-task-store.h"
@@ -447,8 +442,9 @@ struct _FerryTaskStore
   GObject       parent_instance;
 
   /* owned */
-  char         *path;
-  sqlite3      *db;
+  char          *path;
+  FerryDatabase *database;
+  sqlite3       *db;              /* the database's connection */
   sqlite3_stmt *stmts[N_STATEMENTS];
   GHashTable   *filter_stmts;     /* SQL text → sqlite3_stmt, for list and count */
 
@@ -468,6 +464,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FerryTaskStore, ferry_task_store, G_TYPE_OBJECT,
 enum {
   PROP_0,
   PROP_PATH,
+  PROP_DATABASE,
   N_PROPS
 };
 
@@ -495,44 +492,13 @@ borrow_stmt (FerryTaskStore *self,
   return self->stmts[which];
 }
 
-static gboolean
-is_storage_full (sqlite3 *db,
-                 int      rc,
-                 int      saved_errno)
-{
-  int sys_errno;
-
-  if ((rc & 0xff) == SQLITE_FULL)
-    return TRUE;
-  if ((rc & 0xff) != SQLITE_IOERR)
-    return FALSE;
-  /* A write refused for want of space (ENOSPC), by RLIMIT_FSIZE (EFBIG)
-   * or by a quota (EDQUOT) arrives as an I/O error.  SQLite records the
-   * system error only for failures inside a statement; a failed COMMIT
-   * leaves sqlite3_system_errno() at 0 while errno still holds the code of
-   * the failed write, so that is the fallback. */
-  sys_errno = sqlite3_system_errno (db);
-  if (sys_errno == 0)
-    sys_errno = saved_errno;
-  return sys_errno == ENOSPC || sys_errno == EFBIG || sys_errno == EDQUOT;
-}
-
-/* The one place SQLite failures become GErrors.  Call it right after the
- * failing SQLite call, before anything else can change errno. */
 static void
 set_sqlite_error (sqlite3     *db,
                   int          rc,
                   const char  *what,
                   GError     **error)
 {
-  int saved_errno = errno;
-  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
-
-  if (db != NULL && is_storage_full (db, rc, saved_errno))
-    g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORAGE_FULL,
-                 "disk full: %s: %s", what, message);
-  else
-    g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE, "%s: %s", what, message);
+  ferry_database_set_error (db, rc, what, error);
 }
 
 /* Steps @stmt once.  Returns %FALSE with @error set on failure; otherwise
@@ -1056,256 +1022,6 @@ prepare (FerryTaskStore  *self,
   return stmt;
 }
 
-static gboolean
-exec_sql (FerryTaskStore  *self,
-          const char      *sql,
-          const char      *what,
-          GError         **error)
-{
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, rc, what, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Runs a one-off statement that returns one row of one column. */
-static gboolean
-query_single (FerryTaskStore  *self,
-              const char      *sql,
-              char           **out_text,
-              gint64          *out_int,
-              GError         **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gboolean has_row;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, rc, sql, error);
-      return FALSE;
-    }
-  if (!step (self, stmt, &has_row, sql, error))
-    return FALSE;
-  if (out_text != NULL)
-    *out_text = has_row ? dup_column_text (stmt, 0) : NULL;
-  if (out_int != NULL)
-    *out_int = has_row ? sqlite3_column_int64 (stmt, 0) : 0;
-  return TRUE;
-}
-
-static gboolean
-set_io_error (GError     **error,
-              int          saved_errno,
-              const char  *what,
-              const char  *path)
-{
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s %s: %s", what, path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-/* Creates @path if missing, with mode 0600 from the start so the queue is
- * never readable by others, and narrows the mode of an existing file. */
-static gboolean
-ensure_private_file (const char  *path,
-                     gboolean     create,
-                     GError     **error)
-{
-  struct stat st;
-  int fd;
-
-  fd = g_open (path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-  if (fd < 0)
-    {
-      if (!create && errno == ENOENT)
-        return TRUE;
-      return set_io_error (error, errno, "Could not open", path);
-    }
-  if (fstat (fd, &st) != 0 || ((st.st_mode & 0777) != 0600 && fchmod (fd, 0600) != 0))
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      return set_io_error (error, saved_errno, "Could not make private", path);
-    }
-  close (fd);
-  return TRUE;
-}
-
-typedef enum {
-  OPEN_OK,
-  OPEN_CORRUPT,
-  OPEN_FAILED,
-} OpenResult;
-
-static gboolean
-is_corruption (int rc)
-{
-  return (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT;
-}
-
-/* Opens the connection and checks the file.  Corruption is reported as
- * OPEN_CORRUPT with the connection closed and @error untouched. */
-static OpenResult
-try_open (FerryTaskStore  *self,
-          GError         **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
-  const char *result;
-  int rc;
-
-  if (!ensure_private_file (self->path, TRUE, error) ||
-      !ensure_private_file (wal, FALSE, error) ||
-      !ensure_private_file (shm, FALSE, error))
-    return OPEN_FAILED;
-
-  rc = sqlite3_open_v2 (self->path, &self->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                        NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_sqlite_error (self->db, rc, "opening the database", error);
-      g_clear_pointer (&self->db, sqlite3_close);
-      return OPEN_FAILED;
-    }
-  sqlite3_busy_timeout (self->db, 5000);
-
-  /* The first statement reads the header: a file that is not a database
-   * fails here, a damaged one fails or gets a report other than "ok". */
-  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      result = (const char *) sqlite3_column_text (stmt, 0);
-      if (g_strcmp0 (result, "ok") == 0)
-        return OPEN_OK;
-      g_debug ("%s: quick_check says: %s", self->path, result);
-    }
-  else if (!is_corruption (rc))
-    {
-      set_sqlite_error (self->db, rc, "checking the database", error);
-      g_clear_pointer (&stmt, sqlite3_finalize);
-      g_clear_pointer (&self->db, sqlite3_close);
-      return OPEN_FAILED;
-    }
-
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  g_clear_pointer (&self->db, sqlite3_close);
-  return OPEN_CORRUPT;
-}
-
-/* Moves a corrupt database and its WAL and shared-memory files aside, to
- * names SQLite still recognises as one database, so nothing the person
- * had is lost and an expert can still try to recover it. */
-static gboolean
-move_aside (FerryTaskStore  *self,
-            GError         **error)
-{
-  static const char * const suffixes[] = { "-wal", "-shm" };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%S");
-  g_autofree char *aside = g_strdup_printf ("%s.corrupt-%s", self->path, stamp);
-
-  for (guint n = 2; g_file_test (aside, G_FILE_TEST_EXISTS); n++)
-    {
-      g_free (aside);
-      aside = g_strdup_printf ("%s.corrupt-%s-%u", self->path, stamp, n);
-    }
-
-  /* WAL first: a WAL left next to a fresh database would be replayed
-   * into it. */
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *from = g_strconcat (self->path, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (aside, suffixes[i], NULL);
-
-      if (g_rename (from, to) != 0 && errno != ENOENT)
-        return set_io_error (error, errno, "Could not move aside", from);
-    }
-  if (g_rename (self->path, aside) != 0)
-    return set_io_error (error, errno, "Could not move aside", self->path);
-
-  g_warning ("Database %s is corrupt; moved it to %s and starting with an empty queue",
-             self->path, aside);
-  return TRUE;
-}
-
-static gboolean
-migrate (FerryTaskStore  *self,
-         GError         **error)
-{
-  for (;;)
-    {
-      g_autofree char *set_version = NULL;
-      gint64 version;
-
-      /* Read the version inside the write transaction so two processes
-       * opening at once cannot both run a step. */
-      if (!exec_sql (self, "BEGIN IMMEDIATE", "starting a migration", error))
-        return FALSE;
-      if (!query_single (self, "PRAGMA user_version", NULL, &version, error))
-        {
-          exec_sql (self, "ROLLBACK", "rolling back", NULL);
-          return FALSE;
-        }
-      if (version == SCHEMA_VERSION)
-        return exec_sql (self, "COMMIT", "reading the schema version", error);
-      if (version < 0 || version > SCHEMA_VERSION)
-        {
-          exec_sql (self, "ROLLBACK", "rolling back", NULL);
-          g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
-                       "%s: schema version %" G_GINT64_FORMAT " is newer than this "
-                       "version of Ferry knows (%d)", self->path, version, SCHEMA_VERSION);
-          return FALSE;
-        }
-
-      g_debug ("Migrating %s from schema version %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
-               self->path, version, version + 1);
-      set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, version + 1);
-      if (!exec_sql (self, migrations[version], "migrating the schema", error) ||
-          !exec_sql (self, set_version, "migrating the schema", error) ||
-          !exec_sql (self, "COMMIT", "migrating the schema", error))
-        {
-          if (!sqlite3_get_autocommit (self->db))
-            exec_sql (self, "ROLLBACK", "rolling back", NULL);
-          return FALSE;
-        }
-    }
-}
-
-static gboolean
-configure (FerryTaskStore  *self,
-           GError         **error)
-{
-  g_autofree char *mode = NULL;
-
-  if (!query_single (self, "PRAGMA journal_mode = WAL", &mode, NULL, error))
-    return FALSE;
-  if (g_strcmp0 (mode, "wal") != 0)
-    {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
-                   "%s: could not switch to write-ahead logging (journal mode is %s)",
-                   self->path, mode != NULL ? mode : "unknown");
-      return FALSE;
-    }
-  /* After a checkpoint, cut the WAL back instead of keeping the size of
-   * the largest batch ever written. */
-  if (!exec_sql (self, "PRAGMA journal_size_limit = 67108864", "configuring", error) ||
-      !exec_sql (self, "PRAGMA synchronous = FULL", "configuring", error))
-    return FALSE;
-  self->synchronous = SYNCHRONOUS_FULL;
-  return TRUE;
-}
-
 /* Escapes LIKE's wildcards so a search is a plain substring match. */
 static char *
 dup_like_pattern (const char *text)
@@ -1600,41 +1316,24 @@ ferry_task_store_initable_init (GInitable     *initable,
                                 GError       **error)
 {
   FerryTaskStore *self = FERRY_TASK_STORE (initable);
-  g_autofree char *dir = NULL;
 
-  g_return_val_if_fail (self->path != NULL, FALSE);
+  g_return_val_if_fail (self->path != NULL || self->database != NULL, FALSE);
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    return set_io_error (error, errno, "Could not create", dir);
-
-  switch (try_open (self, error))
+  if (self->database == NULL)
     {
-    case OPEN_OK:
-      break;
-    case OPEN_FAILED:
-      return FALSE;
-    case OPEN_CORRUPT:
-      if (!move_aside (self, error))
+      self->database = ferry_database_new (self->path, error);
+      if (self->database == NULL)
         return FALSE;
-      switch (try_open (self, error))
-        {
-        case OPEN_OK:
-          break;
-        case OPEN_FAILED:
-          return FALSE;
-        case OPEN_CORRUPT:
-        default:
-          g_set_error (error, FERRY_ERROR, FERRY_ERROR_STORE,
-                       "%s: a new database is unreadable", self->path);
-          return FALSE;
-        }
-      break;
-    default:
-      g_assert_not_reached ();
     }
+  else
+    self->path = g_strdup (ferry_database_get_path (self->database));
+  self->db = ferry_database_get_handle (self->database);
+  self->synchronous = SYNCHRONOUS_FULL;
 
-  if (!configure (self, error) || !migrate (self, error))
+  /* The tasks' schema was versioned by user_version before the database
+   * held other parts, and still is, besides the versions table. */
+  if (!ferry_database_migrate (self->database, "tasks", migrations, SCHEMA_VERSION,
+                               FERRY_DATABASE_PART_USER_VERSION, error))
     return FALSE;
 
   for (guint i = 0; i < N_STATEMENTS; i++)
@@ -1663,14 +1362,8 @@ ferry_task_store_finalize (GObject *object)
   g_clear_pointer (&self->filter_stmts, g_hash_table_unref);
   for (guint i = 0; i < N_STATEMENTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
-  if (self->db != NULL)
-    {
-      int rc = sqlite3_close (self->db);
-
-      if (rc != SQLITE_OK)
-        g_warning ("%s: closing the database: %s", self->path, sqlite3_errstr (rc));
-      self->db = NULL;
-    }
+  self->db = NULL;
+  g_clear_object (&self->database);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (ferry_task_store_parent_class)->finalize (object);
@@ -1688,6 +1381,10 @@ ferry_task_store_get_property (GObject    *object,
     {
     case PROP_PATH:
       g_value_set_string (value, self->path);
+      break;
+
+    case PROP_DATABASE:
+      g_value_set_object (value, self->database);
       break;
 
     default:
@@ -1708,6 +1405,11 @@ ferry_task_store_set_property (GObject      *object,
     case PROP_PATH:
       g_assert (self->path == NULL);
       self->path = g_value_dup_string (value);
+      break;
+
+    case PROP_DATABASE:
+      g_assert (self->database == NULL);
+      self->database = g_value_dup_object (value);
       break;
 
     default:
@@ -1732,6 +1434,17 @@ ferry_task_store_class_init (FerryTaskStoreClass *klass)
   properties[PROP_PATH] =
     g_param_spec_string ("path", NULL, NULL,
                          NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * FerryTaskStore:database:
+   *
+   * The database the tasks live in, shared with the other parts; made
+   * from #FerryTaskStore:path when not given.
+   */
+  properties[PROP_DATABASE] =
+    g_param_spec_object ("database", NULL, NULL,
+                         FERRY_TYPE_DATABASE,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1766,6 +1479,39 @@ ferry_task_store_new (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_initable_new (FERRY_TYPE_TASK_STORE, NULL, error, "path", path, NULL);
+}
+
+/**
+ * ferry_task_store_new_for_database:
+ * @database: an open database
+ * @error: return location for an error
+ *
+ * Like ferry_task_store_new(), on a database the other parts share.
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set
+ */
+FerryTaskStore *
+ferry_task_store_new_for_database (FerryDatabase  *database,
+                                   GError        **error)
+{
+  g_return_val_if_fail (FERRY_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (FERRY_TYPE_TASK_STORE, NULL, error, "database", database, NULL);
+}
+
+/**
+ * ferry_task_store_get_database:
+ * @self: a store
+ *
+ * Returns: (transfer none): the database the tasks live in
+ */
+FerryDatabase *
+ferry_task_store_get_database (FerryTaskStore *self)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+
+  return self->database;
 }
 
 /**

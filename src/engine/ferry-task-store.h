@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ferry-database.h"
 #include "ferry-task.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,9 @@ void ferry_attempt_record_clear (FerryAttemptRecord *record);
 
 G_DECLARE_FINAL_TYPE (FerryTaskStore, ferry_task_store, FERRY, TASK_STORE, GObject)
 
+FerryTaskStore *ferry_task_store_new_for_database (FerryDatabase        *database,
+                                                   GError              **error);
+FerryDatabase  *ferry_task_store_get_database     (FerryTaskStore       *self);
 FerryTaskStore *ferry_task_store_new              (const char           *path,
                                                    GError              **error);
 const char     *ferry_task_store_get_path         (FerryTaskStore       *self);
