@@ -16,6 +16,11 @@ G_BEGIN_DECLS
  * @FERRY_OUTCOME_EXPIRED: the task's expiry passed
  * @FERRY_OUTCOME_CANCELLED: the attempt was stopped by Ferry itself
  *   (shutdown, pause, cancel); not an attempt
+ * @FERRY_OUTCOME_UNUSABLE: the answer arrived but cannot be used (a
+ *   download of the wrong size or checksum, a file that can never fit
+ *   its app's quota): asking again gets the same
+ * @FERRY_OUTCOME_NO_ROOM: there is no room for the answer now (quota or
+ *   free disk space): worth trying again later
  *
  * What became of one attempt, before policy is applied.
  */
@@ -27,6 +32,8 @@ typedef enum {
   FERRY_OUTCOME_OFFLINE,
   FERRY_OUTCOME_EXPIRED,
   FERRY_OUTCOME_CANCELLED,
+  FERRY_OUTCOME_UNUSABLE,
+  FERRY_OUTCOME_NO_ROOM,
 } FerryOutcomeKind;
 
 /**
