@@ -12,6 +12,7 @@
 #include "ferry-error.h"
 #include "ferry-sync-manager.h"
 
+#include "ferry-agent-files.h"
 #include "ferry-agent-service.h"
 #include "ferry-agent-settings.h"
 #include "ferry-caller-cache.h"
@@ -53,6 +54,8 @@ typedef struct
   FerryCallerCache   *callers;
   FerryAgentService  *service;
   FerrySyncManager   *manager;
+  FerryAgentFiles    *files;
+  FerryTransfers     *transfers;
 } Daemon;
 
 static void
@@ -62,6 +65,8 @@ daemon_clear (Daemon *daemon)
     ferry_sync_manager_stop (daemon->manager);
   if (daemon->service != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (daemon->service));
+  g_clear_object (&daemon->files);
+  g_clear_object (&daemon->transfers);
   g_clear_object (&daemon->service);
   g_clear_object (&daemon->manager);
   g_clear_object (&daemon->settings);
@@ -193,6 +198,10 @@ start_engine (Daemon  *daemon,
     return FALSE;
 
   daemon->manager = ferry_sync_manager_new (store, NULL, connectivity, NULL);
+  /* Files go through the same outbox; set up before its first run. */
+  daemon->transfers = ferry_transfers_new (daemon->manager, database, daemon->data_dir, error);
+  if (daemon->transfers == NULL)
+    return FALSE;
 
   /* Settings apply before the first run, and whenever they change. */
   daemon->settings = ferry_agent_settings_new ();
@@ -207,6 +216,8 @@ start_engine (Daemon  *daemon,
   if (!ferry_sync_manager_start (daemon->manager, error))
     return FALSE;
   ferry_agent_service_attach (daemon->service, daemon->manager);
+  ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
+  ferry_agent_files_attach (daemon->files, daemon->transfers);
   g_debug ("serving tasks from %s", db_path);
   return TRUE;
 }
@@ -228,6 +239,7 @@ on_bus_acquired (GDBusConnection *connection,
    * never finds the object missing; it waits until the engine runs. */
   daemon->callers = ferry_caller_cache_new (connection);
   daemon->service = ferry_agent_service_new (daemon->callers);
+  daemon->files = ferry_agent_files_new (daemon->service, daemon->callers);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service),
                                          connection, FERRY_DBUS_PATH, &error))
     {

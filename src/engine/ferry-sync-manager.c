@@ -92,6 +92,8 @@ struct _FerrySyncManager
   FerryResolverFinishFunc  resolver_finish;
   gpointer                 resolver_data;
   GDestroyNotify           resolver_destroy;
+  const FerrySender       *sender;
+  gpointer                 sender_data;
 
   /* settings */
   guint               max_concurrency;
@@ -1297,17 +1299,43 @@ settle_conflict (Attempt *data)
                                 fetch_server_copy_cb, data);
 }
 
+static void attempt_done (Attempt      *data,
+                          FerryAttempt *attempt,
+                          GError       *error);
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Attempt *data = user_data;
-  FerrySyncManager *self = data->self;
   g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
 
   attempt = ferry_executor_request_finish (FERRY_EXECUTOR (object), result, &error);
+  attempt_done (user_data, g_steal_pointer (&attempt), g_steal_pointer (&error));
+}
+
+static void
+sender_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Attempt *data = user_data;
+  FerrySyncManager *self = data->self;
+
+  attempt_done (data, self->sender->send_finish (result, self->sender_data), NULL);
+}
+
+/* An attempt ended, however it was sent; takes @attempt_in and @error_in. */
+static void
+attempt_done (Attempt      *data,
+              FerryAttempt *attempt_in,
+              GError       *error_in)
+{
+  FerrySyncManager *self = data->self;
+  g_autoptr(FerryAttempt) attempt = attempt_in;
+  g_autoptr(GError) error = error_in;
+
   g_hash_table_steal (self->running, data->task->id);
 
   if (data->cancelled_by_user)
@@ -1433,7 +1461,10 @@ dispatch (FerrySyncManager *self,
   attempt->task = ferry_task_ref (task);
   attempt->cancellable = g_cancellable_new ();
   g_hash_table_insert (self->running, task->id, attempt);
-  ferry_executor_send_async (self->executor, task, attempt->cancellable, send_cb, attempt);
+  if (self->sender != NULL && self->sender->handles (task, self->sender_data))
+    self->sender->send_async (task, attempt->cancellable, sender_cb, attempt, self->sender_data);
+  else
+    ferry_executor_send_async (self->executor, task, attempt->cancellable, send_cb, attempt);
 }
 
 static void
@@ -2843,6 +2874,26 @@ ferry_sync_manager_set_resolver (FerrySyncManager        *self,
   self->resolver_finish = finish;
   self->resolver_data = user_data;
   self->resolver_destroy = destroy;
+}
+
+/**
+ * ferry_sync_manager_set_sender:
+ * @self: a manager
+ * @sender: (nullable): how to send the tasks it handles; static, or
+ *   living as long as @self
+ * @user_data: for @sender's functions
+ *
+ * Lets another part perform the attempts of the tasks it handles.
+ */
+void
+ferry_sync_manager_set_sender (FerrySyncManager  *self,
+                               const FerrySender *sender,
+                               gpointer           user_data)
+{
+  g_return_if_fail (FERRY_IS_SYNC_MANAGER (self));
+
+  self->sender = sender;
+  self->sender_data = user_data;
 }
 
 /**

@@ -93,6 +93,29 @@ typedef GBytes * (*FerryResolverFinishFunc) (GAsyncResult        *result,
                                              GError             **error,
                                              gpointer             user_data);
 
+/**
+ * FerrySender:
+ * @handles: whether this sender performs @task's attempts
+ * @send_async: performs one attempt of @task
+ * @send_finish: its outcome, as the executor would report it
+ *
+ * Another way to perform a task's attempt: the files part sends its
+ * downloads and uploads itself, and the outcome goes through the same
+ * classifier, backoff and states as any task's.
+ */
+typedef struct
+{
+  gboolean       (*handles)     (FerryTask           *task,
+                                 gpointer             user_data);
+  void           (*send_async)  (FerryTask           *task,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             callback_data,
+                                 gpointer             user_data);
+  FerryAttempt * (*send_finish) (GAsyncResult        *result,
+                                 gpointer             user_data);
+} FerrySender;
+
 #define FERRY_TYPE_SYNC_MANAGER (ferry_sync_manager_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerrySyncManager, ferry_sync_manager, FERRY, SYNC_MANAGER, GObject)
@@ -162,6 +185,11 @@ void              ferry_sync_manager_set_resolver    (FerrySyncManager      *sel
                                                       FerryResolverFinishFunc finish,
                                                       gpointer               user_data,
                                                       GDestroyNotify         destroy);
+
+/* Tasks sent by another part (downloads, uploads). */
+void              ferry_sync_manager_set_sender      (FerrySyncManager      *self,
+                                                      const FerrySender     *sender,
+                                                      gpointer               user_data);
 
 /* The whole queue. */
 void              ferry_sync_manager_sync_now        (FerrySyncManager      *self);

@@ -89,8 +89,10 @@ typedef struct
   GUri               *uri;
   SoupMessageHeaders *headers;         /* without Content-Type */
   GBytes             *body;
+  char               *body_path;       /* or the body is this file */
   char               *content_type;
   GUri               *origin;          /* where the first request went */
+  goffset             body_sent;       /* of a file body, by this copy */
 
   /* owned: the exchange in progress */
   SoupMessage        *msg;
@@ -115,6 +117,7 @@ exchange_free (gpointer data)
   g_clear_pointer (&exchange->uri, g_uri_unref);
   g_clear_pointer (&exchange->headers, soup_message_headers_unref);
   g_clear_pointer (&exchange->body, g_bytes_unref);
+  g_free (exchange->body_path);
   g_free (exchange->content_type);
   g_clear_pointer (&exchange->origin, g_uri_unref);
   if (exchange->msg != NULL)
@@ -366,6 +369,7 @@ apply_redirect (Exchange *exchange,
       g_free (exchange->method);
       exchange->method = method;
       g_clear_pointer (&exchange->body, g_bytes_unref);
+      g_clear_pointer (&exchange->body_path, g_free);
       g_clear_pointer (&exchange->content_type, g_free);
       soup_message_headers_remove (exchange->headers, "If-Match");
     }
@@ -387,6 +391,43 @@ apply_redirect (Exchange *exchange,
 
 static void send_message (GTask *task);
 
+static void
+on_wrote_body_data (SoupMessage *msg,
+                    guint        chunk_size,
+                    Exchange    *exchange)
+{
+  exchange->body_sent += chunk_size;
+  exchange->request->body_progress (exchange->body_sent, exchange->request->body_progress_data);
+}
+
+/* Gives @msg the body: the bytes, or the file opened anew from its start
+ * (a copy sent again reads it again).  A file that cannot be opened goes
+ * as an empty stream of the announced length, which libsoup fails as a
+ * short body: the attempt fails rather than sending something else. */
+static void
+set_request_body (Exchange    *exchange,
+                  SoupMessage *msg)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (exchange->body != NULL)
+    soup_message_set_request_body_from_bytes (msg, exchange->content_type, exchange->body);
+  if (exchange->body_path == NULL)
+    return;
+  file = g_file_new_for_path (exchange->body_path);
+  stream = G_INPUT_STREAM (g_file_read (file, NULL, &error));
+  if (stream == NULL)
+    {
+      g_warning ("Cannot read the body %s: %s", exchange->body_path, error->message);
+      stream = g_memory_input_stream_new ();
+    }
+  exchange->body_sent = 0;
+  soup_message_set_request_body (msg, exchange->content_type, stream,
+                                 exchange->request->body_size);
+}
+
 /* libsoup dropped the request body before sending @msg again (on a new
  * connection after a reused one closed, or with credentials): put back
  * exactly the body that was enqueued. */
@@ -395,8 +436,7 @@ on_message_restarted (SoupMessage *msg,
                       Exchange    *exchange)
 {
   g_debug ("%s sent again by libsoup", exchange->method);
-  if (exchange->body != NULL)
-    soup_message_set_request_body_from_bytes (msg, exchange->content_type, exchange->body);
+  set_request_body (exchange, msg);
 }
 
 /* Whether @error ended a request that went out on a reused connection
@@ -510,12 +550,13 @@ send_message (GTask *task_in)
   if (exchange->fresh_retry)
     soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NEW_CONNECTION);
   g_signal_connect (exchange->msg, "restarted", G_CALLBACK (on_message_restarted), exchange);
+  if (exchange->request->body_progress != NULL)
+    g_signal_connect (exchange->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), exchange);
   soup_message_headers_foreach (exchange->headers, copy_header,
                                 soup_message_get_request_headers (exchange->msg));
-  /* From bytes, so the same body can go out again after a 307 or 308. */
-  if (exchange->body != NULL)
-    soup_message_set_request_body_from_bytes (exchange->msg, exchange->content_type,
-                                              exchange->body);
+  /* From bytes (or the file anew), so the same body can go out again
+   * after a 307 or 308. */
+  set_request_body (exchange, exchange->msg);
   log_request (exchange);
 
   soup_session_send_async (exchange->session, exchange->msg, G_PRIORITY_DEFAULT,
@@ -588,9 +629,12 @@ start_exchange (GTask *task_in)
     }
   if (request->if_match != NULL)
     soup_message_headers_replace (exchange->headers, "If-Match", request->if_match);
-  if (request->body != NULL)
+  if (request->body != NULL || request->body_path != NULL)
     {
-      exchange->body = g_bytes_ref (request->body);
+      if (request->body_path != NULL)
+        exchange->body_path = g_strdup (request->body_path);
+      else
+        exchange->body = g_bytes_ref (request->body);
       exchange->content_type = g_strdup (request->content_type);
       if (exchange->content_type == NULL)
         exchange->content_type =

@@ -56,6 +56,7 @@ ferry_http_request_unref (FerryHttpRequest *self)
   g_free (self->content_type);
   g_free (self->idempotency_key);
   g_free (self->if_match);
+  g_free (self->body_path);
   g_free (self);
 }
 

@@ -24,6 +24,13 @@ G_BEGIN_DECLS
  * @if_match: (nullable): sent as If-Match
  * @max_response_body: how much of the response body is kept, in bytes;
  *   0 keeps %FERRY_TASK_MAX_RESPONSE_BODY
+ * @body_path: (nullable): a file to send as the body instead of @body,
+ *   read from its start on every copy of the request, never held in
+ *   memory whole
+ * @body_size: @body_path's size
+ * @body_progress: (nullable): called as body bytes go out, with how many
+ *   went since the request was last started from the first byte
+ * @body_progress_data: for @body_progress
  *
  * One HTTP exchange to perform: what the outbox sends for a task, what a
  * conflict fetches, what a replicator sends for a batch.
@@ -43,6 +50,10 @@ typedef struct
   char    *idempotency_key;
   char    *if_match;
   gsize    max_response_body;
+  char    *body_path;
+  goffset  body_size;
+  void   (*body_progress) (goffset sent, gpointer data);
+  gpointer body_progress_data;
 } FerryHttpRequest;
 
 #define FERRY_TYPE_HTTP_REQUEST (ferry_http_request_get_type ())

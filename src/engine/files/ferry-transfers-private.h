@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ferry-transfers.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char    *task_id;
+  char    *owner;
+  gint64   done;
+  gint64   total;
+  gint64   reported_done;
+  gint64   reported_at;
+  double   rate;          /* bytes per second, smoothed */
+  gboolean dirty;
+} FerryTransferProgress;
+
+struct _FerryTransfers
+{
+  GObject parent_instance;
+
+  /* owned */
+  FerrySyncManager   *manager;
+  FerryTransferStore *store;
+  char               *storage_dir;   /* <data>/files: <app-id>/ for each app */
+  char               *spool_dir;     /* <data>/spool: uploads' bodies */
+  GHashTable         *active;        /* key → FerryTransferRecord*, not complete */
+  GHashTable         *downloads;     /* key → FerryDownload* */
+  GHashTable         *progress;      /* key → FerryTransferProgress* */
+  GHashTable         *quotas;        /* owner → quota in bytes (guint64*) */
+
+  /* state */
+  guint               progress_id;
+  gulong              changed_id;
+  guint64             default_quota;
+  guint64             min_free;
+  guint               min_free_percent;
+};
+
+/* ferry-transfer-storage.c: room, usage, eviction, reaping. */
+gint64   ferry_transfers_room_for       (FerryTransfers       *self,
+                                         FerryTransferRecord  *record);
+guint64  ferry_transfers_usage_of       (FerryTransfers       *self,
+                                         const char           *owner,
+                                         const char           *except_key);
+void     ferry_transfers_evict_for      (FerryTransfers       *self,
+                                         const char           *owner,
+                                         guint64               needed);
+void     ferry_transfers_reap           (FerryTransfers       *self);
+void     ferry_transfers_quota_exceeded (FerryTransfers       *self,
+                                         const char           *owner,
+                                         guint64               needed);
+gboolean ferry_transfers_forget         (FerryTransfers       *self,
+                                         FerryTransferRecord  *record,
+                                         gboolean              keep_row,
+                                         GError              **error);
+
+G_END_DECLS
