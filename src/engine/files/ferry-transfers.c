@@ -202,10 +202,11 @@ ensure_download (FerryTransfers      *self,
 static void
 no_room (FerryTransfers      *self,
          FerryTransferRecord *record,
+         gint64               total,
          FerryAttempt        *attempt)
 {
   guint64 quota = ferry_transfers_get_quota (self, record->owner);
-  gint64 needed = MAX (record->total, record->expected_size);
+  gint64 needed = MAX (total, record->expected_size);
 
   ferry_transfers_quota_exceeded (self, record->owner, needed > 0 ? needed : 0);
   if (record->in_storage && needed > 0 && (guint64) needed > quota)
@@ -231,7 +232,7 @@ download_cb (GObject      *object,
                                                      g_object_get_data (object, "ferry-key"));
 
   if (attempt->kind == FERRY_OUTCOME_NO_ROOM && record != NULL)
-    no_room (self, record, attempt);
+    no_room (self, record, ferry_download_get_total (FERRY_DOWNLOAD (object)), attempt);
   g_task_return_pointer (task, attempt, (GDestroyNotify) ferry_attempt_free);
 }
 
@@ -471,6 +472,7 @@ add_transfer (FerryTransfers      *self,
   g_autoptr(FerryTransferRecord) record = record_in;
   g_autoptr(FerryTask) copy = ferry_task_copy (task_in);
   AddData *add = g_new0 (AddData, 1);
+  GCancellable *cancellable;
   GError *error = NULL;
 
   record->created = g_get_real_time ();
@@ -489,9 +491,10 @@ add_transfer (FerryTransfers      *self,
     }
   add->key = g_strdup (record->key);
   g_task_set_task_data (task, add, add_data_free);
-  g_hash_table_insert (self->active, g_strdup (record->key), g_steal_pointer (&record));
-  ferry_sync_manager_enqueue_async (self->manager, copy, g_task_get_cancellable (task),
-                                    enqueue_cb, g_steal_pointer (&task));
+  g_hash_table_insert (self->active, g_strdup (add->key), g_steal_pointer (&record));
+  cancellable = g_task_get_cancellable (task);
+  ferry_sync_manager_enqueue_async (self->manager, copy, cancellable, enqueue_cb,
+                                    g_steal_pointer (&task));
 }
 
 static char *
