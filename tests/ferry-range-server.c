@@ -46,6 +46,7 @@ struct _FerryRangeServer
   guint64          body_sent;
   gboolean         honour_ranges;
   gboolean         honour_if_range;
+  guint64          rate;          /* bytes per second, 0 unlimited */
   gboolean         have_upload;
   guint64          upload_size;
   char            *upload_sha256;
@@ -347,12 +348,17 @@ write_body (FerryRangeServer *self,
       gsize written = 0;
       gboolean ok;
 
+      guint64 rate;
+
       resource_read (resource, start + sent, buffer, n);
       ok = g_output_stream_write_all (out, buffer, n, &written, NULL, NULL);
       sent += written;
       g_mutex_lock (&self->mutex);
       self->body_sent += written;
+      rate = self->rate;
       g_mutex_unlock (&self->mutex);
+      if (rate > 0)
+        g_usleep (written * G_USEC_PER_SEC / rate);
       if (!ok)
         break;
     }
@@ -658,6 +664,15 @@ ferry_range_server_set_honour (FerryRangeServer *self,
   g_mutex_lock (&self->mutex);
   self->honour_ranges = ranges;
   self->honour_if_range = if_range;
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+ferry_range_server_set_rate (FerryRangeServer *self,
+                             guint64           bytes_per_second)
+{
+  g_mutex_lock (&self->mutex);
+  self->rate = bytes_per_second;
   g_mutex_unlock (&self->mutex);
 }
 

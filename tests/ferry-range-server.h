@@ -63,6 +63,9 @@ void              ferry_range_server_set_validators (FerryRangeServer *self,
 void              ferry_range_server_set_honour    (FerryRangeServer *self,
                                                     gboolean          ranges,
                                                     gboolean          if_range);
+/* Bodies go out at most this fast (bytes per second; 0 for no limit). */
+void              ferry_range_server_set_rate      (FerryRangeServer *self,
+                                                    guint64           bytes_per_second);
 void              ferry_range_server_push_fault    (FerryRangeServer *self,
                                                     const char       *path,
                                                     FerryRangeFault   fault,

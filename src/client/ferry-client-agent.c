@@ -26,6 +26,8 @@ enum {
   AUTH_REQUIRED,
   RUN_STARTED,
   RUN_FINISHED,
+  TRANSFER_PROGRESS,
+  STORAGE_QUOTA_EXCEEDED,
   N_SIGNALS
 };
 
@@ -208,6 +210,44 @@ install_attention_signals (GType type)
                   G_TYPE_STRING, G_TYPE_STRING);
 }
 
+/* Files: downloads and uploads. */
+static void
+install_transfer_signals (GType type)
+{
+  /**
+   * FerryClient::transfer-progress:
+   * @self: the client
+   * @id: the transfer's task id
+   * @owner: its owner
+   * @done: bytes done
+   * @total: bytes in all, -1 while unknown
+   * @rate: bytes per second lately
+   *
+   * A download or upload moved on; at most four times a second per
+   * transfer.
+   */
+  signals[TRANSFER_PROGRESS] =
+    g_signal_new ("transfer-progress", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT64);
+
+  /**
+   * FerryClient::storage-quota-exceeded:
+   * @self: the client
+   * @owner: the app
+   * @used: bytes its files take
+   * @quota: its quota in bytes
+   * @needed: bytes a transfer needed, 0 when unknown
+   *
+   * A transfer found no room in its app's quota or on the disk: it fails
+   * when it can never fit, and waits otherwise.
+   */
+  signals[STORAGE_QUOTA_EXCEEDED] =
+    g_signal_new ("storage-quota-exceeded", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_STRING, G_TYPE_UINT64, G_TYPE_UINT64, G_TYPE_UINT64);
+}
+
 /* Called from ferry_client_class_init(). */
 void
 ferry_client_install_signals (GObjectClass *object_class)
@@ -217,6 +257,7 @@ ferry_client_install_signals (GObjectClass *object_class)
   install_agent_signals (type);
   install_task_signals (type);
   install_attention_signals (type);
+  install_transfer_signals (type);
 }
 
 static void
@@ -359,6 +400,29 @@ on_proxy_auth_required (FerryClient    *self,
 }
 
 static void
+on_proxy_transfer_progress (FerryClient    *self,
+                            const char     *id,
+                            const char     *owner,
+                            gint64          done,
+                            gint64          total,
+                            guint64         rate,
+                            FerryDBusAgent *proxy)
+{
+  g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, id, owner, done, total, rate);
+}
+
+static void
+on_proxy_storage_quota_exceeded (FerryClient    *self,
+                                 const char     *owner,
+                                 guint64         used,
+                                 guint64         quota,
+                                 guint64         needed,
+                                 FerryDBusAgent *proxy)
+{
+  g_signal_emit (self, signals[STORAGE_QUOTA_EXCEEDED], 0, owner, used, quota, needed);
+}
+
+static void
 on_proxy_run_started (FerryClient    *self,
                       FerryDBusAgent *proxy)
 {
@@ -412,6 +476,10 @@ proxy_new_cb (GObject      *object,
                            G_CALLBACK (on_proxy_conflict_detected), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "auth-required",
                            G_CALLBACK (on_proxy_auth_required), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->proxy, "transfer-progress",
+                           G_CALLBACK (on_proxy_transfer_progress), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->proxy, "storage-quota-exceeded",
+                           G_CALLBACK (on_proxy_storage_quota_exceeded), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-started",
                            G_CALLBACK (on_proxy_run_started), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-finished",

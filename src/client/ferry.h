@@ -20,5 +20,9 @@
 #include "ferry-task-query.h"
 #include "ferry-client.h"
 #include "ferry-task-list.h"
+#include "ferry-download-request.h"
+#include "ferry-transfer-info.h"
+#include "ferry-storage-usage.h"
+#include "ferry-client-transfers.h"
 
 #undef FERRY_INSIDE
