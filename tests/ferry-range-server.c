@@ -36,6 +36,10 @@ struct _FerryRangeServer
 {
   GMutex           mutex;
   GCond            cond;
+  GThread         *thread;       /* accepts connections on its own context */
+  GMainContext    *context;
+  GMainLoop       *loop;
+  gboolean         ready;
   GSocketService  *service;
   guint16          port;
   GHashTable      *resources;    /* path → Resource* */
@@ -526,13 +530,53 @@ on_run (GThreadedSocketService *service,
   return TRUE;
 }
 
+/* The accepting thread: the service's sources live on its context, so the
+ * server answers whatever the test's own thread is doing (waiting for a
+ * subprocess, say). */
+static gpointer
+accept_thread (gpointer data)
+{
+  FerryRangeServer *self = data;
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_main_context_push_thread_default (self->context);
+  self->service = g_threaded_socket_service_new (64);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &effective, &error))
+    g_error ("range server: cannot listen on 127.0.0.1: %s", error->message);
+  g_signal_connect (self->service, "run", G_CALLBACK (on_run), self);
+  g_socket_service_start (self->service);
+
+  g_mutex_lock (&self->mutex);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  self->ready = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_main_loop_run (self->loop);
+
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 FerryRangeServer *
 ferry_range_server_new (void)
 {
   FerryRangeServer *self = g_new0 (FerryRangeServer, 1);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", FALSE);
   g_mutex_init (&self->mutex);
@@ -543,15 +587,14 @@ ferry_range_server_new (void)
   self->connections = g_ptr_array_new_with_free_func (g_object_unref);
   self->honour_ranges = TRUE;
   self->honour_if_range = TRUE;
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
 
-  self->service = g_threaded_socket_service_new (64);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                      &effective, &error))
-    g_error ("range server: cannot listen on 127.0.0.1: %s", error->message);
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  g_signal_connect (self->service, "run", G_CALLBACK (on_run), self);
-  g_socket_service_start (self->service);
+  self->thread = g_thread_new ("ferry-range-server", accept_thread, self);
+  g_mutex_lock (&self->mutex);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
   return self;
 }
 
@@ -560,8 +603,9 @@ ferry_range_server_free (FerryRangeServer *self)
 {
   if (self == NULL)
     return;
-  g_socket_service_stop (self->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  /* Quit from inside the loop: a quit before it ran would be lost. */
+  g_main_context_invoke (self->context, quit_loop, self->loop);
+  g_thread_join (self->thread);
 
   /* Wake the threads waiting on kept-alive connections, and wait for
    * them to leave. */
@@ -574,6 +618,8 @@ ferry_range_server_free (FerryRangeServer *self)
   g_mutex_unlock (&self->mutex);
 
   g_object_unref (self->service);
+  g_main_loop_unref (self->loop);
+  g_main_context_unref (self->context);
   g_hash_table_unref (self->resources);
   g_hash_table_unref (self->faults);
   g_ptr_array_unref (self->requests);

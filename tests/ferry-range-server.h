@@ -81,6 +81,8 @@ gboolean          ferry_range_server_get_upload    (FerryRangeServer *self,
 
 void              ferry_range_request_free         (FerryRangeRequest *request);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryRangeServer, ferry_range_server_free)
+
 /* The pattern's bytes, for tests to compare with. */
 void              ferry_range_pattern_fill         (guint32           seed,
                                                     guint64           offset,

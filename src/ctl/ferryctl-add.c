@@ -38,6 +38,8 @@ typedef struct
   gboolean  unmetered;
   gboolean  force;
   int       max_attempts;
+  char     *file;          /* upload only */
+  char     *method;        /* upload only */
 } AddOptions;
 
 static void
@@ -63,6 +65,8 @@ add_options_clear (AddOptions *options)
   g_free (options->base);
   g_strfreev (options->merge_rules);
   g_free (options->timestamp_pointer);
+  g_free (options->file);
+  g_free (options->method);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
@@ -253,8 +257,8 @@ set_body (FerryCtl     *ctl,
   return FERRYCTL_CONTINUE;
 }
 
-static gboolean
-parse_header (const char  *line,
+gboolean
+ferryctl_parse_header (const char  *line,
               char       **out_name,
               char       **out_value)
 {
@@ -283,7 +287,7 @@ set_headers (FerryCtl     *ctl,
       g_autofree char *name = NULL;
       g_autofree char *value = NULL;
 
-      if (!parse_header (o->headers[i], &name, &value))
+      if (!ferryctl_parse_header (o->headers[i], &name, &value))
         return ferryctl_usage_error (ctl, "--header: '%s' is not of the form 'Name: value'",
                                      o->headers[i]);
       ferry_request_add_header (request, name, value);
@@ -504,6 +508,73 @@ ferryctl_run_add (FerryCtl  *ctl,
   if (id == NULL)
     return ferryctl_agent_error (ctl, error);
 
+  g_print ("%s\n", id);
+  return FERRYCTL_EXIT_OK;
+}
+
+/* The options of add, and the file and method of an upload. */
+static GOptionEntry *
+dup_upload_entries (AddOptions *o)
+{
+  g_autofree GOptionEntry *add = dup_add_entries (o);
+  const GOptionEntry more[] = {
+    { "file", 'F', 0, G_OPTION_ARG_FILENAME, &o->file,
+      "Send the contents of FILE as the body, of any size: copied by the agent before it "
+      "answers, sent streamed from disk", "FILE" },
+    { "method", 'X', 0, G_OPTION_ARG_STRING, &o->method,
+      "The request's method (default PUT)", "METHOD" },
+    { NULL }
+  };
+  guint n = 0;
+  GOptionEntry *entries;
+
+  while (add[n].long_name != NULL)
+    n++;
+  entries = g_new0 (GOptionEntry, n + G_N_ELEMENTS (more));
+  memcpy (entries, add, n * sizeof (GOptionEntry));
+  memcpy (entries + n, more, sizeof more);
+  return entries;
+}
+
+int
+ferryctl_run_upload (FerryCtl  *ctl,
+                     int        argc,
+                     char     **argv)
+{
+  g_auto(AddOptions) options = { .max_attempts = -1 };
+  g_autofree GOptionEntry *entries = dup_upload_entries (&options);
+  g_autoptr(FerryRequest) request = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *id = NULL;
+  int status;
+
+  status = ferryctl_parse_options (ctl, entries,
+                                   "The body comes from --file; --json and --data are for add.",
+                                   &argc, &argv);
+  if (status != FERRYCTL_CONTINUE)
+    return status;
+  if (options.file == NULL)
+    return ferryctl_usage_error (ctl, "missing --file");
+  if (options.json != NULL || options.data != NULL)
+    return ferryctl_usage_error (ctl, "--file: not with --json or --data");
+  if (!g_file_test (options.file, G_FILE_TEST_IS_REGULAR))
+    return ferryctl_usage_error (ctl, "--file: '%s' is not a regular file", options.file);
+  status = ferryctl_check_arguments (ctl, argc, argv, 1, "URL");
+  if (status == FERRYCTL_CONTINUE)
+    status = build_request (ctl, &options, options.method != NULL ? options.method : "PUT",
+                            argv[1], &request);
+  if (status == FERRYCTL_CONTINUE)
+    status = ferryctl_connect (ctl);
+  if (status != FERRYCTL_CONTINUE)
+    return status;
+
+  file = g_file_new_for_commandline_arg (options.file);
+  ferry_client_upload_async (ctl->client, request, file, NULL, ferryctl_store_result_cb, &result);
+  id = ferry_client_upload_finish (ctl->client, ferryctl_wait (&result), &error);
+  if (id == NULL)
+    return ferryctl_agent_error (ctl, error);
   g_print ("%s\n", id);
   return FERRYCTL_EXIT_OK;
 }

@@ -2,6 +2,9 @@
 #pragma once
 
 #include "ferry-client.h"
+#include "ferry-client-transfers.h"
+#include "ferry-storage-usage.h"
+#include "ferry-transfer-info.h"
 #include "ferry-client-enums-private.h"
 
 G_BEGIN_DECLS
@@ -79,6 +82,11 @@ GBytes       *ferryctl_read_argument    (FerryCtl      *ctl,
                                          const char    *value,
                                          int           *out_status);
 
+/* ferryctl-add.c */
+gboolean      ferryctl_parse_header     (const char    *line,
+                                         char         **out_name,
+                                         char         **out_value);
+
 /* ferryctl-ids.c */
 int           ferryctl_check_id         (FerryCtl      *ctl,
                                          const char    *text);
@@ -125,6 +133,18 @@ int           ferryctl_run_status       (FerryCtl      *ctl,
                                          int            argc,
                                          char         **argv);
 int           ferryctl_run_watch        (FerryCtl      *ctl,
+                                         int            argc,
+                                         char         **argv);
+int           ferryctl_run_upload       (FerryCtl      *ctl,
+                                         int            argc,
+                                         char         **argv);
+int           ferryctl_run_download     (FerryCtl      *ctl,
+                                         int            argc,
+                                         char         **argv);
+int           ferryctl_run_transfers    (FerryCtl      *ctl,
+                                         int            argc,
+                                         char         **argv);
+int           ferryctl_run_storage      (FerryCtl      *ctl,
                                          int            argc,
                                          char         **argv);
 

@@ -43,6 +43,19 @@ static const FerryCtlCommand commands[] = {
     "Undo a pause and start delivering.", ferryctl_run_resume },
   { "status", NULL, "Show what the agent is doing",
     "Show the agent's state, counts, progress and sync times, in words.", ferryctl_run_status },
+  { "download", "URL", "Download a file, resumed until it is there",
+    "Add a download: the agent fetches URL into a file (in its storage for the app, or at "
+    "--dest), resuming where it stopped, and checks it.  Prints the download's id.",
+    ferryctl_run_download },
+  { "upload", "--file FILE URL", "Send a file as a request's body",
+    "Add a request whose body is FILE, of any size: the agent copies it before answering and "
+    "sends it streamed from disk.  Prints the task's id.", ferryctl_run_upload },
+  { "transfers", NULL, "List downloads and uploads",
+    "List the downloads and uploads going on, with their progress, then the downloaded files "
+    "kept.", ferryctl_run_transfers },
+  { "storage", NULL, "Show what each app's files take",
+    "Show, per app, what its downloads and waiting uploads take in Ferry's storage, and its "
+    "quota; --clean removes an app's downloaded files.", ferryctl_run_storage },
   { "watch", NULL, "Print events as they happen, until interrupted",
     "Print the agent's events as they happen, one line each with the time, until "
     "interrupted (Ctrl+C).", ferryctl_run_watch },

@@ -59,9 +59,9 @@ check ()
 }
 
 # Commands and global options.
-check 'add list show retry cancel resolve sync pause resume status watch' ferryctl ''
+check 'add list show retry cancel resolve sync pause resume status download upload transfers storage watch' ferryctl ''
 check 'resolve resume retry' ferryctl re
-check 'status sync show' ferryctl s
+check 'status storage sync show' ferryctl s
 check '--help --version' ferryctl -
 check 'list' ferryctl --version li
 
@@ -94,6 +94,10 @@ check '--state=pending,succeeded' ferryctl list --state=pending,su
 # Priorities, unique policies, conflict strategies, resolve choices and
 # merge-rule sides, in the window's words.
 check 'low medium high critical' ferryctl add --priority ''
+check 'low medium high critical' ferryctl download --priority ''
+check '--pinned --priority' ferryctl download --p
+check '--clean' ferryctl storage --c
+check '' ferryctl download --sha256 ''
 check 'high' ferryctl add -p h
 check 'keep' ferryctl add --unique k
 check 'replace' ferryctl add --name note-42 -u r
