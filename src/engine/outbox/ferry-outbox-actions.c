@@ -27,17 +27,23 @@ ferry_outbox_store_one (FerrySyncManager  *self,
   return TRUE;
 }
 
+/* The task @id, when its state is one of @allowed, read with its payload
+ * or, when changing its state is all that is asked, without. */
 FerryTask *
 ferry_outbox_dup_task_in_states (FerrySyncManager  *self,
                                  const char        *id,
                                  guint              allowed,
+                                 gboolean           with_payload,
                                  const char        *verb,
                                  GError           **error)
 {
   g_autoptr(FerryTask) task = NULL;
 
   ferry_outbox_flush_unwritten (self);
-  task = ferry_task_store_dup_task (self->store, id, error);
+  if (with_payload)
+    task = ferry_task_store_dup_task (self->store, id, error);
+  else
+    task = ferry_task_store_dup_task_light (self->store, id, error);
   if (task == NULL)
     return NULL;
   if ((FERRY_STATE_BIT (task->state) & allowed) == 0)
@@ -80,7 +86,7 @@ ferry_sync_manager_cancel (FerrySyncManager  *self,
                                           FERRY_STATE_BIT (FERRY_TASK_STATE_FAILED) |
                                           FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |
                                           FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED),
-                                          "cancel", error);
+                                          FALSE, "cancel", error);
   if (task == NULL)
     return FALSE;
 
@@ -145,7 +151,7 @@ ferry_sync_manager_retry (FerrySyncManager  *self,
   g_return_val_if_fail (id != NULL, FALSE);
 
   allowed = RETRYABLE_STATES | FERRY_STATE_BIT (FERRY_TASK_STATE_PENDING);
-  task = ferry_outbox_dup_task_in_states (self, id, allowed, "retry", error);
+  task = ferry_outbox_dup_task_in_states (self, id, allowed, FALSE, "retry", error);
   if (task == NULL)
     return FALSE;
 

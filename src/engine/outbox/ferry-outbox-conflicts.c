@@ -474,7 +474,7 @@ ferry_sync_manager_resolve (FerrySyncManager    *self,
     }
 
   task = ferry_outbox_dup_task_in_states (self, id, FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT),
-                                          "resolve", error);
+                                          TRUE, "resolve", error);
   if (task == NULL)
     return FALSE;
 

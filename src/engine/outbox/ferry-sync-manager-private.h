@@ -209,6 +209,7 @@ gboolean ferry_outbox_store_one (FerrySyncManager  *self,
 FerryTask *ferry_outbox_dup_task_in_states (FerrySyncManager  *self,
                                             const char        *id,
                                             guint              allowed,
+                                            gboolean           with_payload,
                                             const char        *verb,
                                             GError           **error);
 void ferry_outbox_make_pending_now (FerrySyncManager *self,

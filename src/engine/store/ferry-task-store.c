@@ -178,12 +178,35 @@ static const char * const migrations[] = {
   "      WHERE seq = (SELECT min (seq) FROM tasks"
   "                     WHERE group_key = OLD.group_key AND " HOLDING ("state") ");"
   "  END;",
+
+  /* 6 → 7: bodies out of the task rows.  Reading, counting or changing a
+   * task's state no longer reads or rewrites a body of up to 16 MiB: the
+   * payload has a table of its own, read only to send the task or show
+   * it whole, and the row keeps the body's size. */
+  "CREATE TABLE payloads ("
+  "  task_seq      INTEGER PRIMARY KEY,"
+  "  body          BLOB,"
+  "  base          BLOB,"
+  "  response_body BLOB"
+  ");"
+  "INSERT INTO payloads (task_seq, body, base, response_body)"
+  "  SELECT seq, body, base, response_body FROM tasks"
+  "    WHERE body IS NOT NULL OR base IS NOT NULL OR response_body IS NOT NULL;"
+  "ALTER TABLE tasks ADD COLUMN body_size INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tasks SET body_size = length (body) WHERE body IS NOT NULL;"
+  "ALTER TABLE tasks DROP COLUMN body;"
+  "ALTER TABLE tasks DROP COLUMN base;"
+  "ALTER TABLE tasks DROP COLUMN response_body;"
+  "CREATE TRIGGER payloads_forget AFTER DELETE ON tasks"
+  "  BEGIN"
+  "    DELETE FROM payloads WHERE task_seq = OLD.seq;"
+  "  END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-/* Columns read back into a FerryTask.  The light ones come first: they
- * are all a scheduler needs to decide about a candidate. */
+/* The columns of a task row, read back into a FerryTask; its payload is
+ * read from the payloads table only when asked for. */
 #define LIGHT_COLUMNS(X)                                                          \
   X (SEQ, seq)                                                                    \
   X (ID, id)                                                                      \
@@ -215,29 +238,23 @@ static const char * const migrations[] = {
   X (RESPONSE_HEADERS, response_headers)                                          \
   X (MERGE_RULES, merge_rules)                                                    \
   X (TIMESTAMP_POINTER, timestamp_pointer)                                        \
-  X (FAILING_SINCE, failing_since)
-#define PAYLOAD_COLUMNS(X)                                                        \
-  X (BODY, body)                                                                  \
-  X (BASE, base)                                                                  \
-  X (RESPONSE_BODY, response_body)
+  X (FAILING_SINCE, failing_since)                                                \
+  X (BODY_SIZE, body_size)
 
 #define COLUMN_ENUM(sym, name) COL_##sym,
 #define COLUMN_NAME(sym, name) #name,
 
 enum {
   LIGHT_COLUMNS (COLUMN_ENUM)
-  PAYLOAD_COLUMNS (COLUMN_ENUM)
   N_COLUMNS
 };
-#define N_LIGHT_COLUMNS COL_BODY
 
 static const char * const column_names[N_COLUMNS] = {
   LIGHT_COLUMNS (COLUMN_NAME)
-  PAYLOAD_COLUMNS (COLUMN_NAME)
 };
 
-/* Statements prepared once at open and reset after every use.  "@ALL@"
- * and "@LIGHT@" stand for the column lists above. */
+/* Statements prepared once at open and reset after every use.  "@LIGHT@"
+ * stands for the column list above. */
 typedef enum {
   STMT_BEGIN,
   STMT_COMMIT,
@@ -252,6 +269,9 @@ typedef enum {
   STMT_SELECT_BY_ID,
   STMT_SELECT_BY_SEQ,
   STMT_SELECT_PAYLOAD,
+  STMT_WRITE_PAYLOAD,
+  STMT_WRITE_OUTCOME_PAYLOAD,
+  STMT_REPLACE_BODY,
   STMT_NEXT_ELIGIBLE,
   STMT_NEXT_DUE,
   STMT_NEXT_EXPIRY,
@@ -278,7 +298,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " idempotency_key, if_match, priority, max_attempts, not_before, expires, unmetered_only,"
     " conflict_strategy, conflict_url, state, head, attempts, next_attempt, created, updated,"
     " last_error, last_status, response_status, headers, secret_headers, response_headers,"
-    " merge_rules, timestamp_pointer, failing_since, body, base, response_body)"
+    " merge_rules, timestamp_pointer, failing_since, body_size)"
     " VALUES (:id, :owner, :name, :group_name, :group_key, :method, :url, :content_type,"
     " :idempotency_key, :if_match, :priority, :max_attempts, :not_before, :expires,"
     " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
@@ -288,7 +308,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "   WHERE group_key = :group_key AND " HOLDING ("state") "),"
     " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
     " :response_status, :headers, :secret_headers, :response_headers, :merge_rules,"
-    " :timestamp_pointer, :failing_since, :body, :base, :response_body)",
+    " :timestamp_pointer, :failing_since, :body_size)",
   /* With "append", several pending tasks may share a name; the newest one
    * is the one a replacement supersedes. */
   [STMT_FIND_PENDING_NAME] =
@@ -297,10 +317,11 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " ORDER BY seq DESC LIMIT 1",
   [STMT_REPLACE_PAYLOAD] =
     "UPDATE tasks SET method = :method, url = :url, headers = :headers,"
-    " secret_headers = :secret_headers, body = :body, content_type = :content_type,"
+    " secret_headers = :secret_headers, body_size = :body_size,"
+    " content_type = :content_type,"
     " if_match = :if_match, priority = :priority, not_before = :not_before,"
     " expires = :expires, unmetered_only = :unmetered_only, max_attempts = :max_attempts,"
-    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url, base = :base,"
+    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url,"
     " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer, updated = :updated,"
     /* A payload that was already sent under the old key is a different
      * request now: it gets a key of its own (unless the app names one),
@@ -322,20 +343,34 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " response_status = :response_status, headers = :headers,"
     " secret_headers = :secret_headers, response_headers = :response_headers,"
     " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer,"
-    " failing_since = :failing_since,"
-    " body = :body, base = :base, response_body = :response_body"
+    " failing_since = :failing_since, body_size = :body_size"
     " WHERE id = :id",
   /* What an attempt, or the settling of a conflict, changes. */
   [STMT_UPDATE_OUTCOME] =
     "UPDATE tasks SET state = :state, attempts = :attempts, next_attempt = :next_attempt,"
     " updated = :updated, last_error = :last_error, last_status = :last_status,"
     " response_status = :response_status, response_headers = :response_headers,"
-    " response_body = :response_body, failing_since = :failing_since,"
-    " body = :body, if_match = :if_match"
+    " failing_since = :failing_since, body_size = :body_size, if_match = :if_match"
     " WHERE id = :id",
-  [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
-  [STMT_SELECT_BY_SEQ] = "SELECT @ALL@ FROM tasks WHERE seq = :seq",
-  [STMT_SELECT_PAYLOAD] = "SELECT body, base, response_body FROM tasks WHERE seq = :seq",
+  [STMT_SELECT_BY_ID] = "SELECT @LIGHT@ FROM tasks WHERE id = :id",
+  [STMT_SELECT_BY_SEQ] = "SELECT @LIGHT@ FROM tasks WHERE seq = :seq",
+  [STMT_SELECT_PAYLOAD] =
+    "SELECT body, base, response_body FROM payloads WHERE task_seq = :seq",
+  [STMT_WRITE_PAYLOAD] =
+    "INSERT INTO payloads (task_seq, body, base, response_body)"
+    " VALUES ((SELECT seq FROM tasks WHERE id = :id), :body, :base, :response_body)"
+    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body, base = excluded.base,"
+    "   response_body = excluded.response_body",
+  /* What an attempt, or settling a conflict, changes of it. */
+  [STMT_WRITE_OUTCOME_PAYLOAD] =
+    "INSERT INTO payloads (task_seq, body, response_body)"
+    " VALUES ((SELECT seq FROM tasks WHERE id = :id), :body, :response_body)"
+    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body,"
+    "   response_body = excluded.response_body",
+  /* A replaced request: its body and base, the last answer kept. */
+  [STMT_REPLACE_BODY] =
+    "INSERT INTO payloads (task_seq, body, base) VALUES (:seq, :body, :base)"
+    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body, base = excluded.base",
   /* Pending heads in run order; the due and expiry tests are filters on
    * the index walk, so a queue full of due tasks stops at the first rows. */
   [STMT_NEXT_ELIGIBLE] =
@@ -355,7 +390,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_EXPIRE] =
     "UPDATE tasks INDEXED BY tasks_expiry SET state = 3, last_error = 'expired', updated = :now"
     " WHERE state = 0 AND expires > 0 AND expires <= :now"
-    " RETURNING @ALL@",
+    " RETURNING @LIGHT@",
   /* Whether STMT_EXPIRE has anything to do: most passes find nothing,
    * and need no write transaction to learn it. */
   [STMT_ANY_EXPIRED] =
@@ -414,6 +449,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
   X (MERGE_RULES, ":merge_rules")                                                 \
   X (TIMESTAMP_POINTER, ":timestamp_pointer")                                     \
   X (FAILING_SINCE, ":failing_since")                                             \
+  X (BODY_SIZE, ":body_size")                                                     \
+  X (SEQ, ":seq")                                                                 \
   X (RESPONSE_HEADERS, ":response_headers")                                       \
   X (BODY, ":body")                                                               \
   X (BASE, ":base")                                                               \
@@ -789,11 +826,43 @@ bind_task (FerryTaskStore  *self,
   bind_strv_at (&binder, at[PARAM_MERGE_RULES], task->merge_rules);
   bind_text_at (&binder, at[PARAM_TIMESTAMP_POINTER], task->timestamp_pointer);
   bind_int64_at (&binder, at[PARAM_FAILING_SINCE], task->failing_since);
+  bind_int64_at (&binder, at[PARAM_BODY_SIZE], (gint64) ferry_task_get_body_size (task));
+  bind_int64_at (&binder, at[PARAM_SEQ], task->seq);
   bind_strv_at (&binder, at[PARAM_RESPONSE_HEADERS], task->response_headers);
   bind_bytes_at (&binder, at[PARAM_BODY], task->body);
   bind_bytes_at (&binder, at[PARAM_BASE], task->base);
   bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
   return binder.rc;
+}
+
+/* Writes @task's payload with @which (STMT_WRITE_PAYLOAD, or
+ * STMT_WRITE_OUTCOME_PAYLOAD for body and response body, both for the task
+ * with @task's id; or STMT_REPLACE_BODY, body and base, for the one with
+ * @task's seq), inside the caller's transaction; nothing for a task read
+ * without it. */
+static int
+write_payload (FerryTaskStore  *self,
+               Statement        which,
+               const FerryTask *task)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  const int *at = self->task_params[which];
+  Binder binder;
+  int rc;
+
+  if (!task->has_payload)
+    return SQLITE_OK;
+  stmt = borrow_stmt (self, which);
+  binder = (Binder) { stmt, SQLITE_OK };
+  bind_int64_at (&binder, at[PARAM_SEQ], task->seq);
+  bind_text_at (&binder, at[PARAM_ID], task->id);
+  bind_bytes_at (&binder, at[PARAM_BODY], task->body);
+  bind_bytes_at (&binder, at[PARAM_BASE], task->base);
+  bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
+  if (binder.rc != SQLITE_OK)
+    return binder.rc;
+  rc = sqlite3_step (stmt);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static char *
@@ -868,31 +937,28 @@ read_light_row (sqlite3_stmt *stmt)
   task->merge_rules = dup_column_strv (stmt, COL_MERGE_RULES);
   task->timestamp_pointer = dup_column_text (stmt, COL_TIMESTAMP_POINTER);
   task->failing_since = sqlite3_column_int64 (stmt, COL_FAILING_SINCE);
+  task->body_size = (guint64) sqlite3_column_int64 (stmt, COL_BODY_SIZE);
+  task->has_payload = FALSE;
   return task;
 }
 
-/* Reads body, base and response body from columns @first, @first + 1 and
- * @first + 2 of the current row. */
+/* Reads body, base and response body from the current row of
+ * STMT_SELECT_PAYLOAD, or none when there is no row. */
 static void
 read_payload (sqlite3_stmt *stmt,
-              int           first,
+              gboolean      has_row,
               FerryTask    *task)
 {
   g_clear_pointer (&task->body, g_bytes_unref);
   g_clear_pointer (&task->base, g_bytes_unref);
   g_clear_pointer (&task->response_body, g_bytes_unref);
-  task->body = dup_column_bytes (stmt, first + COL_BODY - N_LIGHT_COLUMNS);
-  task->base = dup_column_bytes (stmt, first + COL_BASE - N_LIGHT_COLUMNS);
-  task->response_body = dup_column_bytes (stmt, first + COL_RESPONSE_BODY - N_LIGHT_COLUMNS);
-}
-
-static FerryTask *
-read_full_row (sqlite3_stmt *stmt)
-{
-  FerryTask *task = read_light_row (stmt);
-
-  read_payload (stmt, COL_BODY, task);
-  return task;
+  if (has_row)
+    {
+      task->body = dup_column_bytes (stmt, 0);
+      task->base = dup_column_bytes (stmt, 1);
+      task->response_body = dup_column_bytes (stmt, 2);
+    }
+  task->has_payload = TRUE;
 }
 
 /* Makes @dst describe the stored task @src, whose fields it takes over
@@ -979,15 +1045,10 @@ dup_group_key (FerryTaskStore  *self,
 static char *
 expand_sql (const char *template)
 {
-  static const char * const all_columns[] = {
-    LIGHT_COLUMNS (COLUMN_NAME) PAYLOAD_COLUMNS (COLUMN_NAME) NULL
-  };
   static const char * const light_columns[] = { LIGHT_COLUMNS (COLUMN_NAME) NULL };
   GString *sql = g_string_new (template);
-  g_autofree char *all = g_strjoinv (", ", (char **) all_columns);
   g_autofree char *light = g_strjoinv (", ", (char **) light_columns);
 
-  g_string_replace (sql, "@ALL@", all, 0);
   g_string_replace (sql, "@LIGHT@", light, 0);
   return g_string_free (sql, FALSE);
 }
@@ -1011,11 +1072,11 @@ prepare (FerryTaskStore  *self,
     }
 
   /* The decoders index columns by the enum: check the lists agree. */
-  if (strstr (template, "@ALL@") != NULL || strstr (template, "@LIGHT@") != NULL)
+  if (strstr (template, "@LIGHT@") != NULL)
     {
       int n = sqlite3_column_count (stmt);
 
-      g_assert (n == N_COLUMNS || n == N_LIGHT_COLUMNS);
+      g_assert (n == N_COLUMNS);
       for (int i = 0; i < n; i++)
         g_assert_cmpstr (sqlite3_column_name (stmt, i), ==, column_names[i]);
     }
@@ -1121,10 +1182,10 @@ borrow_filter_stmt (FerryTaskStore         *self,
       g_string_append (page, " LIMIT :limit OFFSET :offset");
 
       if (filter->newest_first)
-        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN"
+        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN"
                                      " (SELECT seq FROM (%s))%s", page->str, order);
       else
-        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN (%s)%s",
+        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN (%s)%s",
                                 page->str, order);
     }
 
@@ -1157,13 +1218,19 @@ borrow_filter_stmt (FerryTaskStore         *self,
   return stmt;
 }
 
-/* The stored task with the given seq, all columns. */
+static gboolean load_payload (FerryTaskStore  *self,
+                              FerryTask       *task,
+                              GError         **error);
+
+/* The stored task with the given seq, its payload included: what
+ * enqueue hands back for a task it replaced or kept. */
 static FerryTask *
 dup_task_by_seq (FerryTaskStore  *self,
                  gint64           seq,
                  GError         **error)
 {
   g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_SEQ);
+  g_autoptr(FerryTask) task = NULL;
   gboolean has_row;
 
   sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
@@ -1175,7 +1242,10 @@ dup_task_by_seq (FerryTaskStore  *self,
                    "no task with seq %" G_GINT64_FORMAT, seq);
       return NULL;
     }
-  return read_full_row (stmt);
+  task = read_light_row (stmt);
+  if (!load_payload (self, task, error))
+    return NULL;
+  return g_steal_pointer (&task);
 }
 
 /* Finds the newest pending task of @owner named @name; *@out_seq is 0
@@ -1229,6 +1299,17 @@ replace_payload (FerryTaskStore   *self,
   if (!step (self, stmt, NULL, "replacing a task", error))
     return NULL;
   g_clear_pointer (&stmt, release_stmt);
+  {
+    g_autoptr(FerryTask) with_seq = ferry_task_copy (task);
+
+    with_seq->seq = seq;
+    rc = write_payload (self, STMT_REPLACE_BODY, with_seq);
+  }
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "replacing a task's body", error);
+      return NULL;
+    }
   return dup_task_by_seq (self, seq, error);
 }
 
@@ -1258,6 +1339,16 @@ insert_task (FerryTaskStore   *self,
   if (!step (self, stmt, NULL, "adding a task", error))
     return NULL;
   stored->seq = sqlite3_last_insert_rowid (self->db);
+  if (stored->body != NULL || stored->base != NULL || stored->response_body != NULL)
+    {
+      rc = write_payload (self, STMT_WRITE_PAYLOAD, stored);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, rc, "adding a task's body", error);
+          return NULL;
+        }
+    }
+  stored->body_size = ferry_task_get_body_size (stored);
   return g_steal_pointer (&stored);
 }
 
@@ -1656,6 +1747,15 @@ write_updates (FerryTaskStore  *self,
                        "no task with id “%s”", task->id);
           return FALSE;
         }
+      rc = write_payload (self,
+                          which == STMT_UPDATE_OUTCOME ? STMT_WRITE_OUTCOME_PAYLOAD
+                                                       : STMT_WRITE_PAYLOAD,
+                          task);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, rc, "updating a task's body", error);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -1875,30 +1975,16 @@ ferry_task_store_dup_attempts (FerryTaskStore  *self,
   return g_steal_pointer (&records);
 }
 
-/**
- * ferry_task_store_dup_task:
- * @self: a store
- * @id: a task id
- * @error: return location for an error
- *
- * Returns: (transfer full) (nullable): the stored task, or %NULL with
- *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
- */
-FerryTask *
-ferry_task_store_dup_task (FerryTaskStore  *self,
-                           const char      *id,
-                           GError         **error)
+/* The stored task with id @id, without its payload. */
+static FerryTask *
+dup_task_by_id (FerryTaskStore  *self,
+                const char      *id,
+                GError         **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  Binder binder;
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_ID);
+  Binder binder = { stmt, SQLITE_OK };
   gboolean has_row;
 
-  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  stmt = borrow_stmt (self, STMT_SELECT_BY_ID);
-  binder = (Binder) { stmt, SQLITE_OK };
   bind_text (&binder, ":id", id);
   if (binder.rc != SQLITE_OK)
     {
@@ -1912,7 +1998,59 @@ ferry_task_store_dup_task (FerryTaskStore  *self,
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no task with id “%s”", id);
       return NULL;
     }
-  return read_full_row (stmt);
+  return read_light_row (stmt);
+}
+
+/**
+ * ferry_task_store_dup_task:
+ * @self: a store
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Reads the whole task, its payload (body, base, response body) included.
+ *
+ * Returns: (transfer full) (nullable): the stored task, or %NULL with
+ *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
+ */
+FerryTask *
+ferry_task_store_dup_task (FerryTaskStore  *self,
+                           const char      *id,
+                           GError         **error)
+{
+  g_autoptr(FerryTask) task = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  task = dup_task_by_id (self, id, error);
+  if (task == NULL || !load_payload (self, task, error))
+    return NULL;
+  return g_steal_pointer (&task);
+}
+
+/**
+ * ferry_task_store_dup_task_light:
+ * @self: a store
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Reads the task without its payload (see #FerryTask): what changing its
+ * state or showing it in a list needs, however large its body.
+ *
+ * Returns: (transfer full) (nullable): the stored task, or %NULL with
+ *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
+ */
+FerryTask *
+ferry_task_store_dup_task_light (FerryTaskStore  *self,
+                                 const char      *id,
+                                 GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return dup_task_by_id (self, id, error);
 }
 
 /**
@@ -1960,7 +2098,7 @@ ferry_task_store_list (FerryTaskStore         *self,
         return NULL;
       if (!has_row)
         break;
-      g_ptr_array_add (tasks, read_full_row (stmt));
+      g_ptr_array_add (tasks, read_light_row (stmt));
     }
   return g_steal_pointer (&tasks);
 }
@@ -2048,15 +2186,9 @@ load_payload (FerryTaskStore  *self,
   gboolean has_row;
 
   sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"), task->seq);
-  if (!step (self, payload, &has_row, "reading a task", error))
+  if (!step (self, payload, &has_row, "reading a task's body", error))
     return FALSE;
-  if (!has_row)
-    {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
-                   "no task with seq %" G_GINT64_FORMAT, task->seq);
-      return FALSE;
-    }
-  read_payload (payload, 0, task);
+  read_payload (payload, has_row, task);
   return TRUE;
 }
 
@@ -2332,7 +2464,7 @@ ferry_task_store_expire (FerryTaskStore  *self,
           return NULL;
         if (!has_row)
           break;
-        g_ptr_array_add (expired, read_full_row (stmt));
+        g_ptr_array_add (expired, read_light_row (stmt));
       }
   }
 
