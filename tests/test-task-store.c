@@ -830,9 +830,9 @@ test_migration_empty_file (Fixture       *fixture,
   "ALTER TABLE tasks ADD COLUMN body BLOB;"                                       \
   "ALTER TABLE tasks ADD COLUMN base BLOB;"                                       \
   "ALTER TABLE tasks ADD COLUMN response_body BLOB;"                              \
-  "UPDATE tasks SET body = (SELECT body FROM payloads WHERE task_seq = seq),"     \
-  "  base = (SELECT base FROM payloads WHERE task_seq = seq),"                    \
-  "  response_body = (SELECT response_body FROM payloads WHERE task_seq = seq);"  \
+  "UPDATE tasks SET body = (SELECT data FROM payloads WHERE task_seq = seq AND part = 0)," \
+  "  base = (SELECT data FROM payloads WHERE task_seq = seq AND part = 1),"       \
+  "  response_body = (SELECT data FROM payloads WHERE task_seq = seq AND part = 2);" \
   "DROP TRIGGER payloads_forget;"                                                 \
   "DROP TABLE payloads;"                                                          \
   "ALTER TABLE tasks DROP COLUMN body_size;"

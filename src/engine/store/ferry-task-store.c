@@ -181,17 +181,23 @@ static const char * const migrations[] = {
 
   /* 6 → 7: bodies out of the task rows.  Reading, counting or changing a
    * task's state no longer reads or rewrites a body of up to 16 MiB: the
-   * payload has a table of its own, read only to send the task or show
-   * it whole, and the row keeps the body's size. */
+   * payload has a table of its own, a row per part (0 body, 1 base, 2
+   * response body), read only to send the task or show it whole, and the
+   * task row keeps the body's size.  Each part is the last column of its
+   * row, so it is written and read in place (incremental blob I/O)
+   * without SQLite building a copy of it first. */
   "CREATE TABLE payloads ("
-  "  task_seq      INTEGER PRIMARY KEY,"
-  "  body          BLOB,"
-  "  base          BLOB,"
-  "  response_body BLOB"
+  "  task_seq INTEGER NOT NULL,"
+  "  part     INTEGER NOT NULL CHECK (part BETWEEN 0 AND 2),"
+  "  data     BLOB    NOT NULL,"
+  "  PRIMARY KEY (task_seq, part)"
   ");"
-  "INSERT INTO payloads (task_seq, body, base, response_body)"
-  "  SELECT seq, body, base, response_body FROM tasks"
-  "    WHERE body IS NOT NULL OR base IS NOT NULL OR response_body IS NOT NULL;"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 0, body FROM tasks WHERE body IS NOT NULL;"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 1, base FROM tasks WHERE base IS NOT NULL;"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 2, response_body FROM tasks WHERE response_body IS NOT NULL;"
   "ALTER TABLE tasks ADD COLUMN body_size INTEGER NOT NULL DEFAULT 0;"
   "UPDATE tasks SET body_size = length (body) WHERE body IS NOT NULL;"
   "ALTER TABLE tasks DROP COLUMN body;"
@@ -269,9 +275,9 @@ typedef enum {
   STMT_SELECT_BY_ID,
   STMT_SELECT_BY_SEQ,
   STMT_SELECT_PAYLOAD,
-  STMT_WRITE_PAYLOAD,
-  STMT_WRITE_OUTCOME_PAYLOAD,
-  STMT_REPLACE_BODY,
+  STMT_SEQ_BY_ID,
+  STMT_PUT_PART,
+  STMT_DROP_PART,
   STMT_NEXT_ELIGIBLE,
   STMT_NEXT_DUE,
   STMT_NEXT_EXPIRY,
@@ -354,23 +360,17 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " WHERE id = :id",
   [STMT_SELECT_BY_ID] = "SELECT @LIGHT@ FROM tasks WHERE id = :id",
   [STMT_SELECT_BY_SEQ] = "SELECT @LIGHT@ FROM tasks WHERE seq = :seq",
+  /* Where the parts are and their sizes: the bytes are read with
+   * incremental blob I/O, straight into the task's buffers. */
   [STMT_SELECT_PAYLOAD] =
-    "SELECT body, base, response_body FROM payloads WHERE task_seq = :seq",
-  [STMT_WRITE_PAYLOAD] =
-    "INSERT INTO payloads (task_seq, body, base, response_body)"
-    " VALUES ((SELECT seq FROM tasks WHERE id = :id), :body, :base, :response_body)"
-    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body, base = excluded.base,"
-    "   response_body = excluded.response_body",
-  /* What an attempt, or settling a conflict, changes of it. */
-  [STMT_WRITE_OUTCOME_PAYLOAD] =
-    "INSERT INTO payloads (task_seq, body, response_body)"
-    " VALUES ((SELECT seq FROM tasks WHERE id = :id), :body, :response_body)"
-    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body,"
-    "   response_body = excluded.response_body",
-  /* A replaced request: its body and base, the last answer kept. */
-  [STMT_REPLACE_BODY] =
-    "INSERT INTO payloads (task_seq, body, base) VALUES (:seq, :body, :base)"
-    " ON CONFLICT (task_seq) DO UPDATE SET body = excluded.body, base = excluded.base",
+    "SELECT part, rowid, length (data) FROM payloads WHERE task_seq = :seq",
+  [STMT_SEQ_BY_ID] = "SELECT seq FROM tasks WHERE id = :id",
+  /* Room for a part, filled in place afterwards. */
+  [STMT_PUT_PART] =
+    "INSERT INTO payloads (task_seq, part, data) VALUES (:seq, :part, zeroblob (:size))"
+    " ON CONFLICT (task_seq, part) DO UPDATE SET data = excluded.data"
+    " RETURNING rowid",
+  [STMT_DROP_PART] = "DELETE FROM payloads WHERE task_seq = :seq AND part = :part",
   /* Pending heads in run order; the due and expiry tests are filters on
    * the index walk, so a queue full of due tasks stops at the first rows. */
   [STMT_NEXT_ELIGIBLE] =
@@ -451,10 +451,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
   X (FAILING_SINCE, ":failing_since")                                             \
   X (BODY_SIZE, ":body_size")                                                     \
   X (SEQ, ":seq")                                                                 \
-  X (RESPONSE_HEADERS, ":response_headers")                                       \
-  X (BODY, ":body")                                                               \
-  X (BASE, ":base")                                                               \
-  X (RESPONSE_BODY, ":response_body")
+  X (RESPONSE_HEADERS, ":response_headers")
 
 #define PARAM_ENUM(sym, name) PARAM_##sym,
 #define PARAM_NAME(sym, name) name,
@@ -684,30 +681,6 @@ bind_int64 (Binder     *binder,
   bind_int64_at (binder, find_param (binder, name), value);
 }
 
-/* Bodies are bound without a copy: the statement is stepped and reset
- * while the task still holds its reference. */
-static void
-bind_bytes_at (Binder *binder,
-               int     i,
-               GBytes *bytes)
-{
-  gsize size;
-
-  if (i == 0 || binder->rc != SQLITE_OK)
-    return;
-  if (bytes == NULL)
-    {
-      binder->rc = sqlite3_bind_null (binder->stmt, i);
-      return;
-    }
-  size = g_bytes_get_size (bytes);
-  if (size == 0)
-    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
-  else
-    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_bytes_get_data (bytes, NULL), size,
-                                      SQLITE_STATIC);
-}
-
 /* The bytes of @strv as a GVariant `aay` in normal form, exactly as
  * g_variant_new_bytestring_array() serializes it, written directly: that
  * builds a GVariant per string first, which cost more than the rest of
@@ -829,40 +802,110 @@ bind_task (FerryTaskStore  *self,
   bind_int64_at (&binder, at[PARAM_BODY_SIZE], (gint64) ferry_task_get_body_size (task));
   bind_int64_at (&binder, at[PARAM_SEQ], task->seq);
   bind_strv_at (&binder, at[PARAM_RESPONSE_HEADERS], task->response_headers);
-  bind_bytes_at (&binder, at[PARAM_BODY], task->body);
-  bind_bytes_at (&binder, at[PARAM_BASE], task->base);
-  bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
   return binder.rc;
 }
 
-/* Writes @task's payload with @which (STMT_WRITE_PAYLOAD, or
- * STMT_WRITE_OUTCOME_PAYLOAD for body and response body, both for the task
- * with @task's id; or STMT_REPLACE_BODY, body and base, for the one with
- * @task's seq), inside the caller's transaction; nothing for a task read
- * without it. */
-static int
-write_payload (FerryTaskStore  *self,
-               Statement        which,
-               const FerryTask *task)
+/* The parts of a payload, as the payloads table numbers them. */
+typedef enum {
+  PART_BODY          = 0,
+  PART_BASE          = 1,
+  PART_RESPONSE_BODY = 2,
+  N_PARTS
+} PayloadPart;
+
+#define PARTS_ALL      ((1 << PART_BODY) | (1 << PART_BASE) | (1 << PART_RESPONSE_BODY))
+#define PARTS_OUTCOME  ((1 << PART_BODY) | (1 << PART_RESPONSE_BODY))
+#define PARTS_REQUEST  ((1 << PART_BODY) | (1 << PART_BASE))
+
+static GBytes **
+task_part (FerryTask   *task,
+           PayloadPart  part)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  const int *at = self->task_params[which];
-  Binder binder;
+  switch (part)
+    {
+    case PART_BODY:
+      return &task->body;
+    case PART_BASE:
+      return &task->base;
+    case PART_RESPONSE_BODY:
+    default:
+      return &task->response_body;
+    }
+}
+
+/* Writes one part of task @seq: no row for %NULL, else a row made to its
+ * size and filled in place, so SQLite never holds a copy of it. */
+static int
+write_part (FerryTaskStore *self,
+            gint64          seq,
+            PayloadPart     part,
+            GBytes         *bytes)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, bytes == NULL ? STMT_DROP_PART : STMT_PUT_PART);
+  Binder binder = { stmt, SQLITE_OK };
+  sqlite3_blob *blob = NULL;
+  gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+  gint64 rowid;
   int rc;
 
-  if (!task->has_payload)
-    return SQLITE_OK;
-  stmt = borrow_stmt (self, which);
-  binder = (Binder) { stmt, SQLITE_OK };
-  bind_int64_at (&binder, at[PARAM_SEQ], task->seq);
-  bind_text_at (&binder, at[PARAM_ID], task->id);
-  bind_bytes_at (&binder, at[PARAM_BODY], task->body);
-  bind_bytes_at (&binder, at[PARAM_BASE], task->base);
-  bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
+  bind_int64 (&binder, ":seq", seq);
+  bind_int64 (&binder, ":part", part);
+  if (bytes != NULL)
+    bind_int64 (&binder, ":size", (gint64) size);
   if (binder.rc != SQLITE_OK)
     return binder.rc;
   rc = sqlite3_step (stmt);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (bytes == NULL)
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (rc != SQLITE_ROW)
+    return rc;
+  rowid = sqlite3_column_int64 (stmt, 0);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return rc;
+  if (size == 0)
+    return SQLITE_OK;
+  rc = sqlite3_blob_open (self->db, "main", "payloads", "data", rowid, 1, &blob);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_write (blob, g_bytes_get_data (bytes, NULL), (int) size, 0);
+  sqlite3_blob_close (blob);
+  return rc;
+}
+
+/* Writes the @parts of @task's payload, inside the caller's transaction,
+ * for the task with @task's seq or, when @by_id, @task's id (an update
+ * may carry any seq); nothing for a task read without its payload. */
+static int
+write_payload (FerryTaskStore  *self,
+               const FerryTask *task,
+               guint            parts,
+               gboolean         by_id)
+{
+  gint64 seq = task->seq;
+  int rc = SQLITE_OK;
+
+  if (!task->has_payload)
+    return SQLITE_OK;
+  if (by_id)
+    {
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SEQ_BY_ID);
+      Binder binder = { stmt, SQLITE_OK };
+
+      bind_text (&binder, ":id", task->id);
+      if (binder.rc != SQLITE_OK)
+        return binder.rc;
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
+      seq = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  for (PayloadPart part = 0; part < N_PARTS && rc == SQLITE_OK; part++)
+    {
+      if (parts & (1 << part))
+        rc = write_part (self, seq, part, *task_part ((FerryTask *) task, part));
+    }
+  return rc;
 }
 
 static char *
@@ -942,23 +985,39 @@ read_light_row (sqlite3_stmt *stmt)
   return task;
 }
 
-/* Reads body, base and response body from the current row of
- * STMT_SELECT_PAYLOAD, or none when there is no row. */
-static void
-read_payload (sqlite3_stmt *stmt,
-              gboolean      has_row,
-              FerryTask    *task)
+/* Reads the part whose row is @rowid, @size bytes, in one go into a buffer
+ * of its own (a plain read would make SQLite copy it first). */
+static gboolean
+read_part (FerryTaskStore  *self,
+           gint64           rowid,
+           gint64           size,
+           GBytes         **out_bytes,
+           GError         **error)
 {
-  g_clear_pointer (&task->body, g_bytes_unref);
-  g_clear_pointer (&task->base, g_bytes_unref);
-  g_clear_pointer (&task->response_body, g_bytes_unref);
-  if (has_row)
+  sqlite3_blob *blob = NULL;
+  guint8 *data;
+  int rc;
+
+  if (size == 0)
     {
-      task->body = dup_column_bytes (stmt, 0);
-      task->base = dup_column_bytes (stmt, 1);
-      task->response_body = dup_column_bytes (stmt, 2);
+      *out_bytes = g_bytes_new (NULL, 0);
+      return TRUE;
     }
-  task->has_payload = TRUE;
+  rc = sqlite3_blob_open (self->db, "main", "payloads", "data", rowid, 0, &blob);
+  if (rc == SQLITE_OK && sqlite3_blob_bytes (blob) != size)
+    rc = SQLITE_CORRUPT;
+  data = rc == SQLITE_OK ? g_malloc (size) : NULL;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_read (blob, data, (int) size, 0);
+  sqlite3_blob_close (blob);
+  if (rc != SQLITE_OK)
+    {
+      g_free (data);
+      set_sqlite_error (self->db, rc, "reading a task's body", error);
+      return FALSE;
+    }
+  *out_bytes = g_bytes_new_take (data, size);
+  return TRUE;
 }
 
 /* Makes @dst describe the stored task @src, whose fields it takes over
@@ -1303,7 +1362,7 @@ replace_payload (FerryTaskStore   *self,
     g_autoptr(FerryTask) with_seq = ferry_task_copy (task);
 
     with_seq->seq = seq;
-    rc = write_payload (self, STMT_REPLACE_BODY, with_seq);
+    rc = write_payload (self, with_seq, PARTS_REQUEST, FALSE);
   }
   if (rc != SQLITE_OK)
     {
@@ -1341,7 +1400,7 @@ insert_task (FerryTaskStore   *self,
   stored->seq = sqlite3_last_insert_rowid (self->db);
   if (stored->body != NULL || stored->base != NULL || stored->response_body != NULL)
     {
-      rc = write_payload (self, STMT_WRITE_PAYLOAD, stored);
+      rc = write_payload (self, stored, PARTS_ALL, FALSE);
       if (rc != SQLITE_OK)
         {
           set_sqlite_error (self->db, rc, "adding a task's body", error);
@@ -1747,10 +1806,8 @@ write_updates (FerryTaskStore  *self,
                        "no task with id “%s”", task->id);
           return FALSE;
         }
-      rc = write_payload (self,
-                          which == STMT_UPDATE_OUTCOME ? STMT_WRITE_OUTCOME_PAYLOAD
-                                                       : STMT_WRITE_PAYLOAD,
-                          task);
+      rc = write_payload (self, task,
+                          which == STMT_UPDATE_OUTCOME ? PARTS_OUTCOME : PARTS_ALL, TRUE);
       if (rc != SQLITE_OK)
         {
           set_sqlite_error (self->db, rc, "updating a task's body", error);
@@ -2182,14 +2239,36 @@ load_payload (FerryTaskStore  *self,
               FerryTask       *task,
               GError         **error)
 {
-  g_autoptr(CachedStmt) payload = borrow_stmt (self, STMT_SELECT_PAYLOAD);
-  gboolean has_row;
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_PAYLOAD);
+  GBytes *parts[N_PARTS] = { NULL, };
+  gboolean has_row = TRUE;
+  gboolean ok = TRUE;
 
-  sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"), task->seq);
-  if (!step (self, payload, &has_row, "reading a task's body", error))
-    return FALSE;
-  read_payload (payload, has_row, task);
-  return TRUE;
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), task->seq);
+  while (ok)
+    {
+      gint64 part;
+
+      ok = step (self, stmt, &has_row, "reading a task's body", error);
+      if (!ok || !has_row)
+        break;
+      part = sqlite3_column_int64 (stmt, 0);
+      if (part >= 0 && part < N_PARTS && parts[part] == NULL)
+        ok = read_part (self, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
+                        &parts[part], error);
+    }
+  for (PayloadPart part = 0; part < N_PARTS; part++)
+    {
+      GBytes **field = task_part (task, part);
+
+      g_clear_pointer (field, g_bytes_unref);
+      if (ok)
+        *field = parts[part];
+      else
+        g_clear_pointer (&parts[part], g_bytes_unref);
+    }
+  task->has_payload = ok;
+  return ok;
 }
 
 static GPtrArray *
