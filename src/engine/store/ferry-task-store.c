@@ -178,12 +178,41 @@ static const char * const migrations[] = {
   "      WHERE seq = (SELECT min (seq) FROM tasks"
   "                     WHERE group_key = OLD.group_key AND " HOLDING ("state") ");"
   "  END;",
+
+  /* 6 → 7: bodies out of the task rows.  Reading, counting or changing a
+   * task's state no longer reads or rewrites a body of up to 16 MiB: the
+   * payload has a table of its own, a row per part (0 body, 1 base, 2
+   * response body), read only to send the task or show it whole, and the
+   * task row keeps the body's size.  Each part is the last column of its
+   * row, so it is written and read in place (incremental blob I/O)
+   * without SQLite building a copy of it first. */
+  "CREATE TABLE payloads ("
+  "  task_seq INTEGER NOT NULL,"
+  "  part     INTEGER NOT NULL CHECK (part BETWEEN 0 AND 2),"
+  "  data     BLOB    NOT NULL,"
+  "  PRIMARY KEY (task_seq, part)"
+  ");"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 0, body FROM tasks WHERE body IS NOT NULL;"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 1, base FROM tasks WHERE base IS NOT NULL;"
+  "INSERT INTO payloads (task_seq, part, data)"
+  "  SELECT seq, 2, response_body FROM tasks WHERE response_body IS NOT NULL;"
+  "ALTER TABLE tasks ADD COLUMN body_size INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE tasks SET body_size = length (body) WHERE body IS NOT NULL;"
+  "ALTER TABLE tasks DROP COLUMN body;"
+  "ALTER TABLE tasks DROP COLUMN base;"
+  "ALTER TABLE tasks DROP COLUMN response_body;"
+  "CREATE TRIGGER payloads_forget AFTER DELETE ON tasks"
+  "  BEGIN"
+  "    DELETE FROM payloads WHERE task_seq = OLD.seq;"
+  "  END;",
 };
 
 #define SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-/* Columns read back into a FerryTask.  The light ones come first: they
- * are all a scheduler needs to decide about a candidate. */
+/* The columns of a task row, read back into a FerryTask; its payload is
+ * read from the payloads table only when asked for. */
 #define LIGHT_COLUMNS(X)                                                          \
   X (SEQ, seq)                                                                    \
   X (ID, id)                                                                      \
@@ -215,29 +244,23 @@ static const char * const migrations[] = {
   X (RESPONSE_HEADERS, response_headers)                                          \
   X (MERGE_RULES, merge_rules)                                                    \
   X (TIMESTAMP_POINTER, timestamp_pointer)                                        \
-  X (FAILING_SINCE, failing_since)
-#define PAYLOAD_COLUMNS(X)                                                        \
-  X (BODY, body)                                                                  \
-  X (BASE, base)                                                                  \
-  X (RESPONSE_BODY, response_body)
+  X (FAILING_SINCE, failing_since)                                                \
+  X (BODY_SIZE, body_size)
 
 #define COLUMN_ENUM(sym, name) COL_##sym,
 #define COLUMN_NAME(sym, name) #name,
 
 enum {
   LIGHT_COLUMNS (COLUMN_ENUM)
-  PAYLOAD_COLUMNS (COLUMN_ENUM)
   N_COLUMNS
 };
-#define N_LIGHT_COLUMNS COL_BODY
 
 static const char * const column_names[N_COLUMNS] = {
   LIGHT_COLUMNS (COLUMN_NAME)
-  PAYLOAD_COLUMNS (COLUMN_NAME)
 };
 
-/* Statements prepared once at open and reset after every use.  "@ALL@"
- * and "@LIGHT@" stand for the column lists above. */
+/* Statements prepared once at open and reset after every use.  "@LIGHT@"
+ * stands for the column list above. */
 typedef enum {
   STMT_BEGIN,
   STMT_COMMIT,
@@ -252,6 +275,9 @@ typedef enum {
   STMT_SELECT_BY_ID,
   STMT_SELECT_BY_SEQ,
   STMT_SELECT_PAYLOAD,
+  STMT_SEQ_BY_ID,
+  STMT_PUT_PART,
+  STMT_DROP_PART,
   STMT_NEXT_ELIGIBLE,
   STMT_NEXT_DUE,
   STMT_NEXT_EXPIRY,
@@ -278,7 +304,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " idempotency_key, if_match, priority, max_attempts, not_before, expires, unmetered_only,"
     " conflict_strategy, conflict_url, state, head, attempts, next_attempt, created, updated,"
     " last_error, last_status, response_status, headers, secret_headers, response_headers,"
-    " merge_rules, timestamp_pointer, failing_since, body, base, response_body)"
+    " merge_rules, timestamp_pointer, failing_since, body_size)"
     " VALUES (:id, :owner, :name, :group_name, :group_key, :method, :url, :content_type,"
     " :idempotency_key, :if_match, :priority, :max_attempts, :not_before, :expires,"
     " :unmetered_only, :conflict_strategy, :conflict_url, :state,"
@@ -288,7 +314,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "   WHERE group_key = :group_key AND " HOLDING ("state") "),"
     " :attempts, :next_attempt, :created, :updated, :last_error, :last_status,"
     " :response_status, :headers, :secret_headers, :response_headers, :merge_rules,"
-    " :timestamp_pointer, :failing_since, :body, :base, :response_body)",
+    " :timestamp_pointer, :failing_since, :body_size)",
   /* With "append", several pending tasks may share a name; the newest one
    * is the one a replacement supersedes. */
   [STMT_FIND_PENDING_NAME] =
@@ -297,10 +323,11 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " ORDER BY seq DESC LIMIT 1",
   [STMT_REPLACE_PAYLOAD] =
     "UPDATE tasks SET method = :method, url = :url, headers = :headers,"
-    " secret_headers = :secret_headers, body = :body, content_type = :content_type,"
+    " secret_headers = :secret_headers, body_size = :body_size,"
+    " content_type = :content_type,"
     " if_match = :if_match, priority = :priority, not_before = :not_before,"
     " expires = :expires, unmetered_only = :unmetered_only, max_attempts = :max_attempts,"
-    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url, base = :base,"
+    " conflict_strategy = :conflict_strategy, conflict_url = :conflict_url,"
     " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer, updated = :updated,"
     /* A payload that was already sent under the old key is a different
      * request now: it gets a key of its own (unless the app names one),
@@ -322,20 +349,28 @@ static const char * const statement_sql[N_STATEMENTS] = {
     " response_status = :response_status, headers = :headers,"
     " secret_headers = :secret_headers, response_headers = :response_headers,"
     " merge_rules = :merge_rules, timestamp_pointer = :timestamp_pointer,"
-    " failing_since = :failing_since,"
-    " body = :body, base = :base, response_body = :response_body"
+    " failing_since = :failing_since, body_size = :body_size"
     " WHERE id = :id",
   /* What an attempt, or the settling of a conflict, changes. */
   [STMT_UPDATE_OUTCOME] =
     "UPDATE tasks SET state = :state, attempts = :attempts, next_attempt = :next_attempt,"
     " updated = :updated, last_error = :last_error, last_status = :last_status,"
     " response_status = :response_status, response_headers = :response_headers,"
-    " response_body = :response_body, failing_since = :failing_since,"
-    " body = :body, if_match = :if_match"
+    " failing_since = :failing_since, body_size = :body_size, if_match = :if_match"
     " WHERE id = :id",
-  [STMT_SELECT_BY_ID] = "SELECT @ALL@ FROM tasks WHERE id = :id",
-  [STMT_SELECT_BY_SEQ] = "SELECT @ALL@ FROM tasks WHERE seq = :seq",
-  [STMT_SELECT_PAYLOAD] = "SELECT body, base, response_body FROM tasks WHERE seq = :seq",
+  [STMT_SELECT_BY_ID] = "SELECT @LIGHT@ FROM tasks WHERE id = :id",
+  [STMT_SELECT_BY_SEQ] = "SELECT @LIGHT@ FROM tasks WHERE seq = :seq",
+  /* Where the parts are and their sizes: the bytes are read with
+   * incremental blob I/O, straight into the task's buffers. */
+  [STMT_SELECT_PAYLOAD] =
+    "SELECT part, rowid, length (data) FROM payloads WHERE task_seq = :seq",
+  [STMT_SEQ_BY_ID] = "SELECT seq FROM tasks WHERE id = :id",
+  /* Room for a part, filled in place afterwards. */
+  [STMT_PUT_PART] =
+    "INSERT INTO payloads (task_seq, part, data) VALUES (:seq, :part, zeroblob (:size))"
+    " ON CONFLICT (task_seq, part) DO UPDATE SET data = excluded.data"
+    " RETURNING rowid",
+  [STMT_DROP_PART] = "DELETE FROM payloads WHERE task_seq = :seq AND part = :part",
   /* Pending heads in run order; the due and expiry tests are filters on
    * the index walk, so a queue full of due tasks stops at the first rows. */
   [STMT_NEXT_ELIGIBLE] =
@@ -355,7 +390,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_EXPIRE] =
     "UPDATE tasks INDEXED BY tasks_expiry SET state = 3, last_error = 'expired', updated = :now"
     " WHERE state = 0 AND expires > 0 AND expires <= :now"
-    " RETURNING @ALL@",
+    " RETURNING @LIGHT@",
   /* Whether STMT_EXPIRE has anything to do: most passes find nothing,
    * and need no write transaction to learn it. */
   [STMT_ANY_EXPIRED] =
@@ -414,10 +449,9 @@ static const char * const statement_sql[N_STATEMENTS] = {
   X (MERGE_RULES, ":merge_rules")                                                 \
   X (TIMESTAMP_POINTER, ":timestamp_pointer")                                     \
   X (FAILING_SINCE, ":failing_since")                                             \
-  X (RESPONSE_HEADERS, ":response_headers")                                       \
-  X (BODY, ":body")                                                               \
-  X (BASE, ":base")                                                               \
-  X (RESPONSE_BODY, ":response_body")
+  X (BODY_SIZE, ":body_size")                                                     \
+  X (SEQ, ":seq")                                                                 \
+  X (RESPONSE_HEADERS, ":response_headers")
 
 #define PARAM_ENUM(sym, name) PARAM_##sym,
 #define PARAM_NAME(sym, name) name,
@@ -647,30 +681,6 @@ bind_int64 (Binder     *binder,
   bind_int64_at (binder, find_param (binder, name), value);
 }
 
-/* Bodies are bound without a copy: the statement is stepped and reset
- * while the task still holds its reference. */
-static void
-bind_bytes_at (Binder *binder,
-               int     i,
-               GBytes *bytes)
-{
-  gsize size;
-
-  if (i == 0 || binder->rc != SQLITE_OK)
-    return;
-  if (bytes == NULL)
-    {
-      binder->rc = sqlite3_bind_null (binder->stmt, i);
-      return;
-    }
-  size = g_bytes_get_size (bytes);
-  if (size == 0)
-    binder->rc = sqlite3_bind_zeroblob (binder->stmt, i, 0);
-  else
-    binder->rc = sqlite3_bind_blob64 (binder->stmt, i, g_bytes_get_data (bytes, NULL), size,
-                                      SQLITE_STATIC);
-}
-
 /* The bytes of @strv as a GVariant `aay` in normal form, exactly as
  * g_variant_new_bytestring_array() serializes it, written directly: that
  * builds a GVariant per string first, which cost more than the rest of
@@ -789,11 +799,113 @@ bind_task (FerryTaskStore  *self,
   bind_strv_at (&binder, at[PARAM_MERGE_RULES], task->merge_rules);
   bind_text_at (&binder, at[PARAM_TIMESTAMP_POINTER], task->timestamp_pointer);
   bind_int64_at (&binder, at[PARAM_FAILING_SINCE], task->failing_since);
+  bind_int64_at (&binder, at[PARAM_BODY_SIZE], (gint64) ferry_task_get_body_size (task));
+  bind_int64_at (&binder, at[PARAM_SEQ], task->seq);
   bind_strv_at (&binder, at[PARAM_RESPONSE_HEADERS], task->response_headers);
-  bind_bytes_at (&binder, at[PARAM_BODY], task->body);
-  bind_bytes_at (&binder, at[PARAM_BASE], task->base);
-  bind_bytes_at (&binder, at[PARAM_RESPONSE_BODY], task->response_body);
   return binder.rc;
+}
+
+/* The parts of a payload, as the payloads table numbers them. */
+typedef enum {
+  PART_BODY          = 0,
+  PART_BASE          = 1,
+  PART_RESPONSE_BODY = 2,
+  N_PARTS
+} PayloadPart;
+
+#define PARTS_ALL      ((1 << PART_BODY) | (1 << PART_BASE) | (1 << PART_RESPONSE_BODY))
+#define PARTS_OUTCOME  ((1 << PART_BODY) | (1 << PART_RESPONSE_BODY))
+#define PARTS_REQUEST  ((1 << PART_BODY) | (1 << PART_BASE))
+
+static GBytes **
+task_part (FerryTask   *task,
+           PayloadPart  part)
+{
+  switch (part)
+    {
+    case PART_BODY:
+      return &task->body;
+    case PART_BASE:
+      return &task->base;
+    case PART_RESPONSE_BODY:
+    default:
+      return &task->response_body;
+    }
+}
+
+/* Writes one part of task @seq: no row for %NULL, else a row made to its
+ * size and filled in place, so SQLite never holds a copy of it. */
+static int
+write_part (FerryTaskStore *self,
+            gint64          seq,
+            PayloadPart     part,
+            GBytes         *bytes)
+{
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, bytes == NULL ? STMT_DROP_PART : STMT_PUT_PART);
+  Binder binder = { stmt, SQLITE_OK };
+  sqlite3_blob *blob = NULL;
+  gsize size = bytes != NULL ? g_bytes_get_size (bytes) : 0;
+  gint64 rowid;
+  int rc;
+
+  bind_int64 (&binder, ":seq", seq);
+  bind_int64 (&binder, ":part", part);
+  if (bytes != NULL)
+    bind_int64 (&binder, ":size", (gint64) size);
+  if (binder.rc != SQLITE_OK)
+    return binder.rc;
+  rc = sqlite3_step (stmt);
+  if (bytes == NULL)
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  if (rc != SQLITE_ROW)
+    return rc;
+  rowid = sqlite3_column_int64 (stmt, 0);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return rc;
+  if (size == 0)
+    return SQLITE_OK;
+  rc = sqlite3_blob_open (self->db, "main", "payloads", "data", rowid, 1, &blob);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_write (blob, g_bytes_get_data (bytes, NULL), (int) size, 0);
+  sqlite3_blob_close (blob);
+  return rc;
+}
+
+/* Writes the @parts of @task's payload, inside the caller's transaction,
+ * for the task with @task's seq or, when @by_id, @task's id (an update
+ * may carry any seq); nothing for a task read without its payload. */
+static int
+write_payload (FerryTaskStore  *self,
+               const FerryTask *task,
+               guint            parts,
+               gboolean         by_id)
+{
+  gint64 seq = task->seq;
+  int rc = SQLITE_OK;
+
+  if (!task->has_payload)
+    return SQLITE_OK;
+  if (by_id)
+    {
+      g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SEQ_BY_ID);
+      Binder binder = { stmt, SQLITE_OK };
+
+      bind_text (&binder, ":id", task->id);
+      if (binder.rc != SQLITE_OK)
+        return binder.rc;
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? SQLITE_NOTFOUND : rc;
+      seq = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  for (PayloadPart part = 0; part < N_PARTS && rc == SQLITE_OK; part++)
+    {
+      if (parts & (1 << part))
+        rc = write_part (self, seq, part, *task_part ((FerryTask *) task, part));
+    }
+  return rc;
 }
 
 static char *
@@ -868,31 +980,44 @@ read_light_row (sqlite3_stmt *stmt)
   task->merge_rules = dup_column_strv (stmt, COL_MERGE_RULES);
   task->timestamp_pointer = dup_column_text (stmt, COL_TIMESTAMP_POINTER);
   task->failing_since = sqlite3_column_int64 (stmt, COL_FAILING_SINCE);
+  task->body_size = (guint64) sqlite3_column_int64 (stmt, COL_BODY_SIZE);
+  task->has_payload = FALSE;
   return task;
 }
 
-/* Reads body, base and response body from columns @first, @first + 1 and
- * @first + 2 of the current row. */
-static void
-read_payload (sqlite3_stmt *stmt,
-              int           first,
-              FerryTask    *task)
+/* Reads the part whose row is @rowid, @size bytes, in one go into a buffer
+ * of its own (a plain read would make SQLite copy it first). */
+static gboolean
+read_part (FerryTaskStore  *self,
+           gint64           rowid,
+           gint64           size,
+           GBytes         **out_bytes,
+           GError         **error)
 {
-  g_clear_pointer (&task->body, g_bytes_unref);
-  g_clear_pointer (&task->base, g_bytes_unref);
-  g_clear_pointer (&task->response_body, g_bytes_unref);
-  task->body = dup_column_bytes (stmt, first + COL_BODY - N_LIGHT_COLUMNS);
-  task->base = dup_column_bytes (stmt, first + COL_BASE - N_LIGHT_COLUMNS);
-  task->response_body = dup_column_bytes (stmt, first + COL_RESPONSE_BODY - N_LIGHT_COLUMNS);
-}
+  sqlite3_blob *blob = NULL;
+  guint8 *data;
+  int rc;
 
-static FerryTask *
-read_full_row (sqlite3_stmt *stmt)
-{
-  FerryTask *task = read_light_row (stmt);
-
-  read_payload (stmt, COL_BODY, task);
-  return task;
+  if (size == 0)
+    {
+      *out_bytes = g_bytes_new (NULL, 0);
+      return TRUE;
+    }
+  rc = sqlite3_blob_open (self->db, "main", "payloads", "data", rowid, 0, &blob);
+  if (rc == SQLITE_OK && sqlite3_blob_bytes (blob) != size)
+    rc = SQLITE_CORRUPT;
+  data = rc == SQLITE_OK ? g_malloc (size) : NULL;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_read (blob, data, (int) size, 0);
+  sqlite3_blob_close (blob);
+  if (rc != SQLITE_OK)
+    {
+      g_free (data);
+      set_sqlite_error (self->db, rc, "reading a task's body", error);
+      return FALSE;
+    }
+  *out_bytes = g_bytes_new_take (data, size);
+  return TRUE;
 }
 
 /* Makes @dst describe the stored task @src, whose fields it takes over
@@ -979,15 +1104,10 @@ dup_group_key (FerryTaskStore  *self,
 static char *
 expand_sql (const char *template)
 {
-  static const char * const all_columns[] = {
-    LIGHT_COLUMNS (COLUMN_NAME) PAYLOAD_COLUMNS (COLUMN_NAME) NULL
-  };
   static const char * const light_columns[] = { LIGHT_COLUMNS (COLUMN_NAME) NULL };
   GString *sql = g_string_new (template);
-  g_autofree char *all = g_strjoinv (", ", (char **) all_columns);
   g_autofree char *light = g_strjoinv (", ", (char **) light_columns);
 
-  g_string_replace (sql, "@ALL@", all, 0);
   g_string_replace (sql, "@LIGHT@", light, 0);
   return g_string_free (sql, FALSE);
 }
@@ -1011,11 +1131,11 @@ prepare (FerryTaskStore  *self,
     }
 
   /* The decoders index columns by the enum: check the lists agree. */
-  if (strstr (template, "@ALL@") != NULL || strstr (template, "@LIGHT@") != NULL)
+  if (strstr (template, "@LIGHT@") != NULL)
     {
       int n = sqlite3_column_count (stmt);
 
-      g_assert (n == N_COLUMNS || n == N_LIGHT_COLUMNS);
+      g_assert (n == N_COLUMNS);
       for (int i = 0; i < n; i++)
         g_assert_cmpstr (sqlite3_column_name (stmt, i), ==, column_names[i]);
     }
@@ -1121,10 +1241,10 @@ borrow_filter_stmt (FerryTaskStore         *self,
       g_string_append (page, " LIMIT :limit OFFSET :offset");
 
       if (filter->newest_first)
-        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN"
+        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN"
                                      " (SELECT seq FROM (%s))%s", page->str, order);
       else
-        g_string_append_printf (sql, "SELECT @ALL@ FROM tasks WHERE seq IN (%s)%s",
+        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN (%s)%s",
                                 page->str, order);
     }
 
@@ -1157,13 +1277,19 @@ borrow_filter_stmt (FerryTaskStore         *self,
   return stmt;
 }
 
-/* The stored task with the given seq, all columns. */
+static gboolean load_payload (FerryTaskStore  *self,
+                              FerryTask       *task,
+                              GError         **error);
+
+/* The stored task with the given seq, its payload included: what
+ * enqueue hands back for a task it replaced or kept. */
 static FerryTask *
 dup_task_by_seq (FerryTaskStore  *self,
                  gint64           seq,
                  GError         **error)
 {
   g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_SEQ);
+  g_autoptr(FerryTask) task = NULL;
   gboolean has_row;
 
   sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), seq);
@@ -1175,7 +1301,10 @@ dup_task_by_seq (FerryTaskStore  *self,
                    "no task with seq %" G_GINT64_FORMAT, seq);
       return NULL;
     }
-  return read_full_row (stmt);
+  task = read_light_row (stmt);
+  if (!load_payload (self, task, error))
+    return NULL;
+  return g_steal_pointer (&task);
 }
 
 /* Finds the newest pending task of @owner named @name; *@out_seq is 0
@@ -1229,6 +1358,17 @@ replace_payload (FerryTaskStore   *self,
   if (!step (self, stmt, NULL, "replacing a task", error))
     return NULL;
   g_clear_pointer (&stmt, release_stmt);
+  {
+    g_autoptr(FerryTask) with_seq = ferry_task_copy (task);
+
+    with_seq->seq = seq;
+    rc = write_payload (self, with_seq, PARTS_REQUEST, FALSE);
+  }
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self->db, rc, "replacing a task's body", error);
+      return NULL;
+    }
   return dup_task_by_seq (self, seq, error);
 }
 
@@ -1258,6 +1398,16 @@ insert_task (FerryTaskStore   *self,
   if (!step (self, stmt, NULL, "adding a task", error))
     return NULL;
   stored->seq = sqlite3_last_insert_rowid (self->db);
+  if (stored->body != NULL || stored->base != NULL || stored->response_body != NULL)
+    {
+      rc = write_payload (self, stored, PARTS_ALL, FALSE);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, rc, "adding a task's body", error);
+          return NULL;
+        }
+    }
+  stored->body_size = ferry_task_get_body_size (stored);
   return g_steal_pointer (&stored);
 }
 
@@ -1656,6 +1806,13 @@ write_updates (FerryTaskStore  *self,
                        "no task with id “%s”", task->id);
           return FALSE;
         }
+      rc = write_payload (self, task,
+                          which == STMT_UPDATE_OUTCOME ? PARTS_OUTCOME : PARTS_ALL, TRUE);
+      if (rc != SQLITE_OK)
+        {
+          set_sqlite_error (self->db, rc, "updating a task's body", error);
+          return FALSE;
+        }
     }
   return TRUE;
 }
@@ -1875,30 +2032,16 @@ ferry_task_store_dup_attempts (FerryTaskStore  *self,
   return g_steal_pointer (&records);
 }
 
-/**
- * ferry_task_store_dup_task:
- * @self: a store
- * @id: a task id
- * @error: return location for an error
- *
- * Returns: (transfer full) (nullable): the stored task, or %NULL with
- *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
- */
-FerryTask *
-ferry_task_store_dup_task (FerryTaskStore  *self,
-                           const char      *id,
-                           GError         **error)
+/* The stored task with id @id, without its payload. */
+static FerryTask *
+dup_task_by_id (FerryTaskStore  *self,
+                const char      *id,
+                GError         **error)
 {
-  g_autoptr(CachedStmt) stmt = NULL;
-  Binder binder;
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_BY_ID);
+  Binder binder = { stmt, SQLITE_OK };
   gboolean has_row;
 
-  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  stmt = borrow_stmt (self, STMT_SELECT_BY_ID);
-  binder = (Binder) { stmt, SQLITE_OK };
   bind_text (&binder, ":id", id);
   if (binder.rc != SQLITE_OK)
     {
@@ -1912,7 +2055,59 @@ ferry_task_store_dup_task (FerryTaskStore  *self,
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no task with id “%s”", id);
       return NULL;
     }
-  return read_full_row (stmt);
+  return read_light_row (stmt);
+}
+
+/**
+ * ferry_task_store_dup_task:
+ * @self: a store
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Reads the whole task, its payload (body, base, response body) included.
+ *
+ * Returns: (transfer full) (nullable): the stored task, or %NULL with
+ *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
+ */
+FerryTask *
+ferry_task_store_dup_task (FerryTaskStore  *self,
+                           const char      *id,
+                           GError         **error)
+{
+  g_autoptr(FerryTask) task = NULL;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  task = dup_task_by_id (self, id, error);
+  if (task == NULL || !load_payload (self, task, error))
+    return NULL;
+  return g_steal_pointer (&task);
+}
+
+/**
+ * ferry_task_store_dup_task_light:
+ * @self: a store
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * Reads the task without its payload (see #FerryTask): what changing its
+ * state or showing it in a list needs, however large its body.
+ *
+ * Returns: (transfer full) (nullable): the stored task, or %NULL with
+ *   %FERRY_ERROR_NOT_FOUND naming @id, or %FERRY_ERROR_STORE
+ */
+FerryTask *
+ferry_task_store_dup_task_light (FerryTaskStore  *self,
+                                 const char      *id,
+                                 GError         **error)
+{
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return dup_task_by_id (self, id, error);
 }
 
 /**
@@ -1960,7 +2155,7 @@ ferry_task_store_list (FerryTaskStore         *self,
         return NULL;
       if (!has_row)
         break;
-      g_ptr_array_add (tasks, read_full_row (stmt));
+      g_ptr_array_add (tasks, read_light_row (stmt));
     }
   return g_steal_pointer (&tasks);
 }
@@ -2044,20 +2239,36 @@ load_payload (FerryTaskStore  *self,
               FerryTask       *task,
               GError         **error)
 {
-  g_autoptr(CachedStmt) payload = borrow_stmt (self, STMT_SELECT_PAYLOAD);
-  gboolean has_row;
+  g_autoptr(CachedStmt) stmt = borrow_stmt (self, STMT_SELECT_PAYLOAD);
+  GBytes *parts[N_PARTS] = { NULL, };
+  gboolean has_row = TRUE;
+  gboolean ok = TRUE;
 
-  sqlite3_bind_int64 (payload, sqlite3_bind_parameter_index (payload, ":seq"), task->seq);
-  if (!step (self, payload, &has_row, "reading a task", error))
-    return FALSE;
-  if (!has_row)
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), task->seq);
+  while (ok)
     {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
-                   "no task with seq %" G_GINT64_FORMAT, task->seq);
-      return FALSE;
+      gint64 part;
+
+      ok = step (self, stmt, &has_row, "reading a task's body", error);
+      if (!ok || !has_row)
+        break;
+      part = sqlite3_column_int64 (stmt, 0);
+      if (part >= 0 && part < N_PARTS && parts[part] == NULL)
+        ok = read_part (self, sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
+                        &parts[part], error);
     }
-  read_payload (payload, 0, task);
-  return TRUE;
+  for (PayloadPart part = 0; part < N_PARTS; part++)
+    {
+      GBytes **field = task_part (task, part);
+
+      g_clear_pointer (field, g_bytes_unref);
+      if (ok)
+        *field = parts[part];
+      else
+        g_clear_pointer (&parts[part], g_bytes_unref);
+    }
+  task->has_payload = ok;
+  return ok;
 }
 
 static GPtrArray *
@@ -2332,7 +2543,7 @@ ferry_task_store_expire (FerryTaskStore  *self,
           return NULL;
         if (!has_row)
           break;
-        g_ptr_array_add (expired, read_full_row (stmt));
+        g_ptr_array_add (expired, read_light_row (stmt));
       }
   }
 

@@ -94,6 +94,9 @@ gboolean        ferry_task_store_enqueue          (FerryTaskStore       *self,
 gboolean        ferry_task_store_update           (FerryTaskStore       *self,
                                                    GPtrArray            *tasks,
                                                    GError              **error);
+FerryTask      *ferry_task_store_dup_task_light   (FerryTaskStore       *self,
+                                                   const char           *id,
+                                                   GError              **error);
 FerryTask      *ferry_task_store_dup_task         (FerryTaskStore       *self,
                                                    const char           *id,
                                                    GError              **error);
