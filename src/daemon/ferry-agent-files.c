@@ -20,7 +20,8 @@
 
 /*
  * The files part of io.github.ferrysync.Ferry1 in ferryd: Download,
- * OpenFile, ListTransfers, GetStorageUsage, RemoveFiles, the signals
+ * OpenFile, ListTransfers, PauseTransfer, ResumeTransfer,
+ * GetStorageUsage, RemoveFiles, the signals
  * TransferProgress and StorageQuotaExceeded, and Enqueue with its body
  * in a file (body-fd, body-path).  It handles the service's handle-*
  * signals before the service's own handlers run (those of Enqueue only
@@ -38,7 +39,7 @@ struct _FerryAgentFiles
   GCancellable      *cancellable;
 
   /* state */
-  gulong             handlers[6];
+  gulong             handlers[8];
   gulong             progress_id;
   gulong             quota_id;
 };
@@ -52,6 +53,8 @@ typedef enum {
   FILES_LIST,
   FILES_USAGE,
   FILES_REMOVE,
+  FILES_PAUSE,
+  FILES_RESUME,
 } FilesKind;
 
 typedef struct
@@ -388,6 +391,7 @@ record_to_variant (FilesCall           *call,
   g_variant_builder_add (&builder, "{sv}", "total", g_variant_new_int64 (total));
   g_variant_builder_add (&builder, "{sv}", "rate", g_variant_new_uint64 (rate));
   g_variant_builder_add (&builder, "{sv}", "pinned", g_variant_new_boolean (record->pinned));
+  g_variant_builder_add (&builder, "{sv}", "paused", g_variant_new_boolean (record->paused));
   g_variant_builder_add (&builder, "{sv}", "complete", g_variant_new_boolean (record->complete));
   return g_variant_builder_end (&builder);
 }
@@ -469,6 +473,33 @@ run_remove (FilesCall *call)
 }
 
 static void
+run_pause (FilesCall *call)
+{
+  g_autoptr(FerryTransferRecord) record = NULL;
+  const char *id = g_variant_get_string (call->args, NULL);
+  gboolean pause = call->kind == FILES_PAUSE;
+  GError *error = NULL;
+
+  record = ferry_transfers_dup_record (call->self->transfers, id, &error);
+  if (record == NULL && error == NULL)
+    error = g_error_new (FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no transfer with id “%s”", id);
+  if (record == NULL ||
+      !ferry_caller_check_task_access (call->caller, id, record->owner, &error) ||
+      !ferry_transfers_set_paused (call->self->transfers, id, pause, &error))
+    {
+      files_call_fail (call, error);
+      return;
+    }
+  if (pause)
+    ferry_dbus_agent_complete_pause_transfer (FERRY_DBUS_AGENT (call->self->service),
+                                              g_steal_pointer (&call->invocation));
+  else
+    ferry_dbus_agent_complete_resume_transfer (FERRY_DBUS_AGENT (call->self->service),
+                                               g_steal_pointer (&call->invocation));
+  files_call_free (call);
+}
+
+static void
 lookup_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -502,6 +533,10 @@ lookup_cb (GObject      *object,
       break;
     case FILES_USAGE:
       run_usage (call);
+      break;
+    case FILES_PAUSE:
+    case FILES_RESUME:
+      run_pause (call);
       break;
     case FILES_REMOVE:
     default:
@@ -662,11 +697,10 @@ on_handle_enqueue (FerryDBusAgent        *agent,
 }
 
 static gboolean
-on_handle_open_file (FerryDBusAgent        *agent,
-                     GDBusMethodInvocation *invocation,
-                     GUnixFDList           *fds,
-                     const char            *id,
-                     FerryAgentFiles       *self)
+start_with_id (FerryAgentFiles       *self,
+               GDBusMethodInvocation *invocation,
+               FilesKind              kind,
+               const char            *id)
 {
   FilesCall *call;
   GError *error = NULL;
@@ -675,7 +709,35 @@ on_handle_open_file (FerryDBusAgent        *agent,
     return refuse (invocation, error);
   call = g_new0 (FilesCall, 1);
   call->args = g_variant_ref_sink (g_variant_new_string (id));
-  return start (self, invocation, FILES_OPEN, call);
+  return start (self, invocation, kind, call);
+}
+
+static gboolean
+on_handle_open_file (FerryDBusAgent        *agent,
+                     GDBusMethodInvocation *invocation,
+                     GUnixFDList           *fds,
+                     const char            *id,
+                     FerryAgentFiles       *self)
+{
+  return start_with_id (self, invocation, FILES_OPEN, id);
+}
+
+static gboolean
+on_handle_pause_transfer (FerryDBusAgent        *agent,
+                          GDBusMethodInvocation *invocation,
+                          const char            *id,
+                          FerryAgentFiles       *self)
+{
+  return start_with_id (self, invocation, FILES_PAUSE, id);
+}
+
+static gboolean
+on_handle_resume_transfer (FerryDBusAgent        *agent,
+                           GDBusMethodInvocation *invocation,
+                           const char            *id,
+                           FerryAgentFiles       *self)
+{
+  return start_with_id (self, invocation, FILES_RESUME, id);
 }
 
 static gboolean
@@ -754,12 +816,13 @@ static void
 on_transfer_progress (FerryTransfers  *transfers,
                       const char      *id,
                       const char      *owner,
+                      const char      *kind,
                       gint64           done,
                       gint64           total,
                       guint64          rate,
                       FerryAgentFiles *self)
 {
-  ferry_dbus_agent_emit_transfer_progress (FERRY_DBUS_AGENT (self->service), id, owner,
+  ferry_dbus_agent_emit_transfer_progress (FERRY_DBUS_AGENT (self->service), id, owner, kind,
                                            done, total, rate);
 }
 
@@ -838,6 +901,10 @@ ferry_agent_files_new (FerryAgentService *service,
                                         G_CALLBACK (on_handle_get_storage_usage), self);
   self->handlers[5] = g_signal_connect (service, "handle-remove-files",
                                         G_CALLBACK (on_handle_remove_files), self);
+  self->handlers[6] = g_signal_connect (service, "handle-pause-transfer",
+                                        G_CALLBACK (on_handle_pause_transfer), self);
+  self->handlers[7] = g_signal_connect (service, "handle-resume-transfer",
+                                        G_CALLBACK (on_handle_resume_transfer), self);
   return self;
 }
 

@@ -37,6 +37,7 @@ static void
 on_transfer_progress (FerryDBusAgent *agent,
                       const char     *id,
                       const char     *owner,
+                      const char     *kind,
                       gint64          done,
                       gint64          total,
                       guint64         rate,
@@ -444,6 +445,76 @@ test_upload (Fixture       *fixture,
   g_unlink (body);
 }
 
+static gboolean
+transfer_paused (Fixture *fixture)
+{
+  g_autoptr(GVariant) transfers = NULL;
+  g_autoptr(GVariant) first = NULL;
+  gboolean paused = FALSE;
+
+  ferry_dbus_agent_call_list_transfers_sync (fixture->base.agent,
+                                             g_variant_new ("a{sv}", NULL),
+                                             &transfers, NULL, NULL);
+  if (transfers == NULL || g_variant_n_children (transfers) == 0)
+    return FALSE;
+  first = g_variant_get_child_value (transfers, 0);
+  g_variant_lookup (first, "paused", "b", &paused);
+  return paused;
+}
+
+static gint64 partial_size (const char *dir);
+
+/* A paused download stops where it is and starts no attempt; resumed, it
+ * goes on from there and ends exact. */
+static void
+test_pause (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const gsize size = 3 * 1000 * 1000;
+  g_autofree char *dest = g_build_filename (fixture->dir, "video.webm", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *other_dest = g_build_filename (fixture->dir, "other", NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 kept;
+
+  ferry_range_server_set_pattern (fixture->server, "/video", size, SEED);
+  ferry_range_server_set_validators (fixture->server, "/video", "\"v\"", NULL, NULL);
+  ferry_range_server_set_rate (fixture->server, 4 * 1000 * 1000);
+  id = download (fixture, download_request (fixture, "/video", dest, size, NULL));
+  FERRY_TEST_WAIT (partial_size (fixture->dir) > 0, WAIT_MS);
+  ferry_dbus_agent_call_pause_transfer_sync (fixture->base.agent, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (transfer_paused (fixture));
+  FERRY_TEST_WAIT (state_is (fixture, id, "pending"), WAIT_MS);
+  kept = partial_size (fixture->dir);
+  g_assert_cmpint (kept, <, size);
+  /* Nothing moves while it is held: another download added after it
+   * goes through the passes and ends, and it stays where it was. */
+  ferry_range_server_set_rate (fixture->server, 0);
+  ferry_range_server_set_pattern (fixture->server, "/other", 1000, SEED);
+  other = download (fixture, download_request (fixture, "/other", other_dest, -1, NULL));
+  FERRY_TEST_WAIT (state_is (fixture, other, "succeeded"), WAIT_MS);
+  g_assert_cmpint (partial_size (fixture->dir), ==, kept);
+  g_assert_true (state_is (fixture, id, "pending"));
+
+  ferry_dbus_agent_call_resume_transfer_sync (fixture->base.agent, id, NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (state_is (fixture, id, "succeeded"), WAIT_MS);
+  assert_pattern_file (dest, SEED, size);
+
+  /* Pausing what is not in progress is refused. */
+  g_assert_false (ferry_dbus_agent_call_pause_transfer_sync (fixture->base.agent, id, NULL,
+                                                             &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+  wrong = g_strdup ("00000000-0000-0000-0000-000000000000");
+  g_assert_false (ferry_dbus_agent_call_pause_transfer_sync (fixture->base.agent, wrong, NULL,
+                                                             &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+}
+
 static char *
 find_partial (const char *dir)
 {
@@ -555,6 +626,7 @@ main (int   argc,
   ADD ("quota", quota_env, test_quota);
   ADD ("free-space", full_disk_env, test_free_space);
   ADD ("upload", plain_env, test_upload);
+  ADD ("pause", plain_env, test_pause);
   ADD ("sigkill", plain_env, test_sigkill);
 #undef ADD
 

@@ -51,11 +51,13 @@ static const char * const migrations[] = {
   "  last_access INTEGER NOT NULL DEFAULT 0);"
   "CREATE INDEX transfers_task ON transfers (task_id);"
   "CREATE INDEX transfers_owner ON transfers (owner, complete);",
+  /* 2: a transfer the person paused is held until resumed. */
+  "ALTER TABLE transfers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define COLUMNS "key, task_id, owner, kind, path, part_path, in_storage, etag, " \
                 "last_modified, total, done, expected_size, expected_sha256, pinned, " \
-                "complete, created, last_access"
+                "complete, created, last_access, paused"
 
 static gboolean
 prepare (FerryTransferStore  *self,
@@ -122,6 +124,7 @@ bind_record (sqlite3_stmt        *stmt,
   sqlite3_bind_int (stmt, 15, record->complete);
   sqlite3_bind_int64 (stmt, 16, record->created);
   sqlite3_bind_int64 (stmt, 17, record->last_access);
+  sqlite3_bind_int (stmt, 18, record->paused);
 }
 
 static char *
@@ -153,6 +156,7 @@ read_record (sqlite3_stmt *stmt)
   record->complete = sqlite3_column_int (stmt, 14);
   record->created = sqlite3_column_int64 (stmt, 15);
   record->last_access = sqlite3_column_int64 (stmt, 16);
+  record->paused = sqlite3_column_int (stmt, 17);
   return record;
 }
 
@@ -237,7 +241,7 @@ ferry_transfer_store_insert (FerryTransferStore   *self,
   g_return_val_if_fail (FERRY_IS_TRANSFER_STORE (self), FALSE);
 
   if (!prepare (self, "INSERT INTO transfers (" COLUMNS ") VALUES "
-                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 &stmt, error))
     return FALSE;
   bind_record (stmt, record);
@@ -272,7 +276,7 @@ ferry_transfer_store_update (FerryTransferStore   *self,
   g_return_val_if_fail (FERRY_IS_TRANSFER_STORE (self), FALSE);
 
   if (!prepare (self, "INSERT OR REPLACE INTO transfers (" COLUMNS ") VALUES "
-                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 &stmt, error))
     return FALSE;
   bind_record (stmt, record);

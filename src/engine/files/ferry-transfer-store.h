@@ -40,6 +40,7 @@ typedef enum {
  * @complete: a download at its destination (kept until removed)
  * @created: when it was added
  * @last_access: when it was last completed or opened
+ * @paused: held by the person until resumed
  *
  * What Ferry keeps of one transfer, beside its task.
  */
@@ -62,6 +63,7 @@ typedef struct
   gboolean           complete;
   gint64             created;
   gint64             last_access;
+  gboolean           paused;
 } FerryTransferRecord;
 
 FerryTransferRecord *ferry_transfer_record_new  (void);

@@ -9,6 +9,7 @@ typedef struct
 {
   char    *task_id;
   char    *owner;
+  gboolean upload;
   gint64   done;
   gint64   total;
   gint64   reported_done;
@@ -30,6 +31,7 @@ struct _FerryTransfers
   GHashTable         *downloads;     /* key → FerryDownload* */
   GHashTable         *progress;      /* key → FerryTransferProgress* */
   GHashTable         *quotas;        /* owner → quota in bytes (guint64*) */
+  GHashTable         *runs;          /* key → GCancellable* of the attempt running */
 
   /* state */
   guint               progress_id;

@@ -102,8 +102,8 @@ emit_progress (gpointer user_data)
       progress->dirty = FALSE;
       if (progress->task_id != NULL)
         g_signal_emit (self, signals[SIGNAL_TRANSFER_PROGRESS], 0, progress->task_id,
-                       progress->owner, progress->done, progress->total,
-                       (guint64) progress->rate);
+                       progress->owner, progress->upload ? "upload" : "download",
+                       progress->done, progress->total, (guint64) progress->rate);
     }
   if (any)
     return G_SOURCE_CONTINUE;
@@ -123,6 +123,7 @@ note_progress (FerryTransfers      *self,
     {
       progress = g_new0 (FerryTransferProgress, 1);
       progress->owner = g_strdup (record->owner);
+      progress->upload = record->kind == FERRY_TRANSFER_UPLOAD;
       progress->reported_done = done;
       progress->reported_at = g_get_monotonic_time ();
       g_hash_table_insert (self->progress, g_strdup (record->key), progress);
@@ -329,6 +330,59 @@ sender_handles (FerryTask *task,
 }
 
 static void
+cancel_run (GCancellable *outer,
+            GCancellable *run)
+{
+  g_cancellable_cancel (run);
+}
+
+/* The attempt's own cancellable: the manager's cancels it, and so does
+ * pausing the transfer. */
+static GCancellable *
+start_run (FerryTransfers *self,
+           const char     *key,
+           GCancellable   *outer)
+{
+  GCancellable *run = g_cancellable_new ();
+
+  if (outer != NULL)
+    g_object_set_data (G_OBJECT (run), "ferry-outer-handler",
+                       GSIZE_TO_POINTER (g_cancellable_connect (outer, G_CALLBACK (cancel_run),
+                                                                g_object_ref (run),
+                                                                g_object_unref)));
+  g_object_set_data_full (G_OBJECT (run), "ferry-outer", outer != NULL ? g_object_ref (outer)
+                                                                      : NULL,
+                          outer != NULL ? g_object_unref : NULL);
+  g_hash_table_replace (self->runs, g_strdup (key), run);
+  return run;
+}
+
+/* The run of @task ended: its cancellable goes, with its tie to the
+ * manager's. */
+static void
+end_run (GTask *task)
+{
+  FerryTransfers *self = g_task_get_source_object (task);
+  GCancellable *run = g_task_get_cancellable (task);
+  GCancellable *outer = g_object_get_data (G_OBJECT (run), "ferry-outer");
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (run), "ferry-outer-handler"));
+  GHashTableIter iter;
+  gpointer value;
+
+  if (outer != NULL)
+    g_cancellable_disconnect (outer, handler);
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      if (value == run)
+        {
+          g_hash_table_iter_remove (&iter);
+          break;
+        }
+    }
+}
+
+static void
 sender_send_async (FerryTask           *task,
                    GCancellable        *cancellable,
                    GAsyncReadyCallback  callback,
@@ -337,7 +391,9 @@ sender_send_async (FerryTask           *task,
 {
   FerryTransfers *self = user_data;
   FerryTransferRecord *record = g_hash_table_lookup (self->active, task->idempotency_key);
-  GTask *gtask = g_task_new (self, cancellable, callback, callback_data);
+  g_autoptr(GCancellable) run = g_object_ref (start_run (self, task->idempotency_key,
+                                                         cancellable));
+  GTask *gtask = g_task_new (self, run, callback, callback_data);
 
   g_task_set_source_tag (gtask, sender_send_async);
   g_task_set_check_cancellable (gtask, FALSE);
@@ -359,13 +415,28 @@ static FerryAttempt *
 sender_send_finish (GAsyncResult *result,
                     gpointer      user_data)
 {
+  end_run (G_TASK (result));
   return g_task_propagate_pointer (G_TASK (result), NULL);
+}
+
+static gboolean
+sender_holds (const FerryTask *task,
+              gpointer         user_data)
+{
+  FerryTransfers *self = user_data;
+  FerryTransferRecord *record;
+
+  if (task->idempotency_key == NULL)
+    return FALSE;
+  record = g_hash_table_lookup (self->active, task->idempotency_key);
+  return record != NULL && record->paused;
 }
 
 static const FerrySender transfer_sender = {
   sender_handles,
   sender_send_async,
   sender_send_finish,
+  sender_holds,
 };
 
 static void
@@ -873,6 +944,7 @@ ferry_transfers_finalize (GObject *object)
   g_hash_table_unref (self->active);
   g_hash_table_unref (self->progress);
   g_hash_table_unref (self->quotas);
+  g_hash_table_unref (self->runs);
 
   G_OBJECT_CLASS (ferry_transfers_parent_class)->finalize (object);
 }
@@ -961,6 +1033,7 @@ ferry_transfers_class_init (FerryTransfersClass *klass)
    * FerryTransfers::transfer-progress:
    * @task_id: the transfer's task
    * @owner: its app
+   * @kind: "download" or "upload"
    * @done: bytes done
    * @total: bytes in all, -1 when unknown
    * @rate: bytes per second lately
@@ -969,8 +1042,8 @@ ferry_transfers_class_init (FerryTransfersClass *klass)
    */
   signals[SIGNAL_TRANSFER_PROGRESS] =
     g_signal_new ("transfer-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING,
-                  G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT64);
+                  NULL, NULL, NULL, G_TYPE_NONE, 6, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT64);
 
   /**
    * FerryTransfers::storage-quota-exceeded:
@@ -995,6 +1068,7 @@ ferry_transfers_init (FerryTransfers *self)
   self->downloads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->progress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, progress_free);
   self->quotas = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->default_quota = FERRY_DEFAULT_QUOTA;
   self->min_free = FERRY_DEFAULT_MIN_FREE;
   self->min_free_percent = FERRY_DEFAULT_MIN_FREE_PERCENT;
@@ -1237,4 +1311,67 @@ ferry_transfers_open_file (FerryTransfers  *self,
   if (!ferry_transfer_store_update (self->store, record, NULL))
     g_debug ("could not note when %s was opened", task_id);
   return fd;
+}
+
+static FerryTransferRecord *
+active_by_task (FerryTransfers  *self,
+                const char      *task_id,
+                GError         **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->active);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FerryTransferRecord *record = value;
+
+      if (g_strcmp0 (record->task_id, task_id) == 0)
+        return record;
+    }
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT,
+               "“%s” is no download or upload in progress", task_id);
+  return NULL;
+}
+
+/**
+ * ferry_transfers_set_paused:
+ * @self: the transfers
+ * @task_id: a transfer's task
+ * @paused: hold it, or let it go on
+ * @error: %FERRY_ERROR_CONFLICT when it is not in progress, or a store
+ *   error
+ *
+ * Holds a transfer until it is resumed: a run in progress stops (a
+ * download keeps its partial file), and the outbox passes it over.
+ *
+ * Returns: whether it was done
+ */
+gboolean
+ferry_transfers_set_paused (FerryTransfers  *self,
+                            const char      *task_id,
+                            gboolean         paused,
+                            GError         **error)
+{
+  FerryTransferRecord *record;
+  GCancellable *run;
+
+  g_return_val_if_fail (FERRY_IS_TRANSFERS (self), FALSE);
+
+  record = active_by_task (self, task_id, error);
+  if (record == NULL)
+    return FALSE;
+  if (record->paused == paused)
+    return TRUE;
+  record->paused = paused;
+  if (!ferry_transfer_store_update (self->store, record, error))
+    {
+      record->paused = !paused;
+      return FALSE;
+    }
+  run = g_hash_table_lookup (self->runs, record->key);
+  if (paused && run != NULL)
+    g_cancellable_cancel (run);
+  ferry_sync_manager_reconsider (self->manager);
+  return TRUE;
 }

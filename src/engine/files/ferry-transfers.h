@@ -105,6 +105,10 @@ gboolean        ferry_transfers_remove_files     (FerryTransfers       *self,
                                                   const char * const   *task_ids,
                                                   guint                *out_removed,
                                                   GError              **error);
+gboolean        ferry_transfers_set_paused       (FerryTransfers       *self,
+                                                  const char           *task_id,
+                                                  gboolean              paused,
+                                                  GError              **error);
 void            ferry_transfers_set_quotas       (FerryTransfers       *self,
                                                   GVariant             *quotas);
 guint64         ferry_transfers_get_quota        (FerryTransfers       *self,

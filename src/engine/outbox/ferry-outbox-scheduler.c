@@ -106,6 +106,9 @@ accept_task (const FerryTask *task,
     return FALSE;
   if (metered && (task->unmetered_only || !self->sync_on_metered))
     return FALSE;
+  if (self->sender != NULL && self->sender->holds != NULL &&
+      self->sender->holds (task, self->sender_data))
+    return FALSE;
   return ferry_outbox_task_host_allowed (self, task);
 }
 

@@ -732,3 +732,19 @@ ferry_sync_manager_set_sender (FerrySyncManager  *self,
   self->sender = sender;
   self->sender_data = user_data;
 }
+
+/**
+ * ferry_sync_manager_reconsider:
+ * @self: a manager
+ *
+ * Says that what the sender holds changed: the tasks it held may run
+ * again, so the ready list is dropped and a pass comes soon.
+ */
+void
+ferry_sync_manager_reconsider (FerrySyncManager *self)
+{
+  g_return_if_fail (FERRY_IS_SYNC_MANAGER (self));
+
+  ferry_outbox_drop_ready (self);
+  ferry_outbox_schedule_pass (self);
+}

@@ -98,6 +98,8 @@ typedef GBytes * (*FerryResolverFinishFunc) (GAsyncResult        *result,
  * @handles: whether this sender performs @task's attempts
  * @send_async: performs one attempt of @task
  * @send_finish: its outcome, as the executor would report it
+ * @holds: (nullable): whether @task must not run now (a paused transfer);
+ *   see ferry_sync_manager_reconsider()
  *
  * Another way to perform a task's attempt: the files part sends its
  * downloads and uploads itself, and the outcome goes through the same
@@ -113,6 +115,8 @@ typedef struct
                                  gpointer             callback_data,
                                  gpointer             user_data);
   FerryAttempt * (*send_finish) (GAsyncResult        *result,
+                                 gpointer             user_data);
+  gboolean       (*holds)       (const FerryTask     *task,
                                  gpointer             user_data);
 } FerrySender;
 
@@ -190,6 +194,7 @@ void              ferry_sync_manager_set_resolver    (FerrySyncManager      *sel
 void              ferry_sync_manager_set_sender      (FerrySyncManager      *self,
                                                       const FerrySender     *sender,
                                                       gpointer               user_data);
+void              ferry_sync_manager_reconsider      (FerrySyncManager      *self);
 
 /* The whole queue. */
 void              ferry_sync_manager_sync_now        (FerrySyncManager      *self);
