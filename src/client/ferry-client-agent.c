@@ -5,6 +5,7 @@
 
 #include "ferry-error.h"
 #include "ferry-client-private.h"
+#include "ferry-client-transfers-private.h"
 
 /*
  * Following the agent: the generated proxy (created by the async
@@ -219,6 +220,7 @@ install_transfer_signals (GType type)
    * @self: the client
    * @id: the transfer's task id
    * @owner: its owner
+   * @upload: whether it is an upload (else a download)
    * @done: bytes done
    * @total: bytes in all, -1 while unknown
    * @rate: bytes per second lately
@@ -228,8 +230,9 @@ install_transfer_signals (GType type)
    */
   signals[TRANSFER_PROGRESS] =
     g_signal_new ("transfer-progress", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 5,
-                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT64);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 6,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
+                  G_TYPE_UINT64);
 
   /**
    * FerryClient::storage-quota-exceeded:
@@ -275,6 +278,7 @@ update_agent_owner (FerryClient *self)
     {
       g_clear_pointer (&self->agent_owner, g_free);
       ferry_client_notify_agent_owner (self, TRUE);
+      ferry_client_forget_transfer (self, NULL);
       g_signal_emit (self, signals[AGENT_VANISHED], 0);
       was_running = FALSE;
     }
@@ -335,6 +339,9 @@ on_proxy_task_changed (FerryClient    *self,
                        const char     *state,
                        FerryDBusAgent *proxy)
 {
+  /* A transfer that stopped running is no longer moving. */
+  if (g_strcmp0 (state, "running") != 0)
+    ferry_client_forget_transfer (self, id);
   g_signal_emit (self, signals[TASK_CHANGED], 0, id, owner, parse_task_state (state));
 }
 
@@ -403,12 +410,16 @@ static void
 on_proxy_transfer_progress (FerryClient    *self,
                             const char     *id,
                             const char     *owner,
+                            const char     *kind,
                             gint64          done,
                             gint64          total,
                             guint64         rate,
                             FerryDBusAgent *proxy)
 {
-  g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, id, owner, done, total, rate);
+  gboolean upload = g_strcmp0 (kind, "upload") == 0;
+
+  ferry_client_note_transfer (self, id, upload, done, total, rate);
+  g_signal_emit (self, signals[TRANSFER_PROGRESS], 0, id, owner, upload, done, total, rate);
 }
 
 static void

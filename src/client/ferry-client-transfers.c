@@ -12,6 +12,7 @@
 #include "ferry-transfer-info-private.h"
 #include "ferry-client-private.h"
 #include "ferry-client-transfers.h"
+#include "ferry-client-transfers-private.h"
 
 /*
  * The files calls of FerryClient: downloads, uploads from a file, opening
@@ -174,6 +175,28 @@ call_get_storage_usage (FerryClient *self,
 {
   ferry_dbus_agent_call_get_storage_usage (self->proxy, g_task_get_cancellable (task), usage_cb,
                                            task);
+}
+
+static void
+call_pause_transfer (FerryClient *self,
+                     GTask       *task)
+{
+  FerryClientCall *data = g_task_get_task_data (task);
+
+  data->finish = ferry_dbus_agent_call_pause_transfer_finish;
+  ferry_dbus_agent_call_pause_transfer (self->proxy, data->id, g_task_get_cancellable (task),
+                                        ferry_client_boolean_reply_cb, task);
+}
+
+static void
+call_resume_transfer (FerryClient *self,
+                      GTask       *task)
+{
+  FerryClientCall *data = g_task_get_task_data (task);
+
+  data->finish = ferry_dbus_agent_call_resume_transfer_finish;
+  ferry_dbus_agent_call_resume_transfer (self->proxy, data->id, g_task_get_cancellable (task),
+                                         ferry_client_boolean_reply_cb, task);
 }
 
 static void
@@ -432,6 +455,93 @@ ferry_client_list_transfers_finish (FerryClient   *self,
 }
 
 /**
+ * ferry_client_pause_transfer_async:
+ * @self: a client
+ * @id: a download or upload in progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when it is held
+ * @user_data: data for @callback
+ *
+ * Holds a transfer until ferry_client_resume_transfer_async(); a download
+ * keeps what it has.  Finish with ferry_client_pause_transfer_finish().
+ */
+void
+ferry_client_pause_transfer_async (FerryClient         *self,
+                                   const char          *id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (FERRY_IS_CLIENT (self));
+  g_return_if_fail (id != NULL);
+
+  start_call (self, call_pause_transfer, id, NULL, cancellable, callback, user_data,
+              ferry_client_pause_transfer_async);
+}
+
+/**
+ * ferry_client_pause_transfer_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes ferry_client_pause_transfer_async().
+ *
+ * Returns: whether it is held; %FERRY_ERROR_CONFLICT when it was not in
+ *   progress
+ */
+gboolean
+ferry_client_pause_transfer_finish (FerryClient   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return ferry_client_finish_boolean (self, result, ferry_client_pause_transfer_async, error);
+}
+
+/**
+ * ferry_client_resume_transfer_async:
+ * @self: a client
+ * @id: a paused transfer
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when it may go on
+ * @user_data: data for @callback
+ *
+ * Lets a paused transfer go on from where it stopped.  Finish with
+ * ferry_client_resume_transfer_finish().
+ */
+void
+ferry_client_resume_transfer_async (FerryClient         *self,
+                                    const char          *id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (FERRY_IS_CLIENT (self));
+  g_return_if_fail (id != NULL);
+
+  start_call (self, call_resume_transfer, id, NULL, cancellable, callback, user_data,
+              ferry_client_resume_transfer_async);
+}
+
+/**
+ * ferry_client_resume_transfer_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for an error
+ *
+ * Finishes ferry_client_resume_transfer_async().
+ *
+ * Returns: whether it may go on
+ */
+gboolean
+ferry_client_resume_transfer_finish (FerryClient   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return ferry_client_finish_boolean (self, result, ferry_client_resume_transfer_async, error);
+}
+
+/**
  * ferry_client_get_storage_usage_async:
  * @self: a client
  * @cancellable: (nullable): a #GCancellable
@@ -524,4 +634,103 @@ ferry_client_remove_files_finish (FerryClient   *self,
 {
   return ferry_client_finish_count (self, result, ferry_client_remove_files_async, out_removed,
                                     error);
+}
+
+/* The transfers moving now ------------------------------------------------ */
+
+typedef struct
+{
+  gboolean upload;
+  gint64   done;
+  gint64   total;
+} Moving;
+
+#define MOVING_KEY "ferry-client-moving-transfers"
+
+static GHashTable *
+moving_table (FerryClient *self,
+              gboolean     create)
+{
+  GHashTable *table = g_object_get_data (G_OBJECT (self), MOVING_KEY);
+
+  if (table == NULL && create)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_object_set_data_full (G_OBJECT (self), MOVING_KEY, table,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return table;
+}
+
+/* A transfer reported progress. */
+void
+ferry_client_note_transfer (FerryClient *self,
+                            const char  *id,
+                            gboolean     upload,
+                            gint64       done,
+                            gint64       total,
+                            guint64      rate)
+{
+  GHashTable *table = moving_table (self, TRUE);
+  Moving *moving = g_hash_table_lookup (table, id);
+
+  if (moving == NULL)
+    {
+      moving = g_new0 (Moving, 1);
+      g_hash_table_insert (table, g_strdup (id), moving);
+    }
+  moving->upload = upload;
+  moving->done = done;
+  moving->total = total;
+}
+
+/* Transfer @id stopped moving; all of them with %NULL. */
+void
+ferry_client_forget_transfer (FerryClient *self,
+                              const char  *id)
+{
+  GHashTable *table = moving_table (self, FALSE);
+
+  if (table == NULL)
+    return;
+  if (id == NULL)
+    g_hash_table_remove_all (table);
+  else
+    g_hash_table_remove (table, id);
+}
+
+/* How many downloads and uploads move now, and their bytes: done, and in
+ * all (-1 when one of them does not know its size yet). */
+void
+ferry_client_get_transfer_summary (FerryClient *self,
+                                   guint       *out_downloads,
+                                   guint       *out_uploads,
+                                   gint64      *out_done,
+                                   gint64      *out_total)
+{
+  GHashTable *table = moving_table (self, FALSE);
+  GHashTableIter iter;
+  gpointer value;
+
+  *out_downloads = 0;
+  *out_uploads = 0;
+  *out_done = 0;
+  *out_total = 0;
+  if (table == NULL)
+    return;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Moving *moving = value;
+
+      if (moving->upload)
+        (*out_uploads)++;
+      else
+        (*out_downloads)++;
+      *out_done += MAX (moving->done, 0);
+      if (moving->total < 0 || *out_total < 0)
+        *out_total = -1;
+      else
+        *out_total += moving->total;
+    }
 }

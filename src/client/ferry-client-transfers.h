@@ -57,6 +57,26 @@ GPtrArray    *ferry_client_list_transfers_finish   (FerryClient           *self,
                                                     GAsyncResult          *result,
                                                     GError               **error);
 FERRY_AVAILABLE_IN_ALL
+void          ferry_client_pause_transfer_async    (FerryClient           *self,
+                                                    const char            *id,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
+FERRY_AVAILABLE_IN_ALL
+gboolean      ferry_client_pause_transfer_finish   (FerryClient           *self,
+                                                    GAsyncResult          *result,
+                                                    GError               **error);
+FERRY_AVAILABLE_IN_ALL
+void          ferry_client_resume_transfer_async   (FerryClient           *self,
+                                                    const char            *id,
+                                                    GCancellable          *cancellable,
+                                                    GAsyncReadyCallback    callback,
+                                                    gpointer               user_data);
+FERRY_AVAILABLE_IN_ALL
+gboolean      ferry_client_resume_transfer_finish  (FerryClient           *self,
+                                                    GAsyncResult          *result,
+                                                    GError               **error);
+FERRY_AVAILABLE_IN_ALL
 void          ferry_client_get_storage_usage_async (FerryClient           *self,
                                                     GCancellable          *cancellable,
                                                     GAsyncReadyCallback    callback,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "ferry-client-transfers-private.h"
 #include "ferry-status.h"
 
 /*
@@ -49,6 +50,39 @@ ferry_status_snapshot_from_client (FerryStatusSnapshot *snapshot,
   snapshot->progress_total = ferry_client_get_progress_total (client);
   snapshot->last_sync_time = ferry_client_get_last_sync_time (client);
   snapshot->next_sync_time = ferry_client_get_next_sync_time (client);
+  ferry_client_get_transfer_summary (client, &snapshot->downloads, &snapshot->uploads,
+                                     &snapshot->transfer_done, &snapshot->transfer_total);
+}
+
+/* "Downloading 3 files — 120 MB of 400 MB", or NULL when nothing moves. */
+static char *
+format_transfers (const FerryStatusSnapshot *snapshot)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *done = NULL;
+  g_autofree char *total = NULL;
+
+  if (snapshot->downloads + snapshot->uploads == 0)
+    return NULL;
+  if (snapshot->uploads == 0)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u file",
+                                         "Downloading %u files", snapshot->downloads),
+                            snapshot->downloads);
+  else if (snapshot->downloads == 0)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploading %u file",
+                                         "Uploading %u files", snapshot->uploads),
+                            snapshot->uploads);
+  else
+    /* Translators: files moving both ways: downloads, then uploads */
+    what = g_strdup_printf (_("Downloading %u, uploading %u files"), snapshot->downloads,
+                            snapshot->uploads);
+  done = g_format_size (MAX (snapshot->transfer_done, 0));
+  if (snapshot->transfer_total < 0)
+    /* Translators: what moves, and the bytes done so far */
+    return g_strdup_printf (_("%s — %s"), what, done);
+  total = g_format_size (snapshot->transfer_total);
+  /* Translators: what moves, then bytes done of bytes in all */
+  return g_strdup_printf (_("%s — %s of %s"), what, done, total);
 }
 
 static void
@@ -246,6 +280,7 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
 
   status->detail = format_detail (snapshot, now);
   status->summary = format_attention_summary (snapshot, attention);
+  status->transfers = format_transfers (snapshot);
   g_ptr_array_add (attention, NULL);
   status->attention = (char **) g_ptr_array_steal (attention, NULL);
   return status;
@@ -268,6 +303,8 @@ ferry_status_to_text (const FerryStatus *status)
   g_return_val_if_fail (status != NULL, NULL);
 
   text = g_string_new (status->title);
+  if (status->transfers != NULL)
+    g_string_append_printf (text, "\n%s", status->transfers);
   if (status->detail != NULL)
     g_string_append_printf (text, "\n%s", status->detail);
   for (guint i = 0; status->attention[i] != NULL; i++)
@@ -291,6 +328,7 @@ ferry_status_free (FerryStatus *status)
   g_free (status->title);
   g_free (status->detail);
   g_free (status->summary);
+  g_free (status->transfers);
   g_strfreev (status->attention);
   g_free (status);
 }

@@ -39,6 +39,10 @@ typedef enum {
  * @progress_total: changes in the current run
  * @last_sync_time: when changes last reached their server, or 0
  * @next_sync_time: when a change is sent next, or 0 when unknown
+ * @downloads: downloads moving now
+ * @uploads: uploads moving now
+ * @transfer_done: their bytes done
+ * @transfer_total: their bytes in all, -1 when one does not know yet
  *
  * What a status is made of: the agent's properties at one moment.
  */
@@ -54,6 +58,10 @@ typedef struct
   guint           progress_total;
   gint64          last_sync_time;
   gint64          next_sync_time;
+  guint           downloads;
+  guint           uploads;
+  gint64          transfer_done;
+  gint64          transfer_total;
 } FerryStatusSnapshot;
 
 /**
@@ -69,6 +77,8 @@ typedef struct
  * @needs_attention: whether something needs the person
  * @view: (nullable): the window's view that shows what needs the person:
  *   "conflicts" or "failed"
+ * @transfers: (nullable): the files moving now and their bytes:
+ *   "Downloading 3 files — 120 MB of 400 MB"; %NULL when none
  *
  * A status as the window's header, the tray and ferryctl say it.
  */
@@ -78,6 +88,7 @@ typedef struct
   char            *detail;
   char           **attention;
   char            *summary;
+  char            *transfers;
   FerryStatusIcon  icon;
   gboolean         needs_attention;
   const char      *view;

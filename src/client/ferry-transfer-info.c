@@ -31,6 +31,7 @@ struct _FerryTransferInfo
   gint64               total;
   guint64              rate;
   gboolean             pinned;
+  gboolean             paused;
   gboolean             complete;
 };
 
@@ -94,6 +95,7 @@ ferry_transfer_info_new_from_variant (GVariant *dict)
   g_variant_lookup (dict, "rate", "t", &self->rate);
   g_variant_lookup (dict, "pinned", "b", &self->pinned);
   g_variant_lookup (dict, "complete", "b", &self->complete);
+  g_variant_lookup (dict, "paused", "b", &self->paused);
   return self;
 }
 
@@ -261,6 +263,21 @@ ferry_transfer_info_get_pinned (FerryTransferInfo *self)
 {
   g_return_val_if_fail (FERRY_IS_TRANSFER_INFO (self), FALSE);
   return self->pinned;
+}
+
+/**
+ * ferry_transfer_info_get_paused:
+ * @self: a transfer
+ *
+ * Tells whether the transfer is held until resumed.
+ *
+ * Returns: whether it is paused
+ */
+gboolean
+ferry_transfer_info_get_paused (FerryTransferInfo *self)
+{
+  g_return_val_if_fail (FERRY_IS_TRANSFER_INFO (self), FALSE);
+  return self->paused;
 }
 
 /**

@@ -41,6 +41,8 @@ guint64               ferry_transfer_info_get_rate        (FerryTransferInfo *se
 FERRY_AVAILABLE_IN_ALL
 gboolean              ferry_transfer_info_get_pinned      (FerryTransferInfo *self);
 FERRY_AVAILABLE_IN_ALL
+gboolean              ferry_transfer_info_get_paused      (FerryTransferInfo *self);
+FERRY_AVAILABLE_IN_ALL
 gboolean              ferry_transfer_info_get_complete    (FerryTransferInfo *self);
 FERRY_AVAILABLE_IN_ALL
 void                  ferry_transfer_info_set_progress    (FerryTransferInfo *self,

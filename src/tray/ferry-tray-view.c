@@ -59,6 +59,8 @@ ferry_tray_view_from_status (FerryTrayView     *view,
   view->paused = paused;
   view->attention = g_strdup (status->summary);
 
+  if (status->transfers != NULL)
+    g_ptr_array_add (lines, status->transfers);
   if (status->detail != NULL)
     g_ptr_array_add (lines, status->detail);
   for (guint i = 0; status->attention[i] != NULL; i++)

@@ -302,6 +302,13 @@ on_client_notify (FerryTray  *self,
   schedule_publish (self);
 }
 
+/* Files moving change the tooltip's bytes without a property changing. */
+static void
+on_client_transfers_moved (FerryTray *self)
+{
+  schedule_publish (self);
+}
+
 static void
 ferry_tray_constructed (GObject *object)
 {
@@ -315,6 +322,10 @@ ferry_tray_constructed (GObject *object)
   compute_view (self, &self->view);
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "transfer-progress",
+                           G_CALLBACK (on_client_transfers_moved), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "task-changed",
+                           G_CALLBACK (on_client_transfers_moved), self, G_CONNECT_SWAPPED);
 
   self->item = ferry_tray_item_new (self->connection, &self->view, self->icon_theme_path);
   self->menu = ferry_tray_menu_new (self->connection, &self->view);

@@ -31,6 +31,7 @@ static void
 on_transfer_progress (FerryClient *client,
                       const char  *id,
                       const char  *owner,
+                      gboolean     upload,
                       gint64       done,
                       gint64       total,
                       guint64      rate,
