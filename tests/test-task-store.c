@@ -1299,6 +1299,7 @@ test_attempt_history (Fixture       *fixture,
 {
   g_autoptr(FerryTask) task = add_task (fixture->store, "org.example.App", NULL, "h");
   g_autoptr(GArray) log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_autoptr(GPtrArray) tasks_none = g_ptr_array_new ();
   g_autoptr(GArray) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *attempts = NULL;
@@ -1311,7 +1312,7 @@ test_attempt_history (Fixture       *fixture,
 
       g_array_append_val (log, record);
     }
-  g_assert_true (ferry_task_store_log_attempts (fixture->store, log, &error));
+  g_assert_true (ferry_task_store_update_with_attempts (fixture->store, tasks_none, log, &error));
   g_assert_no_error (error);
 
   history = ferry_task_store_dup_attempts (fixture->store, task->id, 3, &error);

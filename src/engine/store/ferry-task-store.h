@@ -153,9 +153,6 @@ gboolean        ferry_task_store_update_outcomes  (FerryTaskStore       *self,
                                                    GPtrArray            *tasks,
                                                    GArray               *records,
                                                    GError              **error);
-gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
-                                                   GArray               *records,
-                                                   GError              **error);
 GArray         *ferry_task_store_dup_attempts     (FerryTaskStore       *self,
                                                    const char           *id,
                                                    guint                 limit,
