@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ferry-transfer-view.h"
 #include "ferry-window.h"
 
 G_BEGIN_DECLS
@@ -33,10 +34,12 @@ struct _FerryWindow
   AdwViewStackPage *failed_page;
   AdwViewStackPage *conflicts_page;
   AdwViewStackPage *history_page;
+  AdwViewStackPage *transfers_page;
   FerryTaskView *pending_view;
   FerryTaskView *failed_view;
   FerryTaskView *conflicts_view;
   FerryTaskView *history_view;
+  FerryTransferView *transfers_view;
   GtkRevealer *banner_revealer;
   GtkImage *banner_icon;
   GtkSpinner *banner_spinner;

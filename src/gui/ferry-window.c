@@ -355,6 +355,14 @@ ferry_window_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (ferry_window_parent_class)->unmap (widget);
 }
 
+/* The Transfers view's count: what waits or moves. */
+static void
+on_transfers_view_notify_active_count (FerryWindow *self)
+{
+  set_page_count (self->transfers_page,
+                  ferry_transfer_view_get_active_count (self->transfers_view), FALSE);
+}
+
 static void
 ferry_window_constructed (GObject *object)
 {
@@ -381,6 +389,13 @@ ferry_window_constructed (GObject *object)
 
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
+
+  ferry_transfer_view_set_client (self->transfers_view, self->client);
+  g_signal_connect_object (self->transfers_view, "notify::active-count",
+                           G_CALLBACK (on_transfers_view_notify_active_count), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transfers_view, "error",
+                           G_CALLBACK (ferry_window_show_error_toast), self, G_CONNECT_SWAPPED);
   ferry_window_update_all (self);
 }
 
@@ -492,6 +507,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FERRY_TYPE_TASK_VIEW);
+  g_type_ensure (FERRY_TYPE_TRANSFER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
@@ -505,6 +521,8 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, failed_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, conflicts_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_page);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, banner_icon);
@@ -548,7 +566,7 @@ ferry_window_init (FerryWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
 
   /* The schema's defaults when there are no settings. */
-  width = self->settings != NULL ? g_settings_get_int (self->settings, "window-width") : 900;
+  width = self->settings != NULL ? g_settings_get_int (self->settings, "window-width") : 1000;
   height = self->settings != NULL ? g_settings_get_int (self->settings, "window-height") : 640;
   gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 300));
   if (self->settings != NULL && g_settings_get_boolean (self->settings, "window-maximized"))
@@ -623,17 +641,31 @@ ferry_window_get_visible_view (FerryWindow *self)
 /**
  * ferry_window_show_view:
  * @self: a window
- * @kind: pending, failed, conflicts or history
+ * @kind: pending, failed, conflicts, history or transfers
  */
 void
 ferry_window_show_view (FerryWindow *self,
                         const char  *kind)
 {
   g_return_if_fail (FERRY_IS_WINDOW (self));
-  g_return_if_fail (ferry_window_view_for_kind (self, kind) != NULL);
+  g_return_if_fail (ferry_window_view_for_kind (self, kind) != NULL ||
+                    g_strcmp0 (kind, "transfers") == 0);
 
   self->view_chosen = TRUE;
   adw_view_stack_set_visible_child_name (self->view_stack, kind);
+}
+
+/**
+ * ferry_window_get_transfer_view:
+ * @self: a window
+ *
+ * Returns: (transfer none): the Transfers view
+ */
+FerryTransferView *
+ferry_window_get_transfer_view (FerryWindow *self)
+{
+  g_return_val_if_fail (FERRY_IS_WINDOW (self), NULL);
+  return self->transfers_view;
 }
 
 /**
@@ -700,7 +732,7 @@ ferry_window_get_banner_visible (FerryWindow *self)
 /**
  * ferry_window_get_view_count:
  * @self: a window
- * @kind: pending, failed, conflicts or history
+ * @kind: pending, failed, conflicts, history or transfers
  *
  * Returns: the count shown on the view's switcher button
  */
@@ -712,8 +744,11 @@ ferry_window_get_view_count (FerryWindow *self,
 
   g_return_val_if_fail (FERRY_IS_WINDOW (self), 0);
 
-  page = adw_view_stack_get_page (self->view_stack,
-                                  GTK_WIDGET (ferry_window_view_for_kind (self, kind)));
+  if (g_strcmp0 (kind, "transfers") == 0)
+    page = self->transfers_page;
+  else
+    page = adw_view_stack_get_page (self->view_stack,
+                                    GTK_WIDGET (ferry_window_view_for_kind (self, kind)));
   g_return_val_if_fail (page != NULL, 0);
   return adw_view_stack_page_get_badge_number (page);
 }

@@ -6,6 +6,7 @@
 #include "ferry-client.h"
 #include "ferry-task-view.h"
 #include "ferry-ticker.h"
+#include "ferry-transfer-view.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ const char    *ferry_window_get_visible_view   (FerryWindow    *self);
 void           ferry_window_show_view          (FerryWindow    *self,
                                                 const char     *kind);
 const char    *ferry_window_show_attention     (FerryWindow    *self);
+FerryTransferView *
+               ferry_window_get_transfer_view  (FerryWindow    *self);
 void           ferry_window_start_agent        (FerryWindow    *self,
                                                 gboolean        confirm);
 const char    *ferry_window_get_status_text    (FerryWindow    *self);
