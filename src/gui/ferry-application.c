@@ -271,6 +271,8 @@ preferences_action (GSimpleAction *action,
   preferences = ferry_preferences_window_new (self->settings,
                                               ferry_application_get_tray_available ());
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  if (self->client != NULL)
+    ferry_preferences_window_add_storage (FERRY_PREFERENCES_WINDOW (preferences), self->client);
   if (parent != NULL)
     {
       gtk_window_set_transient_for (GTK_WINDOW (preferences), parent);

@@ -250,3 +250,26 @@ ferry_preferences_window_get_settings (FerryPreferencesWindow *self)
   g_return_val_if_fail (FERRY_IS_PREFERENCES_WINDOW (self), NULL);
   return self->settings;
 }
+
+/**
+ * ferry_preferences_window_add_storage:
+ * @self: a preferences window
+ * @client: the client whose agent's storage to show
+ *
+ * Adds the Storage page: the quota per app, each app's use and Clean Up.
+ *
+ * Returns: (transfer none): the page
+ */
+FerryStoragePage *
+ferry_preferences_window_add_storage (FerryPreferencesWindow *self,
+                                      FerryClient            *client)
+{
+  GtkWidget *page;
+
+  g_return_val_if_fail (FERRY_IS_PREFERENCES_WINDOW (self), NULL);
+  g_return_val_if_fail (FERRY_IS_CLIENT (client), NULL);
+
+  page = ferry_storage_page_new (client, self->settings);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (page));
+  return FERRY_STORAGE_PAGE (page);
+}

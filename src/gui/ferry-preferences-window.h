@@ -3,6 +3,9 @@
 
 #include <adwaita.h>
 
+#include "ferry-client.h"
+#include "ferry-storage-page.h"
+
 G_BEGIN_DECLS
 
 #define FERRY_TYPE_PREFERENCES_WINDOW (ferry_preferences_window_get_type ())
@@ -14,5 +17,8 @@ GtkWidget *ferry_preferences_window_new              (GSettings              *se
                                                       gboolean                tray_available);
 
 GSettings *ferry_preferences_window_get_settings     (FerryPreferencesWindow *self);
+FerryStoragePage *
+           ferry_preferences_window_add_storage      (FerryPreferencesWindow *self,
+                                                      FerryClient            *client);
 
 G_END_DECLS

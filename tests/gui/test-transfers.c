@@ -6,6 +6,7 @@
 
 #include "ferry-client-transfers.h"
 #include "ferry-gui-test-util.h"
+#include "ferry-preferences-window.h"
 #include "ferry-range-server.h"
 #include "ferry-transfer-info.h"
 #include "ferry-transfer-view.h"
@@ -42,13 +43,15 @@ transfer_view (void)
   return ferry_window_get_transfer_view (fx.window);
 }
 
+/* Into @name in the test's directory, or with %NULL into Ferry's storage
+ * for the app. */
 static char *
 download (const char *path,
           const char *name,
           guint64     size)
 {
   g_autofree char *url = ferry_range_server_url (fx.server, path);
-  g_autofree char *dest = g_build_filename (fx.dir, name, NULL);
+  g_autofree char *dest = name != NULL ? g_build_filename (fx.dir, name, NULL) : NULL;
   g_autoptr(FerryDownloadRequest) request = ferry_download_request_new (url);
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
@@ -56,8 +59,11 @@ download (const char *path,
 
   ferry_range_server_set_pattern (fx.server, path, size, SEED);
   ferry_range_server_set_validators (fx.server, path, "\"v1\"", NULL, NULL);
-  ferry_download_request_set_name (request, name);
-  ferry_download_request_set_destination (request, dest);
+  if (name != NULL)
+    {
+      ferry_download_request_set_name (request, name);
+      ferry_download_request_set_destination (request, dest);
+    }
   ferry_download_request_set_expected_size (request, size);
   ferry_download_request_set_app_id (request, APP_OWNER);
   ferry_client_download_async (test_client (), request, NULL, client_store_result_cb, &result);
@@ -205,6 +211,69 @@ test_pause_refused (void)
   GUI_WAIT (gui_find_toast_title (GTK_WIDGET (fx.window), toast));
 }
 
+static gboolean
+transfer_listed (const char *id)
+{
+  g_autoptr(GPtrArray) transfers = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  ferry_client_list_transfers_async (test_client (), NULL, NULL, client_store_result_cb,
+                                     &result);
+  transfers = ferry_client_list_transfers_finish (test_client (), client_wait_result (&result),
+                                                  &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  for (guint i = 0; i < transfers->len; i++)
+    if (g_strcmp0 (ferry_transfer_info_get_id (g_ptr_array_index (transfers, i)), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Preferences show each app's use of Ferry's storage; Clean Up, once
+ * confirmed, removes its downloaded files. */
+static void
+test_storage_clean_up (void)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.ferrysync.Ferry");
+  GtkWindow *preferences;
+  GtkWidget *page;
+  GtkWindow *dialog;
+  GtkSpinButton *quota_spin;
+  AdwActionRow *row;
+
+  id = download ("/notes", NULL, 2000);
+  GUI_WAIT (task_state (id) == FERRY_CLIENT_TASK_STATE_SUCCEEDED);
+  g_settings_set_uint64 (settings, "storage-quota", 50 * 1000 * 1000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fx.app), "preferences", NULL);
+  GUI_WAIT ((preferences = gui_find_toplevel (FERRY_TYPE_PREFERENCES_WINDOW)) != NULL);
+  page = gui_find_widget (GTK_WIDGET (preferences), FERRY_TYPE_STORAGE_PAGE, NULL, NULL);
+  g_assert_nonnull (page);
+  quota_spin = GTK_SPIN_BUTTON (gtk_widget_get_template_child (page, FERRY_TYPE_STORAGE_PAGE,
+                                                               "quota_spin"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (quota_spin), ==, 50.0);
+  GUI_WAIT ((row = ferry_storage_page_find_row (FERRY_STORAGE_PAGE (page), APP_OWNER)) != NULL);
+  /* ferryd keeps its own settings here (a memory backend per process):
+   * its quota is the default. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
+                   "2.0\u00a0kB in 1 file, of 100.0\u00a0MB");
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences),
+                                           ADW_PREFERENCES_PAGE (page));
+  GUI_WAIT (gtk_widget_is_drawable (GTK_WIDGET (row)));
+  gui_click_button (GTK_WIDGET (row), "Remove this app’s downloaded files");
+  GUI_WAIT ((dialog = gui_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
+  GUI_WAIT (!transfer_listed (id));
+  GUI_WAIT (ferry_storage_page_get_loaded (FERRY_STORAGE_PAGE (page)) &&
+            ferry_storage_page_find_row (FERRY_STORAGE_PAGE (page), APP_OWNER) == NULL);
+
+  gtk_window_destroy (preferences);
+  g_settings_reset (settings, "storage-quota");
+}
+
 static void
 remove_dir (const char *path)
 {
@@ -256,6 +325,7 @@ main (int   argc,
   g_test_add_func ("/gui/transfers/progress-pause-resume", test_progress_pause_resume);
   g_test_add_func ("/gui/transfers/cancel", test_cancel);
   g_test_add_func ("/gui/transfers/pause-refused", test_pause_refused);
+  g_test_add_func ("/gui/transfers/storage-clean-up", test_storage_clean_up);
 
   fx.server = ferry_range_server_new ();
   client_fixture_set_up (&fx.base, "full", FERRY_CLIENT_FLAGS_NONE);
