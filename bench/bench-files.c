@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/resource.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ferry-agent-fixture.h"
@@ -54,18 +57,66 @@ now_seconds (void)
   return g_get_monotonic_time () / (double) G_USEC_PER_SEC;
 }
 
+/* The processor time (user and system) that waited-for children used. */
 static double
+children_cpu (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_CHILDREN, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* The processor time @pid used so far, from /proc. */
+static double
+process_cpu (guint32 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/stat", pid);
+  g_autofree char *stat = NULL;
+  unsigned long utime = 0, stime = 0;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) ||
+      (after_name = strrchr (stat, ')')) == NULL ||
+      sscanf (after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+              &utime, &stime) != 2)
+    return 0;
+  return (utime + stime) / (double) sysconf (_SC_CLK_TCK);
+}
+
+typedef struct
+{
+  double seconds;   /* wall clock */
+  double cpu;       /* the client's processor time */
+} Run;
+
+static void
+keep_best (Run       *best,
+           const Run *run)
+{
+  if (best->seconds == 0 || run->seconds < best->seconds)
+    best->seconds = run->seconds;
+  if (best->cpu == 0 || run->cpu < best->cpu)
+    best->cpu = run->cpu;
+}
+
+static Run
 run_curl (const char * const *argv)
 {
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
   double started = now_seconds ();
+  double cpu = children_cpu ();
+  Run run;
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                      &wait_status, &error) ||
       !g_spawn_check_wait_status (wait_status, &error))
     g_error ("curl: %s", error->message);
-  return now_seconds () - started;
+  run.seconds = now_seconds () - started;
+  run.cpu = children_cpu () - cpu;
+  return run;
 }
 
 static char *
@@ -105,7 +156,7 @@ wait_done (FerryAgentFixture *fixture,
     }
 }
 
-static double
+static Run
 ferry_download (FerryAgentFixture *fixture,
                 const char        *url,
                 const char        *destination,
@@ -114,25 +165,31 @@ ferry_download (FerryAgentFixture *fixture,
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   double started = now_seconds ();
+  double cpu = process_cpu (fixture->ferryd_pid);
   GVariant *request;
+  Run run;
 
   request = g_variant_new_parsed ("{'url': <%s>, 'destination': <%s>, 'size': <%x>}", url,
                                   destination, (gint64) size);
   if (!ferry_dbus_agent_call_download_sync (fixture->agent, request, &id, NULL, &error))
     g_error ("Download: %s", error->message);
   wait_done (fixture, id);
-  return now_seconds () - started;
+  run.seconds = now_seconds () - started;
+  run.cpu = process_cpu (fixture->ferryd_pid) - cpu;
+  return run;
 }
 
 /* Enqueue with the body from @path; the seconds until the call returned
  * (the spooling) in @out_spooled. */
-static double
+static Run
 ferry_upload (FerryAgentFixture *fixture,
               const char        *url,
               const char        *path,
               double            *out_spooled,
               double            *out_peak)
 {
+  double cpu = process_cpu (fixture->ferryd_pid);
+  Run run;
   g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
@@ -152,7 +209,9 @@ ferry_upload (FerryAgentFixture *fixture,
   g_variant_get (reply, "(s)", &id);
   *out_spooled = now_seconds () - started;
   *out_peak = wait_done (fixture, id);
-  return now_seconds () - started;
+  run.seconds = now_seconds () - started;
+  run.cpu = process_cpu (fixture->ferryd_pid) - cpu;
+  return run;
 }
 
 static void
@@ -176,9 +235,10 @@ write_pattern_file (const char *path,
 static void
 print_line (const char *what,
             guint64     size,
-            double      seconds)
+            const Run  *run)
 {
-  g_print ("  %-28s %7.2f s  %8.1f MB/s\n", what, seconds, size / MB / seconds);
+  g_print ("  %-28s %7.2f s  %8.1f MB/s  %6.2f s of processor\n", what, run->seconds,
+           size / MB / run->seconds, run->cpu);
 }
 
 static void
@@ -191,39 +251,46 @@ compare_with_curl (const char *tmp)
   g_autofree char *upload_url = ferry_range_server_url (server, "/upload");
   g_autofree char *curl_file = g_build_filename (tmp, "curl.bin", NULL);
   g_autofree char *ferry_file = g_build_filename (tmp, "ferry.bin", NULL);
-  double curl_get = G_MAXDOUBLE, ferry_get = G_MAXDOUBLE;
-  double curl_put = G_MAXDOUBLE, ferry_put = G_MAXDOUBLE, ferry_send = G_MAXDOUBLE;
+  Run curl_get = { 0 }, ferry_get = { 0 }, curl_put = { 0 }, ferry_put = { 0 };
+  Run ferry_send = { 0 };
 
   ferry_range_server_set_pattern (server, "/big", size, SEED);
   ferry_range_server_set_validators (server, "/big", "\"big\"", NULL, NULL);
   ferry_agent_fixture_set_up_with_env (&fixture, "full", unlimited);
 
+  /* In turn, so that both see the same load of the machine. */
   for (int round = 0; round < rounds; round++)
     {
       const char *get_argv[] = { "curl", "-s", "-f", "-o", curl_file, url, NULL };
       const char *put_argv[] = { "curl", "-s", "-f", "-o", "/dev/null", "-H", "Expect:",
                                  "-T", curl_file, upload_url, NULL };
-      double spooled, peak, total;
+      double spooled, peak;
+      Run run;
 
-      curl_get = MIN (curl_get, run_curl (get_argv));
+      run = run_curl (get_argv);
+      keep_best (&curl_get, &run);
       g_unlink (ferry_file);
-      ferry_get = MIN (ferry_get, ferry_download (&fixture, url, ferry_file, size));
-      curl_put = MIN (curl_put, run_curl (put_argv));
-      total = ferry_upload (&fixture, upload_url, curl_file, &spooled, &peak);
-      ferry_put = MIN (ferry_put, total);
-      ferry_send = MIN (ferry_send, total - spooled);
+      run = ferry_download (&fixture, url, ferry_file, size);
+      keep_best (&ferry_get, &run);
+      run = run_curl (put_argv);
+      keep_best (&curl_put, &run);
+      run = ferry_upload (&fixture, upload_url, curl_file, &spooled, &peak);
+      keep_best (&ferry_put, &run);
+      run.seconds -= spooled;
+      keep_best (&ferry_send, &run);
     }
 
   g_print ("%d MB from and to a loopback range server, best of %d (%u cores)\n", size_mb,
            rounds, g_get_num_processors ());
-  print_line ("download: curl -o", size, curl_get);
-  print_line ("download: ferryd Download", size, ferry_get);
-  g_print ("  ferryd / curl: %.0f%%\n", 100.0 * curl_get / ferry_get);
-  print_line ("upload: curl -T", size, curl_put);
-  print_line ("upload: ferryd, spool + send", size, ferry_put);
-  print_line ("upload: ferryd, send only", size, ferry_send);
+  print_line ("download: curl -o", size, &curl_get);
+  print_line ("download: ferryd Download", size, &ferry_get);
+  g_print ("  ferryd / curl: %.0f%%\n", 100.0 * curl_get.seconds / ferry_get.seconds);
+  print_line ("upload: curl -T", size, &curl_put);
+  print_line ("upload: ferryd, spool + send", size, &ferry_put);
+  print_line ("upload: ferryd, send only", size, &ferry_send);
   g_print ("  ferryd / curl: %.0f%% (spool + send), %.0f%% (send only)\n",
-           100.0 * curl_put / ferry_put, 100.0 * curl_put / ferry_send);
+           100.0 * curl_put.seconds / ferry_put.seconds,
+           100.0 * curl_put.seconds / ferry_send.seconds);
 
   ferry_agent_fixture_tear_down (&fixture);
   g_unlink (curl_file);
@@ -239,13 +306,14 @@ measure_upload_memory (const char *tmp)
   g_autofree char *path = g_build_filename (tmp, "upload.bin", NULL);
   guint64 size = (guint64) upload_mib * MIB;
   g_autofree char *sha = NULL;
-  double rss, start_peak, peak, spooled, seconds;
+  double rss, start_peak, peak, spooled;
+  Run run;
   guint64 got_size = 0;
 
   write_pattern_file (path, size);
   ferry_agent_fixture_set_up_with_env (&fixture, "full", unlimited);
   bench_read_memory (fixture.ferryd_pid, &rss, &start_peak);
-  seconds = ferry_upload (&fixture, upload_url, path, &spooled, &peak);
+  run = ferry_upload (&fixture, upload_url, path, &spooled, &peak);
   bench_read_memory (fixture.ferryd_pid, &rss, &peak);
   g_assert_true (ferry_range_server_get_upload (server, &got_size, &sha));
 
@@ -253,7 +321,7 @@ measure_upload_memory (const char *tmp)
            g_get_num_processors ());
   g_print ("  started:  RSS %6.1f MB\n", start_peak);
   g_print ("  peak:     RSS %6.1f MB (spooled in %.1f s, sent in %.1f s, %s)\n", peak, spooled,
-           seconds - spooled, got_size == size ? "all bytes arrived" : "BYTES MISSING");
+           run.seconds - spooled, got_size == size ? "all bytes arrived" : "BYTES MISSING");
   g_print ("  after:    RSS %6.1f MB\n", rss);
 
   ferry_agent_fixture_tear_down (&fixture);
