@@ -41,6 +41,18 @@ struct _FerryTransfers
   guint               min_free_percent;
 };
 
+/* ferry-transfers.c */
+void     ferry_transfers_note_progress  (FerryTransfers       *self,
+                                         FerryTransferRecord  *record,
+                                         gint64                done,
+                                         gint64                total);
+
+/* ferry-transfers-runs.c: the attempts, and what follows a task's state. */
+extern const FerrySender ferry_transfers_sender;
+void     ferry_transfers_on_task_changed (FerrySyncManager    *manager,
+                                          FerryTask           *task,
+                                          FerryTransfers      *self);
+
 /* ferry-transfer-storage.c: room, usage, eviction, reaping. */
 gint64   ferry_transfers_room_for       (FerryTransfers       *self,
                                          FerryTransferRecord  *record);
