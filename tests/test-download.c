@@ -26,7 +26,7 @@
 typedef struct
 {
   FerryRangeServer *server;
-  SoupSession      *session;
+  FerryExecutor    *executor;
   char             *dir;
   char             *part;
   char             *dest;
@@ -40,7 +40,7 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   fixture->server = ferry_range_server_new ();
-  fixture->session = soup_session_new ();
+  fixture->executor = ferry_executor_new (NULL);
   fixture->dir = ferry_test_make_temp_dir ();
   fixture->part = g_build_filename (fixture->dir, ".file.part", NULL);
   fixture->dest = g_build_filename (fixture->dir, "file", NULL);
@@ -56,7 +56,7 @@ fixture_teardown (Fixture       *fixture,
   g_unlink (fixture->part);
   g_unlink (fixture->dest);
   g_rmdir (fixture->dir);
-  g_object_unref (fixture->session);
+  g_object_unref (fixture->executor);
   ferry_range_server_free (fixture->server);
   g_free (fixture->dir);
   g_free (fixture->part);
@@ -80,7 +80,7 @@ new_download (Fixture *fixture)
   FerryDownload *download;
 
   ferry_http_request_add_header (request, "Accept-Encoding", "gzip");
-  download = ferry_download_new (fixture->session, request, fixture->part, fixture->dest);
+  download = ferry_download_new (fixture->executor, request, fixture->part, fixture->dest);
   g_signal_connect (download, "checkpoint", G_CALLBACK (on_checkpoint), fixture);
   return download;
 }
@@ -235,7 +235,7 @@ test_cut_on_reused_connection (Fixture       *fixture,
     g_autofree char *part = g_build_filename (fixture->dir, ".small.part", NULL);
 
     request = ferry_http_request_new ("GET", url);
-    small = ferry_download_new (fixture->session, request, part, dest);
+    small = ferry_download_new (fixture->executor, request, part, dest);
     first = run (small);
     assert_succeeded (first);
     g_unlink (dest);

@@ -63,7 +63,7 @@ struct _FerryDownload
   GObject parent_instance;
 
   /* owned: what to fetch and where */
-  SoupSession        *session;
+  FerryExecutor      *executor;
   FerryHttpRequest   *request;
   char               *part_path;
   char               *destination;
@@ -579,7 +579,8 @@ send_cb (GObject      *object,
   GError *error = NULL;
   guint status;
 
-  self->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  g_assert (self->msg == NULL);
+  self->body = ferry_executor_open_finish (FERRY_EXECUTOR (object), result, &self->msg, &error);
   if (self->body == NULL)
     {
       end_with_error (self, ferry_classifier_kind_from_error (error), error);
@@ -599,32 +600,50 @@ send_cb (GObject      *object,
     on_other_status (self);
 }
 
+/* The request's own headers, but for those each request sets itself. */
+static void
+add_request_header (const char *name,
+                    const char *value,
+                    gpointer    user_data)
+{
+  if (g_ascii_strcasecmp (name, "Accept-Encoding") == 0 ||
+      g_ascii_strcasecmp (name, "Range") == 0 ||
+      g_ascii_strcasecmp (name, "If-Range") == 0)
+    return;
+  ferry_http_request_add_header (user_data, name, value);
+}
+
+/* Asks for what the partial file lacks, through the executor (which sends
+ * a GET again on a new connection when a reused one closed before an
+ * answer); redirects are followed here, to carry the range on. */
 static void
 send_request (FerryDownload *self)
 {
-  SoupMessageHeaders *sent;
+  g_autoptr(FerryHttpRequest) request = NULL;
+  g_autofree char *url = g_uri_to_string (self->uri);
   const char *validator;
 
   g_assert (self->msg == NULL);
-  self->msg = soup_message_new_from_uri (SOUP_METHOD_GET, self->uri);
-  soup_message_add_flags (self->msg, SOUP_MESSAGE_NO_REDIRECT);
+  request = ferry_http_request_new (SOUP_METHOD_GET, url);
   /* Offsets count the bytes as sent: nothing may decode them. */
-  soup_message_disable_feature (self->msg, SOUP_TYPE_CONTENT_DECODER);
-  sent = soup_message_get_request_headers (self->msg);
-  ferry_download_private_copy_headers (self->headers, sent);
-  soup_message_headers_replace (sent, "Accept-Encoding", "identity");
+  request->raw_response = TRUE;
+  request->secret_headers = g_strdupv (self->request->secret_headers);
+  soup_message_headers_foreach (self->headers, add_request_header, request);
+  ferry_http_request_add_header (request, "Accept-Encoding", "identity");
   if (self->offset > 0)
     {
-      soup_message_headers_set_range (sent, self->offset, -1);
+      g_autofree char *range = g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-", self->offset);
+
+      ferry_http_request_add_header (request, "Range", range);
       validator = ferry_download_private_strong_validator (self->etag, self->last_modified);
       if (validator != NULL)
-        soup_message_headers_replace (sent, "If-Range", validator);
+        ferry_http_request_add_header (request, "If-Range", validator);
     }
   self->end = -1;
   self->received_now = 0;
   self->requests++;
-  soup_session_send_async (self->session, self->msg, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (self->task), send_cb, self);
+  ferry_executor_open_async (self->executor, request, g_task_get_cancellable (self->task),
+                             send_cb, self);
 }
 
 static void
@@ -699,7 +718,7 @@ ferry_download_finalize (GObject *object)
 {
   FerryDownload *self = FERRY_DOWNLOAD (object);
 
-  g_clear_object (&self->session);
+  g_clear_object (&self->executor);
   g_clear_pointer (&self->request, ferry_http_request_unref);
   g_free (self->part_path);
   g_free (self->destination);
@@ -757,7 +776,7 @@ ferry_download_init (FerryDownload *self)
 
 /**
  * ferry_download_new:
- * @session: the session to fetch through
+ * @executor: the executor to fetch through
  * @request: the GET to send: URL, headers, secret header names (method
  *   and body are not used)
  * @part_path: where the bytes accumulate
@@ -767,19 +786,19 @@ ferry_download_init (FerryDownload *self)
  *   @part_path holds
  */
 FerryDownload *
-ferry_download_new (SoupSession      *session,
+ferry_download_new (FerryExecutor    *executor,
                     FerryHttpRequest *request,
                     const char       *part_path,
                     const char       *destination)
 {
   FerryDownload *self;
 
-  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (FERRY_IS_EXECUTOR (executor), NULL);
   g_return_val_if_fail (request != NULL, NULL);
   g_return_val_if_fail (part_path != NULL && destination != NULL, NULL);
 
   self = g_object_new (FERRY_TYPE_DOWNLOAD, NULL);
-  self->session = g_object_ref (session);
+  self->executor = g_object_ref (executor);
   self->request = ferry_http_request_ref (request);
   self->part_path = g_strdup (part_path);
   self->destination = g_strdup (destination);

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FerryDownload, ferry_download, FERRY, DOWNLOAD, GObject)
 
-FerryDownload *ferry_download_new               (SoupSession       *session,
+FerryDownload *ferry_download_new               (FerryExecutor     *executor,
                                                  FerryHttpRequest  *request,
                                                  const char        *part_path,
                                                  const char        *destination);

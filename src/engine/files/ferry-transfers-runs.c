@@ -70,7 +70,7 @@ ensure_download (FerryTransfers      *self,
     return download;
   g_object_get (self->manager, "executor", &executor, NULL);
   request = ferry_executor_request_for_task (task);
-  download = ferry_download_new (ferry_executor_get_session (executor), request,
+  download = ferry_download_new (executor, request,
                                  record->part_path, record->path);
   ferry_download_set_validator (download, record->etag, record->last_modified, record->total);
   ferry_download_set_expected (download, record->expected_size, record->expected_sha256);

@@ -105,6 +105,7 @@ typedef struct
   guint               redirects;
   gboolean            idempotent;      /* a repeat is harmless: reuse connections */
   gboolean            fresh_retry;     /* sent again on a new connection already */
+  gboolean            open;            /* the caller reads the body: no redirects followed */
 } Exchange;
 
 static void
@@ -506,10 +507,20 @@ send_cb (GObject      *object,
       send_message (g_steal_pointer (&task));
       return;
     }
+  if (exchange->stream == NULL && exchange->open)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (exchange->stream == NULL)
     {
       fail_attempt (exchange->attempt, error);
       return_attempt (task);
+      return;
+    }
+  if (exchange->open)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&exchange->stream), g_object_unref);
       return;
     }
 
@@ -561,6 +572,8 @@ send_message (GTask *task_in)
     soup_message_add_flags (exchange->msg, SOUP_MESSAGE_IDEMPOTENT);
   if (exchange->fresh_retry)
     soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NEW_CONNECTION);
+  if (exchange->request->raw_response)
+    soup_message_disable_feature (exchange->msg, SOUP_TYPE_CONTENT_DECODER);
   g_signal_connect (exchange->msg, "restarted", G_CALLBACK (on_message_restarted), exchange);
   if (exchange->request->body_progress != NULL)
     g_signal_connect (exchange->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), exchange);
@@ -614,6 +627,11 @@ start_exchange (GTask *task_in)
       /* Tasks are validated when they are stored, so this is a caller's
        * mistake; it still comes back as an attempt like any failure. */
       g_prefix_error (&error, "url: ");
+      if (exchange->open)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
       fail_attempt (exchange->attempt, error);
       return_attempt (task);
       return;
@@ -890,6 +908,70 @@ ferry_executor_request_finish (FerryExecutor  *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * ferry_executor_open_async:
+ * @self: an executor
+ * @request: what to send
+ * @cancellable: (nullable): stops the exchange, and the body's reading
+ * @callback: called once the answer's headers are in
+ * @user_data: for @callback
+ *
+ * Sends @request once, like ferry_executor_request_async() (its headers,
+ * body, Idempotency-Key, and a new connection when a reused one closed
+ * before an answer), but follows no redirect and leaves the body to the
+ * caller: for a download, which reads it into a file as it comes.
+ */
+void
+ferry_executor_open_async (FerryExecutor       *self,
+                           FerryHttpRequest    *request,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (FERRY_IS_EXECUTOR (self));
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = exchange_task_new (self, request, cancellable, callback, user_data,
+                            ferry_executor_open_async);
+  ((Exchange *) g_task_get_task_data (task))->open = TRUE;
+  start_exchange (task);
+}
+
+/**
+ * ferry_executor_open_finish:
+ * @self: an executor
+ * @result: the result given to the callback
+ * @out_msg: (out) (transfer full): the message: its status and response
+ *   headers
+ * @error: why no answer came (the network's error, or cancellation)
+ *
+ * Returns: (transfer full) (nullable): the response body, to read and
+ *   close; %NULL with @error set when no answer came
+ */
+GInputStream *
+ferry_executor_open_finish (FerryExecutor  *self,
+                            GAsyncResult   *result,
+                            SoupMessage   **out_msg,
+                            GError        **error)
+{
+  Exchange *exchange;
+  GInputStream *stream;
+
+  g_return_val_if_fail (FERRY_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ferry_executor_open_async,
+                        NULL);
+  g_return_val_if_fail (out_msg != NULL, NULL);
+
+  exchange = g_task_get_task_data (G_TASK (result));
+  stream = g_task_propagate_pointer (G_TASK (result), error);
+  *out_msg = stream != NULL && exchange->msg != NULL ? g_object_ref (exchange->msg) : NULL;
+  return stream;
 }
 
 /**

@@ -57,6 +57,15 @@ void              ferry_executor_request_async    (FerryExecutor        *self,
 FerryAttempt     *ferry_executor_request_finish   (FerryExecutor        *self,
                                                    GAsyncResult         *result,
                                                    GError              **error);
+void              ferry_executor_open_async       (FerryExecutor        *self,
+                                                   FerryHttpRequest     *request,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+GInputStream     *ferry_executor_open_finish      (FerryExecutor        *self,
+                                                   GAsyncResult         *result,
+                                                   SoupMessage         **out_msg,
+                                                   GError              **error);
 FerryHttpRequest *ferry_executor_request_for_task (FerryTask            *task);
 void              ferry_executor_send_async       (FerryExecutor        *self,
                                                    FerryTask            *task,

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @body_progress: (nullable): called as body bytes go out, with how many
  *   went since the request was last started from the first byte
  * @body_progress_data: for @body_progress
+ * @raw_response: the response body as the server sent it: no content
+ *   decoding (a download resumed by byte ranges counts those bytes)
  *
  * One HTTP exchange to perform: what the outbox sends for a task, what a
  * conflict fetches, what a replicator sends for a batch.
@@ -54,6 +56,7 @@ typedef struct
   goffset  body_size;
   void   (*body_progress) (goffset sent, gpointer data);
   gpointer body_progress_data;
+  gboolean raw_response;
 } FerryHttpRequest;
 
 #define FERRY_TYPE_HTTP_REQUEST (ferry_http_request_get_type ())
