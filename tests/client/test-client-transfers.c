@@ -9,6 +9,7 @@
 #include "ferry-test-util.h"
 
 #include "ferry-client-transfers.h"
+#include "ferry-status.h"
 #include "ferry-storage-usage.h"
 #include "ferry-transfer-info.h"
 
@@ -215,6 +216,58 @@ test_upload (Fixture       *fixture,
   g_rmdir (dir);
 }
 
+static FerryStatusSnapshot
+snapshot_of (Fixture *fixture)
+{
+  FerryStatusSnapshot snapshot = { 0, };
+
+  ferry_status_snapshot_from_client (&snapshot, fixture->base.client);
+  return snapshot;
+}
+
+/* The status line of the window and the tray counts the files moving and
+ * their bytes, from the progress signals, and forgets a file once it
+ * stopped. */
+static void
+test_status_bytes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const gsize size = 2 * 1000 * 1000;
+  g_autofree char *url = ferry_range_server_url (fixture->server, "/atlas");
+  g_autoptr(FerryDownloadRequest) request = ferry_download_request_new (url);
+  g_autoptr(FerryStatus) status = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GAsyncResult *result = NULL;
+  FerryStatusSnapshot snapshot;
+
+  snapshot = snapshot_of (fixture);
+  g_assert_cmpuint (snapshot.downloads + snapshot.uploads, ==, 0);
+  ferry_range_server_set_pattern (fixture->server, "/atlas", size, SEED);
+  ferry_range_server_set_rate (fixture->server, 1000 * 1000);
+  ferry_download_request_set_expected_size (request, size);
+  ferry_client_download_async (fixture->base.client, request, NULL, client_store_result_cb,
+                               &result);
+  id = ferry_client_download_finish (fixture->base.client, client_wait_result (&result), &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+
+  FERRY_TEST_WAIT ((snapshot = snapshot_of (fixture)).downloads == 1 &&
+                   snapshot.transfer_done > 0, WAIT_MS);
+  g_assert_cmpuint (snapshot.uploads, ==, 0);
+  g_assert_cmpint (snapshot.transfer_total, ==, size);
+  status = ferry_status_describe (&snapshot, 0);
+  g_assert_true (g_str_has_prefix (status->transfers, "Downloading 1 file — "));
+  g_assert_true (g_str_has_suffix (status->transfers, " of 2.0\u00a0MB"));
+
+  FERRY_TEST_WAIT (task_is (fixture, id, FERRY_CLIENT_TASK_STATE_SUCCEEDED), WAIT_MS);
+  FERRY_TEST_WAIT (snapshot_of (fixture).downloads == 0, WAIT_MS);
+  g_clear_pointer (&status, ferry_status_free);
+  snapshot = snapshot_of (fixture);
+  status = ferry_status_describe (&snapshot, 0);
+  g_assert_null (status->transfers);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +277,8 @@ main (int   argc,
 
   g_test_add ("/client/transfers/download", Fixture, NULL, fixture_set_up, test_download,
               fixture_tear_down);
+  g_test_add ("/client/transfers/status-bytes", Fixture, NULL, fixture_set_up,
+              test_status_bytes, fixture_tear_down);
   g_test_add ("/client/transfers/upload", Fixture, NULL, fixture_set_up, test_upload,
               fixture_tear_down);
   return g_test_run ();
