@@ -4,19 +4,15 @@
 #include "config.h"
 
 #include <fcntl.h>
-#include <gio/gunixfdlist.h>
 #include <gio/gunixinputstream.h>
 #include <glib/gstdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ferry-agent-args.h"
 #include "ferry-caller.h"
 #include "ferry-download.h"
 #include "ferry-error.h"
 
-#include "ferry-agent-files.h"
+#include "ferry-agent-files-private.h"
 
 /*
  * The files part of io.github.ferrysync.Ferry1 in ferryd: Download,
@@ -28,51 +24,10 @@
  * when a file body is given), so the task methods stay where they are.
  */
 
-struct _FerryAgentFiles
-{
-  GObject parent_instance;
-
-  /* owned */
-  FerryAgentService *service;
-  FerryCallerCache  *callers;
-  FerryTransfers    *transfers;
-  GCancellable      *cancellable;
-
-  /* state */
-  gulong             handlers[8];
-  gulong             progress_id;
-  gulong             quota_id;
-};
-
 G_DEFINE_FINAL_TYPE (FerryAgentFiles, ferry_agent_files, G_TYPE_OBJECT)
 
-typedef enum {
-  FILES_DOWNLOAD,
-  FILES_UPLOAD,
-  FILES_OPEN,
-  FILES_LIST,
-  FILES_USAGE,
-  FILES_REMOVE,
-  FILES_PAUSE,
-  FILES_RESUME,
-} FilesKind;
-
-typedef struct
-{
-  FerryAgentFiles       *self;        /* owned */
-  GDBusMethodInvocation *invocation;  /* owned */
-  FilesKind              kind;
-  FerryCaller           *caller;      /* owned */
-  FerryTask             *task;        /* owned */
-  char                  *app_id;
-  FerryDownloadSpec      spec;
-  GInputStream          *body;        /* owned */
-  char                  *body_path;
-  GVariant              *args;        /* owned */
-} FilesCall;
-
-static void
-files_call_free (FilesCall *call)
+void
+ferry_agent_files_call_free (FilesCall *call)
 {
   g_clear_object (&call->self);
   g_clear_object (&call->invocation);
@@ -88,14 +43,14 @@ files_call_free (FilesCall *call)
   g_free (call);
 }
 
-static void
-files_call_fail (FilesCall *call,
-                 GError    *error)
+void
+ferry_agent_files_call_fail (FilesCall *call,
+                             GError    *error)
 {
   g_debug ("%s refused: %s", g_dbus_method_invocation_get_method_name (call->invocation),
            error->message);
   g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
-  files_call_free (call);
+  ferry_agent_files_call_free (call);
 }
 
 static gboolean
@@ -258,7 +213,7 @@ added_cb (GObject      *object,
     task = ferry_transfers_upload_finish (FERRY_TRANSFERS (object), result, &error);
   if (task == NULL)
     {
-      files_call_fail (call, error);
+      ferry_agent_files_call_fail (call, error);
       return;
     }
   if (call->kind == FILES_DOWNLOAD)
@@ -267,7 +222,7 @@ added_cb (GObject      *object,
   else
     ferry_dbus_agent_complete_enqueue (FERRY_DBUS_AGENT (call->self->service),
                                        g_steal_pointer (&call->invocation), task->id);
-  files_call_free (call);
+  ferry_agent_files_call_free (call);
 }
 
 static void
@@ -279,14 +234,14 @@ run_add (FilesCall *call)
   call->task->owner = ferry_caller_dup_owner_for_enqueue (call->caller, call->app_id, &error);
   if (call->task->owner == NULL)
     {
-      files_call_fail (call, error);
+      ferry_agent_files_call_fail (call, error);
       return;
     }
   if (call->kind == FILES_DOWNLOAD)
     {
       if (!check_destination (call, &error))
         {
-          files_call_fail (call, error);
+          ferry_agent_files_call_fail (call, error);
           return;
         }
       ferry_transfers_download_async (call->self->transfers, call->task, &call->spec,
@@ -300,7 +255,7 @@ run_add (FilesCall *call)
 
       if (call->caller->sandboxed)
         {
-          files_call_fail (call, g_error_new (FERRY_ERROR, FERRY_ERROR_PERMISSION_DENIED,
+          ferry_agent_files_call_fail (call, g_error_new (FERRY_ERROR, FERRY_ERROR_PERMISSION_DENIED,
                                               "body-path: a sandboxed app passes body-fd"));
           return;
         }
@@ -312,191 +267,13 @@ run_add (FilesCall *call)
           else
             error = g_error_new (FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                                  "body-path: cannot open %s", call->body_path);
-          files_call_fail (call, error);
+          ferry_agent_files_call_fail (call, error);
           return;
         }
       call->body = g_unix_input_stream_new (fd, TRUE);
     }
   ferry_transfers_upload_async (call->self->transfers, call->task, call->body, NULL,
                                 added_cb, call);
-}
-
-/* The other calls ---------------------------------------------------------- */
-
-static void
-run_open (FilesCall *call)
-{
-  g_autoptr(FerryTransferRecord) record = NULL;
-  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
-  const char *id = g_variant_get_string (call->args, NULL);
-  GError *error = NULL;
-  int fd;
-
-  record = ferry_transfers_dup_record (call->self->transfers, id, &error);
-  if (record == NULL && error == NULL)
-    error = g_error_new (FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no download with id “%s”", id);
-  if (record == NULL ||
-      !ferry_caller_check_task_access (call->caller, id, record->owner, &error))
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  fd = ferry_transfers_open_file (call->self->transfers, id, &error);
-  if (fd < 0)
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  g_unix_fd_list_append (fds, fd, NULL);
-  close (fd);
-  ferry_dbus_agent_complete_open_file (FERRY_DBUS_AGENT (call->self->service),
-                                       g_steal_pointer (&call->invocation), fds,
-                                       g_variant_new_handle (0));
-  files_call_free (call);
-}
-
-static GVariant *
-record_to_variant (FilesCall           *call,
-                   FerryTransferRecord *record)
-{
-  FerryAgentFiles *self = call->self;
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-  g_autoptr(FerryTask) task = NULL;
-  gint64 done = record->done, total = record->total;
-  guint64 rate = 0;
-
-  if (record->task_id != NULL)
-    task = ferry_sync_manager_dup_task (ferry_agent_service_get_manager (self->service),
-                                        record->task_id, NULL);
-  g_variant_builder_add (&builder, "{sv}", "id",
-                         g_variant_new_string (record->task_id != NULL ? record->task_id : ""));
-  g_variant_builder_add (&builder, "{sv}", "owner", g_variant_new_string (record->owner));
-  g_variant_builder_add (&builder, "{sv}", "kind",
-                         g_variant_new_string (record->kind == FERRY_TRANSFER_DOWNLOAD ?
-                                               "download" : "upload"));
-  g_variant_builder_add (&builder, "{sv}", "state",
-                         g_variant_new_string (task != NULL ?
-                                               ferry_task_state_to_string (task->state) :
-                                               record->complete ? "succeeded" : "pending"));
-  if (task != NULL && task->name != NULL)
-    g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (task->name));
-  if (task != NULL)
-    g_variant_builder_add (&builder, "{sv}", "url", g_variant_new_string (task->url));
-  if (record->kind == FERRY_TRANSFER_DOWNLOAD &&
-      (!call->caller->sandboxed || ferry_caller_is_owner (call->caller, record->owner)))
-    g_variant_builder_add (&builder, "{sv}", "destination", g_variant_new_string (record->path));
-  if (record->task_id != NULL)
-    ferry_transfers_get_progress (self->transfers, record->task_id, &done, &total, &rate);
-  g_variant_builder_add (&builder, "{sv}", "done", g_variant_new_int64 (done));
-  g_variant_builder_add (&builder, "{sv}", "total", g_variant_new_int64 (total));
-  g_variant_builder_add (&builder, "{sv}", "rate", g_variant_new_uint64 (rate));
-  g_variant_builder_add (&builder, "{sv}", "pinned", g_variant_new_boolean (record->pinned));
-  g_variant_builder_add (&builder, "{sv}", "paused", g_variant_new_boolean (record->paused));
-  g_variant_builder_add (&builder, "{sv}", "complete", g_variant_new_boolean (record->complete));
-  return g_variant_builder_end (&builder);
-}
-
-static const char *
-filter_owner (FilesCall *call)
-{
-  const char *owner = NULL;
-
-  g_variant_lookup (call->args, "owner", "&s", &owner);
-  return ferry_caller_restrict_owner (call->caller, owner);
-}
-
-static void
-run_list (FilesCall *call)
-{
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
-  g_autoptr(GPtrArray) records = NULL;
-  GError *error = NULL;
-
-  records = ferry_transfers_list (call->self->transfers, filter_owner (call), &error);
-  if (records == NULL)
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  for (guint i = 0; i < records->len; i++)
-    g_variant_builder_add_value (&builder, record_to_variant (call, g_ptr_array_index (records, i)));
-  ferry_dbus_agent_complete_list_transfers (FERRY_DBUS_AGENT (call->self->service),
-                                            g_steal_pointer (&call->invocation),
-                                            g_variant_builder_end (&builder));
-  files_call_free (call);
-}
-
-static void
-run_usage (FilesCall *call)
-{
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sttt)"));
-  g_autoptr(GPtrArray) usage = NULL;
-  GError *error = NULL;
-
-  usage = ferry_transfers_dup_usage (call->self->transfers,
-                                     ferry_caller_restrict_owner (call->caller, NULL), &error);
-  if (usage == NULL)
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  for (guint i = 0; i < usage->len; i++)
-    {
-      FerryTransferUsage *entry = g_ptr_array_index (usage, i);
-
-      g_variant_builder_add (&builder, "(sttt)", entry->owner, entry->bytes,
-                             (guint64) entry->files, entry->quota);
-    }
-  ferry_dbus_agent_complete_get_storage_usage (FERRY_DBUS_AGENT (call->self->service),
-                                               g_steal_pointer (&call->invocation),
-                                               g_variant_builder_end (&builder));
-  files_call_free (call);
-}
-
-static void
-run_remove (FilesCall *call)
-{
-  g_autofree const char **ids = NULL;
-  GError *error = NULL;
-  guint removed = 0;
-
-  g_variant_lookup (call->args, "ids", "^a&s", &ids);
-  if (!ferry_transfers_remove_files (call->self->transfers, filter_owner (call),
-                                     (const char * const *) ids, &removed, &error))
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  ferry_dbus_agent_complete_remove_files (FERRY_DBUS_AGENT (call->self->service),
-                                          g_steal_pointer (&call->invocation), removed);
-  files_call_free (call);
-}
-
-static void
-run_pause (FilesCall *call)
-{
-  g_autoptr(FerryTransferRecord) record = NULL;
-  const char *id = g_variant_get_string (call->args, NULL);
-  gboolean pause = call->kind == FILES_PAUSE;
-  GError *error = NULL;
-
-  record = ferry_transfers_dup_record (call->self->transfers, id, &error);
-  if (record == NULL && error == NULL)
-    error = g_error_new (FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "no transfer with id “%s”", id);
-  if (record == NULL ||
-      !ferry_caller_check_task_access (call->caller, id, record->owner, &error) ||
-      !ferry_transfers_set_paused (call->self->transfers, id, pause, &error))
-    {
-      files_call_fail (call, error);
-      return;
-    }
-  if (pause)
-    ferry_dbus_agent_complete_pause_transfer (FERRY_DBUS_AGENT (call->self->service),
-                                              g_steal_pointer (&call->invocation));
-  else
-    ferry_dbus_agent_complete_resume_transfer (FERRY_DBUS_AGENT (call->self->service),
-                                               g_steal_pointer (&call->invocation));
-  files_call_free (call);
 }
 
 static void
@@ -510,12 +287,12 @@ lookup_cb (GObject      *object,
   call->caller = ferry_caller_cache_lookup_finish (FERRY_CALLER_CACHE (object), result, &error);
   if (call->caller == NULL)
     {
-      files_call_fail (call, error);
+      ferry_agent_files_call_fail (call, error);
       return;
     }
   if (call->self->transfers == NULL)
     {
-      files_call_fail (call, g_error_new (FERRY_ERROR, FERRY_ERROR_FAILED,
+      ferry_agent_files_call_fail (call, g_error_new (FERRY_ERROR, FERRY_ERROR_FAILED,
                                           "the agent is still starting"));
       return;
     }
@@ -526,21 +303,21 @@ lookup_cb (GObject      *object,
       run_add (call);
       break;
     case FILES_OPEN:
-      run_open (call);
+      ferry_agent_files_run_open (call);
       break;
     case FILES_LIST:
-      run_list (call);
+      ferry_agent_files_run_list (call);
       break;
     case FILES_USAGE:
-      run_usage (call);
+      ferry_agent_files_run_usage (call);
       break;
     case FILES_PAUSE:
     case FILES_RESUME:
-      run_pause (call);
+      ferry_agent_files_run_pause (call);
       break;
     case FILES_REMOVE:
     default:
-      run_remove (call);
+      ferry_agent_files_run_remove (call);
       break;
     }
 }
@@ -607,7 +384,7 @@ on_handle_download (FerryDBusAgent        *agent,
     call->task = ferry_agent_args_parse_request (rest, &call->app_id, &error);
   if (call->task == NULL)
     {
-      files_call_free (call);
+      ferry_agent_files_call_free (call);
       return refuse (invocation, error);
     }
   return start (self, invocation, FILES_DOWNLOAD, call);
@@ -690,7 +467,7 @@ on_handle_enqueue (FerryDBusAgent        *agent,
     }
   if (call->task == NULL)
     {
-      files_call_free (call);
+      ferry_agent_files_call_free (call);
       return refuse (invocation, error);
     }
   return start (self, invocation, FILES_UPLOAD, call);
