@@ -12,6 +12,7 @@
 
 #define UI_PREFIX "/io/github/ferrysync/Ferry/ui/"
 #define OWNER_KEY "ferry-owner"
+#define CLEAN_UP_KEY "ferry-clean-up"
 
 /**
  * FerryStoragePage:
@@ -195,10 +196,14 @@ on_dialog_response (AdwMessageDialog *dialog,
                     const char       *response,
                     gpointer          user_data)
 {
-  g_autoptr(CleanUp) clean_up = user_data;
-  FerryStoragePage *self = clean_up->self;
-  const char *owner = clean_up->owner;
+  g_autoptr(CleanUp) clean_up = g_object_steal_data (G_OBJECT (dialog), CLEAN_UP_KEY);
+  FerryStoragePage *self;
+  const char *owner;
 
+  if (clean_up == NULL)
+    return;
+  self = clean_up->self;
+  owner = clean_up->owner;
   if (g_strcmp0 (response, "remove") != 0 || self->client == NULL)
     return;
   ferry_client_remove_files_async (self->client, owner, NULL, self->cancellable, remove_cb,
@@ -236,7 +241,10 @@ on_clean_up_clicked (GtkButton *button,
   clean_up = g_new0 (CleanUp, 1);
   clean_up->self = g_object_ref (self);
   clean_up->owner = g_strdup (owner);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response), clean_up);
+  /* The dialog holds it: a dialog closed without an answer frees it too. */
+  g_object_set_data_full (G_OBJECT (dialog), CLEAN_UP_KEY, clean_up,
+                          (GDestroyNotify) clean_up_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response), NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
