@@ -35,6 +35,7 @@ typedef enum {
   CALL_CANCEL,
   CALL_RETRY,
   CALL_RETRY_ALL,
+  CALL_CANCEL_ALL,
   CALL_RESOLVE,
   CALL_SYNC_NOW,
   CALL_PAUSE,
@@ -366,6 +367,23 @@ run_retry_all (Call *call)
 }
 
 static void
+run_cancel_all (Call *call)
+{
+  g_autoptr(GError) error = NULL;
+  guint count = 0;
+
+  if (!ferry_sync_manager_cancel_all (call->self->manager, &call->filter.filter, &count, &error))
+    {
+      call_fail (call, error);
+      return;
+    }
+  g_debug ("%s cancelled %u tasks", call->caller->app_id, count);
+  ferry_dbus_agent_complete_cancel_all (FERRY_DBUS_AGENT (call->self),
+                                        g_steal_pointer (&call->invocation), count);
+  call_free (call);
+}
+
+static void
 run_resolve (Call *call)
 {
   g_autoptr(GError) error = NULL;
@@ -461,6 +479,7 @@ run_queue_action (Call *call)
     case CALL_CANCEL:
     case CALL_RETRY:
     case CALL_RETRY_ALL:
+    case CALL_CANCEL_ALL:
     case CALL_RESOLVE:
     case CALL_REGISTER_RESOLVER:
     case CALL_UNREGISTER_RESOLVER:
@@ -479,7 +498,8 @@ run_call (Call *call)
   g_assert (call->self->manager != NULL);
 
   /* A sandboxed app only ever looks at its own tasks. */
-  if (call->kind == CALL_LIST || call->kind == CALL_COUNT || call->kind == CALL_RETRY_ALL)
+  if (call->kind == CALL_LIST || call->kind == CALL_COUNT || call->kind == CALL_RETRY_ALL ||
+      call->kind == CALL_CANCEL_ALL)
     ferry_agent_filter_set_owner (&call->filter,
                                   ferry_caller_restrict_owner (call->caller,
                                                                call->filter.filter.owner));
@@ -512,6 +532,10 @@ run_call (Call *call)
 
     case CALL_RETRY_ALL:
       run_retry_all (call);
+      break;
+
+    case CALL_CANCEL_ALL:
+      run_cancel_all (call);
       break;
 
     case CALL_RESOLVE:
@@ -705,6 +729,15 @@ ferry_agent_service_handle_retry_all (FerryDBusAgent        *agent,
                                       GVariant              *arg_filter)
 {
   return handle_filter_call (FERRY_AGENT_SERVICE (agent), invocation, CALL_RETRY_ALL,
+                             arg_filter);
+}
+
+static gboolean
+ferry_agent_service_handle_cancel_all (FerryDBusAgent        *agent,
+                                       GDBusMethodInvocation *invocation,
+                                       GVariant              *arg_filter)
+{
+  return handle_filter_call (FERRY_AGENT_SERVICE (agent), invocation, CALL_CANCEL_ALL,
                              arg_filter);
 }
 
@@ -1013,6 +1046,7 @@ ferry_agent_service_iface_init (FerryDBusAgentIface *iface)
   iface->handle_cancel = ferry_agent_service_handle_cancel;
   iface->handle_retry = ferry_agent_service_handle_retry;
   iface->handle_retry_all = ferry_agent_service_handle_retry_all;
+  iface->handle_cancel_all = ferry_agent_service_handle_cancel_all;
   iface->handle_resolve = ferry_agent_service_handle_resolve;
   iface->handle_sync_now = ferry_agent_service_handle_sync_now;
   iface->handle_pause = ferry_agent_service_handle_pause;
