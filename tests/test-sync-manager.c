@@ -750,6 +750,7 @@ test_look_ahead_changes (Fixture       *fixture,
   replacement->name = g_strdup ("draft");
   g_clear_pointer (&replacement->body, g_bytes_unref);
   replacement->body = g_bytes_new_static ("new", 3);
+  g_free (replacement->content_type);
   replacement->content_type = g_strdup ("text/plain");
   replacement->unique = FERRY_UNIQUE_REPLACE;
   g_free (enqueue_task (fixture, replacement));

@@ -256,8 +256,9 @@ apply_attempt (FerrySyncManager *self,
         }
       else if (retry_period_over (self, task, current))
         {
+          g_autofree char *since = format_failing_since (task);
           g_autofree char *spent = g_strdup_printf ("gave up after retrying since %s: %s",
-                                                    format_failing_since (task), message);
+                                                    since, message);
           task->state = FERRY_TASK_STATE_FAILED;
           ferry_outbox_set_last_error (task, spent);
           ferry_outbox_keep_response (task, attempt);
