@@ -431,22 +431,11 @@ validate_merge_rules (char       **rules,
   return TRUE;
 }
 
-/**
- * ferry_task_validate:
- * @self: a task about to be enqueued
- * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the field
- *
- * Checks everything an app controls: URL, method, headers, sizes, labels,
- * enumerations and times.  Fields the store fills in are not looked at.
- *
- * Returns: %TRUE when the task may be stored
- */
-gboolean
-ferry_task_validate (const FerryTask  *self,
-                     GError          **error)
+/* What is sent: the owner, method, URLs, headers and bodies. */
+static gboolean
+validate_request (const FerryTask  *self,
+                  GError          **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-
   if (self->owner == NULL || *self->owner == '\0')
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT, "owner: missing");
@@ -509,6 +498,15 @@ ferry_task_validate (const FerryTask  *self,
       (!validate_label (self->idempotency_key, "idempotency-key", error) ||
        !validate_short_text (self->idempotency_key, "idempotency-key", error)))
     return FALSE;
+  return TRUE;
+}
+
+/* How it is handled: names, merge rules, priority, uniqueness, conflict
+ * strategy, attempts and times. */
+static gboolean
+validate_policy (const FerryTask  *self,
+                 GError          **error)
+{
   if (!validate_label (self->name, "name", error) ||
       !validate_label (self->group, "group", error))
     return FALSE;
@@ -557,6 +555,25 @@ ferry_task_validate (const FerryTask  *self,
 }
 
 /**
+ * ferry_task_validate:
+ * @self: a task about to be enqueued
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the field
+ *
+ * Checks everything an app controls: URL, method, headers, sizes, labels,
+ * enumerations and times.  Fields the store fills in are not looked at.
+ *
+ * Returns: %TRUE when the task may be stored
+ */
+gboolean
+ferry_task_validate (const FerryTask  *self,
+                     GError          **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return validate_request (self, error) && validate_policy (self, error);
+}
+
+/**
  * ferry_task_get_header:
  * @self: a task
  * @name: a header name, compared without regard to case
@@ -593,16 +610,32 @@ ferry_task_add_header (FerryTask  *self,
                        const char *name,
                        const char *value)
 {
-  guint n;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && value != NULL);
 
-  n = self->headers != NULL ? g_strv_length (self->headers) : 0;
-  self->headers = g_renew (char *, self->headers, n + 3);
-  self->headers[n] = g_strdup (name);
-  self->headers[n + 1] = g_strdup (value);
-  self->headers[n + 2] = NULL;
+  ferry_header_list_add (&self->headers, name, value);
+}
+
+/**
+ * ferry_header_list_add:
+ * @headers: (inout): a flat list of names and values (`name0, value0, …`),
+ *   %NULL-terminated, or %NULL for none
+ * @name: header name
+ * @value: header value
+ *
+ * Appends a header to the list, after any of the same name.
+ */
+void
+ferry_header_list_add (char       ***headers,
+                       const char   *name,
+                       const char   *value)
+{
+  guint n = *headers != NULL ? g_strv_length (*headers) : 0;
+
+  *headers = g_renew (char *, *headers, n + 3);
+  (*headers)[n] = g_strdup (name);
+  (*headers)[n + 1] = g_strdup (value);
+  (*headers)[n + 2] = NULL;
 }
 
 /**
