@@ -49,7 +49,7 @@ ferry_agent_files_call_fail (FilesCall *call,
 {
   g_debug ("%s refused: %s", g_dbus_method_invocation_get_method_name (call->invocation),
            error->message);
-  g_dbus_method_invocation_return_gerror (g_steal_pointer (&call->invocation), error);
+  g_dbus_method_invocation_take_error (g_steal_pointer (&call->invocation), error);
   ferry_agent_files_call_free (call);
 }
 
@@ -331,7 +331,8 @@ start (FerryAgentFiles       *self,
   if (call == NULL)
     call = g_new0 (FilesCall, 1);
   call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
+  /* The handler's reference: whatever answers the call consumes it. */
+  call->invocation = invocation;
   call->kind = kind;
   ferry_caller_cache_lookup_async (self->callers, g_dbus_method_invocation_get_sender (invocation),
                                    self->cancellable, lookup_cb, call);

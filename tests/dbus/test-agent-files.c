@@ -328,6 +328,7 @@ test_quota (Fixture       *fixture,
   g_autofree char *app_dir = g_build_filename (fixture->base.data_dir, "files",
                                                "org.example.Maps", NULL);
   g_autofree char *id = NULL;
+  g_autofree char *big = NULL;
   g_autoptr(GVariant) task = NULL;
   g_autoptr(GError) error = NULL;
   const char *last_error = NULL;
@@ -346,7 +347,8 @@ test_quota (Fixture       *fixture,
   FERRY_TEST_WAIT (fixture->quota_signals->len >= 2, WAIT_MS);
   g_assert_cmpstr (g_ptr_array_index (fixture->quota_signals, 1), ==, "org.example.Maps");
   g_assert_cmpuint (count_partials (app_dir), ==, 0);
-  g_assert_false (g_file_test (g_build_filename (app_dir, "big", NULL), G_FILE_TEST_EXISTS));
+  big = g_build_filename (app_dir, "big", NULL);
+  g_assert_false (g_file_test (big, G_FILE_TEST_EXISTS));
 }
 
 /* Free space below what Ferry keeps: the download waits (pending, retried

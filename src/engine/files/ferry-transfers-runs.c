@@ -329,11 +329,13 @@ settle (FerryTransfers      *self,
 {
   g_autoptr(FerryTransferRecord) record = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
 
   g_hash_table_remove (self->progress, record_in->key);
   if (state == FERRY_TASK_STATE_SUCCEEDED && record_in->kind == FERRY_TRANSFER_DOWNLOAD)
     {
-      g_hash_table_steal_extended (self->active, record_in->key, NULL, (gpointer *) &record);
+      g_hash_table_steal_extended (self->active, record_in->key, (gpointer *) &key,
+                                   (gpointer *) &record);
       g_hash_table_remove (self->downloads, record->key);
       record->complete = TRUE;
       record->last_access = g_get_real_time ();
