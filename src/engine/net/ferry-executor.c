@@ -5,6 +5,7 @@
 
 #include "ferry-backoff.h"
 #include "ferry-executor.h"
+#include "ferry-prefetch-stream.h"
 #include "ferry-http-redirect.h"
 
 /*
@@ -429,12 +430,12 @@ set_request_body (Exchange    *exchange,
   else
     {
       /* libsoup reads the body 8 KiB at a time, and a file reads
-       * asynchronously through a thread: a buffer of its own makes that
-       * one thread hop per BODY_FILE_BUFFER instead of per 8 KiB. */
-      GInputStream *buffered = g_buffered_input_stream_new_sized (stream, BODY_FILE_BUFFER);
+       * asynchronously through a thread: read ahead, one thread hop per
+       * BODY_FILE_BUFFER instead of per 8 KiB. */
+      GInputStream *ahead = ferry_prefetch_stream_new (stream, BODY_FILE_BUFFER);
 
       g_object_unref (stream);
-      stream = buffered;
+      stream = ahead;
     }
   exchange->body_sent = 0;
   soup_message_set_request_body (msg, exchange->content_type, stream,
