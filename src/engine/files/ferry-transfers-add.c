@@ -268,7 +268,7 @@ spooled_cb (GObject      *object,
   GError *error = NULL;
   gssize size;
 
-  size = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  size = ferry_transfers_spool_copy_finish (result, &error);
   if (size >= 0 && !ferry_download_private_sync_file (spool->record->path, &error))
     size = -1;
   if (size < 0)
@@ -346,11 +346,8 @@ ferry_transfers_upload_async (FerryTransfers      *self,
       g_task_return_error (gtask, error);
       return;
     }
-  g_output_stream_splice_async (spool->out, body,
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, cancellable, spooled_cb,
-                                g_steal_pointer (&gtask));
+  ferry_transfers_spool_copy_async (spool->out, body, cancellable, spooled_cb,
+                                    g_steal_pointer (&gtask));
 }
 
 /**

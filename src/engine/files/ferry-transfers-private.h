@@ -53,6 +53,15 @@ void     ferry_transfers_on_task_changed (FerrySyncManager    *manager,
                                           FerryTask           *task,
                                           FerryTransfers      *self);
 
+/* ferry-transfer-spool.c: an upload's body into the spool. */
+void     ferry_transfers_spool_copy_async  (GOutputStream       *out,
+                                            GInputStream        *body,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gssize   ferry_transfers_spool_copy_finish (GAsyncResult        *result,
+                                            GError             **error);
+
 /* ferry-transfer-storage.c: room, usage, eviction, reaping. */
 gint64   ferry_transfers_room_for       (FerryTransfers       *self,
                                          FerryTransferRecord  *record);
