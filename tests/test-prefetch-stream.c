@@ -44,6 +44,15 @@ open_prefetched (const char *dir,
 }
 
 static void
+remove_body (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "body", NULL);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
 splice_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -82,7 +91,7 @@ test_splice (void)
       got = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
       g_assert_true (g_bytes_equal (got, content));
     }
-  g_assert_cmpint (g_unlink (g_build_filename (dir, "body", NULL)), ==, 0);
+  remove_body (dir);
 }
 
 static void
@@ -125,7 +134,7 @@ test_reads (void)
   g_assert_no_error (error);
   g_assert_true (g_input_stream_close (stream, NULL, &error));
   g_assert_no_error (error);
-  g_unlink (g_build_filename (dir, "body", NULL));
+  remove_body (dir);
 }
 
 /* Blocking reads alone (no fill ever started) read the file through. */
@@ -143,7 +152,7 @@ test_blocking (void)
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 50001);
   g_assert_true (memcmp (got, g_bytes_get_data (content, NULL), n) == 0);
-  g_unlink (g_build_filename (dir, "body", NULL));
+  remove_body (dir);
 }
 
 int
