@@ -104,6 +104,7 @@ struct _FerrySyncManager
   gboolean            sync_on_metered;
   guint               enqueue_debounce;
   guint               resolver_timeout;
+  guint               reserved_slots;   /* held by collections' runs */
 
   /* state */
   gboolean            started;
@@ -153,6 +154,7 @@ enum {
   PROP_SYNC_ON_METERED,
   PROP_ENQUEUE_DEBOUNCE,
   PROP_RESOLVER_TIMEOUT,
+  PROP_RESERVED_SLOTS,
   PROP_STATE,
   PROP_ONLINE,
   PROP_METERED,
@@ -247,9 +249,11 @@ static guint
 effective_concurrency (FerrySyncManager *self)
 {
   /* Power saver: only what is urgent, and one at a time. */
-  if (ferry_connectivity_get_power_saver (self->connectivity))
-    return 1;
-  return MAX (self->max_concurrency, 1);
+  guint limit = ferry_connectivity_get_power_saver (self->connectivity)
+                ? 1 : MAX (self->max_concurrency, 1);
+
+  /* The limit is for the whole engine: collections' runs hold slots too. */
+  return limit > self->reserved_slots ? limit - self->reserved_slots : 0;
 }
 
 /* State and counters ---------------------------------------------------- */
@@ -1806,6 +1810,9 @@ ferry_sync_manager_get_property (GObject    *object,
     case PROP_RESOLVER_TIMEOUT:
       g_value_set_uint (value, self->resolver_timeout);
       break;
+    case PROP_RESERVED_SLOTS:
+      g_value_set_uint (value, self->reserved_slots);
+      break;
     case PROP_STATE:
       g_value_set_uint (value, self->state);
       break;
@@ -1924,6 +1931,11 @@ ferry_sync_manager_set_property (GObject      *object,
     case PROP_RESOLVER_TIMEOUT:
       SET_IF_CHANGED (resolver_timeout, g_value_get_uint (value));
       break;
+    case PROP_RESERVED_SLOTS:
+      SET_IF_CHANGED (reserved_slots, g_value_get_uint (value));
+      if (changed)
+        schedule_pass (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -1992,6 +2004,8 @@ ferry_sync_manager_class_init (FerrySyncManagerClass *klass)
 
   properties[PROP_RESOLVER_TIMEOUT] =
     g_param_spec_uint ("resolver-timeout", NULL, NULL, 1, 600000, 10000, setting);
+  properties[PROP_RESERVED_SLOTS] =
+    g_param_spec_uint ("reserved-slots", NULL, NULL, 0, G_MAXUINT, 0, setting);
 
   properties[PROP_STATE] =
     g_param_spec_uint ("state", NULL, NULL, 0, FERRY_SYNC_STATE_ATTENTION,
@@ -2856,6 +2870,21 @@ ferry_sync_manager_get_auth_count (FerrySyncManager *self)
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), 0);
 
   return self->counts[FERRY_TASK_STATE_AUTH_REQUIRED];
+}
+
+/**
+ * ferry_sync_manager_get_running_count:
+ * @self: a manager
+ *
+ * Returns: how many attempts are in flight, each holding one of the
+ *   "max-concurrency" slots
+ */
+guint
+ferry_sync_manager_get_running_count (FerrySyncManager *self)
+{
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), 0);
+
+  return g_hash_table_size (self->running);
 }
 
 /**
