@@ -11,6 +11,7 @@
 #include "ferry-test-util.h"
 
 #include "bench-nginx.h"
+#include "bench-util.h"
 
 /*
  * Figures for ferryd over D-Bus, printed, not judged:
@@ -162,24 +163,6 @@ time_list (GDBusConnection *connection,
   return samples[G_N_ELEMENTS (samples) / 2];
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static GVariant *
 empty_filter (void)
 {
@@ -194,27 +177,6 @@ pending_filter (void)
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "state", g_variant_new_string ("pending"));
   return g_variant_builder_end (&builder);
-}
-
-/* VmRSS and VmHWM of @pid, in MB. */
-static void
-read_memory (guint32  pid,
-             double  *rss,
-             double  *peak)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%u/status", pid);
-  g_autofree char *status = NULL;
-  const char *line;
-
-  *rss = *peak = -1;
-  if (!g_file_get_contents (path, &status, NULL, NULL))
-    return;
-  line = strstr (status, "VmRSS:");
-  if (line != NULL)
-    *rss = strtol (line + 6, NULL, 10) / 1024.0;
-  line = strstr (status, "VmHWM:");
-  if (line != NULL)
-    *peak = strtol (line + 6, NULL, 10) / 1024.0;
 }
 
 static void
@@ -302,7 +264,7 @@ main (int    argc,
   call_agent (fixture.connection, "Pause");
   g_print ("ferryd D-Bus benchmark (%u cores), ferryd pid %u\n", g_get_num_processors (),
            fixture.ferryd_pid);
-  read_memory (fixture.ferryd_pid, &rss, &peak);
+  bench_read_memory (fixture.ferryd_pid, &rss, &peak);
   g_print ("ferryd started: RSS %.1f MB\n", rss);
   if (settle > 0)
     g_usleep (settle * G_USEC_PER_SEC);
@@ -319,7 +281,7 @@ main (int    argc,
       done += count;
     }
   g_print ("  sustained, empty to %d queued: %.0f tasks/s\n", n_tasks, n_tasks / total_seconds);
-  read_memory (fixture.ferryd_pid, &rss, &peak);
+  bench_read_memory (fixture.ferryd_pid, &rss, &peak);
   g_print ("ferryd with %d queued: RSS %.1f MB (peak %.1f MB)\n", n_tasks, rss, peak);
 
   if (n_tasks >= 100000)
@@ -352,7 +314,7 @@ main (int    argc,
                server_name);
       g_print ("  %.0f tasks/s, %" G_GUINT64_FORMAT " connections opened\n", n_tasks / seconds,
                connections);
-      read_memory (fixture.ferryd_pid, &rss, &peak);
+      bench_read_memory (fixture.ferryd_pid, &rss, &peak);
       g_print ("ferryd after delivering them: RSS %.1f MB (peak %.1f MB)\n", rss, peak);
     }
 
@@ -361,6 +323,6 @@ main (int    argc,
   if (nginx != NULL)
     bench_nginx_stop (nginx);
   g_clear_pointer (&test_server, ferry_test_server_free);
-  remove_tree (tmp);
+  bench_remove_tree (tmp);
   return 0;
 }

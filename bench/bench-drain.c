@@ -15,6 +15,7 @@
 #include "ferry-test-util.h"
 
 #include "bench-nginx.h"
+#include "bench-util.h"
 
 /*
  * Draining a queue against a keep-alive server, printed, not judged.
@@ -74,24 +75,6 @@ thread_cpu_us (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* Servers ----------------------------------------------------------------- */
@@ -222,7 +205,7 @@ measure_engine (const char *url,
   /* Let the session's connections close before anything else counts. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  remove_tree (dir);
+  bench_remove_tree (dir);
   return n_tasks / elapsed;
 }
 

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "bench-nginx.h"
+#include "bench-util.h"
 
 struct _BenchNginx
 {
@@ -20,24 +21,6 @@ struct _BenchNginx
   guint16  port;
   guint    status_queries;  /* each one is a connection of its own */
 };
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static guint16
 pick_free_port (void)
@@ -171,7 +154,7 @@ bench_nginx_start (const char *binary)
                       &nginx->pid, &error))
     {
       g_printerr ("nginx: cannot start %s: %s\n", path, error->message);
-      remove_tree (nginx->dir);
+      bench_remove_tree (nginx->dir);
       g_free (nginx->dir);
       g_free (nginx);
       return NULL;
@@ -227,7 +210,7 @@ bench_nginx_stop (BenchNginx *nginx)
   if (kill (nginx->pid, SIGQUIT) == 0)
     waitpid (nginx->pid, &status, 0);
   g_spawn_close_pid (nginx->pid);
-  remove_tree (nginx->dir);
+  bench_remove_tree (nginx->dir);
   g_free (nginx->dir);
   g_free (nginx);
 }

@@ -843,7 +843,7 @@ test_outcome_written_later (Fixture       *fixture,
 
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_test_expect_message ("ferry-sync-manager", G_LOG_LEVEL_WARNING,
+  g_test_expect_message ("ferry-outbox-outcomes", G_LOG_LEVEL_WARNING,
                          "Cannot record the outcome of *");
   ferry_test_server_release (fixture->server, "/once");
   FERRY_TEST_WAIT (count_events (fixture, "succeeded:") == 1, WAIT_MS);

@@ -502,6 +502,36 @@ test_update_round_trip (Fixture       *fixture,
   assert_tasks_equal (stored, changed);
 }
 
+/* A task read without its payload is written back without it: its state
+ * changes, its body, base and last answer stay as stored. */
+static void
+test_update_light (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(FerryTask) full = make_full_task ();
+  g_autoptr(FerryTask) light = NULL;
+  g_autoptr(FerryTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  enqueue_one (fixture->store, full, NULL);
+  light = ferry_task_store_dup_task_light (fixture->store, full->id, &error);
+  g_assert_no_error (error);
+  g_assert_false (light->has_payload);
+  g_assert_null (light->body);
+  g_assert_null (light->base);
+  g_assert_cmpuint (ferry_task_get_body_size (light), ==, g_bytes_get_size (full->body));
+
+  light->state = FERRY_TASK_STATE_CANCELLED;
+  update_one (fixture->store, light);
+
+  stored = dup_task (fixture->store, full->id);
+  g_assert_true (stored->has_payload);
+  g_assert_cmpint (stored->state, ==, FERRY_TASK_STATE_CANCELLED);
+  assert_bytes_equal (stored->body, full->body);
+  assert_bytes_equal (stored->base, full->base);
+  assert_bytes_equal (stored->response_body, full->response_body);
+}
+
 /* An outcome writes what an attempt changes, and nothing of the rest of
  * the stored request; its history lines go with it. */
 static void
@@ -712,8 +742,14 @@ test_enqueue_is_durable (Fixture       *fixture,
   task = g_ptr_array_index (tasks, 0);
   g_assert_cmpstr (task->name, ==, "durable");
   g_assert_true (g_uuid_string_is_valid (task->id));
+  /* a list leaves the payload out, and knows its size */
+  g_assert_false (task->has_payload);
+  g_assert_null (task->body);
+  g_assert_cmpuint (ferry_task_get_body_size (task), ==, 5000);
+  task = dup_task (fixture->store, task->id);
   g_assert_nonnull (task->body);
   g_assert_cmpuint (g_bytes_get_size (task->body), ==, 5000);
+  ferry_task_unref (task);
 }
 
 /* Counts the store's "Migrating …" debug messages. */
@@ -747,16 +783,16 @@ test_migration_new_path (Fixture       *fixture,
   store = ferry_task_store_new (path, &error);
   g_log_remove_handler ("ferry-database", handler);
   g_assert_no_error (error);
-  g_assert_cmpuint (n_migrations, ==, 6);
+  g_assert_cmpuint (n_migrations, ==, 7);
   g_assert_cmpstr (ferry_task_store_get_path (store), ==, path);
 
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_cmpuint (file_mode (fixture->dir), ==, 0700);
   version = raw_query_path (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, "7");
   g_free (version);
   version = raw_query_path (path, "SELECT version FROM schema_parts WHERE part = 'tasks'");
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, "7");
 }
 
 static void
@@ -775,17 +811,75 @@ test_migration_empty_file (Fixture       *fixture,
   n_migrations = 0;
   handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
-  g_assert_cmpuint (n_migrations, ==, 6);
+  g_assert_cmpuint (n_migrations, ==, 7);
   task = add_task (fixture->store, "org.example.App", NULL, "first");
 
   /* an up-to-date database migrates nothing and keeps its tasks */
   reopen (fixture);
   g_log_remove_handler ("ferry-database", handler);
-  g_assert_cmpuint (n_migrations, ==, 6);
+  g_assert_cmpuint (n_migrations, ==, 7);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
 
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, "7");
+}
+
+/* Turns the payloads of schema 7 back into the columns of the earlier
+ * ones, bodies included. */
+#define UNDO_PAYLOADS                                                             \
+  "ALTER TABLE tasks ADD COLUMN body BLOB;"                                       \
+  "ALTER TABLE tasks ADD COLUMN base BLOB;"                                       \
+  "ALTER TABLE tasks ADD COLUMN response_body BLOB;"                              \
+  "UPDATE tasks SET body = (SELECT data FROM payloads WHERE task_seq = seq AND part = 0)," \
+  "  base = (SELECT data FROM payloads WHERE task_seq = seq AND part = 1),"       \
+  "  response_body = (SELECT data FROM payloads WHERE task_seq = seq AND part = 2);" \
+  "DROP TRIGGER payloads_forget;"                                                 \
+  "DROP TABLE payloads;"                                                          \
+  "ALTER TABLE tasks DROP COLUMN body_size;"
+
+/* A database of version 6 keeps bodies in the task rows: they move to
+ * the payloads table, sizes known, nothing lost. */
+static void
+test_migration_from_version_6 (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FerryTask) big = make_task ("org.example.App", NULL, "big");
+  g_autoptr(FerryTask) empty = add_task (fixture->store, "org.example.App", NULL, "empty");
+  g_autoptr(FerryTask) stored = NULL;
+  g_autoptr(GBytes) body = binary_bytes (300 * 1024, 7);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree char *version = NULL;
+
+  big->body = g_bytes_ref (body);
+  big->base = g_bytes_new_static ("{}", 2);
+  enqueue_one (fixture->store, big, NULL);
+  g_clear_object (&fixture->store);
+  {
+    g_autoptr(sqlite3) db = open_raw (fixture->path);
+
+    g_assert_cmpint (sqlite3_exec (db, UNDO_PAYLOADS "PRAGMA user_version = 6",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+
+  reopen (fixture);
+  version = raw_query_path (fixture->path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "7");
+  tasks = list_tasks (fixture->store, NULL, 0, 0);
+  g_assert_cmpuint (tasks->len, ==, 2);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      FerryTask *task = g_ptr_array_index (tasks, i);
+
+      g_assert_null (task->body);
+      g_assert_cmpuint (ferry_task_get_body_size (task), ==,
+                        g_str_equal (task->name, "big") ? 300 * 1024 : 0);
+    }
+  stored = dup_task (fixture->store, big->id);
+  assert_bytes_equal (stored->body, body);
+  assert_bytes_equal (stored->base, big->base);
+  g_clear_pointer (&stored, ferry_task_unref);
+  stored = dup_task (fixture->store, empty->id);
+  g_assert_null (stored->body);
 }
 
 /* A database of version 1, with tasks in it, takes the steps to the
@@ -810,6 +904,7 @@ test_migration_from_version_1 (Fixture       *fixture,
                                    "ALTER TABLE tasks DROP COLUMN merge_rules;"
                                    "ALTER TABLE tasks DROP COLUMN timestamp_pointer;"
                                    "ALTER TABLE tasks DROP COLUMN failing_since;"
+                                   UNDO_PAYLOADS
                                    "PRAGMA user_version = 1",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
   }
@@ -818,10 +913,10 @@ test_migration_from_version_1 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-database", handler);
-  g_assert_cmpuint (n_migrations, ==, 5);
+  g_assert_cmpuint (n_migrations, ==, 6);
   g_assert_cmpuint (count_tasks (fixture->store, NULL), ==, 1);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, "7");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE name = 'tasks_order'");
   g_assert_cmpstr (index, ==, "1");
@@ -879,6 +974,7 @@ test_migration_from_version_5 (Fixture       *fixture,
                                    "        WHERE group_key = OLD.group_key"
                                    "          AND state IN (0, 1, 3, 4, 5));"
                                    "  END;"
+                                   UNDO_PAYLOADS
                                    "PRAGMA user_version = 5",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
   }
@@ -887,9 +983,9 @@ test_migration_from_version_5 (Fixture       *fixture,
   handler = g_log_set_handler ("ferry-database", G_LOG_LEVEL_DEBUG, count_migrations, NULL);
   reopen (fixture);
   g_log_remove_handler ("ferry-database", handler);
-  g_assert_cmpuint (n_migrations, ==, 1);
+  g_assert_cmpuint (n_migrations, ==, 2);
   version = raw_query_path (fixture->path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "6");
+  g_assert_cmpstr (version, ==, "7");
   index = raw_query_path (fixture->path,
                           "SELECT count (*) FROM sqlite_master WHERE sql LIKE '%state IN (0%'");
   g_assert_cmpstr (index, ==, "0");
@@ -1203,6 +1299,7 @@ test_attempt_history (Fixture       *fixture,
 {
   g_autoptr(FerryTask) task = add_task (fixture->store, "org.example.App", NULL, "h");
   g_autoptr(GArray) log = g_array_new (FALSE, TRUE, sizeof (FerryAttemptRecord));
+  g_autoptr(GPtrArray) tasks_none = g_ptr_array_new ();
   g_autoptr(GArray) history = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *attempts = NULL;
@@ -1215,7 +1312,7 @@ test_attempt_history (Fixture       *fixture,
 
       g_array_append_val (log, record);
     }
-  g_assert_true (ferry_task_store_log_attempts (fixture->store, log, &error));
+  g_assert_true (ferry_task_store_update_with_attempts (fixture->store, tasks_none, log, &error));
   g_assert_no_error (error);
 
   history = ferry_task_store_dup_attempts (fixture->store, task->id, 3, &error);
@@ -2223,6 +2320,7 @@ main (int    argc,
   ADD ("round-trip", test_round_trip);
   ADD ("update-round-trip", test_update_round_trip);
   ADD ("update-outcomes", test_update_outcomes);
+  ADD ("update-light", test_update_light);
   ADD ("ids-random", test_ids_random);
   ADD ("header-encoding", test_header_encoding);
   ADD_CLOSED ("enqueue-is-durable", test_enqueue_is_durable);
@@ -2236,6 +2334,7 @@ main (int    argc,
   ADD ("not-found", test_not_found);
   ADD ("migration/from-version-1", test_migration_from_version_1);
   ADD ("migration/from-version-5", test_migration_from_version_5);
+  ADD ("migration/from-version-6", test_migration_from_version_6);
   ADD ("attempt-history", test_attempt_history);
   ADD ("unique/replace", test_unique_replace);
   ADD ("unique/replace-after-attempt", test_unique_replace_after_attempt);

@@ -511,16 +511,3 @@ ferry_task_list_get_n_cached_pages (FerryTaskList *self)
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
   return g_hash_table_size (self->pages);
 }
-
-/**
- * ferry_task_list_reload:
- * @self: a task list
- *
- * Recounts and reloads the cached pages soon, as a change signal would.
- */
-void
-ferry_task_list_reload (FerryTaskList *self)
-{
-  g_return_if_fail (FERRY_IS_TASK_LIST (self));
-  ferry_task_list_schedule_refresh (self);
-}

@@ -40,7 +40,4 @@ guint           ferry_task_list_get_count_calls    (FerryTaskList  *self);
 FERRY_AVAILABLE_IN_ALL
 guint           ferry_task_list_get_n_cached_pages (FerryTaskList  *self);
 
-FERRY_AVAILABLE_IN_ALL
-void            ferry_task_list_reload             (FerryTaskList  *self);
-
 G_END_DECLS

@@ -968,8 +968,7 @@ ferry_agent_args_task_to_variant (const FerryTask *task,
   if (with_bodies)
     add_bytes (&builder, "body", task->body);
   g_variant_builder_add (&builder, "{sv}", "body-size",
-                         g_variant_new_uint64 (task->body != NULL ? g_bytes_get_size (task->body)
-                                                                  : 0));
+                         g_variant_new_uint64 (ferry_task_get_body_size (task)));
   add_string (&builder, "priority", ferry_priority_to_string (task->priority));
   add_string (&builder, "state", ferry_task_state_to_string (task->state));
   add_uint (&builder, "attempts", task->attempts);

@@ -5,6 +5,9 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -327,6 +330,15 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+
+#ifdef __GLIBC__
+  /* Bodies of up to 16 MiB pass through now and then (an Enqueue, a Get,
+   * their D-Bus messages).  glibc would raise its mmap threshold after the
+   * first one was freed and serve the next from the heap, where freed
+   * memory stays with the process; a fixed threshold keeps every large
+   * block mapped on its own, so ferryd goes back to its idle size. */
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 
   /* stdout may be a pipe nobody reads (a bus daemon's); logs go to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);

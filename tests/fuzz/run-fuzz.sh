@@ -14,9 +14,9 @@ trap 'rm -rf "$work"' EXIT
 flags=$(pkg-config --cflags --libs json-glib-1.0 gio-2.0)
 # shellcheck disable=SC2086
 "$clang" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DFERRY_COMPILATION -I"$build" -I"$src/src/engine" \
+  -DFERRY_COMPILATION -I"$build" -I"$src/src/engine" -I"$src/src/engine/outbox" \
   "$src/tests/fuzz/fuzz-json-merge.c" \
-  "$src/src/engine/ferry-json-merge.c" \
+  "$src/src/engine/outbox/ferry-json-merge.c" \
   "$src/src/engine/ferry-error.c" \
   $flags -o "$work/fuzz-json-merge"
 

@@ -167,10 +167,11 @@ on_network_monitor_network_changed (GNetworkMonitor   *monitor,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Connectivity, metered or power saver changed. */
 static void
-on_power_monitor_notify (GPowerProfileMonitor *monitor,
-                         GParamSpec           *pspec,
-                         FerryConnectivity    *self)
+on_monitor_notify (GObject           *monitor,
+                   GParamSpec        *pspec,
+                   FerryConnectivity *self)
 {
   update_state (self);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -244,12 +245,12 @@ ferry_connectivity_constructed (GObject *object)
                            G_CALLBACK (on_network_monitor_network_changed), self, 0);
   /* Connectivity and metered may change without ::network-changed. */
   g_signal_connect_object (self->network_monitor, "notify::connectivity",
-                           G_CALLBACK (on_power_monitor_notify), self, 0);
+                           G_CALLBACK (on_monitor_notify), self, 0);
   g_signal_connect_object (self->network_monitor, "notify::network-metered",
-                           G_CALLBACK (on_power_monitor_notify), self, 0);
+                           G_CALLBACK (on_monitor_notify), self, 0);
   if (self->power_monitor != NULL)
     g_signal_connect_object (self->power_monitor, "notify::power-saver-enabled",
-                             G_CALLBACK (on_power_monitor_notify), self, 0);
+                             G_CALLBACK (on_monitor_notify), self, 0);
 
   if (self->system_bus != NULL)
     self->sleep_subscription =

@@ -94,6 +94,9 @@ gboolean        ferry_task_store_enqueue          (FerryTaskStore       *self,
 gboolean        ferry_task_store_update           (FerryTaskStore       *self,
                                                    GPtrArray            *tasks,
                                                    GError              **error);
+FerryTask      *ferry_task_store_dup_task_light   (FerryTaskStore       *self,
+                                                   const char           *id,
+                                                   GError              **error);
 FerryTask      *ferry_task_store_dup_task         (FerryTaskStore       *self,
                                                    const char           *id,
                                                    GError              **error);
@@ -148,9 +151,6 @@ gboolean        ferry_task_store_update_with_attempts (FerryTaskStore   *self,
                                                        GError          **error);
 gboolean        ferry_task_store_update_outcomes  (FerryTaskStore       *self,
                                                    GPtrArray            *tasks,
-                                                   GArray               *records,
-                                                   GError              **error);
-gboolean        ferry_task_store_log_attempts     (FerryTaskStore       *self,
                                                    GArray               *records,
                                                    GError              **error);
 GArray         *ferry_task_store_dup_attempts     (FerryTaskStore       *self,

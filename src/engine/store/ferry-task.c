@@ -66,6 +66,7 @@ ferry_task_new (void)
   self->state = FERRY_TASK_STATE_PENDING;
   self->conflict_strategy = FERRY_CONFLICT_ASK;
   self->unique = FERRY_UNIQUE_REPLACE;
+  self->has_payload = TRUE;
   return self;
 }
 
@@ -156,6 +157,8 @@ ferry_task_copy (const FerryTask *self)
   copy->base = ref_bytes (self->base);
   copy->merge_rules = g_strdupv (self->merge_rules);
   copy->timestamp_pointer = g_strdup (self->timestamp_pointer);
+  copy->has_payload = self->has_payload;
+  copy->body_size = self->body_size;
   copy->state = self->state;
   copy->attempts = self->attempts;
   copy->next_attempt = self->next_attempt;
@@ -757,4 +760,21 @@ gboolean
 ferry_task_state_holds_group (FerryTaskState state)
 {
   return !ferry_task_state_is_final (state);
+}
+
+/**
+ * ferry_task_get_body_size:
+ * @self: a task
+ *
+ * Returns: the size of the body in bytes, 0 when there is none; known
+ *   also when the store left the payload out
+ */
+guint64
+ferry_task_get_body_size (const FerryTask *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->has_payload)
+    return self->body != NULL ? g_bytes_get_size (self->body) : 0;
+  return self->body_size;
 }

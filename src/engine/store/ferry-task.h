@@ -121,6 +121,11 @@ typedef struct _FerryTask FerryTask;
  * microseconds since the Unix epoch as g_get_real_time() counts, 0 when
  * unset.  Headers are kept as a %NULL-terminated flat array of name and
  * value strings (`name0, value0, name1, value1, …, NULL`).
+ *
+ * The payload (body, base and response body) may be left out: a task the
+ * store read without it has `has_payload` %FALSE and those three %NULL,
+ * and the store leaves the stored payload as it is when such a task is
+ * written.  `body_size` is known either way.
  */
 struct _FerryTask
 {
@@ -174,7 +179,14 @@ struct _FerryTask
   /* final response (or the server's copy for a conflict) */
   guint                  response_status;
   char                 **response_headers; /* flat pairs, nullable */
-  GBytes                *response_body;    /* nullable, at most 64 KiB */
+  GBytes                *response_body;    /* nullable: the answer's first 64 KiB,
+                                              or the server's whole copy */
+
+  /* what was read */
+  gboolean               has_payload;    /* body, base and response_body are
+                                            the task's, not left out */
+  guint64                body_size;      /* the stored body's size, also when
+                                            the payload was left out */
 };
 
 GType        ferry_task_get_type              (void) G_GNUC_CONST;
@@ -197,6 +209,7 @@ char        *ferry_task_dup_host              (const FerryTask *self);
 gboolean     ferry_task_state_is_final        (FerryTaskState   state);
 gboolean     ferry_task_state_holds_group     (FerryTaskState   state);
 FerryServerCopy ferry_task_get_server_copy    (const FerryTask *self);
+guint64      ferry_task_get_body_size         (const FerryTask *self);
 const char  *ferry_server_copy_to_string      (FerryServerCopy  copy);
 
 const char  *ferry_task_state_to_string       (FerryTaskState   state);

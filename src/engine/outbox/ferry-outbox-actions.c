@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-outbox-actions"
+
+#include "config.h"
+
+#include "ferry-error.h"
+#include "ferry-sync-manager-private.h"
+
+/* Applies a change made by a person or an app to one stored task. */
+gboolean
+ferry_outbox_store_one (FerrySyncManager  *self,
+                        FerryTask         *task,
+                        FerryTaskState     from,
+                        GError           **error)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+
+  g_ptr_array_add (batch, task);
+  if (!ferry_task_store_update (self->store, batch, error))
+    return FALSE;
+  ferry_outbox_drop_ready (self);
+
+  ferry_outbox_count_transition (self, from, task->state);
+  g_signal_emit (self, ferry_outbox_signals[TASK_CHANGED], 0, task);
+  ferry_outbox_update_progress (self);
+  ferry_outbox_update_state (self);
+  return TRUE;
+}
+
+/* The task @id, when its state is one of @allowed, read with its payload
+ * or, when changing its state is all that is asked, without. */
+FerryTask *
+ferry_outbox_dup_task_in_states (FerrySyncManager  *self,
+                                 const char        *id,
+                                 guint              allowed,
+                                 gboolean           with_payload,
+                                 const char        *verb,
+                                 GError           **error)
+{
+  g_autoptr(FerryTask) task = NULL;
+
+  ferry_outbox_flush_unwritten (self);
+  if (with_payload)
+    task = ferry_task_store_dup_task (self->store, id, error);
+  else
+    task = ferry_task_store_dup_task_light (self->store, id, error);
+  if (task == NULL)
+    return NULL;
+  if ((FERRY_STATE_BIT (task->state) & allowed) == 0)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT,
+                   "Cannot %s task %s: it is %s", verb, id,
+                   ferry_task_state_to_string (task->state));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
+/**
+ * ferry_sync_manager_cancel:
+ * @self: a manager
+ * @id: a task id
+ * @error: return location for %FERRY_ERROR_NOT_FOUND or, when the task is
+ *   already finished, %FERRY_ERROR_CONFLICT
+ *
+ * Cancels a task that has not been delivered; an attempt in flight is
+ * stopped.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_sync_manager_cancel (FerrySyncManager  *self,
+                           const char        *id,
+                           GError           **error)
+{
+  g_autoptr(FerryTask) task = NULL;
+  FerryTaskState from;
+  Attempt *attempt;
+
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  task = ferry_outbox_dup_task_in_states (self, id,
+                                          FERRY_STATE_BIT (FERRY_TASK_STATE_PENDING) |
+                                          FERRY_STATE_BIT (FERRY_TASK_STATE_RUNNING) |
+                                          FERRY_STATE_BIT (FERRY_TASK_STATE_FAILED) |
+                                          FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |
+                                          FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED),
+                                          FALSE, "cancel", error);
+  if (task == NULL)
+    return FALSE;
+
+  attempt = g_hash_table_lookup (self->running, id);
+  if (attempt != NULL)
+    {
+      attempt->cancelled_by_user = TRUE;
+      g_cancellable_cancel (attempt->cancellable);
+    }
+
+  from = task->state;
+  task->state = FERRY_TASK_STATE_CANCELLED;
+  task->updated = ferry_outbox_now (self);
+  ferry_outbox_set_last_error (task, "cancelled");
+  if (!ferry_outbox_store_one (self, task, from, error))
+    return FALSE;
+  if (self->in_run && from != FERRY_TASK_STATE_FAILED && from != FERRY_TASK_STATE_CONFLICT &&
+      from != FERRY_TASK_STATE_AUTH_REQUIRED)
+    ferry_outbox_set_progress (self, self->progress_done + 1, self->progress_total);
+  /* A cancelled head no longer holds its group. */
+  ferry_outbox_schedule_pass (self);
+  return TRUE;
+}
+
+void
+ferry_outbox_make_pending_now (FerrySyncManager *self,
+                               FerryTask        *task)
+{
+  task->state = FERRY_TASK_STATE_PENDING;
+  task->attempts = 0;
+  task->failing_since = 0;
+  task->next_attempt = ferry_outbox_now (self);
+  task->updated = task->next_attempt;
+  ferry_outbox_set_last_error (task, NULL);
+}
+
+#define RETRYABLE_STATES (FERRY_STATE_BIT (FERRY_TASK_STATE_FAILED) |        \
+                          FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |      \
+                          FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED))
+
+/**
+ * ferry_sync_manager_retry:
+ * @self: a manager
+ * @id: a task id
+ * @error: return location for an error
+ *
+ * A failed, conflicted or auth-held task goes back to pending with its
+ * attempts reset; a pending one is made due now.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_sync_manager_retry (FerrySyncManager  *self,
+                          const char        *id,
+                          GError           **error)
+{
+  g_autoptr(FerryTask) task = NULL;
+  FerryTaskState from;
+  guint allowed;
+
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  allowed = RETRYABLE_STATES | FERRY_STATE_BIT (FERRY_TASK_STATE_PENDING);
+  task = ferry_outbox_dup_task_in_states (self, id, allowed, FALSE, "retry", error);
+  if (task == NULL)
+    return FALSE;
+
+  from = task->state;
+  ferry_outbox_make_pending_now (self, task);
+  if (!ferry_outbox_store_one (self, task, from, error))
+    return FALSE;
+  ferry_outbox_schedule_pass (self);
+  return TRUE;
+}
+
+/**
+ * ferry_sync_manager_retry_all:
+ * @self: a manager
+ * @filter: (nullable): which tasks; only failed, conflicted and auth-held
+ *   ones among them are retried
+ * @out_count: (out) (optional): how many were retried
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_sync_manager_retry_all (FerrySyncManager       *self,
+                              const FerryTaskFilter  *filter,
+                              guint                  *out_count,
+                              GError                **error)
+{
+  FerryTaskFilter page_filter = { 0 };
+  guint count = 0;
+
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
+
+  if (filter != NULL)
+    page_filter = *filter;
+  page_filter.states = (page_filter.states != 0 ? page_filter.states : RETRYABLE_STATES) &
+                       RETRYABLE_STATES;
+  page_filter.newest_first = FALSE;
+
+  ferry_outbox_flush_unwritten (self);
+  while (page_filter.states != 0)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      /* Each retried task leaves the filter, so the first page is always
+       * the next one; memory stays one page whatever the count. */
+      page = ferry_task_store_list (self->store, &page_filter, 0, 200, error);
+      if (page == NULL)
+        return FALSE;
+      if (page->len == 0)
+        break;
+
+      for (guint i = 0; i < page->len; i++)
+        {
+          FerryTask *task = g_ptr_array_index (page, i);
+          FerryTaskState from = task->state;
+
+          ferry_outbox_make_pending_now (self, task);
+          if (!ferry_outbox_store_one (self, task, from, error))
+            return FALSE;
+          count++;
+        }
+    }
+
+  if (out_count != NULL)
+    *out_count = count;
+  if (count > 0)
+    ferry_outbox_schedule_pass (self);
+  return TRUE;
+}
