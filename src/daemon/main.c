@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "ferry-collection-manager.h"
 #include "ferry-error.h"
 #include "ferry-sync-manager.h"
 
@@ -56,11 +57,14 @@ typedef struct
   FerryCallerCache   *callers;
   FerryAgentService  *service;
   FerrySyncManager   *manager;
+  FerryCollectionManager *collections;
 } Daemon;
 
 static void
 daemon_clear (Daemon *daemon)
 {
+  /* Collections first: their runs hold slots of the task manager. */
+  g_clear_object (&daemon->collections);
   if (daemon->manager != NULL)
     ferry_sync_manager_stop (daemon->manager);
   if (daemon->service != NULL)
@@ -169,7 +173,9 @@ start_engine (Daemon  *daemon,
 {
   g_autoptr(FerryDatabase) database = NULL;
   g_autoptr(FerryTaskStore) store = NULL;
+  g_autoptr(FerryCollectionStore) replicas = NULL;
   g_autoptr(FerryConnectivity) connectivity = NULL;
+  g_autoptr(FerryExecutor) executor = NULL;
   g_autofree char *db_path = NULL;
 
   if (g_mkdir_with_parents (daemon->data_dir, 0700) != 0)
@@ -190,12 +196,20 @@ start_engine (Daemon  *daemon,
   store = ferry_task_store_new_for_database (database, error);
   if (store == NULL)
     return FALSE;
+  replicas = ferry_collection_store_new (database, error);
+  if (replicas == NULL)
+    return FALSE;
 
   connectivity = create_connectivity (error);
   if (connectivity == NULL)
     return FALSE;
 
-  daemon->manager = ferry_sync_manager_new (store, NULL, connectivity, NULL);
+  /* Tasks and collections share one session (one pool of kept-alive
+   * connections) and one concurrency limit. */
+  executor = ferry_executor_new (NULL);
+  daemon->manager = ferry_sync_manager_new (store, executor, connectivity, NULL);
+  daemon->collections = ferry_collection_manager_new (replicas, executor, connectivity,
+                                                      daemon->manager);
 
   /* Settings apply before the first run, and whenever they change. */
   daemon->settings = ferry_agent_settings_new ();
@@ -208,6 +222,8 @@ start_engine (Daemon  *daemon,
     return FALSE;
 
   if (!ferry_sync_manager_start (daemon->manager, error))
+    return FALSE;
+  if (!ferry_collection_manager_start (daemon->collections, error))
     return FALSE;
   ferry_agent_service_attach (daemon->service, daemon->manager);
   g_debug ("serving tasks from %s", db_path);
