@@ -86,6 +86,7 @@ fixture_tear_down (Fixture       *fixture,
 
 static void
 on_run_started (FerryCollection *collection,
+                const char      *trigger,
                 Fixture         *fixture)
 {
   fixture->running++;

@@ -19,6 +19,7 @@
 #include "ferry-agent-service.h"
 #include "ferry-agent-settings.h"
 #include "ferry-caller-cache.h"
+#include "ferry-collection-service.h"
 #include "ferry-fixed-network-monitor.h"
 
 /*
@@ -58,12 +59,14 @@ typedef struct
   FerryAgentService  *service;
   FerrySyncManager   *manager;
   FerryCollectionManager *collections;
+  FerryCollectionService *collection_service;
 } Daemon;
 
 static void
 daemon_clear (Daemon *daemon)
 {
   /* Collections first: their runs hold slots of the task manager. */
+  g_clear_object (&daemon->collection_service);
   g_clear_object (&daemon->collections);
   if (daemon->manager != NULL)
     ferry_sync_manager_stop (daemon->manager);
@@ -225,6 +228,7 @@ start_engine (Daemon  *daemon,
     return FALSE;
   if (!ferry_collection_manager_start (daemon->collections, error))
     return FALSE;
+  ferry_collection_service_attach (daemon->collection_service, daemon->collections);
   ferry_agent_service_attach (daemon->service, daemon->manager);
   g_debug ("serving tasks from %s", db_path);
   return TRUE;
@@ -252,7 +256,11 @@ on_bus_acquired (GDBusConnection *connection,
     {
       g_printerr ("ferryd: cannot export %s: %s\n", FERRY_DBUS_PATH, error->message);
       quit (daemon, EXIT_FAILURE);
+      return;
     }
+  daemon->collection_service = ferry_collection_service_new (daemon->callers,
+                                                             FERRY_DBUS_AGENT (daemon->service),
+                                                             connection);
 }
 
 static void

@@ -183,3 +183,145 @@ ferry_collection_manager_write_finish (FerryCollectionManager  *self,
 
   return g_task_propagate_int (G_TASK (result), error);
 }
+
+/* Writes @doc_id's resolution inside the open transaction. */
+static gboolean
+write_resolution (FerryCollectionManager  *self,
+                  gint64                   id,
+                  const char              *doc_id,
+                  FerryResolveChoice       choice,
+                  GBytes                  *merged,
+                  gint64                  *out_seq,
+                  GError                 **error)
+{
+  g_autoptr(FerryDocument) doc = NULL;
+  g_autoptr(FerryRemoteDoc) remote = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  doc = ferry_collection_store_dup_document (self->store, id, doc_id, &local_error);
+  if (doc == NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "id: no document “%s”",
+                     doc_id);
+      return FALSE;
+    }
+  if (!doc->conflict)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT, "id: “%s” is not in conflict",
+                   doc_id);
+      return FALSE;
+    }
+  remote = ferry_remote_doc_new (doc->id, doc->remote_version, doc->remote_deleted,
+                                 doc->remote);
+  switch (choice)
+    {
+    case FERRY_RESOLVE_REMOTE:
+      return ferry_collection_store_take_remote (self->store, id, doc, remote, out_seq, error);
+    case FERRY_RESOLVE_BODY:
+      return ferry_collection_store_rebase (self->store, id, doc, merged, remote, out_seq,
+                                            error);
+    case FERRY_RESOLVE_LOCAL:
+    default:
+      return ferry_collection_store_rebase (self->store, id, doc, NULL, remote, out_seq, error);
+    }
+}
+
+/**
+ * ferry_collection_manager_resolve:
+ * @self: a manager
+ * @collection: one of its collections
+ * @doc_id: a document in conflict
+ * @choice: keep the local side, take the server's, or keep @merged
+ * @merged: (nullable): with %FERRY_RESOLVE_BODY, the body to keep
+ * @error: return location for %FERRY_ERROR_NOT_FOUND,
+ *   %FERRY_ERROR_CONFLICT (not in conflict) or
+ *   %FERRY_ERROR_INVALID_ARGUMENT naming merged
+ *
+ * Settles a conflict that waits for a decision; a side to send goes with
+ * the next run, over the server's copy.
+ *
+ * Returns: whether it is settled
+ */
+gboolean
+ferry_collection_manager_resolve (FerryCollectionManager  *self,
+                                  FerryCollection         *collection,
+                                  const char              *doc_id,
+                                  FerryResolveChoice       choice,
+                                  GBytes                  *merged,
+                                  GError                 **error)
+{
+  FerryCollectionConfig *config;
+  gint64 seq = 0;
+
+  g_return_val_if_fail (FERRY_IS_COLLECTION_MANAGER (self), FALSE);
+  g_return_val_if_fail (FERRY_IS_COLLECTION (collection), FALSE);
+
+  config = ferry_collection_get_config (collection);
+  if (choice == FERRY_RESOLVE_BODY)
+    {
+      if (merged == NULL)
+        {
+          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+                       "merged: required with the choice merged");
+          return FALSE;
+        }
+      if (!ferry_document_body_validate (merged, config->protocol, error))
+        {
+          g_prefix_error (error, "merged: ");
+          return FALSE;
+        }
+    }
+  if (!ferry_collection_store_begin (self->store, error))
+    return FALSE;
+  if (!write_resolution (self, config->id, doc_id, choice, merged, &seq, error))
+    {
+      ferry_collection_store_rollback (self->store);
+      return FALSE;
+    }
+  if (!ferry_collection_store_commit (self->store, error))
+    return FALSE;
+  ferry_collection_local_write (collection, seq, self->write_debounce);
+  return TRUE;
+}
+
+/**
+ * ferry_collection_manager_retry_failed:
+ * @self: a manager
+ * @collection: one of its collections
+ * @out_count: (out) (optional): how many documents will be sent again
+ * @error: return location for a store error
+ *
+ * Sends the documents the server refused again, with a run shortly.
+ *
+ * Returns: whether it is done
+ */
+gboolean
+ferry_collection_manager_retry_failed (FerryCollectionManager  *self,
+                                       FerryCollection         *collection,
+                                       guint                   *out_count,
+                                       GError                 **error)
+{
+  guint count = 0;
+
+  g_return_val_if_fail (FERRY_IS_COLLECTION_MANAGER (self), FALSE);
+  g_return_val_if_fail (FERRY_IS_COLLECTION (collection), FALSE);
+
+  if (!ferry_collection_store_begin (self->store, error))
+    return FALSE;
+  if (!ferry_collection_store_retry_failed (self->store, ferry_collection_get_id (collection),
+                                            &count, error))
+    {
+      ferry_collection_store_rollback (self->store);
+      return FALSE;
+    }
+  if (!ferry_collection_store_commit (self->store, error))
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = count;
+  if (count > 0)
+    ferry_collection_local_write (collection, 0, self->write_debounce);
+  return TRUE;
+}

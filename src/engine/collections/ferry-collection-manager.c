@@ -122,6 +122,7 @@ on_collection_wants_run (FerryCollection        *collection,
 
 static void
 on_collection_run_started (FerryCollection        *collection,
+                           const char             *trigger,
                            FerryCollectionManager *self)
 {
   self->running++;

@@ -48,6 +48,16 @@ void              ferry_collection_manager_write_async    (FerryCollectionManage
 gint64            ferry_collection_manager_write_finish   (FerryCollectionManager *self,
                                                            GAsyncResult           *result,
                                                            GError                **error);
+gboolean          ferry_collection_manager_resolve        (FerryCollectionManager *self,
+                                                           FerryCollection        *collection,
+                                                           const char             *doc_id,
+                                                           FerryResolveChoice      choice,
+                                                           GBytes                 *merged,
+                                                           GError                **error);
+gboolean          ferry_collection_manager_retry_failed   (FerryCollectionManager *self,
+                                                           FerryCollection        *collection,
+                                                           guint                  *out_count,
+                                                           GError                **error);
 
 G_END_DECLS
 

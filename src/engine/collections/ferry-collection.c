@@ -454,7 +454,7 @@ ferry_collection_class_init (FerryCollectionClass *klass)
                   NULL, G_TYPE_NONE, 0);
   signals[RUN_STARTED] =
     g_signal_new ("run-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 0);
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[RUN_FINISHED] =
     g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
@@ -590,7 +590,7 @@ ferry_collection_start_run (FerryCollection *self)
   update_state (self);
   g_object_thaw_notify (G_OBJECT (self));
   g_debug ("run of %s/%s (%s)", self->config->owner, self->config->name, trigger);
-  g_signal_emit (self, signals[RUN_STARTED], 0);
+  g_signal_emit (self, signals[RUN_STARTED], 0, trigger);
   ferry_collection_run_start_async (self->run, self->cancellable, run_cb, g_object_ref (self));
   return TRUE;
 }

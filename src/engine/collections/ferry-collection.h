@@ -78,8 +78,9 @@ G_END_DECLS
  *
  * Signals
  *   ::wants-run ()                   a run waits for a slot
- *   ::run-started ()
- *   ::run-finished (FerryRunRecord*) the run's record (borrowed)
+ *   ::run-started (const char *trigger)
+ *   ::run-finished (FerryRunRecord*) the run's record (borrowed; %NULL
+ *                                    when it failed: see "last-error")
  *   ::documents-changed (gint64 seq) local documents changed, up to seq
  *   ::conflict (const char *doc_id)  a document waits for a decision
  */
