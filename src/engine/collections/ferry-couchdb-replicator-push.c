@@ -225,7 +225,7 @@ batches_cb (GObject      *object,
   g_task_set_task_data (task, g_steal_pointer (&results), (GDestroyNotify) g_ptr_array_unref);
   ferry_replicator_fetch_async (FERRY_REPLICATOR (object), (const char * const *) wanted,
                                 g_task_get_cancellable (task), conflicts_cb,
-                                g_steal_pointer (&task));
+                                g_object_ref (task));
 }
 
 void

@@ -219,7 +219,7 @@ database_cb (GObject      *object,
       request = ferry_replicator_new_request (FERRY_REPLICATOR (self), "PUT", NULL, NULL, NULL);
       ferry_replicator_send_async (FERRY_REPLICATOR (self), request, TRUE,
                                    g_task_get_cancellable (task), create_cb,
-                                   g_steal_pointer (&task));
+                                   g_object_ref (task));
       return;
     }
   if (!ferry_replicator_check_answer (FERRY_REPLICATOR (self), attempt, "database", &error) ||
@@ -601,7 +601,7 @@ put_local_cb (GObject      *object,
       request = ferry_replicator_new_request (FERRY_REPLICATOR (self), "GET", path, NULL, NULL);
       ferry_replicator_send_async (FERRY_REPLICATOR (self), request, TRUE,
                                    g_task_get_cancellable (task), local_rev_cb,
-                                   g_steal_pointer (&task));
+                                   g_object_ref (task));
       return;
     }
   if (!ferry_replicator_check_answer (FERRY_REPLICATOR (self), attempt, "_local", &error) ||
