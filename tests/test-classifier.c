@@ -191,6 +191,55 @@ test_cancellation_is_not_attempted (void)
   g_assert_cmpint (ferry_classifier_classify (kind, 0, NULL), ==, FERRY_VERDICT_NOT_ATTEMPTED);
 }
 
+/* The rules after the table: the task's situation. */
+static void
+test_decide_with_facts (void)
+{
+  static const struct
+  {
+    FerryOutcomeKind  kind;
+    guint             status;
+    FerryAttemptFacts facts;
+    FerryVerdict      verdict;
+    FerryGiveUp       give_up;
+  } cases[] = {
+    /* offline, expired, attempts spent, period over */
+    { FERRY_OUTCOME_HTTP, 503, { FALSE, FALSE, FALSE, FALSE }, FERRY_VERDICT_RETRY, FERRY_GIVE_UP_NONE },
+    /* A cut connection while offline costs nothing; a 503 while offline did reach a server. */
+    { FERRY_OUTCOME_NETWORK, 0, { TRUE, FALSE, TRUE, TRUE }, FERRY_VERDICT_NOT_ATTEMPTED, FERRY_GIVE_UP_NONE },
+    { FERRY_OUTCOME_HTTP, 503, { TRUE, FALSE, FALSE, FALSE }, FERRY_VERDICT_RETRY, FERRY_GIVE_UP_NONE },
+    { FERRY_OUTCOME_NETWORK, 0, { FALSE, FALSE, FALSE, FALSE }, FERRY_VERDICT_RETRY, FERRY_GIVE_UP_NONE },
+    /* Expired: nothing but success counts, before any other rule. */
+    { FERRY_OUTCOME_HTTP, 503, { FALSE, TRUE, TRUE, TRUE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_EXPIRED },
+    { FERRY_OUTCOME_HTTP, 401, { FALSE, TRUE, FALSE, FALSE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_EXPIRED },
+    { FERRY_OUTCOME_HTTP, 412, { FALSE, TRUE, FALSE, FALSE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_EXPIRED },
+    { FERRY_OUTCOME_HTTP, 201, { FALSE, TRUE, TRUE, TRUE }, FERRY_VERDICT_SUCCEEDED, FERRY_GIVE_UP_NONE },
+    { FERRY_OUTCOME_OFFLINE, 0, { TRUE, TRUE, TRUE, TRUE }, FERRY_VERDICT_NOT_ATTEMPTED, FERRY_GIVE_UP_NONE },
+    /* Out of attempts, then out of time. */
+    { FERRY_OUTCOME_HTTP, 500, { FALSE, FALSE, TRUE, TRUE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_ATTEMPTS },
+    { FERRY_OUTCOME_NETWORK, 0, { FALSE, FALSE, FALSE, TRUE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_PERIOD },
+    /* Only what is worth retrying runs out. */
+    { FERRY_OUTCOME_HTTP, 401, { FALSE, FALSE, TRUE, TRUE }, FERRY_VERDICT_AUTH_REQUIRED, FERRY_GIVE_UP_NONE },
+    { FERRY_OUTCOME_HTTP, 409, { FALSE, FALSE, TRUE, TRUE }, FERRY_VERDICT_CONFLICT, FERRY_GIVE_UP_NONE },
+    { FERRY_OUTCOME_HTTP, 404, { FALSE, FALSE, TRUE, TRUE }, FERRY_VERDICT_FAILED, FERRY_GIVE_UP_NONE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FerryGiveUp give_up = G_MAXINT;
+      const char *reason = NULL;
+      FerryVerdict verdict;
+
+      verdict = ferry_classifier_decide (cases[i].kind, cases[i].status, &cases[i].facts,
+                                         &reason, &give_up);
+      g_test_message ("case %u: kind %d, status %u", i, cases[i].kind, cases[i].status);
+      g_assert_cmpstr (ferry_verdict_to_string (verdict), ==,
+                       ferry_verdict_to_string (cases[i].verdict));
+      g_assert_cmpint (give_up, ==, cases[i].give_up);
+      g_assert_nonnull (reason);
+    }
+}
+
 static void
 test_verdict_names (void)
 {
@@ -222,6 +271,7 @@ main (int   argc,
   g_test_add_func ("/engine/classifier/kind-from-error", test_kind_from_error);
   g_test_add_func ("/engine/classifier/cancellation-is-not-attempted",
                    test_cancellation_is_not_attempted);
+  g_test_add_func ("/engine/classifier/decide-with-facts", test_decide_with_facts);
   g_test_add_func ("/engine/classifier/verdict-names", test_verdict_names);
 
   return g_test_run ();

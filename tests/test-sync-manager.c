@@ -750,6 +750,7 @@ test_look_ahead_changes (Fixture       *fixture,
   replacement->name = g_strdup ("draft");
   g_clear_pointer (&replacement->body, g_bytes_unref);
   replacement->body = g_bytes_new_static ("new", 3);
+  g_free (replacement->content_type);
   replacement->content_type = g_strdup ("text/plain");
   replacement->unique = FERRY_UNIQUE_REPLACE;
   g_free (enqueue_task (fixture, replacement));
@@ -1683,6 +1684,58 @@ test_cancel_and_retry (Fixture       *fixture,
   g_assert_cmpuint (ferry_sync_manager_get_failed_count (fixture->base.manager), ==, 0);
 }
 
+/* Cancel all: one call stops the attempt in flight and cancels what
+ * waits, for the owner asked about only; delivered tasks stay delivered,
+ * and the stopped request's late answer changes nothing. */
+static void
+test_cancel_all (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTask) other_task = new_task (fixture, "/other");
+  g_autofree char *done = NULL;
+  g_autofree char *held = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_free);
+  FerryTaskFilter filter = { 0 };
+  guint count = 0;
+
+  start (fixture);
+  done = enqueue_path (fixture, "/done");
+  FERRY_TEST_WAIT (task_state (fixture, done) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+
+  ferry_test_server_hold (fixture->server, "/held");
+  held = enqueue_path (fixture, "/held");
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, WAIT_MS);
+  g_object_set (fixture->base.manager, "max-concurrency", 1, NULL);
+  for (guint i = 0; i < 250; i++)
+    g_ptr_array_add (waiting, enqueue_path (fixture, "/waiting"));
+  g_free (other_task->owner);
+  other_task->owner = g_strdup ("org.example.Other");
+  other = enqueue_task (fixture, other_task);
+
+  filter.owner = "org.example.Notes";
+  g_assert_true (ferry_sync_manager_cancel_all (fixture->base.manager, &filter, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 251);
+  g_assert_cmpint (task_state (fixture, held), ==, FERRY_TASK_STATE_CANCELLED);
+  for (guint i = 0; i < waiting->len; i++)
+    g_assert_cmpint (task_state (fixture, g_ptr_array_index (waiting, i)), ==,
+                     FERRY_TASK_STATE_CANCELLED);
+  g_assert_cmpint (task_state (fixture, done), ==, FERRY_TASK_STATE_SUCCEEDED);
+
+  /* The other app's task goes on; the stopped request never answers. */
+  FERRY_TEST_WAIT (task_state (fixture, other) == FERRY_TASK_STATE_SUCCEEDED, WAIT_MS);
+  ferry_test_server_release (fixture->server, "/held");
+  FERRY_TEST_WAIT (manager_is_quiet (fixture), WAIT_MS);
+  g_assert_cmpint (task_state (fixture, held), ==, FERRY_TASK_STATE_CANCELLED);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/waiting"), ==, 0);
+
+  /* Nothing is left to cancel. */
+  g_assert_true (ferry_sync_manager_cancel_all (fixture->base.manager, NULL, &count, &error));
+  g_assert_cmpuint (count, ==, 0);
+}
+
 static void
 test_expiry (Fixture       *fixture,
              gconstpointer  data)
@@ -2034,6 +2087,7 @@ main (int    argc,
   ADD ("recovery", test_recovery, NULL);
   ADD ("resolve", test_resolve, NULL);
   ADD ("cancel-and-retry", test_cancel_and_retry, NULL);
+  ADD ("cancel-all", test_cancel_all, NULL);
   ADD ("expiry", test_expiry, &manual);
   ADD ("not-before", test_not_before, &manual);
   ADD ("retries/outlast-outage", test_retries_outlast_outage, &manual);

@@ -159,6 +159,17 @@ call_retry_all (FerryClient *self,
 }
 
 static void
+call_cancel_all (FerryClient *self,
+                 GTask       *task)
+{
+  FerryClientCall *data = g_task_get_task_data (task);
+
+  data->finish_count = ferry_dbus_agent_call_cancel_all_finish;
+  ferry_dbus_agent_call_cancel_all (self->proxy, data->args, g_task_get_cancellable (task),
+                                    ferry_client_count_reply_cb, task);
+}
+
+static void
 call_resolve (FerryClient *self,
               GTask       *task)
 {
@@ -568,6 +579,54 @@ ferry_client_retry_all_finish (FerryClient   *self,
                                GError       **error)
 {
   return ferry_client_finish_count (self, result, ferry_client_retry_all_async, out_count, error);
+}
+
+/**
+ * ferry_client_cancel_all_async:
+ * @self: a client
+ * @query: (nullable): which tasks, or %NULL for all; tasks delivered or
+ *   cancelled already are left as they are
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Cancels every matching task in one call, stopping attempts in flight.
+ * A sandboxed app cancels only its own.  Finish with
+ * ferry_client_cancel_all_finish().
+ */
+void
+ferry_client_cancel_all_async (FerryClient         *self,
+                               FerryTaskQuery      *query,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (FERRY_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  call_with_query (self, call_cancel_all, query, cancellable, callback, user_data,
+                   ferry_client_cancel_all_async);
+}
+
+/**
+ * ferry_client_cancel_all_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @out_count: (out) (optional): how many tasks were cancelled
+ * @error: return location for an error
+ *
+ * Finishes ferry_client_cancel_all_async().
+ *
+ * Returns: %TRUE on success; %FALSE with @error set
+ */
+gboolean
+ferry_client_cancel_all_finish (FerryClient   *self,
+                                GAsyncResult  *result,
+                                guint         *out_count,
+                                GError       **error)
+{
+  return ferry_client_finish_count (self, result, ferry_client_cancel_all_async, out_count,
+                                    error);
 }
 
 /**

@@ -164,6 +164,18 @@ gboolean         ferry_client_retry_all_finish      (FerryClient               *
                                                      GError                   **error);
 
 FERRY_AVAILABLE_IN_ALL
+void             ferry_client_cancel_all_async      (FerryClient               *self,
+                                                     FerryTaskQuery            *query,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+FERRY_AVAILABLE_IN_ALL
+gboolean         ferry_client_cancel_all_finish     (FerryClient               *self,
+                                                     GAsyncResult              *result,
+                                                     guint                     *out_count,
+                                                     GError                   **error);
+
+FERRY_AVAILABLE_IN_ALL
 void             ferry_client_add_collection_async  (FerryClient               *self,
                                                      GVariant                  *config,
                                                      GCancellable              *cancellable,

@@ -154,7 +154,8 @@ ferry_resolve_request_init (FerryResolveRequest *self)
 {
 }
 
-/* Takes a reference on @invocation; the variants are `ay`. */
+/* Takes over @invocation, which the skeleton's handler owns (returning
+ * TRUE from it says the call is ours to answer); the variants are `ay`. */
 FerryResolveRequest *
 ferry_resolve_request_new (GDBusMethodInvocation *invocation,
                            GVariant              *base,
@@ -163,7 +164,7 @@ ferry_resolve_request_new (GDBusMethodInvocation *invocation,
 {
   FerryResolveRequest *self = g_object_new (FERRY_TYPE_RESOLVE_REQUEST, NULL);
 
-  self->invocation = g_object_ref (invocation);
+  self->invocation = invocation;
   self->base = variant_to_bytes (base);
   self->local = variant_to_bytes (local);
   self->remote = variant_to_bytes (remote);

@@ -7,22 +7,35 @@
 
 /* ferryctl retry, cancel, sync, pause and resume: one call each. */
 
+/* retry --all or cancel --all: one call for every task it applies to. */
 static int
-retry_all (FerryCtl *ctl)
+run_all (FerryCtl *ctl,
+         gboolean  cancel)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   guint count = 0;
+  gboolean ok;
   int status;
 
   status = ferryctl_connect (ctl);
   if (status != FERRYCTL_CONTINUE)
     return status;
 
-  ferry_client_retry_all_async (ctl->client, NULL, NULL, ferryctl_store_result_cb, &result);
-  if (!ferry_client_retry_all_finish (ctl->client, ferryctl_wait (&result), &count, &error))
+  if (cancel)
+    {
+      ferry_client_cancel_all_async (ctl->client, NULL, NULL, ferryctl_store_result_cb, &result);
+      ok = ferry_client_cancel_all_finish (ctl->client, ferryctl_wait (&result), &count, &error);
+    }
+  else
+    {
+      ferry_client_retry_all_async (ctl->client, NULL, NULL, ferryctl_store_result_cb, &result);
+      ok = ferry_client_retry_all_finish (ctl->client, ferryctl_wait (&result), &count, &error);
+    }
+  if (!ok)
     return ferryctl_agent_error (ctl, error);
-  g_print ("Retrying %u %s.\n", count, count == 1 ? "task" : "tasks");
+  g_print ("%s %u %s.\n", cancel ? "Cancelled" : "Retrying", count,
+           count == 1 ? "task" : "tasks");
   return FERRYCTL_EXIT_OK;
 }
 
@@ -49,7 +62,7 @@ ferryctl_run_retry (FerryCtl  *ctl,
     {
       if (argc > 1)
         return ferryctl_usage_error (ctl, "give either an ID or --all, not both");
-      return retry_all (ctl);
+      return run_all (ctl, FALSE);
     }
   status = ferryctl_take_task_id (ctl, argc, argv, "ID (or --all)", &id);
   if (status != FERRYCTL_CONTINUE)
@@ -67,15 +80,27 @@ ferryctl_run_cancel (FerryCtl  *ctl,
                      int        argc,
                      char     **argv)
 {
-  GOptionEntry entries[] = { { NULL } };
+  gboolean all = FALSE;
+  GOptionEntry entries[] = {
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      "Cancel every task not delivered yet", NULL },
+    { NULL }
+  };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   int status;
 
   status = ferryctl_parse_options (ctl, entries, NULL, &argc, &argv);
-  if (status == FERRYCTL_CONTINUE)
-    status = ferryctl_take_task_id (ctl, argc, argv, "ID", &id);
+  if (status != FERRYCTL_CONTINUE)
+    return status;
+  if (all)
+    {
+      if (argc > 1)
+        return ferryctl_usage_error (ctl, "give either an ID or --all, not both");
+      return run_all (ctl, TRUE);
+    }
+  status = ferryctl_take_task_id (ctl, argc, argv, "ID (or --all)", &id);
   if (status != FERRYCTL_CONTINUE)
     return status;
 

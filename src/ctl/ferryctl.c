@@ -29,9 +29,9 @@ static const FerryCtlCommand commands[] = {
   { "retry", "ID|--all", "Make a failed task pending again",
     "Make a failed (or sign-in) task pending again, due now; --all for every one.",
     ferryctl_run_retry },
-  { "cancel", "ID", "Drop a task that has not been delivered",
-    "Drop a task that is pending, failed, in conflict or waiting for sign-in.",
-    ferryctl_run_cancel },
+  { "cancel", "ID|--all", "Drop a task that has not been delivered",
+    "Drop a task that is pending, failed, in conflict or waiting for sign-in; --all for every "
+    "one.", ferryctl_run_cancel },
   { "resolve", "ID --take mine|server|merged", "Settle a conflict",
     "Settle a task waiting in conflict: send mine again, keep the server's copy, or send a "
     "merged body.", ferryctl_run_resolve },

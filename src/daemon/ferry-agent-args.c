@@ -7,16 +7,10 @@
 
 #include "ferry-error.h"
 
-#include "ferry-agent-args.h"
+#include "ferry-agent-args-private.h"
 
 /* How much of a rejected value an error message repeats. */
 #define MAX_QUOTED_CHARS 64
-
-typedef struct
-{
-  const char *name;
-  const char *type;
-} KeySpec;
 
 enum {
   REQ_METHOD,
@@ -44,7 +38,7 @@ enum {
   N_REQUEST_KEYS
 };
 
-static const KeySpec request_keys[] = {
+static const FerryAgentKeySpec request_keys[] = {
   [REQ_METHOD] = { "method", "s" },
   [REQ_URL] = { "url", "s" },
   [REQ_HEADERS] = { "headers", "a{ss}" },
@@ -69,48 +63,18 @@ static const KeySpec request_keys[] = {
   [REQ_TIMESTAMP_POINTER] = { "timestamp-pointer", "s" },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (request_keys) == N_REQUEST_KEYS);
+G_STATIC_ASSERT ((int) N_REQUEST_KEYS <= FERRY_AGENT_MAX_DICT_KEYS);
 
-enum {
-  FILTER_STATE,
-  FILTER_STATES,
-  FILTER_OWNER,
-  FILTER_NAME,
-  FILTER_GROUP,
-  FILTER_SEARCH,
-  FILTER_NEWEST_FIRST,
-  N_FILTER_KEYS
-};
-
-static const KeySpec filter_keys[] = {
-  [FILTER_STATE] = { "state", "s" },
-  [FILTER_STATES] = { "states", "as" },
-  [FILTER_OWNER] = { "owner", "s" },
-  [FILTER_NAME] = { "name", "s" },
-  [FILTER_GROUP] = { "group", "s" },
-  [FILTER_SEARCH] = { "search", "s" },
-  [FILTER_NEWEST_FIRST] = { "newest-first", "b" },
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (filter_keys) == N_FILTER_KEYS);
-
-/* The values of one dictionary, by key; cleared automatically. */
-typedef struct
-{
-  GVariant *v[N_REQUEST_KEYS];
-} DictValues;
-G_STATIC_ASSERT ((int) N_FILTER_KEYS <= (int) N_REQUEST_KEYS);
-
-static void
-dict_values_clear (DictValues *values)
+void
+ferry_agent_dict_clear (FerryAgentDict *values)
 {
   for (guint i = 0; i < G_N_ELEMENTS (values->v); i++)
     g_clear_pointer (&values->v[i], g_variant_unref);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DictValues, dict_values_clear)
-
 /* A rejected value, short enough to put in a message. */
-static char *
-quote_value (const char *value)
+char *
+ferry_agent_quote_value (const char *value)
 {
   g_autofree char *valid = g_utf8_make_valid (value, -1);
   g_autofree char *head = NULL;
@@ -125,13 +89,13 @@ quote_value (const char *value)
  * Splits an a{sv} into one value per known key.  Unknown keys, keys given
  * twice and values of another type are errors naming the key.
  */
-static gboolean
-split_dict (GVariant       *dict,
-            const char     *what,
-            const KeySpec  *specs,
-            guint           n_specs,
-            DictValues     *values,
-            GError        **error)
+gboolean
+ferry_agent_split_dict (GVariant                 *dict,
+                        const char               *what,
+                        const FerryAgentKeySpec  *specs,
+                        guint                     n_specs,
+                        FerryAgentDict           *values,
+                        GError                  **error)
 {
   GVariantIter iter;
   const char *key;
@@ -153,7 +117,7 @@ split_dict (GVariant       *dict,
         }
       if (i == n_specs)
         {
-          g_autofree char *quoted = quote_value (key);
+          g_autofree char *quoted = ferry_agent_quote_value (key);
 
           g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                        "%s: unknown key “%s”", what, quoted);
@@ -177,17 +141,17 @@ split_dict (GVariant       *dict,
   return TRUE;
 }
 
-static char *
-dup_string (GVariant *value)
+char *
+ferry_agent_dup_string (GVariant *value)
 {
   return value != NULL ? g_variant_dup_string (value, NULL) : NULL;
 }
 
-static gboolean
-check_length (GVariant    *value,
-              const char  *key,
-              gsize        max,
-              GError     **error)
+gboolean
+ferry_agent_check_length (GVariant    *value,
+                          const char  *key,
+                          gsize        max,
+                          GError     **error)
 {
   gsize len = 0;
 
@@ -204,10 +168,10 @@ check_length (GVariant    *value,
   return TRUE;
 }
 
-static gboolean
-check_not_empty (GVariant    *value,
-                 const char  *key,
-                 GError     **error)
+gboolean
+ferry_agent_check_not_empty (GVariant    *value,
+                             const char  *key,
+                             GError     **error)
 {
   if (value != NULL && *g_variant_get_string (value, NULL) == '\0')
     {
@@ -237,8 +201,8 @@ dup_bytes (GVariant    *value,
 }
 
 static char **
-parse_headers (GVariant    *value,
-               GError     **error)
+parse_headers (GVariant  *value,
+               GError   **error)
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   GVariantIter iter;
@@ -258,7 +222,7 @@ parse_headers (GVariant    *value,
     {
       if (strlen (name) + strlen (header_value) > FERRY_TASK_MAX_HEADER_SIZE)
         {
-          g_autofree char *quoted = quote_value (name);
+          g_autofree char *quoted = ferry_agent_quote_value (name);
 
           g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                        "headers: “%s” is longer than the limit of %d bytes",
@@ -272,8 +236,8 @@ parse_headers (GVariant    *value,
 }
 
 static char **
-parse_secret_headers (GVariant    *value,
-                      GError     **error)
+parse_secret_headers (GVariant  *value,
+                      GError   **error)
 {
   g_autofree const char **names = NULL;
   gsize n = 0;
@@ -304,8 +268,8 @@ parse_secret_headers (GVariant    *value,
  * The form of each pointer is ferry_task_validate()'s to check.
  */
 static char **
-parse_merge_rules (GVariant    *value,
-                   GError     **error)
+parse_merge_rules (GVariant  *value,
+                   GError   **error)
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   g_autoptr(GHashTable) seen = NULL;
@@ -325,7 +289,7 @@ parse_merge_rules (GVariant    *value,
   g_variant_iter_init (&iter, value);
   while (g_variant_iter_next (&iter, "{&s&s}", &pointer, &rule))
     {
-      g_autofree char *quoted = quote_value (pointer);
+      g_autofree char *quoted = ferry_agent_quote_value (pointer);
 
       if (strlen (pointer) > FERRY_TASK_MAX_NAME_LENGTH)
         {
@@ -342,7 +306,7 @@ parse_merge_rules (GVariant    *value,
         }
       if (!g_str_equal (rule, "local") && !g_str_equal (rule, "remote"))
         {
-          g_autofree char *quoted_rule = quote_value (rule);
+          g_autofree char *quoted_rule = ferry_agent_quote_value (rule);
 
           g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                        "merge-rules: the rule “%s” for “%s” is not local or remote",
@@ -356,15 +320,15 @@ parse_merge_rules (GVariant    *value,
 }
 
 static gboolean
-parse_enumerations (GVariant   **values,
-                    FerryTask   *task,
-                    GError     **error)
+parse_enumerations (GVariant  **values,
+                    FerryTask  *task,
+                    GError    **error)
 {
   if (values[REQ_PRIORITY] != NULL &&
       !ferry_priority_from_string (g_variant_get_string (values[REQ_PRIORITY], NULL),
                                    &task->priority))
     {
-      g_autofree char *quoted = quote_value (g_variant_get_string (values[REQ_PRIORITY], NULL));
+      g_autofree char *quoted = ferry_agent_quote_value (g_variant_get_string (values[REQ_PRIORITY], NULL));
 
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                    "priority: “%s” is not low, medium, high or critical", quoted);
@@ -374,7 +338,7 @@ parse_enumerations (GVariant   **values,
       !ferry_unique_policy_from_string (g_variant_get_string (values[REQ_UNIQUE], NULL),
                                         &task->unique))
     {
-      g_autofree char *quoted = quote_value (g_variant_get_string (values[REQ_UNIQUE], NULL));
+      g_autofree char *quoted = ferry_agent_quote_value (g_variant_get_string (values[REQ_UNIQUE], NULL));
 
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                    "unique: “%s” is not replace, keep or append", quoted);
@@ -386,7 +350,7 @@ parse_enumerations (GVariant   **values,
                                             &task->conflict_strategy))
     {
       g_autofree char *quoted =
-        quote_value (g_variant_get_string (values[REQ_CONFLICT_STRATEGY], NULL));
+        ferry_agent_quote_value (g_variant_get_string (values[REQ_CONFLICT_STRATEGY], NULL));
 
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                    "conflict-strategy: “%s” is not ask, client-wins, server-wins, "
@@ -414,7 +378,7 @@ ferry_agent_args_parse_request (GVariant  *request,
                                 char     **out_app_id,
                                 GError   **error)
 {
-  g_auto(DictValues) dict = { { NULL, } };
+  g_auto(FerryAgentDict) dict = { { NULL, } };
   GVariant **values = dict.v;
   g_autoptr(FerryTask) task = NULL;
 
@@ -426,7 +390,7 @@ ferry_agent_args_parse_request (GVariant  *request,
                    "request: must be of type a{sv}, not %s", g_variant_get_type_string (request));
       return NULL;
     }
-  if (!split_dict (request, "request", request_keys, N_REQUEST_KEYS, &dict, error))
+  if (!ferry_agent_split_dict (request, "request", request_keys, N_REQUEST_KEYS, &dict, error))
     return NULL;
 
   if (values[REQ_METHOD] == NULL || values[REQ_URL] == NULL)
@@ -436,36 +400,36 @@ ferry_agent_args_parse_request (GVariant  *request,
                    values[REQ_METHOD] == NULL ? "method" : "url");
       return NULL;
     }
-  if (!check_length (values[REQ_METHOD], "method", 32, error) ||
-      !check_length (values[REQ_URL], "url", FERRY_TASK_MAX_URL_LENGTH, error) ||
-      !check_length (values[REQ_CONFLICT_URL], "conflict-url", FERRY_TASK_MAX_URL_LENGTH, error) ||
-      !check_length (values[REQ_NAME], "name", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[REQ_GROUP], "group", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[REQ_APP_ID], "app-id", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[REQ_IDEMPOTENCY_KEY], "idempotency-key",
+  if (!ferry_agent_check_length (values[REQ_METHOD], "method", 32, error) ||
+      !ferry_agent_check_length (values[REQ_URL], "url", FERRY_TASK_MAX_URL_LENGTH, error) ||
+      !ferry_agent_check_length (values[REQ_CONFLICT_URL], "conflict-url", FERRY_TASK_MAX_URL_LENGTH, error) ||
+      !ferry_agent_check_length (values[REQ_NAME], "name", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !ferry_agent_check_length (values[REQ_GROUP], "group", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !ferry_agent_check_length (values[REQ_APP_ID], "app-id", FERRY_TASK_MAX_NAME_LENGTH, error) ||
+      !ferry_agent_check_length (values[REQ_IDEMPOTENCY_KEY], "idempotency-key",
                      FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[REQ_CONTENT_TYPE], "content-type", FERRY_TASK_MAX_HEADER_SIZE, error) ||
-      !check_length (values[REQ_IF_MATCH], "if-match", FERRY_TASK_MAX_HEADER_SIZE, error) ||
-      !check_length (values[REQ_TIMESTAMP_POINTER], "timestamp-pointer",
+      !ferry_agent_check_length (values[REQ_CONTENT_TYPE], "content-type", FERRY_TASK_MAX_HEADER_SIZE, error) ||
+      !ferry_agent_check_length (values[REQ_IF_MATCH], "if-match", FERRY_TASK_MAX_HEADER_SIZE, error) ||
+      !ferry_agent_check_length (values[REQ_TIMESTAMP_POINTER], "timestamp-pointer",
                      FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_not_empty (values[REQ_METHOD], "method", error) ||
-      !check_not_empty (values[REQ_URL], "url", error) ||
-      !check_not_empty (values[REQ_NAME], "name", error) ||
-      !check_not_empty (values[REQ_GROUP], "group", error) ||
-      !check_not_empty (values[REQ_APP_ID], "app-id", error) ||
-      !check_not_empty (values[REQ_IDEMPOTENCY_KEY], "idempotency-key", error))
+      !ferry_agent_check_not_empty (values[REQ_METHOD], "method", error) ||
+      !ferry_agent_check_not_empty (values[REQ_URL], "url", error) ||
+      !ferry_agent_check_not_empty (values[REQ_NAME], "name", error) ||
+      !ferry_agent_check_not_empty (values[REQ_GROUP], "group", error) ||
+      !ferry_agent_check_not_empty (values[REQ_APP_ID], "app-id", error) ||
+      !ferry_agent_check_not_empty (values[REQ_IDEMPOTENCY_KEY], "idempotency-key", error))
     return NULL;
 
   task = ferry_task_new ();
-  task->method = dup_string (values[REQ_METHOD]);
-  task->url = dup_string (values[REQ_URL]);
-  task->content_type = dup_string (values[REQ_CONTENT_TYPE]);
-  task->name = dup_string (values[REQ_NAME]);
-  task->group = dup_string (values[REQ_GROUP]);
-  task->idempotency_key = dup_string (values[REQ_IDEMPOTENCY_KEY]);
-  task->if_match = dup_string (values[REQ_IF_MATCH]);
-  task->conflict_url = dup_string (values[REQ_CONFLICT_URL]);
-  task->timestamp_pointer = dup_string (values[REQ_TIMESTAMP_POINTER]);
+  task->method = ferry_agent_dup_string (values[REQ_METHOD]);
+  task->url = ferry_agent_dup_string (values[REQ_URL]);
+  task->content_type = ferry_agent_dup_string (values[REQ_CONTENT_TYPE]);
+  task->name = ferry_agent_dup_string (values[REQ_NAME]);
+  task->group = ferry_agent_dup_string (values[REQ_GROUP]);
+  task->idempotency_key = ferry_agent_dup_string (values[REQ_IDEMPOTENCY_KEY]);
+  task->if_match = ferry_agent_dup_string (values[REQ_IF_MATCH]);
+  task->conflict_url = ferry_agent_dup_string (values[REQ_CONFLICT_URL]);
+  task->timestamp_pointer = ferry_agent_dup_string (values[REQ_TIMESTAMP_POINTER]);
 
   if (values[REQ_HEADERS] != NULL &&
       (task->headers = parse_headers (values[REQ_HEADERS], error)) == NULL)
@@ -501,7 +465,7 @@ ferry_agent_args_parse_request (GVariant  *request,
     }
 
   if (out_app_id != NULL)
-    *out_app_id = dup_string (values[REQ_APP_ID]);
+    *out_app_id = ferry_agent_dup_string (values[REQ_APP_ID]);
   return g_steal_pointer (&task);
 }
 
@@ -596,143 +560,6 @@ ferry_agent_args_pick_strategy (GVariant   *defaults,
   return by_owner;
 }
 
-static gboolean
-parse_state (const char      *name,
-             const char      *key,
-             guint           *inout_states,
-             GError         **error)
-{
-  FerryTaskState state;
-
-  if (!ferry_task_state_from_string (name, &state))
-    {
-      g_autofree char *quoted = quote_value (name);
-
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "%s: “%s” is not a task state (pending, running, succeeded, failed, "
-                   "conflict, auth-required or cancelled)", key, quoted);
-      return FALSE;
-    }
-  *inout_states |= FERRY_STATE_BIT (state);
-  return TRUE;
-}
-
-/**
- * ferry_agent_args_parse_filter:
- * @filter: a List/Count/RetryAll filter (`a{sv}`)
- * @out_filter: (out caller-allocates): where to store it; clear it with
- *   ferry_agent_filter_clear() whatever this returns
- * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the key
- *
- * Returns: %TRUE when @filter is well formed
- */
-gboolean
-ferry_agent_args_parse_filter (GVariant          *filter,
-                               FerryAgentFilter  *out_filter,
-                               GError           **error)
-{
-  g_auto(DictValues) dict = { { NULL, } };
-  GVariant **values = dict.v;
-
-  g_return_val_if_fail (filter != NULL, FALSE);
-  g_return_val_if_fail (out_filter != NULL, FALSE);
-
-  memset (out_filter, 0, sizeof *out_filter);
-
-  if (!g_variant_is_of_type (filter, G_VARIANT_TYPE_VARDICT))
-    {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "filter: must be of type a{sv}, not %s", g_variant_get_type_string (filter));
-      return FALSE;
-    }
-  if (!split_dict (filter, "filter", filter_keys, N_FILTER_KEYS, &dict, error))
-    return FALSE;
-
-  if (values[FILTER_STATE] != NULL && values[FILTER_STATES] != NULL)
-    {
-      g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "filter: give either “state” or “states”, not both");
-      return FALSE;
-    }
-  if (!check_length (values[FILTER_OWNER], "owner", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[FILTER_NAME], "name", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[FILTER_GROUP], "group", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_length (values[FILTER_SEARCH], "search", FERRY_TASK_MAX_NAME_LENGTH, error) ||
-      !check_not_empty (values[FILTER_OWNER], "owner", error) ||
-      !check_not_empty (values[FILTER_NAME], "name", error) ||
-      !check_not_empty (values[FILTER_GROUP], "group", error))
-    return FALSE;
-
-  if (values[FILTER_STATE] != NULL &&
-      !parse_state (g_variant_get_string (values[FILTER_STATE], NULL), "state",
-                    &out_filter->filter.states, error))
-    return FALSE;
-  if (values[FILTER_STATES] != NULL)
-    {
-      GVariantIter iter;
-      const char *name;
-
-      if (g_variant_n_children (values[FILTER_STATES]) == 0)
-        {
-          g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                       "states: must name at least one state");
-          return FALSE;
-        }
-      g_variant_iter_init (&iter, values[FILTER_STATES]);
-      while (g_variant_iter_next (&iter, "&s", &name))
-        {
-          if (!parse_state (name, "states", &out_filter->filter.states, error))
-            return FALSE;
-        }
-    }
-
-  out_filter->owner = dup_string (values[FILTER_OWNER]);
-  out_filter->name = dup_string (values[FILTER_NAME]);
-  out_filter->group = dup_string (values[FILTER_GROUP]);
-  if (values[FILTER_SEARCH] != NULL && *g_variant_get_string (values[FILTER_SEARCH], NULL) != '\0')
-    out_filter->search = dup_string (values[FILTER_SEARCH]);
-  if (values[FILTER_NEWEST_FIRST] != NULL)
-    out_filter->filter.newest_first = g_variant_get_boolean (values[FILTER_NEWEST_FIRST]);
-
-  out_filter->filter.owner = out_filter->owner;
-  out_filter->filter.name = out_filter->name;
-  out_filter->filter.group = out_filter->group;
-  out_filter->filter.search = out_filter->search;
-  return TRUE;
-}
-
-/**
- * ferry_agent_filter_clear:
- * @self: a filter
- *
- * Frees the strings of @self and zeroes it.
- */
-void
-ferry_agent_filter_clear (FerryAgentFilter *self)
-{
-  g_free (self->owner);
-  g_free (self->name);
-  g_free (self->group);
-  g_free (self->search);
-  memset (self, 0, sizeof *self);
-}
-
-/**
- * ferry_agent_filter_set_owner:
- * @self: a filter
- * @owner: (nullable): the owner to limit it to
- */
-void
-ferry_agent_filter_set_owner (FerryAgentFilter *self,
-                              const char       *owner)
-{
-  char *copy = g_strdup (owner);
-
-  g_free (self->owner);
-  self->owner = copy;
-  self->filter.owner = copy;
-}
-
 /**
  * ferry_agent_args_check_id:
  * @id: a task id from a caller
@@ -749,7 +576,7 @@ ferry_agent_args_check_id (const char  *id,
   if (id != NULL && g_uuid_string_is_valid (id))
     return TRUE;
 
-  quoted = quote_value (id != NULL ? id : "");
+  quoted = ferry_agent_quote_value (id != NULL ? id : "");
   g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                "id: “%s” is not a task id (a UUID)", quoted);
   return FALSE;
@@ -798,7 +625,7 @@ ferry_agent_args_parse_resolve (const char          *choice,
 
   if (!ferry_resolve_choice_from_string (choice, out_choice))
     {
-      g_autofree char *quoted = quote_value (choice != NULL ? choice : "");
+      g_autofree char *quoted = ferry_agent_quote_value (choice != NULL ? choice : "");
 
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                    "choice: “%s” is not local, remote or body", quoted);
@@ -821,209 +648,4 @@ ferry_agent_args_parse_resolve (const char          *choice,
     return FALSE;
   *out_body = g_steal_pointer (&bytes);
   return TRUE;
-}
-
-static void
-add_string (GVariantBuilder *builder,
-            const char      *key,
-            const char      *value)
-{
-  if (value == NULL)
-    return;
-  /* Text that came from a server (reasons, response headers) is not
-   * guaranteed to be UTF-8; a D-Bus string must be. */
-  if (g_utf8_validate (value, -1, NULL))
-    g_variant_builder_add (builder, "{sv}", key, g_variant_new_string (value));
-  else
-    g_variant_builder_add (builder, "{sv}", key,
-                           g_variant_new_take_string (g_utf8_make_valid (value, -1)));
-}
-
-static void
-add_uint (GVariantBuilder *builder,
-          const char      *key,
-          guint            value)
-{
-  g_variant_builder_add (builder, "{sv}", key, g_variant_new_uint32 (value));
-}
-
-static void
-add_time (GVariantBuilder *builder,
-          const char      *key,
-          gint64           value)
-{
-  if (value != 0)
-    g_variant_builder_add (builder, "{sv}", key, g_variant_new_int64 (value));
-}
-
-static void
-add_bytes (GVariantBuilder *builder,
-           const char      *key,
-           GBytes          *value)
-{
-  if (value != NULL)
-    g_variant_builder_add (builder, "{sv}", key,
-                           g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, value, TRUE));
-}
-
-static GVariant *
-make_valid_string (const char *value)
-{
-  if (g_utf8_validate (value, -1, NULL))
-    return g_variant_new_string (value);
-  return g_variant_new_take_string (g_utf8_make_valid (value, -1));
-}
-
-/*
- * Headers as a{ss}.  For anyone but the owner, credential values become ""
- * and their names are collected in @hidden.
- */
-static void
-add_headers (GVariantBuilder *builder,
-             const char      *key,
-             const FerryTask *task,
-             char * const    *headers,
-             gboolean         show_secrets,
-             GPtrArray       *hidden)
-{
-  GVariantBuilder dict;
-
-  if (headers == NULL || headers[0] == NULL)
-    return;
-
-  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{ss}"));
-  for (guint i = 0; headers[i] != NULL && headers[i + 1] != NULL; i += 2)
-    {
-      const char *value = headers[i + 1];
-
-      if (!show_secrets && ferry_task_header_is_secret (task, headers[i]))
-        {
-          value = "";
-          if (hidden != NULL)
-            g_ptr_array_add (hidden, headers[i]);
-        }
-      g_variant_builder_add (&dict, "{@s@s}",
-                             make_valid_string (headers[i]), make_valid_string (value));
-    }
-  g_variant_builder_add (builder, "{sv}", key, g_variant_builder_end (&dict));
-}
-
-/* Flat name/value pairs as a{ss}; nothing when there are none. */
-static void
-add_pairs (GVariantBuilder *builder,
-           const char      *key,
-           char * const    *pairs)
-{
-  GVariantBuilder dict;
-
-  if (pairs == NULL || pairs[0] == NULL)
-    return;
-
-  g_variant_builder_init (&dict, G_VARIANT_TYPE ("a{ss}"));
-  for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
-    g_variant_builder_add (&dict, "{@s@s}",
-                           make_valid_string (pairs[i]), make_valid_string (pairs[i + 1]));
-  g_variant_builder_add (builder, "{sv}", key, g_variant_builder_end (&dict));
-}
-
-/**
- * ferry_agent_args_task_to_variant:
- * @task: a task
- * @with_bodies: include body, base and response-body (Get) or not (List)
- * @show_secrets: %TRUE only for the task's owner
- *
- * The task dictionary Get and List send.  Optional values that are unset
- * are left out.
- *
- * Returns: (transfer floating): an `a{sv}`
- */
-GVariant *
-ferry_agent_args_task_to_variant (const FerryTask *task,
-                                  gboolean         with_bodies,
-                                  gboolean         show_secrets)
-{
-  GVariantBuilder builder;
-  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
-
-  g_return_val_if_fail (task != NULL, NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  add_string (&builder, "id", task->id);
-  add_string (&builder, "owner", task->owner);
-  add_string (&builder, "name", task->name);
-  add_string (&builder, "group", task->group);
-  add_string (&builder, "method", task->method);
-  add_string (&builder, "url", task->url);
-  add_headers (&builder, "headers", task, task->headers, show_secrets, hidden);
-  if (hidden->len > 0)
-    {
-      g_ptr_array_add (hidden, NULL);
-      g_variant_builder_add (&builder, "{sv}", "hidden-headers",
-                             g_variant_new_strv ((const char * const *) hidden->pdata, -1));
-    }
-  if (task->secret_headers != NULL && task->secret_headers[0] != NULL)
-    g_variant_builder_add (&builder, "{sv}", "secret-headers",
-                           g_variant_new_strv ((const char * const *) task->secret_headers, -1));
-  add_string (&builder, "content-type", task->content_type);
-  if (with_bodies)
-    add_bytes (&builder, "body", task->body);
-  g_variant_builder_add (&builder, "{sv}", "body-size",
-                         g_variant_new_uint64 (ferry_task_get_body_size (task)));
-  add_string (&builder, "priority", ferry_priority_to_string (task->priority));
-  add_string (&builder, "state", ferry_task_state_to_string (task->state));
-  add_uint (&builder, "attempts", task->attempts);
-  add_uint (&builder, "max-attempts", task->max_attempts);
-  add_time (&builder, "next-attempt", task->next_attempt);
-  add_time (&builder, "failing-since", task->failing_since);
-  add_time (&builder, "created", task->created);
-  add_time (&builder, "updated", task->updated);
-  add_time (&builder, "not-before", task->not_before);
-  add_time (&builder, "expires", task->expires);
-  g_variant_builder_add (&builder, "{sv}", "unmetered-only",
-                         g_variant_new_boolean (task->unmetered_only));
-  add_string (&builder, "idempotency-key", task->idempotency_key);
-  add_string (&builder, "if-match", task->if_match);
-  add_string (&builder, "conflict-strategy",
-              ferry_conflict_strategy_to_string (task->conflict_strategy));
-  add_string (&builder, "conflict-url", task->conflict_url);
-  if (with_bodies)
-    add_bytes (&builder, "base", task->base);
-  add_pairs (&builder, "merge-rules", task->merge_rules);
-  add_string (&builder, "timestamp-pointer", task->timestamp_pointer);
-  add_string (&builder, "last-error", task->last_error);
-  if (task->last_status != 0)
-    add_uint (&builder, "last-status", task->last_status);
-  if (task->response_status != 0)
-    add_uint (&builder, "response-status", task->response_status);
-  if (task->state == FERRY_TASK_STATE_CONFLICT)
-    add_string (&builder, "server-copy",
-                ferry_server_copy_to_string (ferry_task_get_server_copy (task)));
-  add_headers (&builder, "response-headers", task, task->response_headers, show_secrets, NULL);
-  if (with_bodies)
-    add_bytes (&builder, "response-body", task->response_body);
-  return g_variant_builder_end (&builder);
-}
-
-/**
- * ferry_agent_args_summary_to_variant:
- * @summary: what a run did
- *
- * Returns: (transfer floating): the RunFinished dictionary
- */
-GVariant *
-ferry_agent_args_summary_to_variant (const FerryRunSummary *summary)
-{
-  GVariantBuilder builder;
-
-  g_return_val_if_fail (summary != NULL, NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-  add_uint (&builder, "succeeded", summary->succeeded);
-  add_uint (&builder, "failed", summary->failed);
-  add_uint (&builder, "retried", summary->retried);
-  add_uint (&builder, "conflicts", summary->conflicts);
-  add_uint (&builder, "auth-required", summary->auth_required);
-  g_variant_builder_add (&builder, "{sv}", "started", g_variant_new_int64 (summary->started));
-  g_variant_builder_add (&builder, "{sv}", "finished", g_variant_new_int64 (summary->finished));
-  return g_variant_builder_end (&builder);
 }

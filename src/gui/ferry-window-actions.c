@@ -17,32 +17,8 @@
  * completions.
  */
 
-/* How many tasks one step of Cancel All lists and cancels. */
-#define CANCEL_BATCH 200
 /* How long a row's cancel can be undone. */
 #define CANCEL_UNDO_SECONDS 8
-
-/* Per-call state of Cancel All. */
-typedef struct
-{
-  FerryWindow    *self;         /* owned */
-  FerryTaskQuery *query;
-  guint           skipped;      /* tasks that could not be cancelled (running) */
-  guint           cancelled;
-  guint           in_flight;
-  guint           batch_failed;
-  guint           batch_size;
-} CancelAll;
-
-static void cancel_all_next (CancelAll *job);
-
-static void
-cancel_all_free (CancelAll *job)
-{
-  g_clear_object (&job->self);
-  g_clear_pointer (&job->query, ferry_task_query_unref);
-  g_free (job);
-}
 
 static void
 sync_now_cb (GObject      *object,
@@ -360,85 +336,22 @@ on_retry_all_response (FerryWindow      *self,
 }
 
 static void
-cancel_all_done (CancelAll *job)
-{
-  g_autofree char *text = NULL;
-
-  if (job->skipped > 0)
-    text = g_strdup_printf (ngettext ("Cancelled %u change; %u could not be cancelled",
-                                      "Cancelled %u changes; %u could not be cancelled",
-                                      job->cancelled),
-                            job->cancelled, job->skipped);
-  else
-    text = g_strdup_printf (ngettext ("Cancelled %u change", "Cancelled %u changes",
-                                      job->cancelled),
-                            job->cancelled);
-  ferry_window_show_toast (job->self, text);
-  cancel_all_free (job);
-}
-
-static void
-cancel_one_cb (GObject      *object,
+cancel_all_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  CancelAll *job = user_data;
+  g_autoptr(FerryWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint count = 0;
 
-  if (ferry_client_cancel_finish (FERRY_CLIENT (object), result, &error))
-    job->cancelled++;
-  else
-    job->batch_failed++;
-
-  if (--job->in_flight > 0)
-    return;
-
-  job->skipped += job->batch_failed;
-  if (job->batch_size < CANCEL_BATCH || g_cancellable_is_cancelled (job->self->cancellable))
-    cancel_all_done (job);
-  else
-    cancel_all_next (job);
-}
-
-static void
-cancel_all_list_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  CancelAll *job = user_data;
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GError) error = NULL;
-
-  tasks = ferry_client_list_finish (FERRY_CLIENT (object), result, &error);
-  if (tasks == NULL)
+  if (!ferry_client_cancel_all_finish (FERRY_CLIENT (object), result, &count, &error))
     {
-      ferry_window_show_error_toast (job->self, _("Could not cancel the changes"), error);
-      cancel_all_free (job);
+      ferry_window_show_error_toast (self, _("Could not cancel the changes"), error);
       return;
     }
-  if (tasks->len == 0)
-    {
-      cancel_all_done (job);
-      return;
-    }
-
-  job->batch_size = tasks->len;
-  job->batch_failed = 0;
-  job->in_flight = tasks->len;
-  for (guint i = 0; i < tasks->len; i++)
-    ferry_client_cancel_async (job->self->client,
-                               ferry_task_info_get_id (g_ptr_array_index (tasks, i)),
-                               job->self->cancellable, cancel_one_cb, job);
-}
-
-/* The agent has no CancelAll: list a batch from where the tasks that could
- * not be cancelled end (cancelled ones leave the list), cancel it, repeat
- * until a batch comes back short. */
-static void
-cancel_all_next (CancelAll *job)
-{
-  ferry_client_list_async (job->self->client, job->query, job->skipped, CANCEL_BATCH,
-                           job->self->cancellable, cancel_all_list_cb, job);
+  text = g_strdup_printf (ngettext ("Cancelled %u change", "Cancelled %u changes", count), count);
+  ferry_window_show_toast (self, text);
 }
 
 static void
@@ -447,15 +360,11 @@ on_cancel_all_response (FerryWindow      *self,
                         AdwMessageDialog *dialog)
 {
   FerryTaskQuery *query = g_object_get_data (G_OBJECT (dialog), "ferry-query");
-  CancelAll *job;
 
   if (g_strcmp0 (response, "cancel-all") != 0 || self->client == NULL)
     return;
-
-  job = g_new0 (CancelAll, 1);
-  job->self = g_object_ref (self);
-  job->query = ferry_task_query_ref (query);
-  cancel_all_next (job);
+  ferry_client_cancel_all_async (self->client, query, self->cancellable, cancel_all_cb,
+                                 g_object_ref (self));
 }
 
 static AdwMessageDialog *

@@ -569,6 +569,19 @@ test_methods (Fixture       *fixture,
   g_assert_cmpuint (count, ==, 0);
   g_clear_object (&result);
 
+  /* Cancel all, for an app with no tasks: the query goes along. */
+  {
+    g_autoptr(FerryTaskQuery) nobody = ferry_task_query_new ();
+
+    ferry_task_query_set_owner (nobody, "org.example.Nobody");
+    ferry_client_cancel_all_async (client, nobody, NULL, client_store_result_cb, &result);
+    g_assert_true (ferry_client_cancel_all_finish (client, client_wait_result (&result), &count,
+                                                   &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (count, ==, 0);
+    g_clear_object (&result);
+  }
+
   /* pause, resume, sync now */
   ferry_client_pause_async (client, NULL, client_store_result_cb, &result);
   g_assert_true (ferry_client_pause_finish (client, client_wait_result (&result), &error));

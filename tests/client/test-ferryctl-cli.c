@@ -278,7 +278,7 @@ test_list_width (Fixture       *fixture,
     id = g_strdup (g_strchomp (run.out));
     short_id = g_strndup (id, 8);
   }
-  add_task ("https://example.org/short");
+  g_free (add_task ("https://example.org/short"));
 
   {
     g_auto(CtlRun) run = { 0, };

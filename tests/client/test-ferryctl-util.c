@@ -246,6 +246,8 @@ ctl_watch_stop (CtlWatch *watch)
   FERRY_TEST_WAIT (exited, 20000);
   g_assert_true (g_subprocess_get_if_exited (watch->process));
   status = g_subprocess_get_exit_status (watch->process);
+  /* Read to the end, so no read is left pending with its buffer. */
+  FERRY_TEST_WAIT (watch->eof, 20000);
 
   g_cancellable_cancel (watch->cancellable);
   g_clear_object (&watch->cancellable);

@@ -63,7 +63,7 @@ void       assert_contains     (const char *haystack,
 void       assert_not_contains (const char *haystack,
                                 const char *needle);
 JsonNode  *parse_json          (const char *text);
-char      *add_task            (const char *url);
+char      *add_task            (const char *url) G_GNUC_WARN_UNUSED_RESULT;
 
 /* A ferryctl that keeps running (watch): its lines as they come. */
 typedef struct

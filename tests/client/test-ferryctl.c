@@ -54,6 +54,7 @@ static const char * const * const bad_usage[] = {
   (const char * const[]) { "retry", NULL },
   (const char * const[]) { "retry", "a", "--all", NULL },
   (const char * const[]) { "cancel", NULL },
+  (const char * const[]) { "cancel", "a", "--all", NULL },
   (const char * const[]) { "resolve", "a", NULL },
   (const char * const[]) { "resolve", "0f1e2d3c", "--take", "sideways", NULL },
   (const char * const[]) { "resolve", "0f1e2d3c", "--take", "merged", NULL },
@@ -506,6 +507,13 @@ test_actions (Fixture       *fixture,
     run_ctl (&run, "retry", "--all");
     g_assert_cmpint (run.status, ==, 0);
     assert_contains (run.out, "0 tasks");
+  }
+  {
+    g_auto(CtlRun) run = { 0, };
+
+    run_ctl (&run, "cancel", "--all");
+    g_assert_cmpint (run.status, ==, 0);
+    assert_contains (run.out, "Cancelled 0 tasks.");
   }
 }
 

@@ -875,6 +875,53 @@ test_cancel (Fixture       *fixture,
   assert_error (error, FERRY_ERROR_CONFLICT, NULL);
 }
 
+/* CancelAll: the matching tasks in one call, with their signals; a bad
+ * filter is refused before anything is cancelled. */
+static void
+test_cancel_all (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  FerryDBusAgent *agent = fixture->base.agent;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  g_autofree char *changed = NULL;
+  guint count = 0;
+
+  for (guint i = 0; i < 3; i++)
+    g_free (enqueue (fixture, ferry_agent_request_new ("POST", "http://127.0.0.1:9/a",
+                                                       "app-id",
+                                                       g_variant_new_string ("org.example.A"),
+                                                       NULL)));
+  mine = enqueue (fixture, ferry_agent_request_new ("POST", "http://127.0.0.1:9/a",
+                                                    "app-id", g_variant_new_string ("org.example.A"),
+                                                    NULL));
+  theirs = enqueue (fixture, ferry_agent_request_new ("POST", "http://127.0.0.1:9/b",
+                                                      "app-id",
+                                                      g_variant_new_string ("org.example.B"),
+                                                      NULL));
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_pending_count (agent) == 5, WAIT_MS);
+
+  g_assert_false (ferry_dbus_agent_call_cancel_all_sync (agent,
+                                                         g_variant_new_parsed ("{'x': <7>}"),
+                                                         &count, NULL, &error));
+  assert_error (error, FERRY_ERROR_INVALID_ARGUMENT, "unknown key “x”");
+  g_clear_error (&error);
+  g_assert_cmpuint (ferry_dbus_agent_get_pending_count (agent), ==, 5);
+
+  g_assert_true (ferry_dbus_agent_call_cancel_all_sync (agent,
+                                                        g_variant_new_parsed (
+                                                          "{'owner': <'org.example.A'>}"),
+                                                        &count, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 4);
+  g_assert_true (task_in_state (fixture, mine, "cancelled"));
+  g_assert_true (task_in_state (fixture, theirs, "pending"));
+  changed = g_strdup_printf ("changed %s org.example.A cancelled", mine);
+  FERRY_TEST_WAIT (has_event (fixture, changed), WAIT_MS);
+  FERRY_TEST_WAIT (ferry_dbus_agent_get_pending_count (agent) == 1, WAIT_MS);
+}
+
 static void
 test_pause_resume (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -1629,6 +1676,7 @@ main (int   argc,
   ADD ("/dbus/agent/enqueue/invalid", "offline", test_enqueue_invalid);
   ADD ("/dbus/agent/errors/ids-and-pages", "offline", test_bad_ids_and_pages);
   ADD ("/dbus/agent/cancel", "offline", test_cancel);
+  ADD ("/dbus/agent/cancel-all", "offline", test_cancel_all);
   ADD ("/dbus/agent/pause-resume", "full", test_pause_resume);
   ADD ("/dbus/agent/sync/properties-and-signals", "full", test_sync);
   ADD ("/dbus/agent/sync/progress-coalesced", "full", test_progress_coalesced);

@@ -178,6 +178,29 @@ def main():
         libdir = installed('libdir')
         bindir = installed('bindir')
 
+        # A build with -Db_sanitize has a library that needs the sanitizer
+        # runtimes loaded first: the C programs are built with the same
+        # flags, and the interpreters get the runtimes preloaded (with leak
+        # checking off, as Python and gjs leave their heaps to the exit).
+        sanitize = options.get('b_sanitize', 'none')
+        sanitize_flags = [] if sanitize == 'none' else [f'-fsanitize={sanitize}']
+        preload = []
+        if sanitize != 'none':
+            for runtime, wanted in (('libasan.so', 'address'), ('libubsan.so', 'undefined')):
+                if wanted in sanitize:
+                    found = subprocess.run(shlex.split(os.environ.get('CC', 'cc')) +
+                                           [f'-print-file-name={runtime}'],
+                                           capture_output=True, text=True).stdout.strip()
+                    preload.append(os.path.realpath(found))
+
+        def interpreter_env(base):
+            result = dict(base)
+            if preload:
+                result['LD_PRELOAD'] = ' '.join(preload)
+                result['ASAN_OPTIONS'] = (base.get('ASAN_OPTIONS', '') +
+                                          ':detect_leaks=0').lstrip(':')
+            return result
+
         env = dict(os.environ)
         for name in ('DBUS_SESSION_BUS_ADDRESS', 'GI_TYPELIB_PATH', 'LD_LIBRARY_PATH',
                      'PKG_CONFIG_PATH'):
@@ -205,7 +228,7 @@ def main():
         cc = shlex.split(os.environ.get('CC', 'cc'))
         example_c = os.path.join(source, 'examples', 'c', 'ferry-enqueue.c')
         program = os.path.join(work, 'ferry-enqueue')
-        result = run(cc + ['-Wall', '-Werror', '-o', program, example_c] +
+        result = run(cc + sanitize_flags + ['-Wall', '-Werror', '-o', program, example_c] +
                      shlex.split(flags.stdout), env)
         c_built = check(result.returncode == 0,
                         'the C example compiles against the installed ferry-1.pc',
@@ -284,7 +307,7 @@ def main():
         elif python is None:
             skip('the Python example', 'no Python with PyGObject (python3-gi)')
         else:
-            py_env = dict(env)
+            py_env = interpreter_env(env)
             py_env['GI_TYPELIB_PATH'] = os.path.join(libdir, 'girepository-1.0')
             py_env['LD_LIBRARY_PATH'] = libdir
             result = run([python, '-c',
@@ -308,7 +331,7 @@ def main():
         if gjs is None or not os.path.exists(typelib):
             skip('the JavaScript example', 'no gjs, or built without introspection')
         else:
-            js_env = dict(env)
+            js_env = interpreter_env(env)
             js_env['GI_TYPELIB_PATH'] = os.path.join(libdir, 'girepository-1.0')
             js_env['LD_LIBRARY_PATH'] = libdir
             url = base_url + '/javascript/note'
@@ -350,7 +373,7 @@ def main():
             with open(readme_c, 'w') as f:
                 f.write(code)
             program = os.path.join(work, 'readme-c')
-            result = run(cc + ['-Wall', '-Werror', '-o', program, readme_c] +
+            result = run(cc + sanitize_flags + ['-Wall', '-Werror', '-o', program, readme_c] +
                          shlex.split(flags.stdout), env)
             if check(result.returncode == 0, 'the README\'s C snippet compiles', output_of(result)):
                 c_env = dict(env)

@@ -63,6 +63,69 @@ static const OutcomeRow outcome_table[] = {
 };
 
 /*
+ * The rules after the outcome table, as data too: what the task's own
+ * situation makes of the table's verdict.  Every row that matches applies,
+ * in order, to the verdict the rows above it left.
+ */
+typedef enum {
+  FACT_OFFLINE,
+  FACT_EXPIRED,
+  FACT_ATTEMPTS_SPENT,
+  FACT_PERIOD_OVER,
+} Fact;
+
+typedef struct
+{
+  guint             verdicts;   /* the verdicts it applies to, as bits */
+  int               kind;       /* an outcome kind, or ANY_KIND */
+  Fact              fact;
+  FerryVerdict      verdict;
+  FerryGiveUp       give_up;
+} PolicyRow;
+
+#define ANY_KIND -1
+#define VERDICT_BIT(v) (1u << (v))
+/* Whatever was sent and did not succeed. */
+#define TRIED_AND_NOT_DELIVERED (VERDICT_BIT (FERRY_VERDICT_RETRY) |         \
+                                 VERDICT_BIT (FERRY_VERDICT_FAILED) |        \
+                                 VERDICT_BIT (FERRY_VERDICT_AUTH_REQUIRED) | \
+                                 VERDICT_BIT (FERRY_VERDICT_CONFLICT))
+
+static const PolicyRow policy_table[] = {
+  /* A transport error while the network is gone: the request never
+   * really left, and that costs no attempt. */
+  { VERDICT_BIT (FERRY_VERDICT_RETRY), FERRY_OUTCOME_NETWORK, FACT_OFFLINE,
+    FERRY_VERDICT_NOT_ATTEMPTED, FERRY_GIVE_UP_NONE },
+  /* Expiry passed while it was being tried: nothing but success counts. */
+  { TRIED_AND_NOT_DELIVERED, ANY_KIND, FACT_EXPIRED,
+    FERRY_VERDICT_FAILED, FERRY_GIVE_UP_EXPIRED },
+  /* Worth retrying, but out of attempts or of time. */
+  { VERDICT_BIT (FERRY_VERDICT_RETRY), ANY_KIND, FACT_ATTEMPTS_SPENT,
+    FERRY_VERDICT_FAILED, FERRY_GIVE_UP_ATTEMPTS },
+  { VERDICT_BIT (FERRY_VERDICT_RETRY), ANY_KIND, FACT_PERIOD_OVER,
+    FERRY_VERDICT_FAILED, FERRY_GIVE_UP_PERIOD },
+};
+
+static gboolean
+fact_holds (const FerryAttemptFacts *facts,
+            Fact                     fact)
+{
+  switch (fact)
+    {
+    case FACT_OFFLINE:
+      return facts->offline;
+    case FACT_EXPIRED:
+      return facts->expired;
+    case FACT_ATTEMPTS_SPENT:
+      return facts->attempts_spent;
+    case FACT_PERIOD_OVER:
+      return facts->period_over;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/*
  * Which transport errors mean what.  A code of -1 takes the whole domain.
  * Anything not listed (refused, reset, timed out, unreachable, DNS, broken
  * pipe, a response libsoup could not parse or decode) is a network error
@@ -124,6 +187,55 @@ ferry_classifier_classify (FerryOutcomeKind   kind,
   if (out_reason != NULL)
     *out_reason = "unknown outcome";
   return FERRY_VERDICT_FAILED;
+}
+
+/**
+ * ferry_classifier_decide:
+ * @kind: what became of the attempt
+ * @status: the HTTP status when @kind is %FERRY_OUTCOME_HTTP; ignored
+ *   otherwise
+ * @facts: the task's situation when the attempt ended
+ * @out_reason: (out) (optional) (transfer none): the outcome table's reason;
+ *   a static string
+ * @out_give_up: (out) (optional): why the verdict became a failure, if it
+ *   did
+ *
+ * Applies the outcome table, then the rules of the task's situation: an
+ * attempt that failed while offline is not counted, an expired task fails,
+ * and a task worth retrying fails once its attempts or its retry period
+ * are spent.
+ *
+ * Returns: the verdict for the attempt
+ */
+FerryVerdict
+ferry_classifier_decide (FerryOutcomeKind         kind,
+                         guint                    status,
+                         const FerryAttemptFacts *facts,
+                         const char             **out_reason,
+                         FerryGiveUp             *out_give_up)
+{
+  FerryVerdict verdict = ferry_classifier_classify (kind, status, out_reason);
+  FerryGiveUp give_up = FERRY_GIVE_UP_NONE;
+
+  g_return_val_if_fail (facts != NULL, verdict);
+
+  for (guint i = 0; i < G_N_ELEMENTS (policy_table); i++)
+    {
+      const PolicyRow *row = &policy_table[i];
+
+      if ((row->verdicts & VERDICT_BIT (verdict)) == 0)
+        continue;
+      if (row->kind != ANY_KIND && row->kind != (int) kind)
+        continue;
+      if (!fact_holds (facts, row->fact))
+        continue;
+      verdict = row->verdict;
+      if (row->give_up != FERRY_GIVE_UP_NONE)
+        give_up = row->give_up;
+    }
+  if (out_give_up != NULL)
+    *out_give_up = give_up;
+  return verdict;
 }
 
 /**

@@ -50,6 +50,45 @@ typedef enum {
   FERRY_VERDICT_NOT_ATTEMPTED,
 } FerryVerdict;
 
+/**
+ * FerryAttemptFacts:
+ * @offline: the network does not reach the task's host at the moment the
+ *   attempt ended
+ * @expired: the task's expiry has passed
+ * @attempts_spent: this attempt, if counted, is the last one allowed
+ * @period_over: the task has been retried for as long as it may be
+ *
+ * What beyond the server's answer decides what becomes of an attempt.
+ */
+typedef struct
+{
+  gboolean offline;
+  gboolean expired;
+  gboolean attempts_spent;
+  gboolean period_over;
+} FerryAttemptFacts;
+
+/**
+ * FerryGiveUp:
+ * @FERRY_GIVE_UP_NONE: the verdict is the outcome table's
+ * @FERRY_GIVE_UP_EXPIRED: failed: its expiry passed while it was tried
+ * @FERRY_GIVE_UP_ATTEMPTS: failed: every allowed attempt was made
+ * @FERRY_GIVE_UP_PERIOD: failed: it was retried for the whole retry period
+ *
+ * Why a verdict of the outcome table was turned into a failure.
+ */
+typedef enum {
+  FERRY_GIVE_UP_NONE,
+  FERRY_GIVE_UP_EXPIRED,
+  FERRY_GIVE_UP_ATTEMPTS,
+  FERRY_GIVE_UP_PERIOD,
+} FerryGiveUp;
+
+FerryVerdict     ferry_classifier_decide          (FerryOutcomeKind         kind,
+                                                   guint                    status,
+                                                   const FerryAttemptFacts *facts,
+                                                   const char             **out_reason,
+                                                   FerryGiveUp             *out_give_up);
 FerryVerdict     ferry_classifier_classify        (FerryOutcomeKind  kind,
                                                    guint             status,
                                                    const char      **out_reason);

@@ -56,6 +56,42 @@ ferry_outbox_dup_task_in_states (FerrySyncManager  *self,
   return g_steal_pointer (&task);
 }
 
+/* The states a task can be cancelled in: any but delivered or cancelled
+ * already. */
+#define CANCELLABLE_STATES (FERRY_STATE_BIT (FERRY_TASK_STATE_PENDING) |          \
+                            FERRY_STATE_BIT (FERRY_TASK_STATE_RUNNING) |          \
+                            FERRY_STATE_BIT (FERRY_TASK_STATE_FAILED) |           \
+                            FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |         \
+                            FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED))
+
+/* Cancels @task, read in one of CANCELLABLE_STATES: an attempt in flight
+ * is stopped, and it counts as done in the run's progress when the run
+ * had it to do. */
+static gboolean
+cancel_task (FerrySyncManager  *self,
+             FerryTask         *task,
+             GError           **error)
+{
+  Attempt *attempt = g_hash_table_lookup (self->running, task->id);
+  FerryTaskState from = task->state;
+
+  if (attempt != NULL)
+    {
+      attempt->cancelled_by_user = TRUE;
+      g_cancellable_cancel (attempt->cancellable);
+    }
+
+  task->state = FERRY_TASK_STATE_CANCELLED;
+  task->updated = ferry_outbox_now (self);
+  ferry_outbox_set_last_error (task, "cancelled");
+  if (!ferry_outbox_store_one (self, task, from, error))
+    return FALSE;
+  if (self->in_run && from != FERRY_TASK_STATE_FAILED && from != FERRY_TASK_STATE_CONFLICT &&
+      from != FERRY_TASK_STATE_AUTH_REQUIRED)
+    ferry_outbox_set_progress (self, self->progress_done + 1, self->progress_total);
+  return TRUE;
+}
+
 /**
  * ferry_sync_manager_cancel:
  * @self: a manager
@@ -74,40 +110,73 @@ ferry_sync_manager_cancel (FerrySyncManager  *self,
                            GError           **error)
 {
   g_autoptr(FerryTask) task = NULL;
-  FerryTaskState from;
-  Attempt *attempt;
 
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  task = ferry_outbox_dup_task_in_states (self, id,
-                                          FERRY_STATE_BIT (FERRY_TASK_STATE_PENDING) |
-                                          FERRY_STATE_BIT (FERRY_TASK_STATE_RUNNING) |
-                                          FERRY_STATE_BIT (FERRY_TASK_STATE_FAILED) |
-                                          FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |
-                                          FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED),
-                                          FALSE, "cancel", error);
-  if (task == NULL)
+  task = ferry_outbox_dup_task_in_states (self, id, CANCELLABLE_STATES, FALSE, "cancel", error);
+  if (task == NULL || !cancel_task (self, task, error))
     return FALSE;
-
-  attempt = g_hash_table_lookup (self->running, id);
-  if (attempt != NULL)
-    {
-      attempt->cancelled_by_user = TRUE;
-      g_cancellable_cancel (attempt->cancellable);
-    }
-
-  from = task->state;
-  task->state = FERRY_TASK_STATE_CANCELLED;
-  task->updated = ferry_outbox_now (self);
-  ferry_outbox_set_last_error (task, "cancelled");
-  if (!ferry_outbox_store_one (self, task, from, error))
-    return FALSE;
-  if (self->in_run && from != FERRY_TASK_STATE_FAILED && from != FERRY_TASK_STATE_CONFLICT &&
-      from != FERRY_TASK_STATE_AUTH_REQUIRED)
-    ferry_outbox_set_progress (self, self->progress_done + 1, self->progress_total);
   /* A cancelled head no longer holds its group. */
   ferry_outbox_schedule_pass (self);
+  return TRUE;
+}
+
+/**
+ * ferry_sync_manager_cancel_all:
+ * @self: a manager
+ * @filter: (nullable): which tasks; only those not delivered or cancelled
+ *   already are cancelled
+ * @out_count: (out) (optional): how many were cancelled
+ * @error: return location for an error
+ *
+ * Cancels every matching task, as ferry_sync_manager_cancel() does one, a
+ * page at a time: memory stays one page whatever the count.
+ *
+ * Returns: %TRUE on success; on failure the tasks cancelled before it stay
+ *   cancelled, and *@out_count is not set
+ */
+gboolean
+ferry_sync_manager_cancel_all (FerrySyncManager       *self,
+                               const FerryTaskFilter  *filter,
+                               guint                  *out_count,
+                               GError                **error)
+{
+  FerryTaskFilter page_filter = { 0 };
+  guint count = 0;
+
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
+
+  if (filter != NULL)
+    page_filter = *filter;
+  page_filter.states = (page_filter.states != 0 ? page_filter.states : CANCELLABLE_STATES) &
+                       CANCELLABLE_STATES;
+  page_filter.newest_first = FALSE;
+
+  ferry_outbox_flush_unwritten (self);
+  while (page_filter.states != 0)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      /* Each cancelled task leaves the filter, so the first page is
+       * always the next one. */
+      page = ferry_task_store_list (self->store, &page_filter, 0, 200, error);
+      if (page == NULL)
+        return FALSE;
+      if (page->len == 0)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        {
+          if (!cancel_task (self, g_ptr_array_index (page, i), error))
+            return FALSE;
+          count++;
+        }
+    }
+
+  if (out_count != NULL)
+    *out_count = count;
+  if (count > 0)
+    ferry_outbox_schedule_pass (self);
   return TRUE;
 }
 

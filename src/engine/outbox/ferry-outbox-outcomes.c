@@ -178,6 +178,53 @@ format_failing_since (const FerryTask *task)
   return since != NULL ? g_date_time_format_iso8601 (since) : g_strdup ("?");
 }
 
+/* What beyond the server's answer decides the verdict (see
+ * ferry_classifier_decide()). */
+static FerryAttemptFacts
+gather_facts (FerrySyncManager *self,
+              FerryTask        *task,
+              FerryAttempt     *attempt,
+              gint64            current)
+{
+  guint max_attempts = task->max_attempts > 0 ? task->max_attempts : self->max_attempts;
+  FerryAttemptFacts facts = { 0, };
+  gint64 failing_since = task->failing_since;
+
+  /* Retry-period arithmetic counts this failure when it is the first. */
+  task->failing_since = failing_since != 0 ? failing_since : current;
+  facts.period_over = retry_period_over (self, task, current);
+  task->failing_since = failing_since;
+
+  facts.offline = attempt->kind == FERRY_OUTCOME_NETWORK &&
+                  !ferry_outbox_task_host_allowed (self, task);
+  facts.expired = task->expires > 0 && current >= task->expires;
+  facts.attempts_spent = max_attempts > 0 && task->attempts + 1 >= max_attempts;
+  return facts;
+}
+
+/* The words of a failure the task's situation decided. */
+static char *
+describe_give_up (FerryGiveUp      give_up,
+                  const FerryTask *task,
+                  const char      *message)
+{
+  g_autofree char *since = NULL;
+
+  switch (give_up)
+    {
+    case FERRY_GIVE_UP_EXPIRED:
+      return g_strdup ("expired");
+    case FERRY_GIVE_UP_ATTEMPTS:
+      return g_strdup_printf ("gave up after %u attempts: %s", task->attempts, message);
+    case FERRY_GIVE_UP_PERIOD:
+      since = format_failing_since (task);
+      return g_strdup_printf ("gave up after retrying since %s: %s", since, message);
+    case FERRY_GIVE_UP_NONE:
+    default:
+      return g_strdup (message);
+    }
+}
+
 /* Decides the next state of @task from one attempt.  Returns FALSE when
  * the task is in conflict and its strategy must settle it first (the
  * attempt is counted and the answer kept; the state is left running). */
@@ -189,19 +236,14 @@ apply_attempt (FerrySyncManager *self,
 {
   g_autofree char *message = NULL;
   const char *reason = NULL;
-  FerryVerdict verdict;
   gint64 current = ferry_outbox_now (self);
-  guint max_attempts = task->max_attempts > 0 ? task->max_attempts : self->max_attempts;
+  FerryAttemptFacts facts = gather_facts (self, task, attempt, current);
   FerryTaskState from = task->state;
+  FerryGiveUp give_up;
+  FerryVerdict verdict;
   gboolean stalled = FALSE;
 
-  verdict = ferry_classifier_classify (attempt->kind, attempt->status, &reason);
-
-  /* A transport error while the network is gone means the request never
-   * really left: that costs no attempt. */
-  if (verdict == FERRY_VERDICT_RETRY && attempt->kind == FERRY_OUTCOME_NETWORK &&
-      !ferry_outbox_task_host_allowed (self, task))
-    verdict = FERRY_VERDICT_NOT_ATTEMPTED;
+  verdict = ferry_classifier_decide (attempt->kind, attempt->status, &facts, &reason, &give_up);
 
   if (verdict != FERRY_VERDICT_NOT_ATTEMPTED)
     {
@@ -225,13 +267,16 @@ apply_attempt (FerrySyncManager *self,
       g_array_append_val (self->attempt_log, record);
     }
 
-  /* Expiry passed while it was being tried: nothing but success counts. */
-  if (verdict != FERRY_VERDICT_SUCCEEDED && verdict != FERRY_VERDICT_NOT_ATTEMPTED &&
-      task->expires > 0 && current >= task->expires)
+  /* A task given up on after retries was failing since its first. */
+  if ((verdict == FERRY_VERDICT_RETRY || give_up == FERRY_GIVE_UP_ATTEMPTS ||
+       give_up == FERRY_GIVE_UP_PERIOD) && task->failing_since == 0)
+    task->failing_since = current;
+  if (give_up != FERRY_GIVE_UP_NONE)
     {
+      char *words = describe_give_up (give_up, task, message);
+
       g_free (message);
-      message = g_strdup ("expired");
-      verdict = FERRY_VERDICT_FAILED;
+      message = words;
     }
 
   switch (verdict)
@@ -244,34 +289,12 @@ apply_attempt (FerrySyncManager *self,
       break;
 
     case FERRY_VERDICT_RETRY:
-      if (task->failing_since == 0)
-        task->failing_since = current;
-      if (max_attempts > 0 && task->attempts >= max_attempts)
-        {
-          g_autofree char *spent = g_strdup_printf ("gave up after %u attempts: %s",
-                                                    task->attempts, message);
-          task->state = FERRY_TASK_STATE_FAILED;
-          ferry_outbox_set_last_error (task, spent);
-          ferry_outbox_keep_response (task, attempt);
-        }
-      else if (retry_period_over (self, task, current))
-        {
-          g_autofree char *spent = g_strdup_printf ("gave up after retrying since %s: %s",
-                                                    format_failing_since (task), message);
-          task->state = FERRY_TASK_STATE_FAILED;
-          ferry_outbox_set_last_error (task, spent);
-          ferry_outbox_keep_response (task, attempt);
-        }
-      else
-        {
-          gint64 delay = ferry_backoff_delay (&self->backoff, task->attempts,
-                                              attempt->retry_after, self->rand);
-          task->state = FERRY_TASK_STATE_PENDING;
-          task->next_attempt = current + delay;
-          ferry_outbox_set_last_error (task, message);
-          stalled = previous - task->failing_since < self->stalled_after &&
-                    current - task->failing_since >= self->stalled_after;
-        }
+      task->state = FERRY_TASK_STATE_PENDING;
+      task->next_attempt = current + ferry_backoff_delay (&self->backoff, task->attempts,
+                                                          attempt->retry_after, self->rand);
+      ferry_outbox_set_last_error (task, message);
+      stalled = previous - task->failing_since < self->stalled_after &&
+                current - task->failing_since >= self->stalled_after;
       break;
 
     case FERRY_VERDICT_FAILED:

@@ -7,6 +7,7 @@
 
 #include "ferry-backoff.h"
 #include "ferry-error.h"
+#include "ferry-names.h"
 #include "ferry-sync-manager-private.h"
 
 /*
@@ -72,9 +73,7 @@ G_DEFINE_BOXED_TYPE (FerryRunSummary, ferry_run_summary,
 GParamSpec *ferry_outbox_properties[N_PROPS];
 guint ferry_outbox_signals[N_SIGNALS];
 
-static const char * const sync_state_names[] = {
-  "idle", "syncing", "offline", "paused", "attention",
-};
+G_STATIC_ASSERT (FERRY_SYNC_STATE_ATTENTION + 1 == FERRY_NAMES_N_SYNC_STATES);
 
 /**
  * ferry_sync_state_to_string:
@@ -85,9 +84,7 @@ static const char * const sync_state_names[] = {
 const char *
 ferry_sync_state_to_string (FerrySyncState state)
 {
-  if ((guint) state >= G_N_ELEMENTS (sync_state_names))
-    return NULL;
-  return sync_state_names[state];
+  return ferry_names_get (ferry_names_sync_states, FERRY_NAMES_N_SYNC_STATES, state);
 }
 
 FerryRunSummary *

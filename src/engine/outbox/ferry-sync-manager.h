@@ -146,6 +146,10 @@ gboolean          ferry_sync_manager_cancel          (FerrySyncManager      *sel
 gboolean          ferry_sync_manager_retry           (FerrySyncManager      *self,
                                                       const char            *id,
                                                       GError               **error);
+gboolean          ferry_sync_manager_cancel_all      (FerrySyncManager      *self,
+                                                      const FerryTaskFilter *filter,
+                                                      guint                 *out_count,
+                                                      GError               **error);
 gboolean          ferry_sync_manager_retry_all       (FerrySyncManager      *self,
                                                       const FerryTaskFilter *filter,
                                                       guint                 *out_count,

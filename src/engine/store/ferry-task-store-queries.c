@@ -24,6 +24,78 @@ dup_like_pattern (const char *text)
   return g_string_free (pattern, FALSE);
 }
 
+/* The SQL that counts the tasks in @states (every one when @every_state)
+ * that meet @conditions. */
+static void
+append_count_sql (GString    *sql,
+                  guint       states,
+                  gboolean    every_state,
+                  const char *conditions)
+{
+  g_string_append (sql, "SELECT count (*) FROM tasks WHERE 1");
+  if (!every_state)
+    {
+      g_string_append (sql, " AND state IN (");
+      for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+        {
+          if ((states & FERRY_STATE_BIT (state)) != 0)
+            g_string_append_printf (sql, n++ == 0 ? "%u" : ", %u", state);
+        }
+      g_string_append_c (sql, ')');
+    }
+  g_string_append (sql, conditions);
+}
+
+/* The SQL that reads one page of the tasks in @states (every one when
+ * @every_state) that meet @conditions, in @filter's order. */
+static void
+append_list_sql (GString               *sql,
+                 const FerryTaskFilter *filter,
+                 guint                  states,
+                 gboolean               every_state,
+                 const char            *conditions)
+{
+  const guint all_states = (1u << FERRY_N_TASK_STATES) - 1;
+  const char *order = filter->newest_first ? " ORDER BY updated DESC, seq DESC"
+                                           : " ORDER BY seq";
+  const char *keys = filter->newest_first ? "seq, updated" : "seq";
+  g_autoptr(GString) page = g_string_new (NULL);
+
+  /* First the page's keys, from the narrow (state, seq) and
+   * (state, updated, seq) indexes alone when no other condition is
+   * set: skipping to a deep offset then walks small index entries,
+   * not whole rows.  Then the full rows of just those keys. */
+  if (every_state && !filter->newest_first)
+    {
+      g_string_append_printf (page, "SELECT seq FROM tasks INDEXED BY tasks_order WHERE 1%s",
+                              conditions);
+      states = 0;
+    }
+  else if (every_state)
+    states = all_states;
+  for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
+    {
+      if ((states & FERRY_STATE_BIT (state)) == 0)
+        continue;
+      if (n++ > 0)
+        g_string_append (page, " UNION ALL ");
+      g_string_append_printf (page, "SELECT %s FROM tasks WHERE state = %u%s",
+                              keys, state, conditions);
+    }
+  /* only unknown state bits: nothing can match */
+  if (page->len == 0)
+    g_string_append_printf (page, "SELECT %s FROM tasks WHERE 0", keys);
+  g_string_append (page, order);
+  g_string_append (page, " LIMIT :limit OFFSET :offset");
+
+  if (filter->newest_first)
+    g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN"
+                                 " (SELECT seq FROM (%s))%s", page->str, order);
+  else
+    g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN (%s)%s",
+                            page->str, order);
+}
+
 /* list and count build their SQL from the shape of the filter (which
  * fields are set, which states); each shape is prepared once and kept.
  *
@@ -58,61 +130,9 @@ borrow_filter_stmt (FerryTaskStore         *self,
                      " OR owner LIKE :search ESCAPE '\\')");
 
   if (counting)
-    {
-      g_string_append (sql, "SELECT count (*) FROM tasks WHERE 1");
-      if (!every_state)
-        {
-          g_string_append (sql, " AND state IN (");
-          for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
-            {
-              if ((states & FERRY_STATE_BIT (state)) != 0)
-                g_string_append_printf (sql, n++ == 0 ? "%u" : ", %u", state);
-            }
-          g_string_append_c (sql, ')');
-        }
-      g_string_append (sql, conditions->str);
-    }
+    append_count_sql (sql, states, every_state, conditions->str);
   else
-    {
-      const char *order = filter->newest_first ? " ORDER BY updated DESC, seq DESC"
-                                               : " ORDER BY seq";
-      const char *keys = filter->newest_first ? "seq, updated" : "seq";
-      g_autoptr(GString) page = g_string_new (NULL);
-
-      /* First the page's keys, from the narrow (state, seq) and
-       * (state, updated, seq) indexes alone when no other condition is
-       * set: skipping to a deep offset then walks small index entries,
-       * not whole rows.  Then the full rows of just those keys. */
-      if (every_state && !filter->newest_first)
-        {
-          g_string_append_printf (page, "SELECT seq FROM tasks INDEXED BY tasks_order WHERE 1%s",
-                                  conditions->str);
-          states = 0;
-        }
-      else if (every_state)
-        states = all_states;
-      for (guint state = 0, n = 0; state < FERRY_N_TASK_STATES; state++)
-        {
-          if ((states & FERRY_STATE_BIT (state)) == 0)
-            continue;
-          if (n++ > 0)
-            g_string_append (page, " UNION ALL ");
-          g_string_append_printf (page, "SELECT %s FROM tasks WHERE state = %u%s",
-                                  keys, state, conditions->str);
-        }
-      /* only unknown state bits: nothing can match */
-      if (page->len == 0)
-        g_string_append_printf (page, "SELECT %s FROM tasks WHERE 0", keys);
-      g_string_append (page, order);
-      g_string_append (page, " LIMIT :limit OFFSET :offset");
-
-      if (filter->newest_first)
-        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN"
-                                     " (SELECT seq FROM (%s))%s", page->str, order);
-      else
-        g_string_append_printf (sql, "SELECT @LIGHT@ FROM tasks WHERE seq IN (%s)%s",
-                                page->str, order);
-    }
+    append_list_sql (sql, filter, states, every_state, conditions->str);
 
   stmt = g_hash_table_lookup (self->filter_stmts, sql->str);
   if (stmt == NULL)

@@ -432,22 +432,11 @@ ferry_validate_merge_rules (char   **rules,
   return TRUE;
 }
 
-/**
- * ferry_task_validate:
- * @self: a task about to be enqueued
- * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the field
- *
- * Checks everything an app controls: URL, method, headers, sizes, labels,
- * enumerations and times.  Fields the store fills in are not looked at.
- *
- * Returns: %TRUE when the task may be stored
- */
-gboolean
-ferry_task_validate (const FerryTask  *self,
-                     GError          **error)
+/* What is sent: the owner, method, URLs, headers and bodies. */
+static gboolean
+validate_request (const FerryTask  *self,
+                  GError          **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
-
   if (self->owner == NULL || *self->owner == '\0')
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT, "owner: missing");
@@ -510,6 +499,15 @@ ferry_task_validate (const FerryTask  *self,
       (!ferry_validate_label (self->idempotency_key, "idempotency-key", error) ||
        !validate_short_text (self->idempotency_key, "idempotency-key", error)))
     return FALSE;
+  return TRUE;
+}
+
+/* How it is handled: names, merge rules, priority, uniqueness, conflict
+ * strategy, attempts and times. */
+static gboolean
+validate_policy (const FerryTask  *self,
+                 GError          **error)
+{
   if (!ferry_validate_label (self->name, "name", error) ||
       !ferry_validate_label (self->group, "group", error))
     return FALSE;
@@ -555,6 +553,25 @@ ferry_task_validate (const FerryTask  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * ferry_task_validate:
+ * @self: a task about to be enqueued
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT naming the field
+ *
+ * Checks everything an app controls: URL, method, headers, sizes, labels,
+ * enumerations and times.  Fields the store fills in are not looked at.
+ *
+ * Returns: %TRUE when the task may be stored
+ */
+gboolean
+ferry_task_validate (const FerryTask  *self,
+                     GError          **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return validate_request (self, error) && validate_policy (self, error);
 }
 
 /**
