@@ -5,7 +5,7 @@
 
 #include <locale.h>
 
-#include "ferryctl-private.h"
+#include "ferryctl-collections.h"
 
 /*
  * ferryctl: the command line of Ferry, for scripts, tests and people.
@@ -43,6 +43,12 @@ static const FerryCtlCommand commands[] = {
     "Undo a pause and start delivering.", ferryctl_run_resume },
   { "status", NULL, "Show what the agent is doing",
     "Show the agent's state, counts, progress and sync times, in words.", ferryctl_run_status },
+  { "collection", "add|list|show|sync|remove …", "Sync an app's records with a server",
+    "Add, list, show, sync or remove collections: an app's JSON documents, synced both ways "
+    "with a CouchDB database or a REST profile server.", ferryctl_run_collection },
+  { "doc", "put|get|delete|list|changes COLLECTION …", "Read and write a collection's documents",
+    "Read and write the documents of a collection's local replica; runs sync them.",
+    ferryctl_run_doc },
   { "watch", NULL, "Print events as they happen, until interrupted",
     "Print the agent's events as they happen, one line each with the time, until "
     "interrupted (Ctrl+C).", ferryctl_run_watch },
