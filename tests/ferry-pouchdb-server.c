@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "ferry-test-util.h"
@@ -16,10 +17,14 @@ struct _FerryPouchdbServer
   guint16      port;
 };
 
+/* tests/node, found from G_TEST_SRCDIR (the tests' environment sets it,
+ * and so do the benchmarks). */
 static char *
 node_dir (void)
 {
-  return g_test_build_filename (G_TEST_DIST, "node", NULL);
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
+
+  return g_build_filename (srcdir != NULL ? srcdir : ".", "node", NULL);
 }
 
 /**
@@ -132,6 +137,14 @@ ferry_pouchdb_server_free (FerryPouchdbServer *server)
   g_subprocess_force_exit (server->process);
   g_subprocess_wait (server->process, NULL, NULL);
   g_clear_object (&server->process);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *path = g_build_filename (server->dir, i == 0 ? "config.json" : "log.txt",
+                                                NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (server->dir);
   g_free (server->dir);
   g_free (server);
 }

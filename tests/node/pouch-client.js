@@ -7,6 +7,7 @@
 //   node pouch-client.js URL delete ID        delete a document
 //   node pouch-client.js URL fill N PREFIX    write N small documents
 //   node pouch-client.js URL drop N PREFIX    delete the first N of them
+//   node pouch-client.js URL bump N PREFIX    change the first N of them
 //   node pouch-client.js URL all              print every live document as
 //                                             one JSON object: id → body
 //
@@ -74,6 +75,15 @@ async function main() {
       const found = await db.allDocs({ keys: ids });
       await db.bulkDocs(found.rows.map((row) => ({ _id: row.id, _rev: row.value.rev,
                                                    _deleted: true })));
+      break;
+    }
+    case 'bump': {
+      const ids = [];
+      for (let i = 0; i < Number(args[0]); i++) {
+        ids.push(`${args[1]}${String(i).padStart(6, '0')}`);
+      }
+      const found = await db.allDocs({ keys: ids, include_docs: true });
+      await db.bulkDocs(found.rows.map((row) => Object.assign(row.doc, { bumped: true })));
       break;
     }
     case 'all': {
