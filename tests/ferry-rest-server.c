@@ -29,6 +29,7 @@ struct _FerryRestServer
   guint         fail_good;       /* requests to let through first */
   guint         fail_status;
   guint         sent;            /* changes sent by /changes */
+  guint         received;        /* changes received by /batch */
   guint16       port;
   gboolean      ready;
 
@@ -259,6 +260,7 @@ answer_batch (FerryRestServer   *self,
 
       if (JSON_NODE_HOLDS_OBJECT (change))
         apply_change (self, json_node_get_object (change), builder);
+      self->received++;
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -578,6 +580,23 @@ ferry_rest_server_count_sent (FerryRestServer *server)
 
   g_mutex_lock (&server->lock);
   n = server->sent;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_count_received:
+ * @server: a server
+ *
+ * Returns: how many changes pushes have brought, repeats included
+ */
+guint
+ferry_rest_server_count_received (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->received;
   g_mutex_unlock (&server->lock);
   return n;
 }

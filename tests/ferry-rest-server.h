@@ -39,6 +39,7 @@ void             ferry_rest_server_expire_cursors (FerryRestServer *server);
 guint            ferry_rest_server_count_requests (FerryRestServer *server,
                                                  const char      *path);
 guint            ferry_rest_server_count_sent   (FerryRestServer *server);
+guint            ferry_rest_server_count_received (FerryRestServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryRestServer, ferry_rest_server_free)
 
