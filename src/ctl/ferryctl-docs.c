@@ -89,6 +89,33 @@ print_documents (GVariant *docs,
     ferryctl_print_json (array);
 }
 
+/* doc put (with @body) or doc delete. */
+static int
+write_doc (FerryCtl        *ctl,
+           FerryCollection *collection,
+           const char      *id,
+           GBytes          *body)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = body != NULL ? g_strndup (g_bytes_get_data (body, NULL),
+                                                    g_bytes_get_size (body)) : NULL;
+  gint64 seq;
+
+  if (json != NULL)
+    ferry_collection_put_async (collection, id, json, NULL, ferryctl_store_result_cb, &result);
+  else
+    ferry_collection_delete_async (collection, id, NULL, ferryctl_store_result_cb, &result);
+  seq = json != NULL
+        ? ferry_collection_put_finish (collection, ferryctl_wait (&result), &error)
+        : ferry_collection_delete_finish (collection, ferryctl_wait (&result), &error);
+  if (seq < 0)
+    return ferryctl_agent_error (ctl, error);
+  g_print ("%s %s (sequence %" G_GINT64_FORMAT ").\n", json != NULL ? "Wrote" : "Deleted", id,
+           seq);
+  return FERRYCTL_EXIT_OK;
+}
+
 static int
 run_doc (FerryCtl   *ctl,
          const char *action,
@@ -131,26 +158,7 @@ run_doc (FerryCtl   *ctl,
     return status;
 
   if (g_str_equal (action, "put") || g_str_equal (action, "delete"))
-    {
-      g_autofree char *json = body != NULL ? g_strndup (g_bytes_get_data (body, NULL),
-                                                        g_bytes_get_size (body)) : NULL;
-      gint64 seq;
-
-      if (json != NULL)
-        ferry_collection_put_async (collection, argv[2], json, NULL, ferryctl_store_result_cb,
-                                    &result);
-      else
-        ferry_collection_delete_async (collection, argv[2], NULL, ferryctl_store_result_cb,
-                                       &result);
-      seq = json != NULL
-            ? ferry_collection_put_finish (collection, ferryctl_wait (&result), &error)
-            : ferry_collection_delete_finish (collection, ferryctl_wait (&result), &error);
-      if (seq < 0)
-        return ferryctl_agent_error (ctl, error);
-      g_print ("%s %s (sequence %" G_GINT64_FORMAT ").\n", json != NULL ? "Wrote" : "Deleted",
-               argv[2], seq);
-      return FERRYCTL_EXIT_OK;
-    }
+    return write_doc (ctl, collection, argv[2], body);
   if (g_str_equal (action, "get"))
     {
       g_autoptr(JsonNode) node = NULL;
