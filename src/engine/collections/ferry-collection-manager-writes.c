@@ -322,6 +322,13 @@ ferry_collection_manager_retry_failed (FerryCollectionManager  *self,
   if (out_count != NULL)
     *out_count = count;
   if (count > 0)
-    ferry_collection_local_write (collection, 0, self->write_debounce);
+    {
+      g_autoptr(FerrySyncInfo) info = NULL;
+
+      info = ferry_collection_store_dup_sync_info (self->store,
+                                                   ferry_collection_get_id (collection), NULL);
+      ferry_collection_local_write (collection, info != NULL ? info->local_seq : 0,
+                                    self->write_debounce);
+    }
   return TRUE;
 }
