@@ -383,6 +383,73 @@ test_remove (Fixture       *fixture,
   g_assert_cmpuint (ferry_rest_server_count_requests (fixture->server, "batch"), ==, 1);
 }
 
+
+static gboolean
+server_has (Fixture    *fixture,
+            const char *id,
+            const char *json)
+{
+  g_autofree char *current = ferry_rest_server_dup (fixture->server, id, NULL);
+
+  return g_strcmp0 (current, json) == 0;
+}
+
+static void
+test_resolve (Fixture       *fixture,
+              gconstpointer  data)
+{
+  FerryCollection *notes = add (fixture, "notes", FERRY_DIRECTION_BOTH);
+  g_autoptr(FerryDocument) doc = NULL;
+  g_autoptr(GBytes) merged = g_bytes_new_static ("{\"title\":\"both\"}", 16);
+  g_autoptr(GBytes) bad = g_bytes_new_static ("[]", 2);
+  g_autoptr(GError) error = NULL;
+  FerryDocumentCounts counts;
+  guint retried = 0;
+
+  write_doc (fixture, notes, "n", "{\"title\":\"t\"}", &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (is_synced (notes) && ferry_rest_server_count (fixture->server) == 1, 10000);
+
+  /* The same member changed on both sides: it waits. */
+  ferry_rest_server_put (fixture->server, "n", "{\"title\":\"theirs\"}");
+  write_doc (fixture, notes, "n", "{\"title\":\"mine\"}", &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT ((ferry_collection_get_counts (notes, &counts), counts.conflicts == 1) &&
+                   !ferry_collection_is_running (notes), 10000);
+
+  /* Not a document in conflict; a merged body that is not an object. */
+  g_assert_false (ferry_collection_manager_resolve (fixture->manager, notes, "zz",
+                                                    FERRY_RESOLVE_LOCAL, NULL, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (ferry_collection_manager_resolve (fixture->manager, notes, "n",
+                                                    FERRY_RESOLVE_BODY, bad, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "merged"));
+  g_clear_error (&error);
+
+  /* Settled with a merge of the person's: it goes to the server. */
+  g_assert_true (ferry_collection_manager_resolve (fixture->manager, notes, "n",
+                                                   FERRY_RESOLVE_BODY, merged, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (is_synced (notes) && server_has (fixture, "n", "{\"title\":\"both\"}"),
+                   10000);
+  doc = ferry_collection_store_dup_document (fixture->store, ferry_collection_get_id (notes),
+                                             "n", &error);
+  g_assert_false (doc->conflict);
+  g_assert_false (doc->dirty);
+  g_assert_false (ferry_collection_manager_resolve (fixture->manager, notes, "n",
+                                                    FERRY_RESOLVE_REMOTE, NULL, &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* Nothing refused: nothing to retry. */
+  g_assert_true (ferry_collection_manager_retry_failed (fixture->manager, notes, &retried,
+                                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (retried, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +464,7 @@ main (int   argc,
   ADD ("offline", test_offline);
   ADD ("concurrency", test_concurrency);
   ADD ("remove", test_remove);
+  ADD ("resolve", test_resolve);
 #undef ADD
 
   return g_test_run ();
