@@ -39,20 +39,24 @@ run_all (FerryCtl *ctl,
   return FERRYCTL_EXIT_OK;
 }
 
-int
-ferryctl_run_retry (FerryCtl  *ctl,
-                    int        argc,
-                    char     **argv)
+/* retry and cancel: one task by its id, or every one with --all. */
+static int
+run_task_action (FerryCtl  *ctl,
+                 int        argc,
+                 char     **argv,
+                 gboolean   cancel)
 {
   gboolean all = FALSE;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
-      "Retry every failed task and every task waiting for sign-in", NULL },
+      cancel ? "Cancel every task not delivered yet"
+             : "Retry every failed task and every task waiting for sign-in", NULL },
     { NULL }
   };
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
+  gboolean ok;
   int status;
 
   status = ferryctl_parse_options (ctl, entries, NULL, &argc, &argv);
@@ -62,17 +66,34 @@ ferryctl_run_retry (FerryCtl  *ctl,
     {
       if (argc > 1)
         return ferryctl_usage_error (ctl, "give either an ID or --all, not both");
-      return run_all (ctl, FALSE);
+      return run_all (ctl, cancel);
     }
   status = ferryctl_take_task_id (ctl, argc, argv, "ID (or --all)", &id);
   if (status != FERRYCTL_CONTINUE)
     return status;
 
-  ferry_client_retry_async (ctl->client, id, NULL, ferryctl_store_result_cb, &result);
-  if (!ferry_client_retry_finish (ctl->client, ferryctl_wait (&result), &error))
+  if (cancel)
+    {
+      ferry_client_cancel_async (ctl->client, id, NULL, ferryctl_store_result_cb, &result);
+      ok = ferry_client_cancel_finish (ctl->client, ferryctl_wait (&result), &error);
+    }
+  else
+    {
+      ferry_client_retry_async (ctl->client, id, NULL, ferryctl_store_result_cb, &result);
+      ok = ferry_client_retry_finish (ctl->client, ferryctl_wait (&result), &error);
+    }
+  if (!ok)
     return ferryctl_agent_error (ctl, error);
-  g_print ("Retrying %s.\n", id);
+  g_print ("%s %s.\n", cancel ? "Cancelled" : "Retrying", id);
   return FERRYCTL_EXIT_OK;
+}
+
+int
+ferryctl_run_retry (FerryCtl  *ctl,
+                    int        argc,
+                    char     **argv)
+{
+  return run_task_action (ctl, argc, argv, FALSE);
 }
 
 int
@@ -80,35 +101,7 @@ ferryctl_run_cancel (FerryCtl  *ctl,
                      int        argc,
                      char     **argv)
 {
-  gboolean all = FALSE;
-  GOptionEntry entries[] = {
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
-      "Cancel every task not delivered yet", NULL },
-    { NULL }
-  };
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  int status;
-
-  status = ferryctl_parse_options (ctl, entries, NULL, &argc, &argv);
-  if (status != FERRYCTL_CONTINUE)
-    return status;
-  if (all)
-    {
-      if (argc > 1)
-        return ferryctl_usage_error (ctl, "give either an ID or --all, not both");
-      return run_all (ctl, TRUE);
-    }
-  status = ferryctl_take_task_id (ctl, argc, argv, "ID (or --all)", &id);
-  if (status != FERRYCTL_CONTINUE)
-    return status;
-
-  ferry_client_cancel_async (ctl->client, id, NULL, ferryctl_store_result_cb, &result);
-  if (!ferry_client_cancel_finish (ctl->client, ferryctl_wait (&result), &error))
-    return ferryctl_agent_error (ctl, error);
-  g_print ("Cancelled %s.\n", id);
-  return FERRYCTL_EXIT_OK;
+  return run_task_action (ctl, argc, argv, TRUE);
 }
 
 typedef enum {

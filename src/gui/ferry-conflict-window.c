@@ -424,12 +424,8 @@ ferry_conflict_window_constructed (GObject *object)
   g_assert (FERRY_IS_CLIENT (self->client));
   g_assert (self->task_id != NULL);
 
-  self->loader = ferry_task_loader_new (self->client, self->task_id);
-  g_signal_connect_object (self->loader, "loaded", G_CALLBACK (on_loader_loaded), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->loader, "failed", G_CALLBACK (on_loader_failed), self,
-                           G_CONNECT_SWAPPED);
-  ferry_task_loader_load (self->loader);
+  self->loader = ferry_task_loader_start (self->client, self->task_id, G_CALLBACK (on_loader_loaded),
+                                          G_CALLBACK (on_loader_failed), self);
 }
 
 static void

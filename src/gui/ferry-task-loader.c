@@ -179,6 +179,35 @@ ferry_task_loader_new (FerryClient *client,
 }
 
 /**
+ * ferry_task_loader_start:
+ * @client: the client to load with
+ * @task_id: the task to load
+ * @on_loaded: (scope notified): called with @window first on #FerryTaskLoader::loaded
+ * @on_failed: (scope notified): called with @window first on #FerryTaskLoader::failed
+ * @window: the object the handlers belong to; they go with it
+ *
+ * Creates a loader for the window that shows @task_id, connects its
+ * handlers and starts the first load.
+ *
+ * Returns: (transfer full): the loader; disconnect @window from it before
+ *   dropping it
+ */
+FerryTaskLoader *
+ferry_task_loader_start (FerryClient *client,
+                         const char  *task_id,
+                         GCallback    on_loaded,
+                         GCallback    on_failed,
+                         gpointer     window)
+{
+  FerryTaskLoader *self = ferry_task_loader_new (client, task_id);
+
+  g_signal_connect_object (self, "loaded", on_loaded, window, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "failed", on_failed, window, G_CONNECT_SWAPPED);
+  ferry_task_loader_load (self);
+  return self;
+}
+
+/**
  * ferry_task_loader_load:
  * @self: a loader
  *

@@ -72,16 +72,10 @@ ferry_http_request_add_header (FerryHttpRequest *self,
                                const char       *name,
                                const char       *value)
 {
-  guint n;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && value != NULL);
 
-  n = self->headers != NULL ? g_strv_length (self->headers) : 0;
-  self->headers = g_renew (char *, self->headers, n + 3);
-  self->headers[n] = g_strdup (name);
-  self->headers[n + 1] = g_strdup (value);
-  self->headers[n + 2] = NULL;
+  ferry_header_list_add (&self->headers, name, value);
 }
 
 /**

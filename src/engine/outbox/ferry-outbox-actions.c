@@ -92,6 +92,56 @@ cancel_task (FerrySyncManager  *self,
   return TRUE;
 }
 
+typedef gboolean (*TaskAction) (FerrySyncManager  *self,
+                                FerryTask         *task,
+                                GError           **error);
+
+/* Applies @action to every task that matches @filter and is in one of
+ * @allowed (all of them when the filter names no state), a page at a
+ * time: memory stays one page whatever the count. */
+static gboolean
+act_on_matching (FerrySyncManager       *self,
+                 const FerryTaskFilter  *filter,
+                 guint                   allowed,
+                 TaskAction              action,
+                 guint                  *out_count,
+                 GError                **error)
+{
+  FerryTaskFilter page_filter = { 0 };
+  guint count = 0;
+
+  if (filter != NULL)
+    page_filter = *filter;
+  page_filter.states = (page_filter.states != 0 ? page_filter.states : allowed) & allowed;
+  page_filter.newest_first = FALSE;
+
+  ferry_outbox_flush_unwritten (self);
+  while (page_filter.states != 0)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      /* Each task acted on leaves the filter, so the first page is always
+       * the next one. */
+      page = ferry_task_store_list (self->store, &page_filter, 0, 200, error);
+      if (page == NULL)
+        return FALSE;
+      if (page->len == 0)
+        break;
+      for (guint i = 0; i < page->len; i++)
+        {
+          if (!action (self, g_ptr_array_index (page, i), error))
+            return FALSE;
+          count++;
+        }
+    }
+
+  if (out_count != NULL)
+    *out_count = count;
+  if (count > 0)
+    ferry_outbox_schedule_pass (self);
+  return TRUE;
+}
+
 /**
  * ferry_sync_manager_cancel:
  * @self: a manager
@@ -142,42 +192,9 @@ ferry_sync_manager_cancel_all (FerrySyncManager       *self,
                                guint                  *out_count,
                                GError                **error)
 {
-  FerryTaskFilter page_filter = { 0 };
-  guint count = 0;
-
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
 
-  if (filter != NULL)
-    page_filter = *filter;
-  page_filter.states = (page_filter.states != 0 ? page_filter.states : CANCELLABLE_STATES) &
-                       CANCELLABLE_STATES;
-  page_filter.newest_first = FALSE;
-
-  ferry_outbox_flush_unwritten (self);
-  while (page_filter.states != 0)
-    {
-      g_autoptr(GPtrArray) page = NULL;
-
-      /* Each cancelled task leaves the filter, so the first page is
-       * always the next one. */
-      page = ferry_task_store_list (self->store, &page_filter, 0, 200, error);
-      if (page == NULL)
-        return FALSE;
-      if (page->len == 0)
-        break;
-      for (guint i = 0; i < page->len; i++)
-        {
-          if (!cancel_task (self, g_ptr_array_index (page, i), error))
-            return FALSE;
-          count++;
-        }
-    }
-
-  if (out_count != NULL)
-    *out_count = count;
-  if (count > 0)
-    ferry_outbox_schedule_pass (self);
-  return TRUE;
+  return act_on_matching (self, filter, CANCELLABLE_STATES, cancel_task, out_count, error);
 }
 
 void
@@ -196,6 +213,18 @@ ferry_outbox_make_pending_now (FerrySyncManager *self,
                           FERRY_STATE_BIT (FERRY_TASK_STATE_CONFLICT) |      \
                           FERRY_STATE_BIT (FERRY_TASK_STATE_AUTH_REQUIRED))
 
+/* Back to pending, due now, its attempts reset; stored at once. */
+static gboolean
+retry_task (FerrySyncManager  *self,
+            FerryTask         *task,
+            GError           **error)
+{
+  FerryTaskState from = task->state;
+
+  ferry_outbox_make_pending_now (self, task);
+  return ferry_outbox_store_one (self, task, from, error);
+}
+
 /**
  * ferry_sync_manager_retry:
  * @self: a manager
@@ -213,7 +242,6 @@ ferry_sync_manager_retry (FerrySyncManager  *self,
                           GError           **error)
 {
   g_autoptr(FerryTask) task = NULL;
-  FerryTaskState from;
   guint allowed;
 
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
@@ -224,9 +252,7 @@ ferry_sync_manager_retry (FerrySyncManager  *self,
   if (task == NULL)
     return FALSE;
 
-  from = task->state;
-  ferry_outbox_make_pending_now (self, task);
-  if (!ferry_outbox_store_one (self, task, from, error))
+  if (!retry_task (self, task, error))
     return FALSE;
   ferry_outbox_schedule_pass (self);
   return TRUE;
@@ -248,45 +274,7 @@ ferry_sync_manager_retry_all (FerrySyncManager       *self,
                               guint                  *out_count,
                               GError                **error)
 {
-  FerryTaskFilter page_filter = { 0 };
-  guint count = 0;
-
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
 
-  if (filter != NULL)
-    page_filter = *filter;
-  page_filter.states = (page_filter.states != 0 ? page_filter.states : RETRYABLE_STATES) &
-                       RETRYABLE_STATES;
-  page_filter.newest_first = FALSE;
-
-  ferry_outbox_flush_unwritten (self);
-  while (page_filter.states != 0)
-    {
-      g_autoptr(GPtrArray) page = NULL;
-
-      /* Each retried task leaves the filter, so the first page is always
-       * the next one; memory stays one page whatever the count. */
-      page = ferry_task_store_list (self->store, &page_filter, 0, 200, error);
-      if (page == NULL)
-        return FALSE;
-      if (page->len == 0)
-        break;
-
-      for (guint i = 0; i < page->len; i++)
-        {
-          FerryTask *task = g_ptr_array_index (page, i);
-          FerryTaskState from = task->state;
-
-          ferry_outbox_make_pending_now (self, task);
-          if (!ferry_outbox_store_one (self, task, from, error))
-            return FALSE;
-          count++;
-        }
-    }
-
-  if (out_count != NULL)
-    *out_count = count;
-  if (count > 0)
-    ferry_outbox_schedule_pass (self);
-  return TRUE;
+  return act_on_matching (self, filter, RETRYABLE_STATES, retry_task, out_count, error);
 }

@@ -625,6 +625,27 @@ ferry_task_store_update (FerryTaskStore  *self,
   return ferry_task_store_update_with_attempts (self, tasks, NULL, error);
 }
 
+/* Writes @tasks with @stmt and @records to their histories, in one
+ * transaction. */
+static gboolean
+update_in_one_transaction (FerryTaskStore  *self,
+                           Statement        stmt,
+                           GPtrArray       *tasks,
+                           GArray          *records,
+                           GError         **error)
+{
+  g_auto(Transaction) txn = { NULL };
+
+  if (tasks->len == 0 && (records == NULL || records->len == 0))
+    return TRUE;
+  if (!ferry_store_begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
+    return FALSE;
+  if (!write_updates (self, stmt, tasks, error) ||
+      !ferry_store_write_attempts (self, records, error))
+    return FALSE;
+  return ferry_store_commit_transaction (&txn, "updating tasks", error);
+}
+
 /**
  * ferry_task_store_update_with_attempts:
  * @self: a store
@@ -645,20 +666,11 @@ ferry_task_store_update_with_attempts (FerryTaskStore  *self,
                                        GArray          *records,
                                        GError         **error)
 {
-  g_auto(Transaction) txn = { NULL };
-
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
   g_return_val_if_fail (tasks != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (tasks->len == 0 && (records == NULL || records->len == 0))
-    return TRUE;
-  if (!ferry_store_begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
-    return FALSE;
-  if (!write_updates (self, STMT_UPDATE, tasks, error) ||
-      !ferry_store_write_attempts (self, records, error))
-    return FALSE;
-  return ferry_store_commit_transaction (&txn, "updating tasks", error);
+  return update_in_one_transaction (self, STMT_UPDATE, tasks, records, error);
 }
 
 /**
@@ -683,20 +695,11 @@ ferry_task_store_update_outcomes (FerryTaskStore  *self,
                                   GArray          *records,
                                   GError         **error)
 {
-  g_auto(Transaction) txn = { NULL };
-
   g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
   g_return_val_if_fail (tasks != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (tasks->len == 0 && (records == NULL || records->len == 0))
-    return TRUE;
-  if (!ferry_store_begin_transaction (self, &txn, SYNCHRONOUS_NORMAL, "updating tasks", error))
-    return FALSE;
-  if (!write_updates (self, STMT_UPDATE_OUTCOME, tasks, error) ||
-      !ferry_store_write_attempts (self, records, error))
-    return FALSE;
-  return ferry_store_commit_transaction (&txn, "updating tasks", error);
+  return update_in_one_transaction (self, STMT_UPDATE_OUTCOME, tasks, records, error);
 }
 
 /* The stored task with id @id, without its payload. */

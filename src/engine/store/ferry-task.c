@@ -611,16 +611,32 @@ ferry_task_add_header (FerryTask  *self,
                        const char *name,
                        const char *value)
 {
-  guint n;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && value != NULL);
 
-  n = self->headers != NULL ? g_strv_length (self->headers) : 0;
-  self->headers = g_renew (char *, self->headers, n + 3);
-  self->headers[n] = g_strdup (name);
-  self->headers[n + 1] = g_strdup (value);
-  self->headers[n + 2] = NULL;
+  ferry_header_list_add (&self->headers, name, value);
+}
+
+/**
+ * ferry_header_list_add:
+ * @headers: (inout): a flat list of names and values (`name0, value0, …`),
+ *   %NULL-terminated, or %NULL for none
+ * @name: header name
+ * @value: header value
+ *
+ * Appends a header to the list, after any of the same name.
+ */
+void
+ferry_header_list_add (char       ***headers,
+                       const char   *name,
+                       const char   *value)
+{
+  guint n = *headers != NULL ? g_strv_length (*headers) : 0;
+
+  *headers = g_renew (char *, *headers, n + 3);
+  (*headers)[n] = g_strdup (name);
+  (*headers)[n + 1] = g_strdup (value);
+  (*headers)[n + 2] = NULL;
 }
 
 /**

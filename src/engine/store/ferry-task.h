@@ -229,6 +229,9 @@ gboolean     ferry_resolve_choice_from_string (const char        *str,
                                                FerryResolveChoice *out_choice);
 
 gboolean     ferry_header_name_is_secret      (const char      *name);
+void         ferry_header_list_add            (char          ***headers,
+                                               const char      *name,
+                                               const char      *value);
 char        *ferry_format_headers_for_log     (const char * const *headers);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryTask, ferry_task_unref)
