@@ -470,10 +470,13 @@ managed_objects_cb (GObject      *object,
   g_variant_iter_init (&iter, objects);
   while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", &path, &interfaces))
     {
-      if (g_variant_lookup_value (interfaces, "io.github.ferrysync.Ferry1.Collection",
-                                  NULL) != NULL)
+      g_autoptr(GVariant) owned = interfaces;
+      g_autoptr(GVariant) collection = NULL;
+
+      collection = g_variant_lookup_value (interfaces, "io.github.ferrysync.Ferry1.Collection",
+                                           NULL);
+      if (collection != NULL)
         g_ptr_array_add (paths, g_strdup (path));
-      g_variant_unref (interfaces);
     }
   g_ptr_array_sort (paths, (GCompareFunc) g_strcmp0);
   g_ptr_array_add (paths, NULL);

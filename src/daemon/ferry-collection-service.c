@@ -113,7 +113,8 @@ begin_call (FerryCollectionService *self,
   Call *call = g_new0 (Call, 1);
 
   call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
+  /* The handler's reference, which the reply gives back. */
+  call->invocation = invocation;
   call->collection = collection;
   ferry_caller_cache_lookup_async (self->callers,
                                    g_dbus_method_invocation_get_sender (invocation), NULL,

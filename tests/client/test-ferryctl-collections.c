@@ -56,6 +56,8 @@ test_collections (Fixture       *fixture,
   assert_contains (add.out, "/io/github/ferrysync/Ferry/collections/");
 
   run_ctl (&put, "doc", "put", "notes", "a", "{\"title\":\"one\"}");
+  if (put.status != 0)
+    g_test_message ("doc put: %s", put.err);
   g_assert_cmpint (put.status, ==, 0);
   assert_contains (put.out, "Wrote a");
   run_ctl (&bad, "doc", "put", "notes", "b", "not json");

@@ -121,9 +121,11 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
+/* Takes @task. */
 static void
 return_check (GTask *task)
 {
+  g_autoptr(GTask) owned = task;
   CheckData *data = g_task_get_task_data (task);
 
   g_task_return_pointer (task, g_steal_pointer (&data->result), g_free);
