@@ -7,6 +7,8 @@
 
 #include "ferry-error.h"
 
+#include "ferry-caller.h"
+
 #include "ferry-collection-args.h"
 
 /*
@@ -352,4 +354,28 @@ ferry_collection_args_summary (const FerryRunRecord *record,
   g_variant_builder_add (&builder, "{sv}", "started", g_variant_new_int64 (record->started));
   g_variant_builder_add (&builder, "{sv}", "finished", g_variant_new_int64 (record->finished));
   return g_variant_builder_end (&builder);
+}
+
+/**
+ * ferry_collection_args_check_access:
+ * @caller: who calls
+ * @owner: the app a collection belongs to
+ * @error: return location for a %FERRY_ERROR_NOT_FOUND
+ *
+ * A sandboxed app sees its own collections only (another app's do not
+ * exist for it); unsandboxed callers see every one.
+ *
+ * Returns: whether @caller may see and use the collection
+ */
+gboolean
+ferry_collection_args_check_access (const FerryCaller  *caller,
+                                    const char         *owner,
+                                    GError            **error)
+{
+  g_return_val_if_fail (caller != NULL, FALSE);
+
+  if (!caller->sandboxed || ferry_caller_is_owner (caller, owner))
+    return TRUE;
+  g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "collection: no such collection");
+  return FALSE;
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ferry-caller.h"
 #include "ferry-collection-store.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,8 @@ GVariant              *ferry_collection_args_document     (const FerryDocument  
                                                            gboolean              bodies);
 GVariant              *ferry_collection_args_summary      (const FerryRunRecord *record,
                                                            const char           *error);
+gboolean               ferry_collection_args_check_access (const FerryCaller    *caller,
+                                                           const char           *owner,
+                                                           GError              **error);
 
 G_END_DECLS

@@ -130,12 +130,16 @@ visible_collection (Call    *call,
   FerryCollection *collection = ferry_collection_manager_lookup (call->self->manager,
                                                                  call->collection);
 
-  if (collection != NULL &&
-      (!call->caller->sandboxed ||
-       ferry_caller_is_owner (call->caller, ferry_collection_get_config (collection)->owner)))
-    return collection;
-  g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "collection: no such collection");
-  return NULL;
+  if (collection == NULL)
+    {
+      g_set_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND, "collection: no such collection");
+      return NULL;
+    }
+  if (!ferry_collection_args_check_access (call->caller,
+                                           ferry_collection_get_config (collection)->owner,
+                                           error))
+    return NULL;
+  return collection;
 }
 
 static char *
