@@ -62,14 +62,14 @@ static gboolean
 run_sync (Fixture *fixture,
           guint    kill_after_ms)
 {
-  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "ferry-collection-sync", NULL);
+  g_autofree char *program = g_test_build_filename (G_TEST_BUILT, "ferry-collection-sync", NULL);
   g_autofree char *batch = g_strdup_printf ("%d", BATCH);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   gboolean exited = FALSE;
   gint64 deadline;
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, helper, fixture->db_path,
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, program, fixture->db_path,
                               fixture->url, batch, NULL);
   g_assert_no_error (error);
   g_subprocess_wait_async (process, NULL, exited_cb, &exited);
@@ -103,7 +103,7 @@ open_store (Fixture        *fixture,
   g_assert_no_error (error);
   store = ferry_collection_store_new (*out_database, &error);
   g_assert_no_error (error);
-  /* The same configuration the helper takes. */
+  /* The same configuration ferry-collection-sync takes. */
   config->owner = g_strdup ("org.example.Notes");
   config->name = g_strdup ("notes");
   config->protocol = FERRY_PROTOCOL_REST;
