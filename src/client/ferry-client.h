@@ -176,6 +176,29 @@ gboolean         ferry_client_cancel_all_finish     (FerryClient               *
                                                      GError                   **error);
 
 FERRY_AVAILABLE_IN_ALL
+void             ferry_client_add_collection_async  (FerryClient               *self,
+                                                     GVariant                  *config,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+FERRY_AVAILABLE_IN_ALL
+char            *ferry_client_add_collection_finish (FerryClient               *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
+
+FERRY_AVAILABLE_IN_ALL
+void             ferry_client_remove_collection_async  (FerryClient            *self,
+                                                        const char             *path,
+                                                        gboolean                keep_data,
+                                                        GCancellable           *cancellable,
+                                                        GAsyncReadyCallback     callback,
+                                                        gpointer                user_data);
+FERRY_AVAILABLE_IN_ALL
+gboolean         ferry_client_remove_collection_finish (FerryClient            *self,
+                                                        GAsyncResult           *result,
+                                                        GError                **error);
+
+FERRY_AVAILABLE_IN_ALL
 void             ferry_client_resolve_async         (FerryClient               *self,
                                                      const char                *id,
                                                      FerryClientResolveChoice   choice,

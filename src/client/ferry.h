@@ -19,6 +19,7 @@
 #include "ferry-task-info.h"
 #include "ferry-task-query.h"
 #include "ferry-client.h"
+#include "ferry-collection.h"
 #include "ferry-task-list.h"
 #include "ferry-download-request.h"
 #include "ferry-transfer-info.h"

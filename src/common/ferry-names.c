@@ -20,6 +20,12 @@ const char * const ferry_names_server_copies[] = { "unknown", "present", "delete
 const char * const ferry_names_sync_states[] = {
   "idle", "syncing", "offline", "paused", "attention",
 };
+const char * const ferry_names_protocols[] = { "couchdb", "rest" };
+const char * const ferry_names_directions[] = { "both", "push", "pull" };
+const char * const ferry_names_collection_states[] = {
+  "idle", "syncing", "synced", "error", "offline", "paused",
+};
+const char * const ferry_names_run_phases[] = { "none", "check", "push", "pull", "finish" };
 const char * const ferry_names_secret_headers[] = {
   "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key",
   "X-Auth-Token",
@@ -33,6 +39,11 @@ G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_conflict_strategies)
 G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_resolve_choices) == FERRY_NAMES_N_RESOLVE_CHOICES);
 G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_server_copies) == FERRY_NAMES_N_SERVER_COPIES);
 G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_sync_states) == FERRY_NAMES_N_SYNC_STATES);
+G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_protocols) == FERRY_NAMES_N_PROTOCOLS);
+G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_directions) == FERRY_NAMES_N_DIRECTIONS);
+G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_collection_states)
+                 == FERRY_NAMES_N_COLLECTION_STATES);
+G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_run_phases) == FERRY_NAMES_N_RUN_PHASES);
 G_STATIC_ASSERT (G_N_ELEMENTS (ferry_names_secret_headers) == FERRY_NAMES_N_SECRET_HEADERS);
 
 /**

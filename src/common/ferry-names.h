@@ -47,6 +47,22 @@ extern const char * const ferry_names_server_copies[FERRY_NAMES_N_SERVER_COPIES]
 #define FERRY_NAMES_N_SYNC_STATES 5
 extern const char * const ferry_names_sync_states[FERRY_NAMES_N_SYNC_STATES];
 
+/* Collections: the protocol a collection syncs with: couchdb, rest */
+#define FERRY_NAMES_N_PROTOCOLS 2
+extern const char * const ferry_names_protocols[FERRY_NAMES_N_PROTOCOLS];
+
+/* Which way a collection syncs: both, push, pull */
+#define FERRY_NAMES_N_DIRECTIONS 3
+extern const char * const ferry_names_directions[FERRY_NAMES_N_DIRECTIONS];
+
+/* A collection's State property: idle, syncing, synced, error, offline, paused */
+#define FERRY_NAMES_N_COLLECTION_STATES 6
+extern const char * const ferry_names_collection_states[FERRY_NAMES_N_COLLECTION_STATES];
+
+/* The phase of a collection's run: none, check, push, pull, finish */
+#define FERRY_NAMES_N_RUN_PHASES 5
+extern const char * const ferry_names_run_phases[FERRY_NAMES_N_RUN_PHASES];
+
 /* Headers whose values are credentials: stored and sent, never shown. */
 #define FERRY_NAMES_N_SECRET_HEADERS 6
 extern const char * const ferry_names_secret_headers[FERRY_NAMES_N_SECRET_HEADERS];

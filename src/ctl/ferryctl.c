@@ -5,7 +5,7 @@
 
 #include <locale.h>
 
-#include "ferryctl-private.h"
+#include "ferryctl-collections.h"
 
 /*
  * ferryctl: the command line of Ferry, for scripts, tests and people.
@@ -56,6 +56,12 @@ static const FerryCtlCommand commands[] = {
   { "storage", NULL, "Show what each app's files take",
     "Show, per app, what its downloads and waiting uploads take in Ferry's storage, and its "
     "quota; --clean removes an app's downloaded files.", ferryctl_run_storage },
+  { "collection", "add|list|show|sync|remove …", "Sync an app's records with a server",
+    "Add, list, show, sync or remove collections: an app's JSON documents, synced both ways "
+    "with a CouchDB database or a REST profile server.", ferryctl_run_collection },
+  { "doc", "put|get|delete|list|changes COLLECTION …", "Read and write a collection's documents",
+    "Read and write the documents of a collection's local replica; runs sync them.",
+    ferryctl_run_doc },
   { "watch", NULL, "Print events as they happen, until interrupted",
     "Print the agent's events as they happen, one line each with the time, until "
     "interrupted (Ctrl+C).", ferryctl_run_watch },

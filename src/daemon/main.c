@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "ferry-collection-manager.h"
 #include "ferry-error.h"
 #include "ferry-sync-manager.h"
 
@@ -19,6 +20,7 @@
 #include "ferry-agent-service.h"
 #include "ferry-agent-settings.h"
 #include "ferry-caller-cache.h"
+#include "ferry-collection-service.h"
 #include "ferry-fixed-network-monitor.h"
 
 /*
@@ -59,11 +61,16 @@ typedef struct
   FerrySyncManager   *manager;
   FerryAgentFiles    *files;
   FerryTransfers     *transfers;
+  FerryCollectionManager *collections;
+  FerryCollectionService *collection_service;
 } Daemon;
 
 static void
 daemon_clear (Daemon *daemon)
 {
+  /* Collections first: their runs hold slots of the task manager. */
+  g_clear_object (&daemon->collection_service);
+  g_clear_object (&daemon->collections);
   if (daemon->manager != NULL)
     ferry_sync_manager_stop (daemon->manager);
   if (daemon->service != NULL)
@@ -174,7 +181,9 @@ start_engine (Daemon  *daemon,
 {
   g_autoptr(FerryDatabase) database = NULL;
   g_autoptr(FerryTaskStore) store = NULL;
+  g_autoptr(FerryCollectionStore) replicas = NULL;
   g_autoptr(FerryConnectivity) connectivity = NULL;
+  g_autoptr(FerryExecutor) executor = NULL;
   g_autofree char *db_path = NULL;
 
   if (g_mkdir_with_parents (daemon->data_dir, 0700) != 0)
@@ -195,16 +204,24 @@ start_engine (Daemon  *daemon,
   store = ferry_task_store_new_for_database (database, error);
   if (store == NULL)
     return FALSE;
+  replicas = ferry_collection_store_new (database, error);
+  if (replicas == NULL)
+    return FALSE;
 
   connectivity = create_connectivity (error);
   if (connectivity == NULL)
     return FALSE;
 
-  daemon->manager = ferry_sync_manager_new (store, NULL, connectivity, NULL);
+  /* Tasks and collections share one session (one pool of kept-alive
+   * connections) and one concurrency limit. */
+  executor = ferry_executor_new (NULL);
+  daemon->manager = ferry_sync_manager_new (store, executor, connectivity, NULL);
   /* Files go through the same outbox; set up before its first run. */
   daemon->transfers = ferry_transfers_new (daemon->manager, database, daemon->data_dir, error);
   if (daemon->transfers == NULL)
     return FALSE;
+  daemon->collections = ferry_collection_manager_new (replicas, executor, connectivity,
+                                                      daemon->manager);
 
   /* Settings apply before the first run, and whenever they change. */
   daemon->settings = ferry_agent_settings_new ();
@@ -218,6 +235,9 @@ start_engine (Daemon  *daemon,
 
   if (!ferry_sync_manager_start (daemon->manager, error))
     return FALSE;
+  if (!ferry_collection_manager_start (daemon->collections, error))
+    return FALSE;
+  ferry_collection_service_attach (daemon->collection_service, daemon->collections);
   ferry_agent_service_attach (daemon->service, daemon->manager);
   ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
   ferry_agent_files_attach (daemon->files, daemon->transfers);
@@ -248,7 +268,11 @@ on_bus_acquired (GDBusConnection *connection,
     {
       g_printerr ("ferryd: cannot export %s: %s\n", FERRY_DBUS_PATH, error->message);
       quit (daemon, EXIT_FAILURE);
+      return;
     }
+  daemon->collection_service = ferry_collection_service_new (daemon->callers,
+                                                             FERRY_DBUS_AGENT (daemon->service),
+                                                             connection);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "ferry-conflict-window.h"
 #include "ferry-details-window.h"
 #include "ferry-task-format.h"
+#include "ferry-collections-view.h"
 #include "ferry-window-private.h"
 
 /*
@@ -444,12 +445,26 @@ cancel_all_action (GtkWidget  *widget,
 }
 
 /* Called from ferry_window_class_init(). */
+/* The Collections view, in a window of its own beside the task views. */
+static void
+show_collections_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FerryWindow *self = FERRY_WINDOW (widget);
+  g_autoptr(GtkWindow) window = ferry_collections_window_new (GTK_WINDOW (self), self->client);
+
+  gtk_window_present (window);
+}
+
 void
 ferry_window_install_actions (GtkWidgetClass *widget_class)
 {
   static const char * const kinds[] = { "pending", "failed", "conflicts", "history" };
 
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
+  gtk_widget_class_install_action (widget_class, "win.show-collections", NULL,
+                                   show_collections_action);
   gtk_widget_class_install_property_action (widget_class, "win.pause", "paused");
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.start-agent", NULL, start_agent_action);

@@ -7,7 +7,9 @@
 
 #include <glib/gstdio.h>
 
+#include "ferry-collections-view.h"
 #include "ferry-conflict-window.h"
+#include "ferry-rest-server.h"
 #include "ferry-details-window.h"
 #include "ferry-preferences-window.h"
 #include "ferry-dbus-test-config.h"
@@ -315,6 +317,102 @@ cancel_pending (void)
   WAIT (ferry_client_get_pending_count (ferry_window_get_client (shot.window)) == 0);
 }
 
+/* Collections: one synced, one whose server refused records, one with a
+ * conflict waiting for a decision. */
+static char *
+add_shot_collection (FerryRestServer *server,
+                     const char      *name,
+                     const char      *app)
+{
+  g_autofree char *url = ferry_rest_server_url (server);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder config;
+  char *path;
+
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string (name));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  g_variant_builder_add (&config, "{sv}", "app-id", g_variant_new_string (app));
+  g_variant_builder_add (&config, "{sv}", "conflict-strategy", g_variant_new_string ("ask"));
+  ferry_client_add_collection_async (shot.client, g_variant_builder_end (&config), NULL,
+                                     client_store_result_cb, &result);
+  path = ferry_client_add_collection_finish (shot.client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static FerryCollection *
+open_shot_collection (const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryCollection *collection;
+
+  ferry_collection_new_async (shot.client, path, NULL, client_store_result_cb, &result);
+  collection = ferry_collection_new_finish (client_wait_result (&result), &error);
+  g_assert_no_error (error);
+  return collection;
+}
+
+static void
+put_shot_document (FerryCollection *collection,
+                   const char      *id,
+                   const char      *json)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ferry_collection_put_async (collection, id, json, NULL, client_store_result_cb, &result);
+  ferry_collection_put_finish (collection, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+shoot_collections (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autofree char *notes_path = add_shot_collection (server, "notes", "org.example.Notes");
+  g_autofree char *readings_path = add_shot_collection (server, "readings",
+                                                        "org.example.Meter");
+  g_autofree char *contacts_path = add_shot_collection (server, "contacts",
+                                                        "org.example.Contacts");
+  g_autoptr(FerryCollection) notes = open_shot_collection (notes_path);
+  g_autoptr(FerryCollection) readings = open_shot_collection (readings_path);
+  g_autoptr(FerryCollection) contacts = open_shot_collection (contacts_path);
+  g_autoptr(GtkWindow) window = NULL;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("note-%u", i);
+
+      put_shot_document (notes, id, "{\"title\":\"Groceries\"}");
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bad-%u", i);
+
+      ferry_rest_server_reject (server, id, "the value is out of range");
+      put_shot_document (readings, id, "{\"kwh\":-1}");
+    }
+  put_shot_document (contacts, "ada", "{\"phone\":\"1\"}");
+  WAIT (g_strcmp0 (ferry_collection_get_state (contacts), "synced") == 0);
+  ferry_rest_server_put (server, "ada", "{\"phone\":\"2\"}");
+  put_shot_document (contacts, "ada", "{\"phone\":\"3\"}");
+  WAIT (ferry_collection_get_conflict_count (contacts) == 1 &&
+        ferry_collection_get_failed_count (readings) == 3 &&
+        g_strcmp0 (ferry_collection_get_state (notes), "synced") == 0);
+
+  window = ferry_collections_window_new (GTK_WINDOW (shot.window),
+                                         ferry_window_get_client (shot.window));
+  gtk_window_present (window);
+  WAIT (ferry_collections_view_get_count (FERRY_COLLECTIONS_VIEW (
+          gui_find_widget (GTK_WIDGET (window), FERRY_TYPE_COLLECTIONS_VIEW, NULL, NULL))) == 3);
+  save_png (GTK_WIDGET (window), "collections.png");
+  gtk_window_destroy (window);
+}
+
 static gboolean
 take_screenshots (gpointer user_data)
 {
@@ -366,6 +464,8 @@ take_screenshots (gpointer user_data)
   WAIT ((preferences = GTK_WIDGET (gui_find_toplevel (FERRY_TYPE_PREFERENCES_WINDOW))) != NULL);
   save_png (preferences, "preferences.png");
   gtk_window_destroy (GTK_WINDOW (preferences));
+
+  shoot_collections ();
 
   /* The agent goes away. */
   show ("failed");

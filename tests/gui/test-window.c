@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "ferry-collections-view.h"
 #include "ferry-conflict-window.h"
+#include "ferry-rest-server.h"
 #include "ferry-details-window.h"
 #include "ferry-preferences-window.h"
 #include "ferry-gui-test-util.h"
@@ -901,6 +903,90 @@ run_tests (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+
+/* The Collections view, in its own window: a collection's row, its state
+ * in words as it syncs, and Sync now. */
+static FerryCollectionsView *
+find_collections_view (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *view = gui_find_widget (GTK_WIDGET (window), FERRY_TYPE_COLLECTIONS_VIEW, NULL,
+                                         NULL);
+
+      if (view != NULL && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return FERRY_COLLECTIONS_VIEW (view);
+    }
+  return NULL;
+}
+
+static gboolean
+is_row_state (GtkWidget *widget,
+              gpointer   user_data)
+{
+  return g_str_has_prefix (gtk_label_get_label (GTK_LABEL (widget)), user_data);
+}
+
+static void
+test_collections (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autofree char *url = ferry_rest_server_url (server);
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GAsyncResult) made = NULL;
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GAsyncResult) removed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  FerryCollectionsView *view;
+  GtkWindow *window;
+  GVariantBuilder config;
+
+  reset ();
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string ("notes"));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  ferry_client_add_collection_async (test_client (), g_variant_builder_end (&config), NULL,
+                                     client_store_result_cb, &added);
+  path = ferry_client_add_collection_finish (test_client (), client_wait_result (&added),
+                                             &error);
+  g_assert_no_error (error);
+  ferry_collection_new_async (test_client (), path, NULL, client_store_result_cb, &made);
+  notes = ferry_collection_new_finish (client_wait_result (&made), &error);
+  g_assert_no_error (error);
+  ferry_collection_put_async (notes, "a", "{\"title\":\"one\"}", NULL, client_store_result_cb,
+                              &written);
+  g_assert_cmpint (ferry_collection_put_finish (notes, client_wait_result (&written), &error),
+                   >, 0);
+  g_assert_no_error (error);
+  GUI_WAIT (ferry_rest_server_count (server) == 1 &&
+            g_strcmp0 (ferry_collection_get_state (notes), "synced") == 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.show-collections", NULL);
+  GUI_WAIT ((view = find_collections_view ()) != NULL &&
+            ferry_collections_view_get_count (view) == 1);
+  GUI_WAIT (gui_find_widget (GTK_WIDGET (view), GTK_TYPE_LABEL, is_row_state, "Synced") != NULL);
+
+  /* Sync now from the row brings what the other client wrote. */
+  ferry_rest_server_put (server, "b", "{\"title\":\"two\"}");
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (view));
+  gui_click_button (GTK_WIDGET (view), "Sync Now");
+  GUI_WAIT (ferry_collection_get_document_count (notes) == 2);
+
+  window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view)));
+  gtk_window_destroy (window);
+  ferry_client_remove_collection_async (test_client (), path, FALSE, NULL,
+                                        client_store_result_cb, &removed);
+  g_assert_true (ferry_client_remove_collection_finish (test_client (),
+                                                        client_wait_result (&removed), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -923,6 +1009,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/row-click-opens-details", test_row_click_opens_details);
   g_test_add_func ("/gui/window/details-failure-first", test_details_failure_first);
   g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
+  g_test_add_func ("/gui/window/collections", test_collections);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
   set_up_program ();

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ferry-error.h"
-#include "ferry-json-merge.h"
+#include "ferry-conflict-policy.h"
 #include "ferry-sync-manager-private.h"
 
 /* Conflicts -------------------------------------------------------------- */
@@ -96,148 +96,6 @@ send_again_over_server_copy (Attempt    *data,
   finish_settling (data, FERRY_TASK_STATE_PENDING, message);
 }
 
-/* RFC 3339 text or a number of seconds (or milliseconds, when too large
- * for seconds) since the epoch, in microseconds; -1 when neither. */
-static gint64
-parse_timestamp (const char *text)
-{
-  g_autoptr(GDateTime) time = NULL;
-  char *end = NULL;
-  double number;
-
-  if (text == NULL || *text == '\0')
-    return -1;
-  number = g_ascii_strtod (text, &end);
-  if (end != NULL && *end == '\0' && end != text)
-    {
-      if (number < 0)
-        return -1;
-      if (number > 1e11)
-        number /= 1000.0;
-      return (gint64) (number * G_USEC_PER_SEC);
-    }
-  time = g_date_time_new_from_iso8601 (text, NULL);
-  if (time == NULL)
-    return -1;
-  return g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
-}
-
-static void
-settle_last_modified (Attempt *data,
-                      GBytes  *remote)
-{
-  FerryTask *task = data->task;
-  const char *pointer = task->timestamp_pointer != NULL ? task->timestamp_pointer
-                                                        : "/updated_at";
-  g_autofree char *local_text = NULL;
-  g_autofree char *remote_text = NULL;
-  g_autofree char *message = NULL;
-  gint64 local_time = -1;
-  gint64 remote_time = -1;
-
-  if (ferry_json_get_pointer (task->body, pointer, &local_text, NULL))
-    local_time = parse_timestamp (local_text);
-  if (ferry_json_get_pointer (remote, pointer, &remote_text, NULL))
-    remote_time = parse_timestamp (remote_text);
-
-  if (local_time >= 0 && remote_time >= 0 && local_time > remote_time)
-    {
-      send_again_over_server_copy (data, NULL, "conflict settled: the local change is newer");
-      return;
-    }
-  if (local_time >= 0 && remote_time >= 0 && remote_time > local_time)
-    {
-      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
-      return;
-    }
-  if (local_time < 0 || remote_time < 0)
-    message = g_strdup_printf ("conflict: %s is missing or not a time on one side; "
-                               "a decision is needed", pointer);
-  else
-    message = g_strdup_printf ("conflict: both sides changed at the same time (%s); "
-                               "a decision is needed", pointer);
-  finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
-}
-
-static void
-settle_merge (Attempt *data,
-              GBytes  *remote)
-{
-  FerryTask *task = data->task;
-  g_autoptr(FerryMergeResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  result = ferry_json_merge (task->base, task->body, remote,
-                             (const char * const *) task->merge_rules, &error);
-  if (result == NULL)
-    {
-      message = g_strdup_printf ("conflict: cannot merge (%s); a decision is needed",
-                                 error->message);
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
-      return;
-    }
-  if (result->conflicts->len > 0)
-    {
-      g_autoptr(GString) fields = g_string_new (NULL);
-
-      for (guint i = 0; i < result->conflicts->len; i++)
-        {
-          const char *pointer = g_ptr_array_index (result->conflicts, i);
-
-          g_string_append_printf (fields, "%s%s", i > 0 ? ", " : "",
-                                  *pointer != '\0' ? pointer : "the whole document");
-        }
-      message = g_strdup_printf ("conflict: changed on both sides: %s", fields->str);
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
-      return;
-    }
-  send_again_over_server_copy (data, result->merged, "conflict settled: changes merged");
-}
-
-/* The server's copy was deleted there.  client-wins creates it again
- * from the local change (unconditionally: there is nothing to match);
- * server-wins drops the local change; merge drops it only when it changed
- * nothing against the base, since a deletion and an edit cannot be
- * combined; the others have nothing to compare and ask. */
-static void
-settle_deleted (Attempt *data)
-{
-  FerryTask *task = data->task;
-  gboolean unchanged = task->base != NULL && task->body != NULL &&
-                       g_bytes_equal (task->base, task->body);
-
-  switch (task->conflict_strategy)
-    {
-    case FERRY_CONFLICT_CLIENT_WINS:
-      g_clear_pointer (&task->if_match, g_free);
-      finish_settling (data, FERRY_TASK_STATE_PENDING,
-                       "conflict settled: deleted on the server, created again from the "
-                       "local change");
-      break;
-    case FERRY_CONFLICT_SERVER_WINS:
-      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
-      break;
-    case FERRY_CONFLICT_MERGE:
-      if (unchanged)
-        {
-          finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
-          break;
-        }
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT,
-                       "conflict: deleted on the server and changed here; a decision is "
-                       "needed");
-      break;
-    case FERRY_CONFLICT_LAST_MODIFIED_WINS:
-    case FERRY_CONFLICT_CUSTOM:
-    case FERRY_CONFLICT_ASK:
-    default:
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT,
-                       "conflict: deleted on the server; a decision is needed");
-      break;
-    }
-}
-
 typedef struct
 {
   Attempt *data;          /* owned until finished */
@@ -302,6 +160,53 @@ settle_custom (Attempt *data,
                   resolver_cb, call, self->resolver_data);
 }
 
+/* Applies the task's strategy (ferry_conflict_settle()) to a conflict
+ * whose server copy is @remote, or was deleted there. */
+static void
+apply_settlement (Attempt  *data,
+                  GBytes   *remote,
+                  gboolean  remote_deleted)
+{
+  FerryTask *task = data->task;
+  FerryConflictSides sides = {
+    .strategy = task->conflict_strategy,
+    .base = task->base,
+    .local = task->body,
+    .remote = remote,
+    .remote_deleted = remote_deleted,
+    .merge_rules = (const char * const *) task->merge_rules,
+    .timestamp_pointer = task->timestamp_pointer,
+  };
+  g_autoptr(FerrySettlement) settlement = ferry_conflict_settle (&sides);
+
+  switch (settlement->kind)
+    {
+    case FERRY_SETTLE_LOCAL:
+      if (!remote_deleted)
+        {
+          send_again_over_server_copy (data, NULL, settlement->message);
+          break;
+        }
+      /* Created again: there is nothing to match. */
+      g_clear_pointer (&task->if_match, g_free);
+      finish_settling (data, FERRY_TASK_STATE_PENDING, settlement->message);
+      break;
+    case FERRY_SETTLE_MERGED:
+      send_again_over_server_copy (data, settlement->merged, settlement->message);
+      break;
+    case FERRY_SETTLE_REMOTE:
+      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
+      break;
+    case FERRY_SETTLE_CUSTOM:
+      settle_custom (data, remote);
+      break;
+    case FERRY_SETTLE_ASK:
+    default:
+      finish_settling (data, FERRY_TASK_STATE_CONFLICT, settlement->message);
+      break;
+    }
+}
+
 static void
 fetch_server_copy_cb (GObject      *object,
                       GAsyncResult *result,
@@ -343,7 +248,7 @@ fetch_server_copy_cb (GObject      *object,
        * and headers; its body is an error page, not a document. */
       ferry_outbox_keep_response (task, fetched);
       g_clear_pointer (&task->response_body, g_bytes_unref);
-      settle_deleted (data);
+      apply_settlement (data, NULL, TRUE);
       return;
     }
   else
@@ -370,28 +275,7 @@ fetch_server_copy_cb (GObject      *object,
       return;
     }
 
-  switch (task->conflict_strategy)
-    {
-    case FERRY_CONFLICT_CLIENT_WINS:
-      send_again_over_server_copy (data, NULL, "conflict settled: the local change wins");
-      break;
-    case FERRY_CONFLICT_SERVER_WINS:
-      finish_settling (data, FERRY_TASK_STATE_SUCCEEDED, NULL);
-      break;
-    case FERRY_CONFLICT_LAST_MODIFIED_WINS:
-      settle_last_modified (data, remote);
-      break;
-    case FERRY_CONFLICT_MERGE:
-      settle_merge (data, remote);
-      break;
-    case FERRY_CONFLICT_CUSTOM:
-      settle_custom (data, remote);
-      break;
-    case FERRY_CONFLICT_ASK:
-    default:
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT, NULL);
-      break;
-    }
+  apply_settlement (data, remote, FALSE);
 }
 
 /* A 409/412 answer: fetch the server's current copy (GET of the task's

@@ -16,9 +16,11 @@ guint
 ferry_outbox_effective_concurrency (FerrySyncManager *self)
 {
   /* Power saver: only what is urgent, and one at a time. */
-  if (ferry_connectivity_get_power_saver (self->connectivity))
-    return 1;
-  return MAX (self->max_concurrency, 1);
+  guint limit = ferry_connectivity_get_power_saver (self->connectivity)
+                ? 1 : MAX (self->max_concurrency, 1);
+
+  /* The limit is for the whole engine: collections' runs hold slots too. */
+  return limit > self->reserved_slots ? limit - self->reserved_slots : 0;
 }
 
 /* State and counters ---------------------------------------------------- */
@@ -270,6 +272,21 @@ ferry_sync_manager_get_auth_count (FerrySyncManager *self)
   g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), 0);
 
   return self->counts[FERRY_TASK_STATE_AUTH_REQUIRED];
+}
+
+/**
+ * ferry_sync_manager_get_running_count:
+ * @self: a manager
+ *
+ * Returns: how many attempts are in flight, each holding one of the
+ *   "max-concurrency" slots
+ */
+guint
+ferry_sync_manager_get_running_count (FerrySyncManager *self)
+{
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), 0);
+
+  return g_hash_table_size (self->running);
 }
 
 /**

@@ -61,6 +61,7 @@ struct _FerrySyncManager
   gboolean            sync_on_metered;
   guint               enqueue_debounce;
   guint               resolver_timeout;
+  guint               reserved_slots;   /* held by collections' runs */
 
   /* state */
   gboolean            started;
@@ -105,6 +106,7 @@ enum {
   PROP_SYNC_ON_METERED,
   PROP_ENQUEUE_DEBOUNCE,
   PROP_RESOLVER_TIMEOUT,
+  PROP_RESERVED_SLOTS,
   PROP_STATE,
   PROP_ONLINE,
   PROP_METERED,

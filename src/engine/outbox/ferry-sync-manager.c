@@ -210,6 +210,9 @@ ferry_sync_manager_get_property (GObject    *object,
     case PROP_RESOLVER_TIMEOUT:
       g_value_set_uint (value, self->resolver_timeout);
       break;
+    case PROP_RESERVED_SLOTS:
+      g_value_set_uint (value, self->reserved_slots);
+      break;
     case PROP_STATE:
       g_value_set_uint (value, self->state);
       break;
@@ -328,6 +331,11 @@ ferry_sync_manager_set_property (GObject      *object,
     case PROP_RESOLVER_TIMEOUT:
       SET_IF_CHANGED (resolver_timeout, g_value_get_uint (value));
       break;
+    case PROP_RESERVED_SLOTS:
+      SET_IF_CHANGED (reserved_slots, g_value_get_uint (value));
+      if (changed)
+        ferry_outbox_schedule_pass (self);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       return;
@@ -396,6 +404,8 @@ ferry_sync_manager_class_init (FerrySyncManagerClass *klass)
 
   ferry_outbox_properties[PROP_RESOLVER_TIMEOUT] =
     g_param_spec_uint ("resolver-timeout", NULL, NULL, 1, 600000, 10000, setting);
+  ferry_outbox_properties[PROP_RESERVED_SLOTS] =
+    g_param_spec_uint ("reserved-slots", NULL, NULL, 0, G_MAXUINT, 0, setting);
 
   ferry_outbox_properties[PROP_STATE] =
     g_param_spec_uint ("state", NULL, NULL, 0, FERRY_SYNC_STATE_ATTENTION,

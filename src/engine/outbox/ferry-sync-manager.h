@@ -214,6 +214,7 @@ guint             ferry_sync_manager_get_pending_count  (FerrySyncManager   *sel
 guint             ferry_sync_manager_get_failed_count   (FerrySyncManager   *self);
 guint             ferry_sync_manager_get_conflict_count (FerrySyncManager   *self);
 guint             ferry_sync_manager_get_auth_count     (FerrySyncManager   *self);
+guint             ferry_sync_manager_get_running_count  (FerrySyncManager   *self);
 void              ferry_sync_manager_get_progress    (FerrySyncManager      *self,
                                                       guint                 *out_done,
                                                       guint                 *out_total);
@@ -242,6 +243,9 @@ G_END_DECLS
  *   "resolver-timeout"      guint ms, default 10000: how long an app's
  *                           resolver may take before the conflict falls
  *                           back to asking
+ *   "reserved-slots"        guint, default 0: slots of "max-concurrency"
+ *                           other parts of the engine hold (collections'
+ *                           runs); tasks get the rest
  *
  * Read-only state: "state" (FerrySyncState as guint), "online", "metered",
  *   "paused", "pending-count", "failed-count", "conflict-count",

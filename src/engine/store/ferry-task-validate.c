@@ -7,6 +7,7 @@
 
 #include "ferry-error.h"
 #include "ferry-task.h"
+#include "ferry-task-private.h"
 
 /*
  * ferry_task_validate(): everything an app controls in a task, checked
@@ -14,8 +15,8 @@
  */
 
 /* RFC 9110 tchar. */
-static gboolean
-is_token (const char *str)
+gboolean
+ferry_http_token_is_valid (const char *str)
 {
   static const char extra[] = "!#$%&'*+-.^_`|~";
 
@@ -35,10 +36,10 @@ has_line_break (const char *str)
   return strpbrk (str, "\r\n") != NULL;
 }
 
-static gboolean
-validate_label (const char  *value,
-                const char  *field,
-                GError     **error)
+gboolean
+ferry_validate_label (const char  *value,
+                      const char  *field,
+                      GError     **error)
 {
   if (value == NULL)
     return TRUE;
@@ -75,11 +76,11 @@ validate_label (const char  *value,
   return TRUE;
 }
 
-static gboolean
-validate_url (const char  *url,
-              const char  *field,
-              gboolean     required,
-              GError     **error)
+gboolean
+ferry_validate_url (const char  *url,
+                    const char  *field,
+                    gboolean     required,
+                    GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -126,10 +127,10 @@ validate_url (const char  *url,
   return TRUE;
 }
 
-static gboolean
-validate_header_list (char       **headers,
-                      const char  *field,
-                      GError     **error)
+gboolean
+ferry_validate_header_list (char       **headers,
+                            const char  *field,
+                            GError     **error)
 {
   guint n;
   gsize total = 0;
@@ -162,7 +163,7 @@ validate_header_list (char       **headers,
                        has_line_break (name) ? "(name)" : name);
           return FALSE;
         }
-      if (!is_token (name))
+      if (!ferry_http_token_is_valid (name))
         {
           g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                        "%s: “%s” is not a valid header name", field,
@@ -217,10 +218,10 @@ validate_short_text (const char  *value,
   return TRUE;
 }
 
-static gboolean
-validate_pointer (const char  *pointer,
-                  const char  *field,
-                  GError     **error)
+gboolean
+ferry_validate_pointer (const char  *pointer,
+                        const char  *field,
+                        GError     **error)
 {
   if (!g_utf8_validate (pointer, -1, NULL) || strlen (pointer) > FERRY_TASK_MAX_NAME_LENGTH ||
       (*pointer != '\0' && *pointer != '/'))
@@ -242,9 +243,9 @@ validate_pointer (const char  *pointer,
   return TRUE;
 }
 
-static gboolean
-validate_merge_rules (char       **rules,
-                      GError     **error)
+gboolean
+ferry_validate_merge_rules (char   **rules,
+                            GError **error)
 {
   guint n;
 
@@ -260,7 +261,7 @@ validate_merge_rules (char       **rules,
     }
   for (guint i = 0; i < n; i += 2)
     {
-      if (!validate_pointer (rules[i], "merge-rules", error))
+      if (!ferry_validate_pointer (rules[i], "merge-rules", error))
         return FALSE;
       if (!g_str_equal (rules[i + 1], "local") && !g_str_equal (rules[i + 1], "remote"))
         {
@@ -282,14 +283,14 @@ validate_request (const FerryTask  *self,
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT, "owner: missing");
       return FALSE;
     }
-  if (!validate_label (self->owner, "owner", error))
+  if (!ferry_validate_label (self->owner, "owner", error))
     return FALSE;
   if (self->method == NULL)
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT, "method: missing");
       return FALSE;
     }
-  if (!is_token (self->method) || strlen (self->method) > 32)
+  if (!ferry_http_token_is_valid (self->method) || strlen (self->method) > 32)
     {
       /* escaped: the message reaches logs and other processes, and a
        * method like "GET\r\n…" must not write lines of its own there */
@@ -299,17 +300,17 @@ validate_request (const FerryTask  *self,
                    "method: “%s” is not an HTTP method token", escaped);
       return FALSE;
     }
-  if (!validate_url (self->url, "url", TRUE, error))
+  if (!ferry_validate_url (self->url, "url", TRUE, error))
     return FALSE;
-  if (!validate_url (self->conflict_url, "conflict-url", FALSE, error))
+  if (!ferry_validate_url (self->conflict_url, "conflict-url", FALSE, error))
     return FALSE;
-  if (!validate_header_list (self->headers, "headers", error))
+  if (!ferry_validate_header_list (self->headers, "headers", error))
     return FALSE;
   if (self->secret_headers != NULL)
     {
       for (guint i = 0; self->secret_headers[i] != NULL; i++)
         {
-          if (!is_token (self->secret_headers[i]))
+          if (!ferry_http_token_is_valid (self->secret_headers[i]))
             {
               g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
                            "secret-headers: “%s” is not a valid header name",
@@ -336,7 +337,7 @@ validate_request (const FerryTask  *self,
       !validate_short_text (self->if_match, "if-match", error))
     return FALSE;
   if (self->idempotency_key != NULL &&
-      (!validate_label (self->idempotency_key, "idempotency-key", error) ||
+      (!ferry_validate_label (self->idempotency_key, "idempotency-key", error) ||
        !validate_short_text (self->idempotency_key, "idempotency-key", error)))
     return FALSE;
   return TRUE;
@@ -348,13 +349,13 @@ static gboolean
 validate_policy (const FerryTask  *self,
                  GError          **error)
 {
-  if (!validate_label (self->name, "name", error) ||
-      !validate_label (self->group, "group", error))
+  if (!ferry_validate_label (self->name, "name", error) ||
+      !ferry_validate_label (self->group, "group", error))
     return FALSE;
-  if (!validate_merge_rules (self->merge_rules, error))
+  if (!ferry_validate_merge_rules (self->merge_rules, error))
     return FALSE;
   if (self->timestamp_pointer != NULL &&
-      !validate_pointer (self->timestamp_pointer, "timestamp-pointer", error))
+      !ferry_validate_pointer (self->timestamp_pointer, "timestamp-pointer", error))
     return FALSE;
   if ((guint) self->priority > FERRY_PRIORITY_CRITICAL)
     {
@@ -413,3 +414,4 @@ ferry_task_validate (const FerryTask  *self,
 
   return validate_request (self, error) && validate_policy (self, error);
 }
+

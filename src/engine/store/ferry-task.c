@@ -7,6 +7,7 @@
 
 #include "ferry-error.h"
 #include "ferry-names.h"
+#include "ferry-task-private.h"
 #include "ferry-task.h"
 
 G_DEFINE_BOXED_TYPE (FerryTask, ferry_task, ferry_task_ref, ferry_task_unref)

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ferry-couchdb-replicator.h"
+
+G_BEGIN_DECLS
+
+/* ferry-couchdb-replicator-push.c */
+gboolean        ferry_couchdb_is_design        (const char         *id);
+FerryRemoteDoc *ferry_couchdb_remote_from_row  (JsonObject         *row);
+GBytes         *ferry_couchdb_keys_body        (const char * const *ids);
+void            ferry_couchdb_replicator_push  (FerryReplicator    *replicator,
+                                                GPtrArray          *docs,
+                                                GTask              *task);
+void            ferry_couchdb_replicator_fetch (FerryReplicator    *replicator,
+                                                const char * const *ids,
+                                                GTask              *task);
+
+G_END_DECLS

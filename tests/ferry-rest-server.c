@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "ferry-rest-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "ferry-rest-server.h"
+
+typedef struct
+{
+  char    *json;      /* NULL when deleted */
+  guint64  seq;       /* the change that made this version */
+} Document;
+
+struct _FerryRestServer
+{
+  GMutex        lock;
+  GCond         cond;
+  GHashTable   *documents;   /* id → Document */
+  GHashTable   *rejects;     /* id → reason */
+  GHashTable   *requests;    /* path → count */
+  guint64       seq;
+  guint         epoch;           /* cursors of an older one answer 410 */
+  char         *fail_path;
+  guint         fail_good;       /* requests to let through first */
+  guint         fail_status;
+  guint         sent;            /* changes sent by /changes */
+  guint         received;        /* changes received by /batch */
+  guint16       port;
+  gboolean      ready;
+
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  SoupServer   *server;
+};
+
+static void
+document_free (Document *document)
+{
+  g_free (document->json);
+  g_free (document);
+}
+
+/* With the lock held. */
+static void
+store_change (FerryRestServer *self,
+              const char      *id,
+              const char      *json)
+{
+  Document *document = g_new0 (Document, 1);
+
+  document->json = g_strdup (json);
+  document->seq = ++self->seq;
+  g_hash_table_replace (self->documents, g_strdup (id), document);
+}
+
+static void
+add_document_members (JsonBuilder *builder,
+                      Document    *document)
+{
+  g_autofree char *version = g_strdup_printf ("v%" G_GUINT64_FORMAT, document->seq);
+
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, version);
+  json_builder_set_member_name (builder, "deleted");
+  json_builder_add_boolean_value (builder, document->json == NULL);
+  if (document->json != NULL)
+    {
+      json_builder_set_member_name (builder, "data");
+      json_builder_add_value (builder, json_from_string (document->json, NULL));
+    }
+}
+
+static void
+answer_json (SoupServerMessage *message,
+             JsonBuilder       *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  char *text = json_to_string (root, FALSE);
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, text,
+                                    strlen (text));
+}
+
+typedef struct
+{
+  const char *id;
+  Document   *document;
+} Entry;
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const Entry *x = a;
+  const Entry *y = b;
+
+  return x->document->seq < y->document->seq ? -1 : x->document->seq > y->document->seq;
+}
+
+static void
+answer_changes (FerryRestServer   *self,
+                SoupServerMessage *message,
+                GHashTable        *query)
+{
+  const char *since_text = query != NULL ? g_hash_table_lookup (query, "since") : NULL;
+  const char *limit_text = query != NULL ? g_hash_table_lookup (query, "limit") : NULL;
+  const char *colon = since_text != NULL ? strchr (since_text, ':') : NULL;
+  guint64 since = colon != NULL ? g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+  guint limit = limit_text != NULL ? (guint) g_ascii_strtoull (limit_text, NULL, 10) : 100;
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *cursor = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n;
+
+  /* A cursor is "<epoch>:<sequence>". */
+  if (since_text != NULL && *since_text != '\0' &&
+      (colon == NULL || g_ascii_strtoull (since_text, NULL, 10) != self->epoch))
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_GONE, NULL);
+      return;
+    }
+  limit = CLAMP (limit, 1, 10000);
+  g_hash_table_iter_init (&iter, self->documents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Entry entry = { key, value };
+
+      /* A first pull needs no tombstones. */
+      if (entry.document->seq > since && (since > 0 || entry.document->json != NULL))
+        g_array_append_val (entries, entry);
+    }
+  g_array_sort (entries, compare_entries);
+  n = MIN (entries->len, limit);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      Entry *entry = &g_array_index (entries, Entry, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, entry->id);
+      add_document_members (builder, entry->document);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  self->sent += n;
+  cursor = g_strdup_printf ("%u:%" G_GUINT64_FORMAT, self->epoch,
+                            n > 0 ? g_array_index (entries, Entry, n - 1).document->seq
+                                  : MAX (since, self->seq));
+  json_builder_set_member_name (builder, "cursor");
+  json_builder_add_string_value (builder, cursor);
+  json_builder_set_member_name (builder, "has_more");
+  json_builder_add_boolean_value (builder, n < entries->len);
+  json_builder_end_object (builder);
+  answer_json (message, builder);
+}
+
+/* One change of a batch; adds its result to @builder. */
+static void
+apply_change (FerryRestServer *self,
+              JsonObject      *change,
+              JsonBuilder     *builder)
+{
+  const char *id = json_object_get_string_member_with_default (change, "id", NULL);
+  const char *op = json_object_get_string_member_with_default (change, "op", "");
+  const char *base = json_object_get_string_member_with_default (change, "base_version", NULL);
+  JsonNode *data = json_object_get_member (change, "data");
+  g_autofree char *json = NULL;
+  g_autofree char *version = NULL;
+  Document *current;
+  const char *reason;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id != NULL ? id : "");
+  if (id == NULL || (!g_str_equal (op, "upsert") && !g_str_equal (op, "delete")) ||
+      (g_str_equal (op, "upsert") && (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))))
+    {
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, "rejected");
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, "malformed change");
+      json_builder_end_object (builder);
+      return;
+    }
+  reason = g_hash_table_lookup (self->rejects, id);
+  current = g_hash_table_lookup (self->documents, id);
+  version = current != NULL ? g_strdup_printf ("v%" G_GUINT64_FORMAT, current->seq) : NULL;
+  json = g_str_equal (op, "upsert") ? json_to_string (data, FALSE) : NULL;
+  json_builder_set_member_name (builder, "status");
+  if (reason != NULL)
+    {
+      json_builder_add_string_value (builder, "rejected");
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, reason);
+    }
+  else if (current != NULL && g_strcmp0 (base, version) != 0 &&
+           g_strcmp0 (current->json, json) != 0)
+    {
+      json_builder_add_string_value (builder, "conflict");
+      json_builder_set_member_name (builder, "current");
+      json_builder_begin_object (builder);
+      add_document_members (builder, current);
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      /* The same content again is ok, at the version it has. */
+      if (current == NULL || g_strcmp0 (current->json, json) != 0)
+        {
+          store_change (self, id, json);
+          current = g_hash_table_lookup (self->documents, id);
+        }
+      g_free (version);
+      version = g_strdup_printf ("v%" G_GUINT64_FORMAT, current->seq);
+      json_builder_add_string_value (builder, "ok");
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, version);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+answer_batch (FerryRestServer   *self,
+              SoupServerMessage *message)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *root;
+  JsonNode *changes;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (changes = json_object_get_member (json_node_get_object (root), "changes")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (changes))
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (changes)); i++)
+    {
+      JsonNode *change = json_array_get_element (json_node_get_array (changes), i);
+
+      if (JSON_NODE_HOLDS_OBJECT (change))
+        apply_change (self, json_node_get_object (change), builder);
+      self->received++;
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  answer_json (message, builder);
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FerryRestServer *self = user_data;
+  const char *method = soup_server_message_get_method (message);
+  const char *name = strrchr (path, '/') != NULL ? strrchr (path, '/') + 1 : path;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->requests, g_strdup (name),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->requests,
+                                                                                name)) + 1));
+  if (self->fail_path != NULL && g_str_equal (self->fail_path, name) && self->fail_good-- == 0)
+    {
+      soup_server_message_set_status (message, self->fail_status, NULL);
+      g_clear_pointer (&self->fail_path, g_free);
+    }
+  else if (g_str_equal (name, "changes") && g_str_equal (method, "GET"))
+    answer_changes (self, message, query);
+  else if (g_str_equal (name, "batch") && g_str_equal (method, "POST"))
+    answer_batch (self, message);
+  else
+    soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+quit_in_thread (gpointer user_data)
+{
+  FerryRestServer *self = user_data;
+
+  soup_server_disconnect (self->server);
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+server_thread (gpointer user_data)
+{
+  FerryRestServer *self = user_data;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *listeners;
+
+  g_main_context_push_thread_default (self->context);
+  self->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  if (!soup_server_listen (self->server, address, 0, &error))
+    g_error ("REST server: cannot listen: %s", error->message);
+  listeners = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (listeners->data, &error);
+  g_slist_free (listeners);
+  if (local == NULL)
+    g_error ("REST server: no local address: %s", error->message);
+
+  g_mutex_lock (&self->lock);
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  self->ready = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  g_main_loop_run (self->loop);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_clear_object (&self->server);
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (self->context);
+  return NULL;
+}
+
+/**
+ * ferry_rest_server_new:
+ *
+ * Returns: (transfer full): a running server with no documents
+ */
+FerryRestServer *
+ferry_rest_server_new (void)
+{
+  FerryRestServer *self = g_new0 (FerryRestServer, 1);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) document_free);
+  self->rejects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->thread = g_thread_new ("ferry-rest-server", server_thread, self);
+
+  g_mutex_lock (&self->lock);
+  while (!self->ready)
+    g_cond_wait (&self->cond, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+/**
+ * ferry_rest_server_free:
+ * @server: (nullable): a server
+ *
+ * Stops the server and its thread.
+ */
+void
+ferry_rest_server_free (FerryRestServer *server)
+{
+  if (server == NULL)
+    return;
+
+  g_main_context_invoke (server->context, quit_in_thread, server);
+  g_thread_join (server->thread);
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_hash_table_unref (server->documents);
+  g_hash_table_unref (server->rejects);
+  g_hash_table_unref (server->requests);
+  g_free (server->fail_path);
+  g_mutex_clear (&server->lock);
+  g_cond_clear (&server->cond);
+  g_free (server);
+}
+
+/**
+ * ferry_rest_server_url:
+ * @server: a server
+ *
+ * Returns: (transfer full): the profile's base URL
+ */
+char *
+ferry_rest_server_url (FerryRestServer *server)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u/api/notes", server->port);
+}
+
+/**
+ * ferry_rest_server_put:
+ * @server: a server
+ * @id: a document's id
+ * @json: its new content, a JSON object
+ *
+ * Writes as the other client does.
+ */
+void
+ferry_rest_server_put (FerryRestServer *server,
+                       const char      *id,
+                       const char      *json)
+{
+  g_autoptr(JsonNode) node = json_from_string (json, NULL);
+  g_autofree char *normal = NULL;
+
+  g_assert (node != NULL && JSON_NODE_HOLDS_OBJECT (node));
+  normal = json_to_string (node, FALSE);
+  g_mutex_lock (&server->lock);
+  store_change (server, id, normal);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_delete:
+ * @server: a server
+ * @id: a document's id
+ *
+ * Deletes as the other client does; a tombstone stays.
+ */
+void
+ferry_rest_server_delete (FerryRestServer *server,
+                          const char      *id)
+{
+  g_mutex_lock (&server->lock);
+  store_change (server, id, NULL);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_dup:
+ * @server: a server
+ * @id: a document's id
+ * @out_deleted: (out) (optional): whether it is a tombstone
+ *
+ * Returns: (transfer full) (nullable): its content, compact JSON
+ */
+char *
+ferry_rest_server_dup (FerryRestServer *server,
+                       const char      *id,
+                       gboolean        *out_deleted)
+{
+  Document *document;
+  char *json;
+
+  g_mutex_lock (&server->lock);
+  document = g_hash_table_lookup (server->documents, id);
+  json = document != NULL ? g_strdup (document->json) : NULL;
+  if (out_deleted != NULL)
+    *out_deleted = document != NULL && document->json == NULL;
+  g_mutex_unlock (&server->lock);
+  return json;
+}
+
+/**
+ * ferry_rest_server_count:
+ * @server: a server
+ *
+ * Returns: how many documents it holds, tombstones aside
+ */
+guint
+ferry_rest_server_count (FerryRestServer *server)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_mutex_lock (&server->lock);
+  g_hash_table_iter_init (&iter, server->documents);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((Document *) value)->json != NULL;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_reject:
+ * @server: a server
+ * @id: a document's id
+ * @reason: (nullable): the error to answer with; %NULL to accept it again
+ *
+ * Refuses every change of @id for good.
+ */
+void
+ferry_rest_server_reject (FerryRestServer *server,
+                          const char      *id,
+                          const char      *reason)
+{
+  g_mutex_lock (&server->lock);
+  if (reason != NULL)
+    g_hash_table_replace (server->rejects, g_strdup (id), g_strdup (reason));
+  else
+    g_hash_table_remove (server->rejects, id);
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_fail_after:
+ * @server: a server
+ * @path: "changes" or "batch"
+ * @good: how many such requests to answer first
+ * @status: the status the next one gets
+ */
+void
+ferry_rest_server_fail_after (FerryRestServer *server,
+                              const char      *path,
+                              guint            good,
+                              guint            status)
+{
+  g_mutex_lock (&server->lock);
+  g_free (server->fail_path);
+  server->fail_path = g_strdup (path);
+  server->fail_good = good;
+  server->fail_status = status;
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_expire_cursors:
+ * @server: a server
+ *
+ * Every cursor handed out so far answers 410 Gone from now on.
+ */
+void
+ferry_rest_server_expire_cursors (FerryRestServer *server)
+{
+  g_mutex_lock (&server->lock);
+  server->epoch++;
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_count_requests:
+ * @server: a server
+ * @path: "changes" or "batch"
+ *
+ * Returns: how many requests of that kind arrived
+ */
+guint
+ferry_rest_server_count_requests (FerryRestServer *server,
+                                  const char      *path)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (server->requests, path));
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_count_sent:
+ * @server: a server
+ *
+ * Returns: how many changes the change feed has sent
+ */
+guint
+ferry_rest_server_count_sent (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->sent;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_count_received:
+ * @server: a server
+ *
+ * Returns: how many changes pushes have brought, repeats included
+ */
+guint
+ferry_rest_server_count_received (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->received;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
