@@ -4,7 +4,7 @@
 #include "config.h"
 
 #include "ferry-backoff.h"
-#include "ferry-executor.h"
+#include "ferry-executor-private.h"
 #include "ferry-prefetch-stream.h"
 #include "ferry-http-redirect.h"
 
@@ -56,7 +56,6 @@
 #define DEFAULT_IDLE_TIMEOUT 60   /* seconds an idle kept-alive connection lives */
 #define MAX_CONNS            16
 #define MAX_CONNS_PER_HOST   6
-#define READ_CHUNK           (64 * 1024)
 
 struct _FerryExecutor
 {
@@ -77,37 +76,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  /* borrowed */
-  SoupSession        *session;
-
-  /* owned: what was asked */
-  FerryHttpRequest   *request;
-
-  /* owned: the request as it stands, updated by redirects */
-  char               *method;
-  GUri               *uri;
-  SoupMessageHeaders *headers;         /* without Content-Type */
-  GBytes             *body;
-  char               *body_path;       /* or the body is this file */
-  char               *content_type;
-  GUri               *origin;          /* where the first request went */
-  goffset             body_sent;       /* of a file body, by this copy */
-
-  /* owned: the exchange in progress */
-  SoupMessage        *msg;
-  GInputStream       *stream;
-  GByteArray         *received;        /* the response body so far, and room */
-  gsize               have;            /* how much of it was received */
-  FerryAttempt       *attempt;
-
-  /* state */
-  guint               redirects;
-  gboolean            idempotent;      /* a repeat is harmless: reuse connections */
-  gboolean            fresh_retry;     /* sent again on a new connection already */
-  gboolean            open;            /* the caller reads the body: no redirects followed */
-} Exchange;
 
 static void
 exchange_free (gpointer data)
@@ -131,43 +99,6 @@ exchange_free (gpointer data)
   g_free (exchange);
 }
 
-static FerryAttempt *
-attempt_new (void)
-{
-  FerryAttempt *attempt = g_new0 (FerryAttempt, 1);
-
-  attempt->retry_after = -1;
-  return attempt;
-}
-
-static void
-collect_header_pair (const char *name,
-                     const char *value,
-                     gpointer    user_data)
-{
-  GStrvBuilder *builder = user_data;
-
-  g_strv_builder_add (builder, name);
-  g_strv_builder_add (builder, value);
-}
-
-static char **
-flatten_headers (SoupMessageHeaders *headers)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  soup_message_headers_foreach (headers, collect_header_pair, builder);
-  return g_strv_builder_end (builder);
-}
-
-static void
-copy_header (const char *name,
-             const char *value,
-             gpointer    user_data)
-{
-  soup_message_headers_append (user_data, name, value);
-}
-
 static void
 log_request (Exchange *exchange)
 {
@@ -181,7 +112,7 @@ log_request (Exchange *exchange)
   /* No user info and no query: both may carry credentials. */
   url = g_uri_to_string_partial (exchange->uri,
                                  G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY | G_URI_HIDE_FRAGMENT);
-  headers = flatten_headers (soup_message_get_request_headers (exchange->msg));
+  headers = ferry_http_flatten_headers (soup_message_get_request_headers (exchange->msg));
 
   /* The shared formatter hides the well-known credential headers; the
    * request's own secret names are hidden here first. */
@@ -195,167 +126,6 @@ log_request (Exchange *exchange)
     }
   text = ferry_format_headers_for_log ((const char * const *) headers);
   g_debug ("%s %s [%s]", exchange->method, url, text);
-}
-
-static void
-fill_from_response (FerryAttempt *attempt,
-                    SoupMessage  *msg)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
-  const char *retry_after = soup_message_headers_get_one (headers, "Retry-After");
-  const char *date_header = soup_message_headers_get_one (headers, "Date");
-  gint64 delay;
-
-  attempt->kind = FERRY_OUTCOME_HTTP;
-  attempt->status = soup_message_get_status (msg);
-  attempt->reason = g_strdup (soup_message_get_reason_phrase (msg));
-  attempt->response_headers = flatten_headers (headers);
-  attempt->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
-  attempt->last_modified = g_strdup (soup_message_headers_get_one (headers, "Last-Modified"));
-
-  if (retry_after != NULL)
-    {
-      g_autoptr(GDateTime) server_now = NULL;
-      gint64 now = g_get_real_time ();
-
-      /* A Retry-After date is measured against the server's own clock
-       * when it sent one, so a skewed local clock does not shift it. */
-      if (date_header != NULL)
-        server_now = soup_date_time_new_from_http_string (date_header);
-      if (server_now != NULL)
-        now = g_date_time_to_unix (server_now) * G_USEC_PER_SEC;
-      if (ferry_backoff_parse_retry_after (retry_after, now, &delay))
-        attempt->retry_after = delay;
-    }
-}
-
-/* Turns a transport error into the attempt's outcome; whatever arrived
- * before the failure is dropped. */
-static void
-fail_attempt (FerryAttempt *attempt,
-              GError       *error)
-{
-  attempt->kind = ferry_classifier_kind_from_error (error);
-  attempt->status = 0;
-  g_clear_pointer (&attempt->reason, g_free);
-  g_clear_pointer (&attempt->response_headers, g_strfreev);
-  g_clear_pointer (&attempt->response_body, g_bytes_unref);
-  g_clear_pointer (&attempt->etag, g_free);
-  g_clear_pointer (&attempt->last_modified, g_free);
-  attempt->retry_after = -1;
-  g_clear_error (&attempt->error);
-  attempt->error = error;
-}
-
-static void
-return_attempt (GTask *task)
-{
-  Exchange *exchange = g_task_get_task_data (task);
-  FerryAttempt *attempt = g_steal_pointer (&exchange->attempt);
-
-  if (attempt->kind == FERRY_OUTCOME_HTTP)
-    g_debug ("answer: %u %s", attempt->status, attempt->reason != NULL ? attempt->reason : "");
-  else if (attempt->error != NULL)
-    g_debug ("failed: %s", attempt->error->message);
-  g_task_return_pointer (task, attempt, (GDestroyNotify) ferry_attempt_free);
-}
-
-static GCancellable *
-new_cancelled (void)
-{
-  GCancellable *cancellable = g_cancellable_new ();
-
-  g_cancellable_cancel (cancellable);
-  return cancellable;
-}
-
-static void
-close_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* Closing only hands the connection back (or drops it); the attempt is
-   * complete either way. */
-  if (!g_input_stream_close_finish (G_INPUT_STREAM (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("closing the response stream: %s", error->message);
-
-  return_attempt (task);
-}
-
-static void read_more (GTask *task);
-
-/* Ends the read: the body so far is the attempt's; @drop, when set, makes
- * libsoup drop the connection rather than read what is left. */
-static void
-finish_reading (GTask        *task_in,
-                GCancellable *drop)
-{
-  g_autoptr(GTask) task = task_in;
-  Exchange *exchange = g_task_get_task_data (task);
-
-  if (exchange->received != NULL && exchange->attempt->kind == FERRY_OUTCOME_HTTP)
-    exchange->attempt->response_body = g_byte_array_free_to_bytes (g_steal_pointer (&exchange->received));
-  g_clear_pointer (&exchange->received, g_byte_array_unref);
-  g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, drop,
-                              close_cb, g_steal_pointer (&task));
-}
-
-static void
-read_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GTask *task = user_data;
-  Exchange *exchange = g_task_get_task_data (task);
-  gsize limit = ferry_http_request_get_max_response_body (exchange->request);
-  g_autoptr(GCancellable) drop = NULL;
-  GError *error = NULL;
-  gssize n_read;
-
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-  if (n_read < 0)
-    {
-      fail_attempt (exchange->attempt, error);
-      drop = new_cancelled ();
-      finish_reading (task, drop);
-      return;
-    }
-  /* Room was made for a whole chunk: keep what came. */
-  exchange->have += n_read;
-  g_byte_array_set_size (exchange->received, exchange->have);
-  if (n_read == 0)
-    {
-      finish_reading (task, NULL);
-      return;
-    }
-  if (exchange->have > limit)
-    {
-      g_debug ("response body cut at %" G_GSIZE_FORMAT " bytes", limit);
-      g_byte_array_set_size (exchange->received, limit);
-      exchange->attempt->body_cut = TRUE;
-      drop = new_cancelled ();
-      finish_reading (task, drop);
-      return;
-    }
-  read_more (task);
-}
-
-/* Reads the next chunk of the response body; one byte more than is kept
- * tells whether the body went on. */
-static void
-read_more (GTask *task)
-{
-  Exchange *exchange = g_task_get_task_data (task);
-  gsize limit = ferry_http_request_get_max_response_body (exchange->request);
-  gsize want = MIN (READ_CHUNK, limit + 1 - exchange->have);
-
-  g_byte_array_set_size (exchange->received, exchange->have + want);
-  g_input_stream_read_async (exchange->stream, exchange->received->data + exchange->have, want,
-                             G_PRIORITY_DEFAULT, g_task_get_cancellable (task), read_cb, task);
 }
 
 /* Moves the request to @target for the next hop. */
@@ -378,7 +148,7 @@ apply_redirect (Exchange *exchange,
 
   if (!ferry_http_same_origin (exchange->origin, target))
     {
-      g_auto(GStrv) flat = flatten_headers (exchange->headers);
+      g_auto(GStrv) flat = ferry_http_flatten_headers (exchange->headers);
 
       for (guint i = 0; flat[i] != NULL && flat[i + 1] != NULL; i += 2)
         {
@@ -515,8 +285,8 @@ send_cb (GObject      *object,
     }
   if (exchange->stream == NULL)
     {
-      fail_attempt (exchange->attempt, error);
-      return_attempt (task);
+      ferry_attempt_fail (exchange->attempt, error);
+      ferry_exchange_return (task);
       return;
     }
   if (exchange->open)
@@ -532,15 +302,16 @@ send_cb (GObject      *object,
                                          "Location"));
   if (target != NULL)
     {
-      g_autoptr(GCancellable) drop = new_cancelled ();
+      g_autoptr(GCancellable) drop = ferry_cancellable_new_cancelled ();
 
       if (++exchange->redirects > FERRY_HTTP_MAX_REDIRECTS)
         {
-          fail_attempt (exchange->attempt,
-                        g_error_new (SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS,
-                                     "More than %d redirects", FERRY_HTTP_MAX_REDIRECTS));
+          ferry_attempt_fail (exchange->attempt,
+                              g_error_new (SOUP_SESSION_ERROR,
+                                           SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS,
+                                           "More than %d redirects", FERRY_HTTP_MAX_REDIRECTS));
           g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, drop,
-                                      close_cb, g_steal_pointer (&task));
+                                      ferry_exchange_close_cb, g_steal_pointer (&task));
           return;
         }
       apply_redirect (exchange, soup_message_get_status (exchange->msg), target);
@@ -549,10 +320,10 @@ send_cb (GObject      *object,
       return;
     }
 
-  fill_from_response (exchange->attempt, exchange->msg);
+  ferry_attempt_fill_from_response (exchange->attempt, exchange->msg);
   exchange->received = g_byte_array_new ();
   exchange->have = 0;
-  read_more (g_steal_pointer (&task));
+  ferry_exchange_read_body (g_steal_pointer (&task));
 }
 
 /* Sends the request as the exchange now describes it. */
@@ -578,7 +349,7 @@ send_message (GTask *task_in)
   g_signal_connect (exchange->msg, "restarted", G_CALLBACK (on_message_restarted), exchange);
   if (exchange->request->body_progress != NULL)
     g_signal_connect (exchange->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), exchange);
-  soup_message_headers_foreach (exchange->headers, copy_header,
+  soup_message_headers_foreach (exchange->headers, ferry_http_copy_header,
                                 soup_message_get_request_headers (exchange->msg));
   /* From bytes (or the file anew), so the same body can go out again
    * after a 307 or 308. */
@@ -633,8 +404,8 @@ start_exchange (GTask *task_in)
           g_task_return_error (task, error);
           return;
         }
-      fail_attempt (exchange->attempt, error);
-      return_attempt (task);
+      ferry_attempt_fail (exchange->attempt, error);
+      ferry_exchange_return (task);
       return;
     }
   exchange->origin = g_uri_ref (exchange->uri);
@@ -694,7 +465,7 @@ exchange_task_new (FerryExecutor       *self,
   g_task_set_check_cancellable (task, FALSE);
   exchange->session = self->session;
   exchange->request = ferry_http_request_ref (request);
-  exchange->attempt = attempt_new ();
+  exchange->attempt = ferry_attempt_new ();
   g_task_set_task_data (task, exchange, exchange_free);
   return task;
 }
@@ -812,26 +583,6 @@ ferry_executor_class_init (FerryExecutorClass *klass)
 static void
 ferry_executor_init (FerryExecutor *self)
 {
-}
-
-/**
- * ferry_attempt_free:
- * @attempt: (nullable): an attempt
- *
- * Frees @attempt and everything it holds.
- */
-void
-ferry_attempt_free (FerryAttempt *attempt)
-{
-  if (attempt == NULL)
-    return;
-  g_free (attempt->reason);
-  g_strfreev (attempt->response_headers);
-  g_clear_pointer (&attempt->response_body, g_bytes_unref);
-  g_clear_error (&attempt->error);
-  g_free (attempt->etag);
-  g_free (attempt->last_modified);
-  g_free (attempt);
 }
 
 /**
