@@ -58,48 +58,6 @@
 
 #define CHUNK (256 * 1024)
 
-struct _FerryDownload
-{
-  GObject parent_instance;
-
-  /* owned: what to fetch and where */
-  FerryExecutor      *executor;
-  FerryHttpRequest   *request;
-  char               *part_path;
-  char               *destination;
-  char               *expected_sha256;
-
-  /* owned: what the partial file holds */
-  char               *etag;
-  char               *last_modified;
-
-  /* owned: the run in progress */
-  GTask              *task;
-  GUri               *uri;
-  GUri               *origin;
-  SoupMessageHeaders *headers;
-  SoupMessage        *msg;
-  GInputStream       *body;
-  GOutputStream      *out;
-  GInputStream       *prefix;     /* reading the partial to hash it */
-  GChecksum          *checksum;   /* over the first `hashed` bytes of the partial */
-  guint8             *buffer;
-
-  /* state */
-  gint64              total;      /* the representation's size, -1 unknown */
-  gint64              expected_size;
-  gint64              limit;      /* most bytes the partial may grow to, -1 none */
-  gint64              offset;     /* bytes in the partial */
-  gint64              hashed;
-  gint64              end;        /* where the answer being read ends, -1 unknown */
-  gint64              last_checkpoint;
-  guint64             received;   /* body bytes received, all runs */
-  guint64             received_now; /* by the request in progress */
-  guint               requests;
-  guint               redirects;
-  guint               restarts;   /* starts over within this run */
-  guint               resumes;    /* dropped connections resumed in this run */
-};
 
 G_DEFINE_FINAL_TYPE (FerryDownload, ferry_download, G_TYPE_OBJECT)
 
@@ -111,16 +69,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define MAX_RESTARTS 3   /* starts over within one run before giving up */
 #define MAX_RESUMES  100 /* dropped connections resumed within one run */
 
-static void send_request (FerryDownload *self);
 static void read_more (FerryDownload *self);
 
-static FerryAttempt *
-attempt_new (FerryOutcomeKind  kind,
-             guint             status,
-             GError           *error)
+FerryAttempt *
+ferry_download_attempt_new (FerryOutcomeKind  kind,
+                            guint             status,
+                            GError           *error)
 {
   FerryAttempt *attempt = g_new0 (FerryAttempt, 1);
 
@@ -131,8 +87,8 @@ attempt_new (FerryOutcomeKind  kind,
   return attempt;
 }
 
-static void
-drop_exchange (FerryDownload *self)
+void
+ferry_download_drop_exchange (FerryDownload *self)
 {
   if (self->body != NULL)
     {
@@ -153,27 +109,27 @@ drop_exchange (FerryDownload *self)
   g_clear_object (&self->prefix);
 }
 
-static void
-end_run (FerryDownload *self,
-         FerryAttempt  *attempt)
+void
+ferry_download_end_run (FerryDownload *self,
+                        FerryAttempt  *attempt)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-  drop_exchange (self);
+  ferry_download_drop_exchange (self);
   g_clear_pointer (&self->buffer, g_free);
   if (attempt->error != NULL)
     g_debug ("download of %s ended: %s", self->destination, attempt->error->message);
   g_task_return_pointer (task, attempt, (GDestroyNotify) ferry_attempt_free);
 }
 
-static void
-end_with_error (FerryDownload    *self,
-                FerryOutcomeKind  kind,
-                GError           *error)
+void
+ferry_download_end_with_error (FerryDownload    *self,
+                               FerryOutcomeKind  kind,
+                               GError           *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     kind = FERRY_OUTCOME_CANCELLED;
-  end_run (self, attempt_new (kind, 0, error));
+  ferry_download_end_run (self, ferry_download_attempt_new (kind, 0, error));
 }
 
 static void
@@ -181,7 +137,7 @@ end_unusable (FerryDownload *self,
               GError        *error)
 {
   /* Bytes that failed a check are worth nothing: never resume from them. */
-  drop_exchange (self);
+  ferry_download_drop_exchange (self);
   ferry_download_private_truncate (self->part_path, NULL);
   g_unlink (self->part_path);
   self->offset = 0;
@@ -189,13 +145,13 @@ end_unusable (FerryDownload *self,
   g_clear_pointer (&self->etag, g_free);
   g_clear_pointer (&self->last_modified, g_free);
   self->total = -1;
-  end_with_error (self, FERRY_OUTCOME_UNUSABLE, error);
+  ferry_download_end_with_error (self, FERRY_OUTCOME_UNUSABLE, error);
 }
 
 /* Empties the partial file and forgets what it held. */
-static gboolean
-start_over (FerryDownload *self,
-            GError       **error)
+gboolean
+ferry_download_start_over (FerryDownload  *self,
+                           GError        **error)
 {
   if (!ferry_download_private_truncate (self->part_path, error))
     return FALSE;
@@ -218,8 +174,8 @@ emit_checkpoint (FerryDownload *self)
 
 /* Syncs what was written so far, then says so. */
 static gboolean
-checkpoint (FerryDownload *self,
-            GError       **error)
+checkpoint (FerryDownload  *self,
+            GError        **error)
 {
   if (self->out != NULL && G_IS_FILE_DESCRIPTOR_BASED (self->out) &&
       fdatasync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (self->out))) != 0)
@@ -235,13 +191,13 @@ checkpoint (FerryDownload *self,
 }
 
 /* The end: every check, then the rename over the destination. */
-static void
-finish_file (FerryDownload *self,
-             guint          status)
+void
+ferry_download_finish_file (FerryDownload *self,
+                            guint          status)
 {
   GError *error = NULL;
 
-  drop_exchange (self);
+  ferry_download_drop_exchange (self);
   if (self->total >= 0 && self->offset != self->total)
     {
       end_unusable (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -273,11 +229,11 @@ finish_file (FerryDownload *self,
     }
   if (!ferry_download_private_commit (self->part_path, self->destination, &error))
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   emit_checkpoint (self);
-  end_run (self, attempt_new (FERRY_OUTCOME_HTTP, status, NULL));
+  ferry_download_end_run (self, ferry_download_attempt_new (FERRY_OUTCOME_HTTP, status, NULL));
 }
 
 /* The request in progress ended early (a dropped connection, a body
@@ -290,14 +246,14 @@ on_body_broken (FerryDownload *self,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->received_now == 0 ||
       ++self->resumes > MAX_RESUMES)
     {
-      end_with_error (self, FERRY_OUTCOME_NETWORK, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NETWORK, error);
       return;
     }
   g_debug ("connection dropped at %" G_GINT64_FORMAT " bytes: %s; resuming",
            self->offset, error->message);
   g_error_free (error);
-  drop_exchange (self);
-  send_request (self);
+  ferry_download_drop_exchange (self);
+  ferry_download_send_request (self);
 }
 
 static void
@@ -313,7 +269,7 @@ write_cb (GObject      *object,
     {
       /* A full disk or a vanished directory: the network is not at fault,
        * and there may be room later. */
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   self->offset += written;
@@ -321,7 +277,7 @@ write_cb (GObject      *object,
   if (self->offset - self->last_checkpoint >= FERRY_DOWNLOAD_CHECKPOINT_BYTES &&
       !checkpoint (self, &error))
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   read_more (self);
@@ -356,12 +312,12 @@ read_cb (GObject      *object,
        * connection back to the session. */
       g_input_stream_close (self->body, NULL, NULL);
       g_clear_object (&self->body);
-      finish_file (self, soup_message_get_status (self->msg));
+      ferry_download_finish_file (self, soup_message_get_status (self->msg));
       return;
     }
   if (self->limit >= 0 && self->offset + n > self->limit)
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM,
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM,
                       g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                                    "the file grew past the %" G_GINT64_FORMAT
                                    " bytes there is room for", self->limit));
@@ -387,16 +343,16 @@ read_more (FerryDownload *self)
 
 /* Opens the partial file for the body that is about to come: appended to
  * for a 206, emptied for a 200. */
-static void
-take_body (FerryDownload *self,
-           gboolean       append)
+void
+ferry_download_take_body (FerryDownload *self,
+                          gboolean       append)
 {
   g_autoptr(GFile) file = g_file_new_for_path (self->part_path);
   GError *error = NULL;
 
   if (self->limit >= 0 && self->end > self->limit)
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM,
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM,
                       g_error_new (G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                                    "the file needs %" G_GINT64_FORMAT " bytes, there is "
                                    "room for %" G_GINT64_FORMAT, self->end, self->limit));
@@ -409,7 +365,7 @@ take_body (FerryDownload *self,
                                                  NULL, &error));
   if (self->out == NULL)
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   if (!append)
@@ -423,181 +379,6 @@ take_body (FerryDownload *self,
   /* The validator is stored before the first byte of its body. */
   emit_checkpoint (self);
   read_more (self);
-}
-
-/* Takes the answer's validator; says whether it differs from the one the
- * partial's bytes came with. */
-static gboolean
-take_validator (FerryDownload      *self,
-                SoupMessageHeaders *headers)
-{
-  const char *etag = soup_message_headers_get_one (headers, "ETag");
-  g_autofree char *last_modified = ferry_download_private_keep_last_modified (headers);
-  gboolean changed;
-
-  changed = (self->etag != NULL && g_strcmp0 (etag, self->etag) != 0) ||
-            (self->etag == NULL && self->last_modified != NULL &&
-             g_strcmp0 (last_modified, self->last_modified) != 0);
-  g_free (self->etag);
-  self->etag = g_strdup (etag);
-  g_free (self->last_modified);
-  self->last_modified = g_steal_pointer (&last_modified);
-  return changed;
-}
-
-static void
-restart_now (FerryDownload *self,
-             const char    *why)
-{
-  GError *error = NULL;
-
-  g_debug ("%s: starting over (%s)", self->destination, why);
-  drop_exchange (self);
-  if (++self->restarts > MAX_RESTARTS)
-    {
-      end_with_error (self, FERRY_OUTCOME_NETWORK,
-                      g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                   "the server's answers do not fit together: %s", why));
-      return;
-    }
-  if (!start_over (self, &error))
-    {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
-      return;
-    }
-  send_request (self);
-}
-
-static void
-on_partial_content (FerryDownload *self)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (self->msg);
-  goffset start, last, total;
-
-  if (!soup_message_headers_get_content_range (headers, &start, &last, &total) ||
-      start != self->offset)
-    {
-      restart_now (self, "206 for another range than asked");
-      return;
-    }
-  if (take_validator (self, headers) ||
-      (self->total >= 0 && total >= 0 && total != self->total))
-    {
-      /* The server ignored If-Range (or was not asked) and the file
-       * changed under the partial. */
-      restart_now (self, "the file changed on the server");
-      return;
-    }
-  if (total >= 0)
-    self->total = total;
-  self->end = last + 1;
-  take_body (self, TRUE);
-}
-
-static void
-on_whole_content (FerryDownload *self)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (self->msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-
-  take_validator (self, headers);
-  g_clear_pointer (&self->checksum, g_checksum_free);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    self->total = length;
-  else
-    self->total = -1;
-  self->end = self->total;
-  take_body (self, FALSE);
-}
-
-static void
-on_range_not_satisfiable (FerryDownload *self)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (self->msg);
-  gint64 length = ferry_download_private_parse_unsatisfied_range (
-    soup_message_headers_get_one (headers, "Content-Range"));
-
-  if (self->offset > 0 && length == self->offset &&
-      (self->total < 0 || self->total == length))
-    {
-      /* Every byte was there already: the run that got them stopped
-       * before the rename. */
-      self->total = length;
-      finish_file (self, SOUP_STATUS_OK);
-      return;
-    }
-  restart_now (self, "416 for the partial file");
-}
-
-static void
-on_other_status (FerryDownload *self)
-{
-  FerryAttempt *attempt = attempt_new (FERRY_OUTCOME_HTTP, soup_message_get_status (self->msg),
-                                       NULL);
-  SoupMessageHeaders *headers = soup_message_get_response_headers (self->msg);
-  const char *retry_after = soup_message_headers_get_one (headers, "Retry-After");
-
-  attempt->reason = g_strdup (soup_message_get_reason_phrase (self->msg));
-  if (retry_after != NULL)
-    ferry_download_private_parse_retry_after (retry_after, headers, &attempt->retry_after);
-  end_run (self, attempt);
-}
-
-static gboolean
-follow_redirect (FerryDownload *self)
-{
-  g_autoptr(GUri) target = NULL;
-
-  target = ferry_http_redirect_target ("GET", self->uri, soup_message_get_status (self->msg),
-                                       soup_message_headers_get_one (
-                                         soup_message_get_response_headers (self->msg),
-                                         "Location"));
-  if (target == NULL)
-    return FALSE;
-  drop_exchange (self);
-  if (++self->redirects > FERRY_HTTP_MAX_REDIRECTS)
-    {
-      end_with_error (self, FERRY_OUTCOME_REDIRECT_LOOP,
-                      g_error_new (SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS,
-                                   "More than %d redirects", FERRY_HTTP_MAX_REDIRECTS));
-      return TRUE;
-    }
-  if (!ferry_http_same_origin (self->origin, target))
-    ferry_download_private_drop_secrets (self->headers, self->request);
-  g_uri_unref (self->uri);
-  self->uri = g_steal_pointer (&target);
-  send_request (self);
-  return TRUE;
-}
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  FerryDownload *self = user_data;
-  GError *error = NULL;
-  guint status;
-
-  g_assert (self->msg == NULL);
-  self->body = ferry_executor_open_finish (FERRY_EXECUTOR (object), result, &self->msg, &error);
-  if (self->body == NULL)
-    {
-      end_with_error (self, ferry_classifier_kind_from_error (error), error);
-      return;
-    }
-  status = soup_message_get_status (self->msg);
-  g_debug ("%s: %u at offset %" G_GINT64_FORMAT, self->destination, status, self->offset);
-  if (SOUP_STATUS_IS_REDIRECTION (status) && follow_redirect (self))
-    return;
-  if (status == SOUP_STATUS_PARTIAL_CONTENT)
-    on_partial_content (self);
-  else if (status == SOUP_STATUS_OK)
-    on_whole_content (self);
-  else if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE)
-    on_range_not_satisfiable (self);
-  else
-    on_other_status (self);
 }
 
 /* The request's own headers, but for those each request sets itself. */
@@ -616,8 +397,8 @@ add_request_header (const char *name,
 /* Asks for what the partial file lacks, through the executor (which sends
  * a GET again on a new connection when a reused one closed before an
  * answer); redirects are followed here, to carry the range on. */
-static void
-send_request (FerryDownload *self)
+void
+ferry_download_send_request (FerryDownload *self)
 {
   g_autoptr(FerryHttpRequest) request = NULL;
   g_autofree char *url = g_uri_to_string (self->uri);
@@ -643,7 +424,7 @@ send_request (FerryDownload *self)
   self->received_now = 0;
   self->requests++;
   ferry_executor_open_async (self->executor, request, g_task_get_cancellable (self->task),
-                             send_cb, self);
+                             ferry_download_send_cb, self);
 }
 
 static void
@@ -658,7 +439,7 @@ prefix_read_cb (GObject      *object,
   n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
   if (n < 0)
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   if (n > 0 && self->hashed < self->offset)
@@ -674,7 +455,7 @@ prefix_read_cb (GObject      *object,
       self->offset = self->hashed;
       g_input_stream_close (self->prefix, NULL, NULL);
       g_clear_object (&self->prefix);
-      send_request (self);
+      ferry_download_send_request (self);
       return;
     }
   g_input_stream_read_async (self->prefix, self->buffer, CHUNK, G_PRIORITY_DEFAULT,
@@ -695,7 +476,7 @@ hash_prefix (FerryDownload *self)
   self->prefix = G_INPUT_STREAM (g_file_read (file, NULL, &error));
   if (self->prefix == NULL)
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   g_input_stream_read_async (self->prefix, self->buffer, CHUNK, G_PRIORITY_DEFAULT,
@@ -708,7 +489,7 @@ ferry_download_dispose (GObject *object)
   FerryDownload *self = FERRY_DOWNLOAD (object);
 
   g_assert (self->task == NULL);
-  drop_exchange (self);
+  ferry_download_drop_exchange (self);
 
   G_OBJECT_CLASS (ferry_download_parent_class)->dispose (object);
 }
@@ -947,23 +728,23 @@ ferry_download_run_async (FerryDownload       *self,
   if (self->uri == NULL)
     {
       g_prefix_error (&error, "url: ");
-      end_with_error (self, FERRY_OUTCOME_UNUSABLE, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_UNUSABLE, error);
       return;
     }
   self->origin = g_uri_ref (self->uri);
   self->headers = ferry_download_private_request_headers (self->request);
 
   self->offset = ferry_download_private_file_size (self->part_path);
-  if (self->total >= 0 && self->offset > self->total && !start_over (self, &error))
+  if (self->total >= 0 && self->offset > self->total && !ferry_download_start_over (self, &error))
     {
-      end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
+      ferry_download_end_with_error (self, FERRY_OUTCOME_NO_ROOM, error);
       return;
     }
   if (self->expected_sha256 != NULL && self->offset > 0 &&
       (self->checksum == NULL || self->hashed != self->offset))
     hash_prefix (self);
   else
-    send_request (self);
+    ferry_download_send_request (self);
 }
 
 /**
