@@ -339,24 +339,23 @@ default_data_dir (void)
   return g_build_filename (g_get_user_data_dir (), "ferry", NULL);
 }
 
-int
-main (int   argc,
-      char *argv[])
+/* The command line: options, --help's text.  Returns -1 to go on, else
+ * the status to exit with. */
+static int
+parse_command_line (int        *argc,
+                    char     ***argv,
+                    char      **out_data_dir,
+                    gboolean   *out_replace)
 {
-  g_auto(Daemon) daemon = { NULL, };
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL;
-  gboolean replace = FALSE;
   gboolean version = FALSE;
   gboolean verbose = FALSE;
-  GBusNameOwnerFlags flags;
-  guint owner_id;
   const GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, out_data_dir,
       "Keep the task database in DIR (default: $FERRY_DATA_DIR or $XDG_DATA_HOME/ferry)",
       "DIR" },
-    { "replace", 'r', 0, G_OPTION_ARG_NONE, &replace,
+    { "replace", 'r', 0, G_OPTION_ARG_NONE, out_replace,
       "Replace a running ferryd", NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       "Log what happens", NULL },
@@ -364,20 +363,6 @@ main (int   argc,
       "Print the version and exit", NULL },
     { NULL }
   };
-
-  setlocale (LC_ALL, "");
-
-#ifdef __GLIBC__
-  /* Bodies of up to 16 MiB pass through now and then (an Enqueue, a Get,
-   * their D-Bus messages).  glibc would raise its mmap threshold after the
-   * first one was freed and serve the next from the heap, where freed
-   * memory stays with the process; a fixed threshold keeps every large
-   * block mapped on its own, so ferryd goes back to its idle size. */
-  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
-#endif
-
-  /* stdout may be a pipe nobody reads (a bus daemon's); logs go to stderr. */
-  g_log_writer_default_set_use_stderr (TRUE);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
@@ -406,14 +391,14 @@ main (int   argc,
                                     FERRY_SETTINGS_SCHEMA ";\n"
                                     "without that schema ferryd runs on its defaults.\n");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_printerr ("ferryd: %s\n", error->message);
       return EXIT_FAILURE;
     }
-  if (argc > 1)
+  if (*argc > 1)
     {
-      g_printerr ("ferryd: unexpected argument “%s”\n", argv[1]);
+      g_printerr ("ferryd: unexpected argument “%s”\n", (*argv)[1]);
       return EXIT_FAILURE;
     }
   if (version)
@@ -423,6 +408,37 @@ main (int   argc,
     }
   if (verbose)
     g_log_set_debug_enabled (TRUE);
+  return -1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(Daemon) daemon = { NULL, };
+  g_autofree char *data_dir = NULL;
+  gboolean replace = FALSE;
+  GBusNameOwnerFlags flags;
+  guint owner_id;
+  int status;
+
+  setlocale (LC_ALL, "");
+
+#ifdef __GLIBC__
+  /* Bodies of up to 16 MiB pass through now and then (an Enqueue, a Get,
+   * their D-Bus messages).  glibc would raise its mmap threshold after the
+   * first one was freed and serve the next from the heap, where freed
+   * memory stays with the process; a fixed threshold keeps every large
+   * block mapped on its own, so ferryd goes back to its idle size. */
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+
+  /* stdout may be a pipe nobody reads (a bus daemon's); logs go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  status = parse_command_line (&argc, &argv, &data_dir, &replace);
+  if (status >= 0)
+    return status;
 
   /* Remote errors map back to FERRY_ERROR, and ours travel by name. */
   ferry_error_quark ();
