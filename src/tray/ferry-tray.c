@@ -37,6 +37,9 @@
 /* A run moves the counts many times a second; hosts hear about it at
  * most this often, the last value always included. */
 #define PUBLISH_INTERVAL_MS 150
+/* Bytes of moving files change all the time, and hosts hide a tooltip
+ * whose text changes while it is shown: those go out at this pace. */
+#define BYTES_INTERVAL_MS   2000
 
 struct _FerryTray
 {
@@ -53,6 +56,7 @@ struct _FerryTray
 
   /* state */
   guint            publish_id;
+  gint64           publish_due;            /* monotonic µs, while publish_id is set */
   gint64           last_publish;           /* monotonic µs */
 };
 
@@ -155,24 +159,32 @@ on_publish_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* At once when the last publication is old enough, else when it will be:
- * a burst costs one update per interval, and its final state is always
- * published. */
+/* At once when the last publication is more than @interval_ms old, else
+ * when it will be: a burst costs one update per interval, and its final
+ * state is always published.  A sooner publication replaces a later one
+ * already planned. */
+static void
+schedule_publish_within (FerryTray *self,
+                         guint      interval_ms)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 due = MAX (now, self->last_publish + (gint64) interval_ms * 1000);
+
+  if (self->publish_id != 0)
+    {
+      if (self->publish_due <= due)
+        return;
+      g_clear_handle_id (&self->publish_id, g_source_remove);
+    }
+  self->publish_due = due;
+  self->publish_id = g_timeout_add ((guint) ((due - now + 999) / 1000), on_publish_timeout,
+                                    self);
+}
+
 static void
 schedule_publish (FerryTray *self)
 {
-  gint64 due;
-  gint64 now;
-  guint delay_ms = 0;
-
-  if (self->publish_id != 0)
-    return;
-
-  now = g_get_monotonic_time ();
-  due = self->last_publish + PUBLISH_INTERVAL_MS * 1000;
-  if (due > now)
-    delay_ms = (guint) ((due - now + 999) / 1000);
-  self->publish_id = g_timeout_add (delay_ms, on_publish_timeout, self);
+  schedule_publish_within (self, PUBLISH_INTERVAL_MS);
 }
 
 static void
@@ -306,6 +318,13 @@ on_client_notify (FerryTray  *self,
 static void
 on_client_transfers_moved (FerryTray *self)
 {
+  schedule_publish_within (self, BYTES_INTERVAL_MS);
+}
+
+/* A task or transfer that changes state: its words go out at once. */
+static void
+on_client_task_changed (FerryTray *self)
+{
   schedule_publish (self);
 }
 
@@ -325,7 +344,7 @@ ferry_tray_constructed (GObject *object)
   g_signal_connect_object (self->client, "transfer-progress",
                            G_CALLBACK (on_client_transfers_moved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "task-changed",
-                           G_CALLBACK (on_client_transfers_moved), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
 
   self->item = ferry_tray_item_new (self->connection, &self->view, self->icon_theme_path);
   self->menu = ferry_tray_menu_new (self->connection, &self->view);
