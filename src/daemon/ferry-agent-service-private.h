@@ -4,6 +4,7 @@
 #include "ferry-agent-args.h"
 #include "ferry-caller.h"
 #include "ferry-caller-cache.h"
+#include "ferry-reply-gate.h"
 #include "ferry-resolver-registry.h"
 
 #include "ferry-agent-service.h"
@@ -16,6 +17,9 @@ G_BEGIN_DECLS
  * (ferry-agent-service.c) runs, and the state the engine's signals
  * (ferry-agent-signals.c) are forwarded with.
  */
+
+/* A Get whose task's payload is larger waits for its turn to be answered. */
+#define LARGE_REPLY_SIZE (1024 * 1024)
 
 typedef enum {
   FERRY_AGENT_CALL_ENQUEUE,
@@ -65,6 +69,7 @@ struct _FerryAgentService
   GVariant               *conflict_defaults;  /* a{ss}, nullable */
   GPtrArray              *waiting;      /* FerryAgentCall, until the manager is attached */
   GCancellable           *cancellable;
+  FerryReplyGate         *large_replies;  /* Gets of tasks over LARGE_REPLY_SIZE */
 
   /* state */
   guint                   progress_timeout_id;

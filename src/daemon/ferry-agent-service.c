@@ -130,14 +130,19 @@ run_enqueue (FerryAgentCall *call)
                                     call->self->cancellable, enqueue_cb, call);
 }
 
-/* The task @call names, when its caller may see it. */
+/* The task @call names, when its caller may see it: with its payload, or
+ * (enough to check who may act on it) without. */
 static FerryTask *
 dup_visible_task (FerryAgentCall  *call,
+                  gboolean         with_payload,
                   GError         **error)
 {
   g_autoptr(FerryTask) task = NULL;
 
-  task = ferry_sync_manager_dup_task (call->self->manager, call->id, error);
+  if (with_payload)
+    task = ferry_sync_manager_dup_task (call->self->manager, call->id, error);
+  else
+    task = ferry_sync_manager_dup_task_light (call->self->manager, call->id, error);
   if (task == NULL)
     return NULL;
   if (!ferry_caller_check_task_access (call->caller, call->id, task->owner, error))
@@ -145,24 +150,72 @@ dup_visible_task (FerryAgentCall  *call,
   return g_steal_pointer (&task);
 }
 
+/* Answers a Get with the task as it is now, payload included. */
+static GDBusConnection *
+answer_get (FerryAgentCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FerryTask) task = NULL;
+  GDBusConnection *connection;
+  GVariant *dict;
+
+  task = dup_visible_task (call, TRUE, &error);
+  if (task == NULL)
+    {
+      ferry_agent_call_fail (call, error);
+      return NULL;
+    }
+  dict = ferry_agent_args_task_to_variant (task, TRUE,
+                                           ferry_caller_is_owner (call->caller, task->owner));
+  connection = g_dbus_method_invocation_get_connection (call->invocation);
+  ferry_dbus_agent_complete_get (FERRY_DBUS_AGENT (call->self),
+                                 g_steal_pointer (&call->invocation), dict);
+  call_free (call);
+  return connection;
+}
+
+static void
+answer_large_get (gpointer data)
+{
+  FerryAgentCall *call = data;
+  FerryReplyGate *gate = call->self->large_replies;
+
+  ferry_reply_gate_leave (gate, answer_get (call));
+}
+
+static void
+fail_shutting_down (gpointer data)
+{
+  g_autoptr(GError) error = g_error_new_literal (FERRY_ERROR, FERRY_ERROR_FAILED,
+                                                 "ferryd is shutting down");
+
+  ferry_agent_call_fail (data, error);
+}
+
+/*
+ * A task's payload can be 16 MiB and more (body and base): its reply
+ * waits for the large replies before it to be written out, so that
+ * several Gets in flight do not hold several such replies at once.
+ */
 static void
 run_get (FerryAgentCall *call)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryTask) task = NULL;
-  GVariant *dict;
+  guint64 payload_size = 0;
 
-  task = dup_visible_task (call, &error);
-  if (task == NULL)
+  task = dup_visible_task (call, FALSE, &error);
+  if (task == NULL ||
+      !ferry_sync_manager_get_payload_size (call->self->manager, task, &payload_size, &error))
     {
       ferry_agent_call_fail (call, error);
       return;
     }
-  dict = ferry_agent_args_task_to_variant (task, TRUE,
-                                           ferry_caller_is_owner (call->caller, task->owner));
-  ferry_dbus_agent_complete_get (FERRY_DBUS_AGENT (call->self),
-                                 g_steal_pointer (&call->invocation), dict);
-  call_free (call);
+  if (payload_size > LARGE_REPLY_SIZE)
+    ferry_reply_gate_enter (call->self->large_replies, answer_large_get, call,
+                            fail_shutting_down);
+  else
+    answer_get (call);
 }
 
 static void
@@ -217,7 +270,7 @@ run_cancel (FerryAgentCall *call)
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  task = dup_visible_task (call, &error);
+  task = dup_visible_task (call, FALSE, &error);
   if (task == NULL || !ferry_sync_manager_cancel (call->self->manager, call->id, &error))
     {
       ferry_agent_call_fail (call, error);
@@ -235,7 +288,7 @@ run_retry (FerryAgentCall *call)
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  task = dup_visible_task (call, &error);
+  task = dup_visible_task (call, FALSE, &error);
   if (task == NULL || !ferry_sync_manager_retry (call->self->manager, call->id, &error))
     {
       ferry_agent_call_fail (call, error);
@@ -295,7 +348,7 @@ run_resolve (FerryAgentCall *call)
   g_autoptr(GError) error = NULL;
   g_autoptr(FerryTask) task = NULL;
 
-  task = dup_visible_task (call, &error);
+  task = dup_visible_task (call, FALSE, &error);
   if (task == NULL ||
       !ferry_sync_manager_resolve (call->self->manager, call->id, call->choice, call->body,
                                    &error))
@@ -510,6 +563,7 @@ ferry_agent_service_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->progress_timeout_id, g_source_remove);
+  g_clear_pointer (&self->large_replies, ferry_reply_gate_free);
 
   /* Nobody will run these: answer them rather than leave callers hanging. */
   if (self->waiting != NULL)
@@ -559,6 +613,7 @@ ferry_agent_service_init (FerryAgentService *self)
 {
   self->waiting = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
+  self->large_replies = ferry_reply_gate_new ();
 
   ferry_dbus_agent_set_state (FERRY_DBUS_AGENT (self), "idle");
   ferry_dbus_agent_set_progress (FERRY_DBUS_AGENT (self), g_variant_new ("(uu)", 0, 0));

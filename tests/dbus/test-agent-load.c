@@ -473,6 +473,111 @@ test_callers_vanish (Fixture       *fixture,
                     fixture->base.ferryd_pid);
 }
 
+/* A body of @size bytes that tells task @n's from any other's. */
+static guint8 *
+patterned_body (guint n,
+                gsize size)
+{
+  guint8 *body = g_malloc (size);
+
+  for (gsize j = 0; j < size; j++)
+    body[j] = (guint8) ((n * 7 + j) % 251);
+  return body;
+}
+
+typedef struct
+{
+  guint     answered;
+  GVariant *task;      /* the last one answered */
+  GError   *error;
+} Answer;
+
+static void
+get_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Answer *answer = user_data;
+
+  g_clear_pointer (&answer->task, g_variant_unref);
+  g_clear_error (&answer->error);
+  ferry_dbus_agent_call_get_finish (FERRY_DBUS_AGENT (source), &answer->task, result,
+                                    &answer->error);
+  answer->answered++;
+}
+
+static void
+test_large_gets (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  const gsize size = 3 * 1024 * 1024;
+  const guint n_tasks = 4;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  Answer answers[4] = { { 0, }, };
+  Answer missing = { 0, };
+  g_autoptr(GDBusConnection) leaving = ferry_agent_fixture_connect (&fixture->base);
+
+  for (guint n = 0; n < n_tasks; n++)
+    {
+      g_autofree guint8 *body = patterned_body (n, size);
+      g_autofree char *url = g_strdup_printf ("http://127.0.0.1:9/large/%u", n);
+      g_autoptr(GError) error = NULL;
+      char *id = NULL;
+
+      g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent,
+                                                         ferry_agent_request_new ("PUT", url,
+                                                                                  "body",
+                                                                                  ferry_agent_bytes (body, size),
+                                                                                  NULL),
+                                                         &id, NULL, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (ids, id);
+    }
+
+  /* A caller asks for them all and leaves before reading a byte: the
+   * replies that wait behind its first must not hold up anyone else's. */
+  for (guint n = 0; n < n_tasks; n++)
+    g_dbus_connection_call (leaving, FERRY_DBUS_NAME, FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE,
+                            "Get", g_variant_new ("(s)", (char *) g_ptr_array_index (ids, n)),
+                            NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
+  g_dbus_connection_flush_sync (leaving, NULL, NULL);
+  g_dbus_connection_close_sync (leaving, NULL, NULL);
+
+  /* All at once: each large reply waits for the one before it to be
+   * written, the small calls between them do not wait, and every answer
+   * is whole and its own task's. */
+  for (guint n = 0; n < n_tasks; n++)
+    {
+      ferry_dbus_agent_call_get (fixture->base.agent, g_ptr_array_index (ids, n), NULL,
+                                 get_cb, &answers[n]);
+      ferry_dbus_agent_call_get (fixture->base.agent, "0190f3a0-0000-7000-8000-000000000000",
+                                 NULL, get_cb, &missing);
+    }
+  g_assert_cmpuint (count_tasks (fixture->base.agent), ==, n_tasks);
+  for (guint n = 0; n < n_tasks; n++)
+    FERRY_TEST_WAIT (answers[n].answered == 1, WAIT_MS);
+  FERRY_TEST_WAIT (missing.answered == n_tasks, WAIT_MS);
+  g_assert_error (missing.error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
+
+  for (guint n = 0; n < n_tasks; n++)
+    {
+      g_autofree guint8 *expected = patterned_body (n, size);
+      g_autoptr(GVariant) body = NULL;
+      const char *id = NULL;
+
+      g_assert_no_error (answers[n].error);
+      g_assert_true (g_variant_lookup (answers[n].task, "id", "&s", &id));
+      g_assert_cmpstr (id, ==, g_ptr_array_index (ids, n));
+      body = g_variant_lookup_value (answers[n].task, "body", G_VARIANT_TYPE_BYTESTRING);
+      g_assert_nonnull (body);
+      g_assert_cmpmem (g_variant_get_data (body), g_variant_get_size (body), expected, size);
+      g_clear_pointer (&answers[n].task, g_variant_unref);
+    }
+  g_clear_pointer (&missing.task, g_variant_unref);
+  g_clear_error (&missing.error);
+  g_assert_true (ferry_agent_process_is_alive (fixture->base.ferryd_pid));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +594,8 @@ main (int   argc,
               fixture_set_up, test_binary_body, fixture_tear_down);
   g_test_add ("/dbus/load/callers-vanish", Fixture, "offline",
               fixture_set_up, test_callers_vanish, fixture_tear_down);
+  g_test_add ("/dbus/load/large-gets", Fixture, "offline",
+              fixture_set_up, test_large_gets, fixture_tear_down);
 
   ferry_agent_bus_up ();
   status = g_test_run ();

@@ -626,6 +626,49 @@ ferry_sync_manager_dup_task (FerrySyncManager  *self,
 }
 
 /**
+ * ferry_sync_manager_dup_task_light:
+ * @self: a manager
+ * @id: a task id
+ * @error: return location for %FERRY_ERROR_NOT_FOUND
+ *
+ * As ferry_sync_manager_dup_task(), without the payload (body, base and
+ * response body): what a caller reads to decide before it reads the rest.
+ *
+ * Returns: (transfer full): a snapshot of the task, `has_payload` %FALSE
+ */
+FerryTask *
+ferry_sync_manager_dup_task_light (FerrySyncManager  *self,
+                                   const char        *id,
+                                   GError           **error)
+{
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  ferry_outbox_flush_unwritten (self);
+  return ferry_task_store_dup_task_light (self->store, id, error);
+}
+
+/**
+ * ferry_sync_manager_get_payload_size:
+ * @self: a manager
+ * @task: a task read from @self, with or without its payload
+ * @out_size: (out): the bytes of its body, base and response body
+ * @error: return location for an error
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ferry_sync_manager_get_payload_size (FerrySyncManager  *self,
+                                     const FerryTask   *task,
+                                     guint64           *out_size,
+                                     GError           **error)
+{
+  g_return_val_if_fail (FERRY_IS_SYNC_MANAGER (self), FALSE);
+
+  return ferry_task_store_get_payload_size (self->store, task, out_size, error);
+}
+
+/**
  * ferry_sync_manager_dup_attempts:
  * @self: a manager
  * @id: a task id

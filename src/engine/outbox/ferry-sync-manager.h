@@ -153,6 +153,13 @@ FerryTask        *ferry_sync_manager_enqueue         (FerrySyncManager      *sel
 FerryTask        *ferry_sync_manager_dup_task        (FerrySyncManager      *self,
                                                       const char            *id,
                                                       GError               **error);
+FerryTask        *ferry_sync_manager_dup_task_light  (FerrySyncManager      *self,
+                                                      const char            *id,
+                                                      GError               **error);
+gboolean          ferry_sync_manager_get_payload_size (FerrySyncManager    *self,
+                                                       const FerryTask     *task,
+                                                       guint64             *out_size,
+                                                       GError             **error);
 GArray           *ferry_sync_manager_dup_attempts    (FerrySyncManager      *self,
                                                       const char            *id,
                                                       GError               **error);

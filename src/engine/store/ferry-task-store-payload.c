@@ -195,3 +195,37 @@ ferry_task_store_load_payload (FerryTaskStore  *self,
 
   return ferry_store_load_payload (self, task, error);
 }
+
+/**
+ * ferry_task_store_get_payload_size:
+ * @self: a store
+ * @task: a stored task (found by its seq), read with or without its payload
+ * @out_size: (out): the bytes of its body, base and response body together
+ * @error: return location for an error
+ *
+ * Tells how large @task's payload is without reading it, so that a caller
+ * can decide how to pass it on before it is in memory.
+ *
+ * Returns: %TRUE on success; %FALSE with %FERRY_ERROR_STORE
+ */
+gboolean
+ferry_task_store_get_payload_size (FerryTaskStore   *self,
+                                   const FerryTask  *task,
+                                   guint64          *out_size,
+                                   GError          **error)
+{
+  g_autoptr(CachedStmt) stmt = NULL;
+  gboolean has_row = FALSE;
+
+  g_return_val_if_fail (FERRY_IS_TASK_STORE (self), FALSE);
+  g_return_val_if_fail (task != NULL, FALSE);
+  g_return_val_if_fail (out_size != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  stmt = ferry_store_borrow_stmt (self, STMT_PAYLOAD_SIZE);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":seq"), task->seq);
+  if (!ferry_store_step (self, stmt, &has_row, "reading the size of a task's payload", error))
+    return FALSE;
+  *out_size = has_row ? (guint64) MAX (sqlite3_column_int64 (stmt, 0), 0) : 0;
+  return TRUE;
+}

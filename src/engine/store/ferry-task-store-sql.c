@@ -83,6 +83,9 @@ const char * const ferry_store_statement_sql[N_STATEMENTS] = {
    * incremental blob I/O, straight into the task's buffers. */
   [STMT_SELECT_PAYLOAD] =
     "SELECT part, rowid, length (data) FROM payloads WHERE task_seq = :seq",
+  /* length () of a blob reads its record header, not its pages. */
+  [STMT_PAYLOAD_SIZE] =
+    "SELECT coalesce (sum (length (data)), 0) FROM payloads WHERE task_seq = :seq",
   [STMT_SEQ_BY_ID] = "SELECT seq FROM tasks WHERE id = :id",
   /* Room for a part, filled in place afterwards. */
   [STMT_PUT_PART] =

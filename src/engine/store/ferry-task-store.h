@@ -127,6 +127,10 @@ GPtrArray      *ferry_task_store_next_eligible_light (FerryTaskStore     *self,
 gboolean        ferry_task_store_load_payload     (FerryTaskStore       *self,
                                                    FerryTask            *task,
                                                    GError              **error);
+gboolean        ferry_task_store_get_payload_size (FerryTaskStore       *self,
+                                                   const FerryTask      *task,
+                                                   guint64              *out_size,
+                                                   GError              **error);
 gint64          ferry_task_store_next_wakeup      (FerryTaskStore       *self,
                                                    gint64                now,
                                                    gint64               *out_due,
