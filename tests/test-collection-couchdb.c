@@ -9,6 +9,7 @@
 #include "ferry-collection-run.h"
 #include "ferry-error.h"
 #include "ferry-pouchdb-server.h"
+#include "ferry-test-collection.h"
 #include "ferry-test-util.h"
 
 /*
@@ -20,197 +21,32 @@
  * them.  Skipped, saying why, where PouchDB Server is not installed.
  */
 
-typedef struct
-{
-  char                  *dir;
-  char                  *path;
-  FerryDatabase         *database;
-  FerryCollectionStore  *store;
-  FerryExecutor         *executor;
-  FerryLinkMeter        *meter;
-  FerryPouchdbServer    *server;
-  FerryCollectionConfig *config;
-} Fixture;
-
-typedef struct
-{
-  FerryRunRecord *record;
-  GError         *error;
-  gboolean        done;
-  guint           last_total;
-  guint           last_synced;
-  gboolean        shrank;
-  guint           conflicts;
-} Outcome;
+typedef FerryTestCollection Fixture;
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(GError) error = NULL;
+  FerryPouchdbServer *server;
 
-  fixture->dir = ferry_test_make_temp_dir ();
-  fixture->path = g_build_filename (fixture->dir, "ferry.db", NULL);
-  fixture->database = ferry_database_new (fixture->path, &error);
-  g_assert_no_error (error);
-  fixture->store = ferry_collection_store_new (fixture->database, &error);
-  g_assert_no_error (error);
-  fixture->executor = ferry_executor_new (session);
-  fixture->meter = ferry_link_meter_new ();
+  ferry_test_collection_open (fixture);
   if (ferry_pouchdb_server_missing () != NULL)
     {
       g_test_skip (ferry_pouchdb_server_missing ());
       return;
     }
-  fixture->server = ferry_pouchdb_server_new ();
-
-  fixture->config = ferry_collection_config_new ();
-  fixture->config->owner = g_strdup ("org.example.Notes");
-  fixture->config->name = g_strdup ("notes");
-  fixture->config->protocol = FERRY_PROTOCOL_COUCHDB;
-  fixture->config->url = ferry_pouchdb_server_url (fixture->server, "notes");
-  fixture->config->conflict_strategy = FERRY_CONFLICT_MERGE;
-  fixture->config->batch_limit = 100;
-  fixture->config->created = 1000;
-  g_assert_true (ferry_collection_store_attach (fixture->store, fixture->config, NULL, &error));
-  g_assert_no_error (error);
+  server = ferry_pouchdb_server_new ();
+  fixture->server = server;
+  fixture->free_server = (GDestroyNotify) ferry_pouchdb_server_free;
+  ferry_test_collection_attach (fixture, FERRY_PROTOCOL_COUCHDB,
+                                ferry_pouchdb_server_url (server, "notes"));
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_pointer (&fixture->config, ferry_collection_config_unref);
-  g_clear_pointer (&fixture->server, ferry_pouchdb_server_free);
-  g_clear_object (&fixture->meter);
-  g_clear_object (&fixture->executor);
-  g_clear_object (&fixture->store);
-  g_clear_object (&fixture->database);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
-
-static void
-put (Fixture    *fixture,
-     const char *id,
-     const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FerryDocument) before = NULL;
-  g_autoptr(GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
-
-  g_assert_true (ferry_collection_store_begin (fixture->store, &error));
-  before = ferry_collection_store_dup_document (fixture->store, fixture->config->id, id,
-                                                &error);
-  g_assert_no_error (error);
-  g_assert_true (ferry_collection_store_write_local (fixture->store, fixture->config->id,
-                                                    before, id, body, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (ferry_collection_store_commit (fixture->store, &error));
-  g_assert_no_error (error);
-}
-
-static FerryDocument *
-get (Fixture    *fixture,
-     const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  FerryDocument *doc;
-
-  doc = ferry_collection_store_dup_document (fixture->store, fixture->config->id, id, &error);
-  g_assert_no_error (error);
-  return doc;
-}
-
-static char *
-body_text (GBytes *body)
-{
-  g_assert_nonnull (body);
-  return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-}
-
-static void
-on_progress (FerryCollectionRun *run,
-             gpointer            user_data)
-{
-  Outcome *outcome = user_data;
-  guint total, synced;
-
-  ferry_collection_run_get_progress (run, &total, &synced, NULL);
-  if (total < outcome->last_total || synced < outcome->last_synced)
-    outcome->shrank = TRUE;
-  outcome->last_total = total;
-  outcome->last_synced = synced;
-}
-
-static void
-on_conflict (FerryCollectionRun *run,
-             const char         *doc_id,
-             gpointer            user_data)
-{
-  ((Outcome *) user_data)->conflicts++;
-}
-
-static void
-run_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Outcome *outcome = user_data;
-
-  outcome->record = ferry_collection_run_finish (FERRY_COLLECTION_RUN (object), result,
-                                                 &outcome->error);
-  outcome->done = TRUE;
-}
-
-/* Runs once; returns the record, or NULL with @error set. */
-static FerryRunRecord *
-run_once (Fixture  *fixture,
-          GError  **error,
-          guint    *out_conflicts)
-{
-  g_autoptr(FerryReplicator) replicator = NULL;
-  g_autoptr(FerryCollectionRun) run = NULL;
-  Outcome outcome = { 0, };
-
-  replicator = ferry_replicator_new (fixture->config, fixture->executor, fixture->meter);
-  run = ferry_collection_run_new (fixture->store, replicator, "now");
-  g_signal_connect (run, "progress", G_CALLBACK (on_progress), &outcome);
-  g_signal_connect (run, "conflict", G_CALLBACK (on_conflict), &outcome);
-  ferry_collection_run_start_async (run, NULL, run_cb, &outcome);
-  FERRY_TEST_WAIT (outcome.done, 20000);
-  g_assert_false (outcome.shrank);
-  g_assert_cmpint (ferry_collection_run_get_phase (run), ==, FERRY_RUN_PHASE_NONE);
-  if (out_conflicts != NULL)
-    *out_conflicts = outcome.conflicts;
-  if (outcome.error != NULL)
-    g_propagate_error (error, outcome.error);
-  return outcome.record;
-}
-
-static FerryRunRecord *
-run_ok (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FerryRunRecord *record = run_once (fixture, &error, NULL);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (record);
-  g_assert_cmpstr (record->result, ==, "ok");
-  return record;
-}
-
-static FerryDocumentCounts
-counts (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  FerryDocumentCounts c = { 0, };
-
-  g_assert_true (ferry_collection_store_get_counts (fixture->store, fixture->config->id, &c,
-                                                   &error));
-  g_assert_no_error (error);
-  return c;
+  ferry_test_collection_close (fixture);
 }
 
 
@@ -219,7 +55,7 @@ run_ok_counting (Fixture *fixture,
                  guint   *out_conflicts)
 {
   g_autoptr(GError) error = NULL;
-  FerryRunRecord *record = run_once (fixture, &error, out_conflicts);
+  FerryRunRecord *record = ferry_test_collection_run_once (fixture, &error, out_conflicts);
 
   g_assert_no_error (error);
   g_assert_cmpstr (record->result, ==, "ok");
@@ -263,11 +99,11 @@ static char *
 local_body (Fixture    *fixture,
             const char *id)
 {
-  g_autoptr(FerryDocument) doc = get (fixture, id);
+  g_autoptr(FerryDocument) doc = ferry_test_collection_get (fixture, id);
 
   if (doc == NULL || doc->deleted)
     return NULL;
-  return body_text (doc->body);
+  return ferry_test_body_text (doc->body);
 }
 
 static void
@@ -283,12 +119,12 @@ test_both_ways (Fixture       *fixture,
 
   SKIP_IF_MISSING (fixture);
   /* The first run makes the database. */
-  first = run_ok (fixture);
+  first = ferry_test_collection_run_ok (fixture);
   out = ferry_pouchdb_client (fixture->server, "notes", "put", "p1",
                               "{\"title\":\"from PouchDB\"}", NULL);
-  put (fixture, "f1", "{\"title\":\"from Ferry\"}");
+  ferry_test_collection_put (fixture, "f1", "{\"title\":\"from Ferry\"}");
 
-  second = run_ok (fixture);
+  second = ferry_test_collection_run_ok (fixture);
   g_assert_cmpuint (second->pushed, ==, 1);
   g_assert_cmpuint (second->pulled, ==, 1);
   text = local_body (fixture, "p1");
@@ -302,8 +138,8 @@ test_both_ways (Fixture       *fixture,
   /* Deletes, both ways. */
   g_free (out);
   out = ferry_pouchdb_client (fixture->server, "notes", "delete", "p1", NULL);
-  put (fixture, "f1", NULL);
-  third = run_ok (fixture);
+  ferry_test_collection_put (fixture, "f1", NULL);
+  third = ferry_test_collection_run_ok (fixture);
   g_assert_cmpuint (third->pushed, ==, 1);
   g_assert_cmpuint (third->pulled, ==, 1);
   g_clear_pointer (&text, g_free);
@@ -312,7 +148,7 @@ test_both_ways (Fixture       *fixture,
   g_clear_pointer (&all, json_object_unref);
   all = pouch_all (fixture);
   g_assert_cmpuint (json_object_get_size (all), ==, 0);
-  g_assert_cmpuint (counts (fixture).documents, ==, 0);
+  g_assert_cmpuint (ferry_test_collection_counts (fixture).documents, ==, 0);
 }
 
 static void
@@ -327,19 +163,19 @@ test_concurrent_edits (Fixture       *fixture,
   guint conflicts = 0;
 
   SKIP_IF_MISSING (fixture);
-  put (fixture, "n", "{\"title\":\"t\",\"body\":\"b\"}");
-  put (fixture, "m", "{\"title\":\"t\"}");
-  record = run_ok (fixture);
+  ferry_test_collection_put (fixture, "n", "{\"title\":\"t\",\"body\":\"b\"}");
+  ferry_test_collection_put (fixture, "m", "{\"title\":\"t\"}");
+  record = ferry_test_collection_run_ok (fixture);
 
   /* Different members on each side: merged, on both sides. */
   out = ferry_pouchdb_client (fixture->server, "notes", "put", "n",
                               "{\"title\":\"T\",\"body\":\"b\"}", NULL);
-  put (fixture, "n", "{\"title\":\"t\",\"body\":\"B\"}");
+  ferry_test_collection_put (fixture, "n", "{\"title\":\"t\",\"body\":\"B\"}");
   /* The same member: it waits for a decision, nothing is lost. */
   g_free (out);
   out = ferry_pouchdb_client (fixture->server, "notes", "put", "m", "{\"title\":\"theirs\"}",
                               NULL);
-  put (fixture, "m", "{\"title\":\"mine\"}");
+  ferry_test_collection_put (fixture, "m", "{\"title\":\"mine\"}");
   g_clear_pointer (&record, ferry_run_record_free);
   record = run_ok_counting (fixture, &conflicts);
   g_assert_cmpuint (conflicts, ==, 1);
@@ -348,14 +184,14 @@ test_concurrent_edits (Fixture       *fixture,
   body = pouch_member (fixture, "n", "body");
   g_assert_cmpstr (title, ==, "T");
   g_assert_cmpstr (body, ==, "B");
-  doc = get (fixture, "n");
+  doc = ferry_test_collection_get (fixture, "n");
   g_assert_false (doc->dirty);
   g_assert_false (doc->conflict);
   g_clear_pointer (&title, g_free);
   title = pouch_member (fixture, "m", "title");
   g_assert_cmpstr (title, ==, "theirs");
   g_clear_pointer (&doc, ferry_document_unref);
-  doc = get (fixture, "m");
+  doc = ferry_test_collection_get (fixture, "m");
   g_assert_true (doc->conflict);
   g_assert_nonnull (doc->remote);
   g_clear_pointer (&body, g_free);
@@ -372,7 +208,7 @@ test_first_pull_skips_deleted (Fixture       *fixture,
 
   SKIP_IF_MISSING (fixture);
   /* Made by the first run, then filled and mostly emptied by PouchDB. */
-  record = run_ok (fixture);
+  record = ferry_test_collection_run_ok (fixture);
   out = ferry_pouchdb_client (fixture->server, "notes", "fill", "60", "d", NULL);
   g_free (out);
   out = ferry_pouchdb_client (fixture->server, "notes", "drop", "50", "d", NULL);
@@ -390,9 +226,9 @@ test_first_pull_skips_deleted (Fixture       *fixture,
     fixture->config = g_steal_pointer (&fresh);
   }
   g_clear_pointer (&record, ferry_run_record_free);
-  record = run_ok (fixture);
+  record = ferry_test_collection_run_ok (fixture);
   g_assert_cmpuint (record->pulled, ==, 10);
-  g_assert_cmpuint (counts (fixture).documents, ==, 10);
+  g_assert_cmpuint (ferry_test_collection_counts (fixture).documents, ==, 10);
 }
 
 int
