@@ -7,6 +7,8 @@
 
 #include <libsoup/soup.h>
 
+#include "ferry-soup-thread.h"
+
 #include "ferry-doc-server.h"
 
 /* Version 1 was last modified at this time; each version a minute later. */
@@ -25,16 +27,9 @@ typedef struct
 
 struct _FerryDocServer
 {
-  GMutex        lock;
-  GCond         cond;
-  GHashTable   *documents;   /* path → Document */
-  guint16       port;
-  gboolean      ready;
-
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-  SoupServer   *server;      /* the server thread's */
+  GMutex           lock;
+  GHashTable      *documents;   /* path → Document */
+  FerrySoupThread *thread;
 };
 
 static void
@@ -143,55 +138,6 @@ handle_request (SoupServer        *server,
   g_mutex_unlock (&self->lock);
 }
 
-static gboolean
-quit_in_thread (gpointer user_data)
-{
-  FerryDocServer *self = user_data;
-
-  soup_server_disconnect (self->server);
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-server_thread (gpointer user_data)
-{
-  FerryDocServer *self = user_data;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GError) error = NULL;
-  GSList *listeners;
-
-  g_main_context_push_thread_default (self->context);
-
-  self->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  if (!soup_server_listen (self->server, address, 0, &error))
-    g_error ("document server: cannot listen: %s", error->message);
-  listeners = soup_server_get_listeners (self->server);
-  local = g_socket_get_local_address (listeners->data, &error);
-  g_slist_free (listeners);
-  if (local == NULL)
-    g_error ("document server: no local address: %s", error->message);
-
-  g_mutex_lock (&self->lock);
-  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  self->ready = TRUE;
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->lock);
-
-  g_main_loop_run (self->loop);
-
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_clear_object (&self->server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
-}
-
 /**
  * ferry_doc_server_new:
  *
@@ -203,17 +149,9 @@ ferry_doc_server_new (void)
   FerryDocServer *self = g_new0 (FerryDocServer, 1);
 
   g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
   self->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) document_free);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->thread = g_thread_new ("ferry-doc-server", server_thread, self);
-
-  g_mutex_lock (&self->lock);
-  while (!self->ready)
-    g_cond_wait (&self->cond, &self->lock);
-  g_mutex_unlock (&self->lock);
+  self->thread = ferry_soup_thread_start ("ferry-doc-server", NULL, handle_request, self);
   return self;
 }
 
@@ -229,13 +167,9 @@ ferry_doc_server_free (FerryDocServer *server)
   if (server == NULL)
     return;
 
-  g_main_context_invoke (server->context, quit_in_thread, server);
-  g_thread_join (server->thread);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
+  ferry_soup_thread_stop (server->thread, NULL, NULL);
   g_hash_table_unref (server->documents);
   g_mutex_clear (&server->lock);
-  g_cond_clear (&server->cond);
   g_free (server);
 }
 
@@ -250,7 +184,8 @@ char *
 ferry_doc_server_url (FerryDocServer *server,
                       const char     *path)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u%s", server->port, path);
+  return g_strdup_printf ("http://127.0.0.1:%u%s", ferry_soup_thread_get_port (server->thread),
+                          path);
 }
 
 /**

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ferry-soup-thread.h"
+
 #include "ferry-test-util.h"
 
 /*
@@ -61,21 +63,16 @@ typedef struct
 
 struct _FerryTestServer
 {
-  /* set before the thread starts, then read only */
-  GThread          *thread;
-  GMainContext     *context;
-  GMainLoop        *loop;
-  GTlsCertificate  *certificate;
+  /* set when the thread has started, then read only */
+  FerrySoupThread  *thread;
+  GMainContext     *context;        /* the thread's */
+  gboolean          tls;
 
   /* server thread only */
-  SoupServer       *soup_server;
   GPtrArray        *pending;        /* Pending* */
 
   /* under mutex */
   GMutex            mutex;
-  GCond             cond;
-  gboolean          ready;
-  guint16           port;
   GHashTable       *scripts;        /* path → GQueue of Reply* */
   GHashTable       *defaults;       /* path → Reply* */
   GHashTable       *held_paths;     /* set of paths */
@@ -602,14 +599,15 @@ release_data_free (gpointer user_data)
   g_free (data);
 }
 
-static gboolean
-shutdown_in_thread (gpointer user_data)
+/* In the server's thread, as it stops: every held or stalled message
+ * goes before the connections close, so none is left paused inside
+ * libsoup. */
+static void
+release_all_in_thread (gpointer user_data)
 {
   FerryTestServer *self = user_data;
   g_autoptr(GBytes) ok = g_bytes_new_static ("ok", 2);
 
-  /* Let every held or stalled message go before the connections close, so
-   * no message is left paused inside libsoup. */
   while (self->pending->len > 0)
     {
       Pending *pending = g_ptr_array_index (self->pending, 0);
@@ -621,83 +619,14 @@ shutdown_in_thread (gpointer user_data)
         }
       finish_pending (self, pending, SOUP_STATUS_OK, NULL, ok, FINISH_ANSWER);
     }
-  soup_server_disconnect (self->soup_server);
-  g_main_loop_quit (self->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-server_thread (gpointer user_data)
-{
-  FerryTestServer *self = user_data;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-  g_autoptr(GError) error = NULL;
-  GSList *listeners;
-  guint16 port;
-
-  g_main_context_push_thread_default (self->context);
-
-  self->soup_server = soup_server_new ("tls-certificate", self->certificate, NULL);
-  soup_server_add_handler (self->soup_server, NULL, server_callback, self, NULL);
-  address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
-  if (!soup_server_listen (self->soup_server, address,
-                           self->certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           &error))
-    g_error ("test server: cannot listen on 127.0.0.1: %s", error->message);
-
-  /* The listening socket says which port the kernel chose.  (Asked of
-   * the socket rather than soup_server_get_uris(), which leaks in 3.2.) */
-  listeners = soup_server_get_listeners (self->soup_server);
-  g_assert (listeners != NULL);
-  local = g_socket_get_local_address (listeners->data, &error);
-  if (local == NULL)
-    g_error ("test server: no local address: %s", error->message);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  g_slist_free (listeners);
-
-  g_mutex_lock (&self->mutex);
-  self->port = port;
-  self->ready = TRUE;
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->mutex);
-
-  g_main_loop_run (self->loop);
-
-  /* Let closing connections finish their work before the server goes. */
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-  g_clear_object (&self->soup_server);
-  while (g_main_context_iteration (self->context, FALSE))
-    ;
-
-  g_main_context_pop_thread_default (self->context);
-  return NULL;
 }
 
 static FerryTestServer *
 server_new (GTlsCertificate *certificate)
 {
-  static gsize proxy_chosen = 0;
-  FerryTestServer *self;
-
-  /* Tests only talk to loopback.  The desktop proxy resolvers read
-   * system GSettings schemas, which G_TEST_OPTION_ISOLATE_DIRS hides (a
-   * fatal error on first use), so GIO is told to use no proxy.  Set once,
-   * before the first server thread exists. */
-  if (g_once_init_enter (&proxy_chosen))
-    {
-      g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", FALSE);
-      g_once_init_leave (&proxy_chosen, 1);
-    }
-
-  self = g_new0 (FerryTestServer, 1);
+  FerryTestServer *self = g_new0 (FerryTestServer, 1);
 
   g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
-  self->context = g_main_context_new ();
-  self->loop = g_main_loop_new (self->context, FALSE);
-  self->certificate = certificate != NULL ? g_object_ref (certificate) : NULL;
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
   self->scripts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) reply_queue_free);
@@ -708,11 +637,12 @@ server_new (GTlsCertificate *certificate)
   self->request_paths = g_ptr_array_new_with_free_func (g_free);
   self->reused_resets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  self->thread = g_thread_new ("ferry-test-server", server_thread, self);
-  g_mutex_lock (&self->mutex);
-  while (!self->ready)
-    g_cond_wait (&self->cond, &self->mutex);
-  g_mutex_unlock (&self->mutex);
+  /* Nothing calls before the test knows the port, which it learns after
+   * this returns. */
+  self->thread = ferry_soup_thread_start ("ferry-test-server", certificate, server_callback,
+                                          self);
+  self->context = ferry_soup_thread_get_context (self->thread);
+  self->tls = certificate != NULL;
   return self;
 }
 
@@ -755,13 +685,9 @@ ferry_test_server_free (FerryTestServer *server)
   if (server == NULL)
     return;
 
-  g_main_context_invoke (server->context, shutdown_in_thread, server);
-  g_thread_join (server->thread);
+  ferry_soup_thread_stop (server->thread, release_all_in_thread, server);
 
   g_ptr_array_unref (server->pending);
-  g_main_loop_unref (server->loop);
-  g_main_context_unref (server->context);
-  g_clear_object (&server->certificate);
   g_hash_table_unref (server->scripts);
   g_hash_table_unref (server->defaults);
   g_hash_table_unref (server->held_paths);
@@ -769,7 +695,6 @@ ferry_test_server_free (FerryTestServer *server)
   g_ptr_array_unref (server->request_paths);
   g_hash_table_unref (server->reused_resets);
   g_mutex_clear (&server->mutex);
-  g_cond_clear (&server->cond);
   g_free (server);
 }
 
@@ -778,7 +703,7 @@ ferry_test_server_get_port (FerryTestServer *server)
 {
   g_return_val_if_fail (server != NULL, 0);
 
-  return server->port;
+  return ferry_soup_thread_get_port (server->thread);
 }
 
 /**
@@ -796,8 +721,8 @@ ferry_test_server_url (FerryTestServer *server,
   g_return_val_if_fail (path != NULL && path[0] == '/', NULL);
 
   return g_strdup_printf ("%s://127.0.0.1:%u%s",
-                          server->certificate != NULL ? "https" : "http",
-                          server->port, path);
+                          server->tls ? "https" : "http",
+                          ferry_soup_thread_get_port (server->thread), path);
 }
 
 static void
