@@ -22,6 +22,7 @@
 #include "ferry-caller-cache.h"
 #include "ferry-collection-service.h"
 #include "ferry-fixed-network-monitor.h"
+#include "ferry-memory-trim.h"
 
 /*
  * ferryd: the agent.  Owns io.github.ferrysync.Ferry.Agent on the session bus,
@@ -63,12 +64,14 @@ typedef struct
   FerryTransfers     *transfers;
   FerryCollectionManager *collections;
   FerryCollectionService *collection_service;
+  FerryMemoryTrim    *trim;
 } Daemon;
 
 static void
 daemon_clear (Daemon *daemon)
 {
   /* Collections first: their runs hold slots of the task manager. */
+  g_clear_pointer (&daemon->trim, ferry_memory_trim_free);
   g_clear_object (&daemon->collection_service);
   g_clear_object (&daemon->collections);
   if (daemon->manager != NULL)
@@ -241,6 +244,7 @@ start_engine (Daemon  *daemon,
   ferry_agent_service_attach (daemon->service, daemon->manager);
   ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
   ferry_agent_files_attach (daemon->files, daemon->transfers);
+  daemon->trim = ferry_memory_trim_new (daemon->connection, database);
   g_debug ("serving tasks from %s", db_path);
   return TRUE;
 }

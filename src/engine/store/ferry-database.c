@@ -672,3 +672,19 @@ ferry_database_migrate (FerryDatabase           *self,
         }
     }
 }
+
+/**
+ * ferry_database_release_memory:
+ * @self: a database
+ *
+ * Gives back the memory SQLite keeps to spare reads (its page cache), for
+ * when the agent has been idle a while: the pages come back from the
+ * file system's cache when they are read again.
+ */
+void
+ferry_database_release_memory (FerryDatabase *self)
+{
+  g_return_if_fail (FERRY_IS_DATABASE (self));
+
+  sqlite3_db_release_memory (self->db);
+}

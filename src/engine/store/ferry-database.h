@@ -27,6 +27,7 @@ FerryDatabase *ferry_database_new          (const char              *path,
                                             GError                 **error);
 const char    *ferry_database_get_path     (FerryDatabase           *self);
 sqlite3       *ferry_database_get_handle   (FerryDatabase           *self);
+void           ferry_database_release_memory (FerryDatabase         *self);
 gboolean       ferry_database_migrate      (FerryDatabase           *self,
                                             const char              *part,
                                             const char * const      *steps,
