@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ferry-error.h"
+#include "ferry-rest-server.h"
+#include "ferry-test-util.h"
+
+#include "ferry-agent-fixture.h"
+
+/*
+ * Collections stay private to their app on the bus.  A real sandboxed
+ * peer (privacy-peer.py run by bubblewrap with a /.flatpak-info, as
+ * Flatpak runs apps) lists the collections through the ObjectManager,
+ * reads their properties and listens to every signal, while this
+ * unsandboxed test program adds, writes, syncs and removes collections of
+ * two apps.  The peer must find and hear only its own app's.
+ */
+
+#define WAIT_MS 20000
+#define NOTES   "org.example.Notes"
+#define OTHER   "org.example.Other"
+
+typedef struct
+{
+  FerryAgentFixture  base;
+  FerryRestServer   *server;
+  GSubprocess       *peer;
+  GDataInputStream  *peer_out;
+  GPtrArray         *lines;    /* what the peer printed */
+  gboolean           peer_eof;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  ferry_agent_fixture_set_up (&fixture->base, "full");
+  fixture->server = ferry_rest_server_new ();
+  fixture->lines = g_ptr_array_new_with_free_func (g_free);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->peer != NULL)
+    {
+      g_subprocess_force_exit (fixture->peer);
+      g_subprocess_wait (fixture->peer, NULL, NULL);
+    }
+  g_clear_object (&fixture->peer_out);
+  g_clear_object (&fixture->peer);
+  g_clear_pointer (&fixture->lines, g_ptr_array_unref);
+  ferry_agent_fixture_tear_down (&fixture->base);
+  g_clear_pointer (&fixture->server, ferry_rest_server_free);
+}
+
+static FerryDBusCollection *
+add_collection (Fixture    *fixture,
+                const char *name,
+                const char *app,
+                char      **out_path)
+{
+  g_autofree char *url = ferry_rest_server_url (fixture->server);
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder config;
+  FerryDBusCollection *collection;
+
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string (name));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  g_variant_builder_add (&config, "{sv}", "app-id", g_variant_new_string (app));
+  ferry_dbus_agent_call_add_collection_sync (fixture->base.agent,
+                                             g_variant_builder_end (&config), out_path,
+                                             NULL, &error);
+  g_assert_no_error (error);
+  collection = ferry_dbus_collection_proxy_new_sync (fixture->base.connection,
+                                                     G_DBUS_PROXY_FLAGS_NONE,
+                                                     "io.github.ferrysync.Ferry.Agent",
+                                                     *out_path, NULL, &error);
+  g_assert_no_error (error);
+  return collection;
+}
+
+static void
+remove_collection (Fixture    *fixture,
+                   const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  ferry_dbus_agent_call_remove_collection_sync (fixture->base.agent, path, FALSE, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_run_finished (FerryDBusCollection *collection,
+                 GVariant            *summary,
+                 guint               *finished)
+{
+  (*finished)++;
+}
+
+static gboolean
+server_has (Fixture    *fixture,
+            const char *id)
+{
+  g_autofree char *body = ferry_rest_server_dup (fixture->server, id, NULL);
+
+  return body != NULL;
+}
+
+/* Puts a document and waits until it is on the server and a run has
+ * finished since. */
+static void
+put_and_sync (Fixture             *fixture,
+              FerryDBusCollection *collection,
+              const char          *id)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 seq = 0;
+  guint finished = 0;
+  gulong handler = g_signal_connect (collection, "run-finished", G_CALLBACK (on_run_finished),
+                                     &finished);
+
+  ferry_dbus_collection_call_put_sync (collection, id, "{\"title\":\"x\"}", &seq, NULL, &error);
+  g_assert_no_error (error);
+  ferry_dbus_collection_call_sync_sync (collection, NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (finished > 0 && server_has (fixture, id), WAIT_MS);
+  g_signal_handler_disconnect (collection, handler);
+}
+
+/* The peer's output ----------------------------------------------------- */
+
+static void
+read_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr(GError) error = NULL;
+  char *line;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
+                                                    &error);
+  g_assert_no_error (error);
+  if (line == NULL)
+    {
+      fixture->peer_eof = TRUE;
+      return;
+    }
+  g_test_message ("peer: %s", line);
+  g_ptr_array_add (fixture->lines, line);
+  g_data_input_stream_read_line_async (fixture->peer_out, G_PRIORITY_DEFAULT, NULL,
+                                       read_line_cb, fixture);
+}
+
+static gboolean
+peer_said (Fixture    *fixture,
+           const char *line)
+{
+  for (guint i = 0; i < fixture->lines->len; i++)
+    if (g_str_equal (g_ptr_array_index (fixture->lines, i), line))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+peer_heard (Fixture    *fixture,
+            const char *path,
+            const char *interface,
+            const char *member)
+{
+  g_autofree char *line = g_strdup_printf ("signal %s %s %s", path, interface, member);
+
+  return peer_said (fixture, line);
+}
+
+/* How many lines start with @prefix and mention @path as a word. */
+static guint
+count_lines (Fixture    *fixture,
+             const char *prefix,
+             const char *path)
+{
+  g_autofree char *word = g_strdup_printf (" %s ", path);
+  guint n = 0;
+
+  for (guint i = 0; i < fixture->lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (fixture->lines, i);
+
+      if (g_str_has_prefix (line, prefix) && (path == NULL || strstr (line, word) != NULL))
+        n++;
+    }
+  return n;
+}
+
+/* Bubblewrap's arguments for a sandbox that holds the whole file system,
+ * as Flatpak's hold what an app needs, and a /.flatpak-info naming
+ * NOTES: its root is bubblewrap's own, so nothing is created on ours. */
+static void
+add_sandbox_args (GPtrArray  *argv,
+                  const char *info_path)
+{
+  g_autoptr(GDir) root = g_dir_open ("/", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (root);
+  g_ptr_array_add (argv, g_strdup ("bwrap"));
+  while ((name = g_dir_read_name (root)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/", name, NULL);
+      g_autofree char *target = NULL;
+
+      if (g_str_equal (name, "proc") || g_str_equal (name, "dev"))
+        continue;
+      if ((target = g_file_read_link (path, NULL)) != NULL)
+        {
+          g_ptr_array_add (argv, g_strdup ("--symlink"));
+          g_ptr_array_add (argv, g_steal_pointer (&target));
+          g_ptr_array_add (argv, g_steal_pointer (&path));
+        }
+      else if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_ptr_array_add (argv, g_strdup ("--bind"));
+          g_ptr_array_add (argv, g_strdup (path));
+          g_ptr_array_add (argv, g_steal_pointer (&path));
+        }
+    }
+  g_ptr_array_add (argv, g_strdup ("--ro-bind"));
+  g_ptr_array_add (argv, g_strdup (info_path));
+  g_ptr_array_add (argv, g_strdup ("/.flatpak-info"));
+  g_ptr_array_add (argv, g_strdup ("--dev"));
+  g_ptr_array_add (argv, g_strdup ("/dev"));
+  g_ptr_array_add (argv, g_strdup ("--proc"));
+  g_ptr_array_add (argv, g_strdup ("/proc"));
+  g_ptr_array_add (argv, g_strdup ("--"));
+}
+
+/* Starts the sandboxed peer, which calls GetAll on @paths. */
+static void
+start_peer (Fixture            *fixture,
+            const char * const *paths)
+{
+  g_autofree char *dir = ferry_test_make_temp_dir ();
+  g_autofree char *info_path = g_build_filename (dir, "flatpak-info", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+
+  /* The test command installs bubblewrap (.ci/deps). */
+  g_assert_nonnull (bwrap);
+  g_file_set_contents (info_path, "[Application]\nname=" NOTES "\n", -1, &error);
+  g_assert_no_error (error);
+
+  add_sandbox_args (argv, info_path);
+  g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
+  g_ptr_array_add (argv, g_test_build_filename (G_TEST_DIST, "dbus", "privacy-peer.py", NULL));
+  for (guint i = 0; paths[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (paths[i]));
+  g_ptr_array_add (argv, NULL);
+
+  fixture->peer = g_subprocess_newv ((const char * const *) argv->pdata,
+                                     G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  fixture->peer_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->peer));
+  g_data_input_stream_read_line_async (fixture->peer_out, G_PRIORITY_DEFAULT, NULL,
+                                       read_line_cb, fixture);
+  FERRY_TEST_WAIT (peer_said (fixture, "ready") || fixture->peer_eof, WAIT_MS);
+  g_assert_true (peer_said (fixture, "ready"));
+}
+
+static void
+stop_peer (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (fixture->peer), NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (fixture->peer_eof, WAIT_MS);
+  g_subprocess_wait_check (fixture->peer, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The tests ------------------------------------------------------------- */
+
+static void
+assert_unsandboxed_sees (Fixture            *fixture,
+                         const char * const *paths)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_sync (fixture->base.connection,
+                                       "io.github.ferrysync.Ferry.Agent",
+                                       "/io/github/ferrysync/Ferry",
+                                       "org.freedesktop.DBus.ObjectManager",
+                                       "GetManagedObjects", NULL,
+                                       G_VARIANT_TYPE ("(a{oa{sa{sv}}})"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  objects = g_variant_get_child_value (reply, 0);
+  g_assert_cmpuint (g_variant_n_children (objects), ==, g_strv_length ((char **) paths));
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) interfaces = g_variant_lookup_value (objects, paths[i], NULL);
+
+      g_assert_nonnull (interfaces);
+    }
+}
+
+static void
+test_sandboxed (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *notes_path = NULL, *other_path = NULL;
+  g_autofree char *notes2_path = NULL, *other2_path = NULL;
+  g_autoptr(FerryDBusCollection) notes = add_collection (fixture, "notes", NOTES, &notes_path);
+  g_autoptr(FerryDBusCollection) other = add_collection (fixture, "notes", OTHER, &other_path);
+  g_autoptr(FerryDBusCollection) notes2 = NULL;
+  g_autoptr(FerryDBusCollection) other2 = NULL;
+  const char *collection_iface = "io.github.ferrysync.Ferry1.Collection";
+  const char *manager_iface = "org.freedesktop.DBus.ObjectManager";
+  g_autofree char *line = NULL;
+
+  /* What it finds: its own collection only; the other app's properties
+   * answer like a missing collection.  The unsandboxed caller sees both,
+   * properties included. */
+  start_peer (fixture, (const char *[]) { other_path, notes_path, NULL });
+  line = g_strdup_printf ("managed %s " NOTES, notes_path);
+  g_assert_true (peer_said (fixture, line));
+  g_assert_cmpuint (count_lines (fixture, "managed ", NULL), ==, 1);
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("getall %s error io.github.ferrysync.Ferry1.Error.NotFound",
+                          other_path);
+  g_assert_true (peer_said (fixture, line));
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("getall %s ok " NOTES, notes_path);
+  g_assert_true (peer_said (fixture, line));
+  assert_unsandboxed_sees (fixture, (const char *[]) { notes_path, other_path, NULL });
+  g_assert_cmpstr (ferry_dbus_collection_get_app (other), ==, OTHER);
+
+  /* The other app's collections come, change, run and go (a removed
+   * collection's id may be given again: both are added first)... */
+  other2 = add_collection (fixture, "more", OTHER, &other2_path);
+  put_and_sync (fixture, other, "a");
+  notes2 = add_collection (fixture, "more", NOTES, &notes2_path);
+  remove_collection (fixture, other2_path);
+
+  /* ...then its own: whatever ferryd sent it about the other app's would
+   * have arrived before these. */
+  put_and_sync (fixture, notes, "b");
+  remove_collection (fixture, notes2_path);
+  FERRY_TEST_WAIT (peer_heard (fixture, notes2_path, manager_iface, "InterfacesRemoved") &&
+                   peer_heard (fixture, notes_path, collection_iface, "RunFinished"), WAIT_MS);
+  stop_peer (fixture);
+
+  g_assert_true (peer_heard (fixture, notes2_path, manager_iface, "InterfacesAdded"));
+  g_assert_true (peer_heard (fixture, notes_path, collection_iface, "Changed"));
+  g_assert_true (peer_heard (fixture, notes_path, collection_iface, "RunStarted"));
+  g_assert_true (peer_heard (fixture, notes_path, collection_iface, "RunFinished"));
+  g_assert_true (peer_heard (fixture, notes_path, "org.freedesktop.DBus.Properties",
+                             "PropertiesChanged"));
+  g_assert_cmpuint (count_lines (fixture, "signal ", other_path), ==, 0);
+  g_assert_cmpuint (count_lines (fixture, "signal ", other2_path), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  ferry_error_quark ();
+  ferry_agent_bus_up ();
+
+  g_test_add ("/dbus/privacy/sandboxed", Fixture, NULL, fixture_set_up, test_sandboxed,
+              fixture_tear_down);
+
+  status = g_test_run ();
+  ferry_agent_bus_down ();
+  return status;
+}
