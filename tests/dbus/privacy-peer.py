@@ -8,11 +8,13 @@
 #   managed PATH APP          an object GetManagedObjects listed
 #   getall PATH ok APP        Properties.GetAll answered
 #   getall PATH error NAME    ... or failed with the D-Bus error NAME
+#   get PATH ok APP           Properties.Get of App answered
+#   get PATH error NAME       ... or failed
 #   signal PATH IFACE MEMBER  a signal arrived (for the ObjectManager's,
 #                             PATH is the object it is about)
 #   ready                     everything above is done; signals follow
 #
-# Usage: privacy-peer.py PATH...  (the objects to call GetAll on)
+# Usage: privacy-peer.py PATH...  (the objects to call Get and GetAll on)
 
 import os
 import sys
@@ -55,6 +57,13 @@ def main():
             say('getall', path, 'ok', reply.unpack()[0].get('App', '-'))
         except GLib.Error as error:
             say('getall', path, 'error', Gio.DBusError.get_remote_error(error) or '-')
+        try:
+            reply = bus.call_sync(AGENT, path, 'org.freedesktop.DBus.Properties', 'Get',
+                                  GLib.Variant('(ss)', (COLLECTION, 'App')),
+                                  GLib.VariantType('(v)'), Gio.DBusCallFlags.NONE, -1, None)
+            say('get', path, 'ok', reply.unpack()[0])
+        except GLib.Error as error:
+            say('get', path, 'error', Gio.DBusError.get_remote_error(error) or '-')
 
     loop = GLib.MainLoop()
 

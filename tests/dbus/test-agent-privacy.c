@@ -342,6 +342,12 @@ test_sandboxed (Fixture       *fixture,
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("getall %s ok " NOTES, notes_path);
   g_assert_true (peer_said (fixture, line));
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("get %s error io.github.ferrysync.Ferry1.Error.NotFound", other_path);
+  g_assert_true (peer_said (fixture, line));
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("get %s ok " NOTES, notes_path);
+  g_assert_true (peer_said (fixture, line));
   assert_unsandboxed_sees (fixture, (const char *[]) { notes_path, other_path, NULL });
   g_assert_cmpstr (ferry_dbus_collection_get_app (other), ==, OTHER);
 
