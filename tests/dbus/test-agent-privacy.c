@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <string.h>
-
 #include "ferry-error.h"
 #include "ferry-rest-server.h"
+#include "ferry-test-sandbox.h"
 #include "ferry-test-util.h"
 
 #include "ferry-agent-fixture.h"
@@ -26,10 +25,7 @@ typedef struct
 {
   FerryAgentFixture  base;
   FerryRestServer   *server;
-  GSubprocess       *peer;
-  GDataInputStream  *peer_out;
-  GPtrArray         *lines;    /* what the peer printed */
-  gboolean           peer_eof;
+  FerryTestPeer     *peer;
 } Fixture;
 
 static void
@@ -38,21 +34,13 @@ fixture_set_up (Fixture       *fixture,
 {
   ferry_agent_fixture_set_up (&fixture->base, "full");
   fixture->server = ferry_rest_server_new ();
-  fixture->lines = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (fixture->peer != NULL)
-    {
-      g_subprocess_force_exit (fixture->peer);
-      g_subprocess_wait (fixture->peer, NULL, NULL);
-    }
-  g_clear_object (&fixture->peer_out);
-  g_clear_object (&fixture->peer);
-  g_clear_pointer (&fixture->lines, g_ptr_array_unref);
+  g_clear_pointer (&fixture->peer, ferry_test_peer_free);
   ferry_agent_fixture_tear_down (&fixture->base);
   g_clear_pointer (&fixture->server, ferry_rest_server_free);
 }
@@ -133,41 +121,7 @@ put_and_sync (Fixture             *fixture,
   g_signal_handler_disconnect (collection, handler);
 }
 
-/* The peer's output ----------------------------------------------------- */
-
-static void
-read_line_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-  g_autoptr(GError) error = NULL;
-  char *line;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
-                                                    &error);
-  g_assert_no_error (error);
-  if (line == NULL)
-    {
-      fixture->peer_eof = TRUE;
-      return;
-    }
-  g_test_message ("peer: %s", line);
-  g_ptr_array_add (fixture->lines, line);
-  g_data_input_stream_read_line_async (fixture->peer_out, G_PRIORITY_DEFAULT, NULL,
-                                       read_line_cb, fixture);
-}
-
-static gboolean
-peer_said (Fixture    *fixture,
-           const char *line)
-{
-  for (guint i = 0; i < fixture->lines->len; i++)
-    if (g_str_equal (g_ptr_array_index (fixture->lines, i), line))
-      return TRUE;
-  return FALSE;
-}
-
+/* What the peer heard. */
 static gboolean
 peer_heard (Fixture    *fixture,
             const char *path,
@@ -176,114 +130,23 @@ peer_heard (Fixture    *fixture,
 {
   g_autofree char *line = g_strdup_printf ("signal %s %s %s", path, interface, member);
 
-  return peer_said (fixture, line);
+  return ferry_test_peer_said (fixture->peer, line);
 }
 
-/* How many lines start with @prefix and mention @path as a word. */
-static guint
-count_lines (Fixture    *fixture,
-             const char *prefix,
-             const char *path)
-{
-  g_autofree char *word = g_strdup_printf (" %s ", path);
-  guint n = 0;
-
-  for (guint i = 0; i < fixture->lines->len; i++)
-    {
-      const char *line = g_ptr_array_index (fixture->lines, i);
-
-      if (g_str_has_prefix (line, prefix) && (path == NULL || strstr (line, word) != NULL))
-        n++;
-    }
-  return n;
-}
-
-/* Bubblewrap's arguments for a sandbox that holds the whole file system,
- * as Flatpak's hold what an app needs, and a /.flatpak-info naming
- * NOTES: its root is bubblewrap's own, so nothing is created on ours. */
-static void
-add_sandbox_args (GPtrArray  *argv,
-                  const char *info_path)
-{
-  g_autoptr(GDir) root = g_dir_open ("/", 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (root);
-  g_ptr_array_add (argv, g_strdup ("bwrap"));
-  while ((name = g_dir_read_name (root)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/", name, NULL);
-      g_autofree char *target = NULL;
-
-      if (g_str_equal (name, "proc") || g_str_equal (name, "dev"))
-        continue;
-      if ((target = g_file_read_link (path, NULL)) != NULL)
-        {
-          g_ptr_array_add (argv, g_strdup ("--symlink"));
-          g_ptr_array_add (argv, g_steal_pointer (&target));
-          g_ptr_array_add (argv, g_steal_pointer (&path));
-        }
-      else if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        {
-          g_ptr_array_add (argv, g_strdup ("--bind"));
-          g_ptr_array_add (argv, g_strdup (path));
-          g_ptr_array_add (argv, g_steal_pointer (&path));
-        }
-    }
-  g_ptr_array_add (argv, g_strdup ("--ro-bind"));
-  g_ptr_array_add (argv, g_strdup (info_path));
-  g_ptr_array_add (argv, g_strdup ("/.flatpak-info"));
-  g_ptr_array_add (argv, g_strdup ("--dev"));
-  g_ptr_array_add (argv, g_strdup ("/dev"));
-  g_ptr_array_add (argv, g_strdup ("--proc"));
-  g_ptr_array_add (argv, g_strdup ("/proc"));
-  g_ptr_array_add (argv, g_strdup ("--"));
-}
-
-/* Starts the sandboxed peer, which calls GetAll on @paths. */
+/* Starts the sandboxed peer, which calls Get and GetAll on @paths. */
 static void
 start_peer (Fixture            *fixture,
             const char * const *paths)
 {
-  g_autofree char *dir = ferry_test_make_temp_dir ();
-  g_autofree char *info_path = g_build_filename (dir, "flatpak-info", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autoptr(GPtrArray) command = g_ptr_array_new_with_free_func (g_free);
 
-  /* The test command installs bubblewrap (.ci/deps). */
-  g_assert_nonnull (bwrap);
-  g_file_set_contents (info_path, "[Application]\nname=" NOTES "\n", -1, &error);
-  g_assert_no_error (error);
-
-  add_sandbox_args (argv, info_path);
-  g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
-  g_ptr_array_add (argv, g_test_build_filename (G_TEST_DIST, "dbus", "privacy-peer.py", NULL));
+  g_ptr_array_add (command, g_strdup ("/usr/bin/python3"));
+  g_ptr_array_add (command, g_test_build_filename (G_TEST_DIST, "dbus", "privacy-peer.py",
+                                                   NULL));
   for (guint i = 0; paths[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (paths[i]));
-  g_ptr_array_add (argv, NULL);
-
-  fixture->peer = g_subprocess_newv ((const char * const *) argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  fixture->peer_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->peer));
-  g_data_input_stream_read_line_async (fixture->peer_out, G_PRIORITY_DEFAULT, NULL,
-                                       read_line_cb, fixture);
-  FERRY_TEST_WAIT (peer_said (fixture, "ready") || fixture->peer_eof, WAIT_MS);
-  g_assert_true (peer_said (fixture, "ready"));
-}
-
-static void
-stop_peer (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_close (g_subprocess_get_stdin_pipe (fixture->peer), NULL, &error);
-  g_assert_no_error (error);
-  FERRY_TEST_WAIT (fixture->peer_eof, WAIT_MS);
-  g_subprocess_wait_check (fixture->peer, NULL, &error);
-  g_assert_no_error (error);
+    g_ptr_array_add (command, g_strdup (paths[i]));
+  g_ptr_array_add (command, NULL);
+  fixture->peer = ferry_test_peer_start (NOTES, (const char * const *) command->pdata);
 }
 
 /* The tests ------------------------------------------------------------- */
@@ -333,21 +196,21 @@ test_sandboxed (Fixture       *fixture,
    * properties included. */
   start_peer (fixture, (const char *[]) { other_path, notes_path, NULL });
   line = g_strdup_printf ("managed %s " NOTES, notes_path);
-  g_assert_true (peer_said (fixture, line));
-  g_assert_cmpuint (count_lines (fixture, "managed ", NULL), ==, 1);
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
+  g_assert_cmpuint (ferry_test_peer_count (fixture->peer, "managed ", NULL), ==, 1);
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("getall %s error io.github.ferrysync.Ferry1.Error.NotFound",
                           other_path);
-  g_assert_true (peer_said (fixture, line));
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("getall %s ok " NOTES, notes_path);
-  g_assert_true (peer_said (fixture, line));
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("get %s error io.github.ferrysync.Ferry1.Error.NotFound", other_path);
-  g_assert_true (peer_said (fixture, line));
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("get %s ok " NOTES, notes_path);
-  g_assert_true (peer_said (fixture, line));
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
   assert_unsandboxed_sees (fixture, (const char *[]) { notes_path, other_path, NULL });
   g_assert_cmpstr (ferry_dbus_collection_get_app (other), ==, OTHER);
 
@@ -364,7 +227,7 @@ test_sandboxed (Fixture       *fixture,
   remove_collection (fixture, notes2_path);
   FERRY_TEST_WAIT (peer_heard (fixture, notes2_path, manager_iface, "InterfacesRemoved") &&
                    peer_heard (fixture, notes_path, collection_iface, "RunFinished"), WAIT_MS);
-  stop_peer (fixture);
+  ferry_test_peer_stop (fixture->peer);
 
   g_assert_true (peer_heard (fixture, notes2_path, manager_iface, "InterfacesAdded"));
   g_assert_true (peer_heard (fixture, notes_path, collection_iface, "Changed"));
@@ -372,8 +235,8 @@ test_sandboxed (Fixture       *fixture,
   g_assert_true (peer_heard (fixture, notes_path, collection_iface, "RunFinished"));
   g_assert_true (peer_heard (fixture, notes_path, "org.freedesktop.DBus.Properties",
                              "PropertiesChanged"));
-  g_assert_cmpuint (count_lines (fixture, "signal ", other_path), ==, 0);
-  g_assert_cmpuint (count_lines (fixture, "signal ", other2_path), ==, 0);
+  g_assert_cmpuint (ferry_test_peer_count (fixture->peer, "signal ", other_path), ==, 0);
+  g_assert_cmpuint (ferry_test_peer_count (fixture->peer, "signal ", other2_path), ==, 0);
 }
 
 int
