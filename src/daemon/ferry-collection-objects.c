@@ -14,7 +14,7 @@
 
 /*
  * The collections' D-Bus objects, each seen only by those allowed to see
- * it.  Every collection is one object under COLLECTIONS_PATH; the
+ * it.  Every collection is one object under FERRY_COLLECTIONS_PATH; the
  * ObjectManager at the agent's path lists them.  Both are served here
  * rather than by GDBusObjectManagerServer and interface skeletons, because
  * those answer GetManagedObjects and Properties calls at once, for
@@ -27,7 +27,6 @@
  * the service's handler.
  */
 
-#define COLLECTIONS_PATH     FERRY_DBUS_PATH "/collections"
 #define COLLECTION_IFACE     "io.github.ferrysync.Ferry1.Collection"
 #define OBJECT_MANAGER_IFACE "org.freedesktop.DBus.ObjectManager"
 #define PROPERTIES_IFACE     "org.freedesktop.DBus.Properties"
@@ -105,7 +104,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
 char *
 ferry_collection_objects_path (gint64 id)
 {
-  return g_strdup_printf (COLLECTIONS_PATH "/%" G_GINT64_FORMAT, id);
+  return g_strdup_printf (FERRY_COLLECTIONS_PATH "/%" G_GINT64_FORMAT, id);
 }
 
 static const char *
@@ -374,7 +373,7 @@ collection_method_call (GDBusConnection       *connection,
                         gpointer               user_data)
 {
   FerryCollectionObjects *self = user_data;
-  gint64 id = g_ascii_strtoll (object_path + strlen (COLLECTIONS_PATH "/"), NULL, 10);
+  gint64 id = g_ascii_strtoll (object_path + strlen (FERRY_COLLECTIONS_PATH "/"), NULL, 10);
 
   if (g_str_equal (interface_name, PROPERTIES_IFACE))
     begin_lookup (self, invocation, id);

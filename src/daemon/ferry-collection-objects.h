@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* Where the collections' objects are: FERRY_COLLECTIONS_PATH/ID. */
+#define FERRY_COLLECTIONS_PATH FERRY_DBUS_PATH "/collections"
+
 #define FERRY_TYPE_COLLECTION_OBJECTS (ferry_collection_objects_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryCollectionObjects, ferry_collection_objects,

@@ -23,7 +23,6 @@
  * Calls that arrive before the engine runs wait for it.
  */
 
-#define COLLECTIONS_PATH FERRY_DBUS_PATH "/collections"
 #define MAX_PAGE 1000
 
 typedef struct
@@ -180,8 +179,8 @@ run_remove (Call *call)
 
   g_variant_get (g_dbus_method_invocation_get_parameters (call->invocation), "(&ob)", &path,
                  &keep);
-  if (!g_str_has_prefix (path, COLLECTIONS_PATH "/") ||
-      !g_ascii_string_to_unsigned (path + strlen (COLLECTIONS_PATH "/"), 10, 1, G_MAXINT64,
+  if (!g_str_has_prefix (path, FERRY_COLLECTIONS_PATH "/") ||
+      !g_ascii_string_to_unsigned (path + strlen (FERRY_COLLECTIONS_PATH "/"), 10, 1, G_MAXINT64,
                                    &id, NULL))
     id = 0;
   call->collection = (gint64) id;
