@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ferry-task-info-private.h"
 #include "ferry-task-list-private.h"
 
 /**
@@ -48,32 +49,95 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Loading: a recount is due or in flight. */
-gboolean
-ferry_task_list_is_loading (FerryTaskList *self)
+/* The pager's view of the list ------------------------------------------- */
+
+static void
+count_async (GListModel          *model,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
 {
-  return self->refresh != NULL || self->refresh_source_id != 0;
+  FerryTaskList *self = FERRY_TASK_LIST (model);
+
+  ferry_client_count_async (self->client, self->query, cancellable, callback, user_data);
 }
 
-void
-ferry_task_list_notify_loading (FerryTaskList *self,
-                                gboolean       was_loading)
+static gboolean
+count_finish (GObject       *source,
+              GAsyncResult  *result,
+              guint         *out_count,
+              GError       **error)
 {
-  if (was_loading != ferry_task_list_is_loading (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  return ferry_client_count_finish (FERRY_CLIENT (source), result, out_count, error);
 }
 
-void
-ferry_task_list_notify_list_calls (FerryTaskList *self)
+static void
+list_async (GListModel          *model,
+            guint                offset,
+            guint                limit,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST_CALLS]);
+  FerryTaskList *self = FERRY_TASK_LIST (model);
+
+  ferry_client_list_async (self->client, self->query, offset, limit, cancellable, callback,
+                           user_data);
 }
 
-void
-ferry_task_list_notify_count_calls (FerryTaskList *self)
+static GPtrArray *
+list_finish (GObject       *source,
+             GAsyncResult  *result,
+             GError       **error)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT_CALLS]);
+  return ferry_client_list_finish (FERRY_CLIENT (source), result, error);
 }
+
+static gpointer
+new_unloaded (void)
+{
+  return ferry_task_info_new_unloaded ();
+}
+
+static gboolean
+is_loaded (gpointer item)
+{
+  return ferry_task_info_get_loaded (item);
+}
+
+static const char *
+get_id (gpointer item)
+{
+  return ferry_task_info_get_id (item);
+}
+
+static void
+update (gpointer  item,
+        gpointer  from,
+        gboolean *out_changed)
+{
+  ferry_task_info_update (item, ferry_task_info_get_variant (from), out_changed, NULL);
+}
+
+static void
+notify (GListModel       *model,
+        FerryPagerNotify  what)
+{
+  static const guint props[] = {
+    [FERRY_PAGER_LOADING] = PROP_LOADING,
+    [FERRY_PAGER_LIST_CALLS] = PROP_LIST_CALLS,
+    [FERRY_PAGER_COUNT_CALLS] = PROP_COUNT_CALLS,
+  };
+
+  g_object_notify_by_pspec (G_OBJECT (model), properties[props[what]]);
+}
+
+static const FerryPagerFuncs pager_funcs = {
+  count_async, count_finish, list_async, list_finish,
+  new_unloaded, is_loaded, get_id, update, notify,
+};
+
+/* The client's signals ------------------------------------------------------ */
 
 static gboolean
 concerns_us (FerryTaskList *self,
@@ -93,7 +157,7 @@ on_client_task_added (FerryTaskList        *self,
 {
   /* A new task in a state the query does not show cannot be in the list. */
   if (concerns_us (self, owner) && ferry_task_query_has_state (self->query, state))
-    ferry_task_list_schedule_refresh (self);
+    ferry_pager_schedule_refresh (&self->pager);
 }
 
 static void
@@ -102,7 +166,7 @@ on_client_task_event (FerryTaskList *self,
                       const char    *owner)
 {
   if (concerns_us (self, owner))
-    ferry_task_list_schedule_refresh (self);
+    ferry_pager_schedule_refresh (&self->pager);
 }
 
 static void
@@ -113,13 +177,13 @@ on_client_notify_agent_running (FerryTaskList *self,
   /* A new agent may have a different queue (or have lost what was in
    * flight): start over from its count. */
   if (ferry_client_get_agent_running (client))
-    ferry_task_list_schedule_refresh (self);
+    ferry_pager_schedule_refresh (&self->pager);
 }
 
 static guint
 ferry_task_list_get_n_items (GListModel *model)
 {
-  return FERRY_TASK_LIST (model)->n_items;
+  return FERRY_TASK_LIST (model)->pager.n_items;
 }
 
 static GType
@@ -132,7 +196,7 @@ static gpointer
 ferry_task_list_get_item (GListModel *model,
                           guint       position)
 {
-  return ferry_task_list_dup_item (FERRY_TASK_LIST (model), position);
+  return ferry_pager_dup_item (&FERRY_TASK_LIST (model)->pager, position);
 }
 
 static void
@@ -171,7 +235,7 @@ ferry_task_list_constructed (GObject *object)
                            G_CALLBACK (on_client_notify_agent_running), self,
                            G_CONNECT_SWAPPED);
 
-  ferry_task_list_start_refresh (self);
+  ferry_pager_start_refresh (&self->pager);
 }
 
 static void
@@ -179,12 +243,7 @@ ferry_task_list_dispose (GObject *object)
 {
   FerryTaskList *self = (FerryTaskList *) object;
 
-  /* Calls in flight hold plain pointers to us: cancelling makes their
-   * callbacks only free their own state. */
-  g_cancellable_cancel (self->cancellable);
-  self->refresh = NULL;
-  g_clear_handle_id (&self->refresh_source_id, g_source_remove);
-  g_hash_table_remove_all (self->pages);
+  ferry_pager_dispose (&self->pager);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
@@ -197,8 +256,7 @@ ferry_task_list_finalize (GObject *object)
 {
   FerryTaskList *self = (FerryTaskList *) object;
 
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->pages, g_hash_table_unref);
+  ferry_pager_finalize (&self->pager);
   g_clear_pointer (&self->query, ferry_task_query_unref);
 
   G_OBJECT_CLASS (ferry_task_list_parent_class)->finalize (object);
@@ -221,22 +279,22 @@ ferry_task_list_get_property (GObject    *object,
       g_value_set_boxed (value, self->query);
       break;
     case PROP_PAGE_SIZE:
-      g_value_set_uint (value, self->page_size);
+      g_value_set_uint (value, self->pager.page_size);
       break;
     case PROP_MAX_PAGES:
-      g_value_set_uint (value, self->max_pages);
+      g_value_set_uint (value, self->pager.max_pages);
       break;
     case PROP_REFRESH_DELAY:
-      g_value_set_uint (value, self->refresh_delay);
+      g_value_set_uint (value, self->pager.refresh_delay);
       break;
     case PROP_LOADING:
-      g_value_set_boolean (value, ferry_task_list_is_loading (self));
+      g_value_set_boolean (value, ferry_pager_is_loading (&self->pager));
       break;
     case PROP_LIST_CALLS:
-      g_value_set_uint (value, self->list_calls);
+      g_value_set_uint (value, self->pager.list_calls);
       break;
     case PROP_COUNT_CALLS:
-      g_value_set_uint (value, self->count_calls);
+      g_value_set_uint (value, self->pager.count_calls);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -262,13 +320,13 @@ ferry_task_list_set_property (GObject      *object,
       self->query = query != NULL ? ferry_task_query_copy (query) : NULL;
       break;
     case PROP_PAGE_SIZE:
-      self->page_size = g_value_get_uint (value);
+      self->pager.page_size = g_value_get_uint (value);
       break;
     case PROP_MAX_PAGES:
-      self->max_pages = g_value_get_uint (value);
+      self->pager.max_pages = g_value_get_uint (value);
       break;
     case PROP_REFRESH_DELAY:
-      self->refresh_delay = g_value_get_uint (value);
+      self->pager.refresh_delay = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -366,11 +424,7 @@ ferry_task_list_class_init (FerryTaskListClass *klass)
 static void
 ferry_task_list_init (FerryTaskList *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->pages = ferry_task_list_new_pages ();
-  self->page_size = 100;
-  self->max_pages = 8;
-  self->refresh_delay = 100;
+  ferry_pager_init (&self->pager, G_LIST_MODEL (self), &pager_funcs);
 }
 
 /**
@@ -434,7 +488,7 @@ guint
 ferry_task_list_get_page_size (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
-  return self->page_size;
+  return self->pager.page_size;
 }
 
 /**
@@ -449,7 +503,7 @@ guint
 ferry_task_list_get_max_pages (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
-  return self->max_pages;
+  return self->pager.max_pages;
 }
 
 /**
@@ -464,7 +518,7 @@ gboolean
 ferry_task_list_get_loading (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), FALSE);
-  return ferry_task_list_is_loading (self);
+  return ferry_pager_is_loading (&self->pager);
 }
 
 /**
@@ -479,7 +533,7 @@ guint
 ferry_task_list_get_list_calls (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
-  return self->list_calls;
+  return self->pager.list_calls;
 }
 
 /**
@@ -494,7 +548,7 @@ guint
 ferry_task_list_get_count_calls (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
-  return self->count_calls;
+  return self->pager.count_calls;
 }
 
 /**
@@ -509,5 +563,5 @@ guint
 ferry_task_list_get_n_cached_pages (FerryTaskList *self)
 {
   g_return_val_if_fail (FERRY_IS_TASK_LIST (self), 0);
-  return g_hash_table_size (self->pages);
+  return g_hash_table_size (self->pager.pages);
 }

@@ -20,6 +20,8 @@
 #include "ferry-task-query.h"
 #include "ferry-client.h"
 #include "ferry-collection.h"
+#include "ferry-document-info.h"
+#include "ferry-document-list.h"
 #include "ferry-task-list.h"
 #include "ferry-download-request.h"
 #include "ferry-transfer-info.h"

@@ -389,3 +389,29 @@ ferry_caller_cache_get_size (FerryCallerCache *self)
 
   return g_hash_table_size (self->callers);
 }
+
+/**
+ * ferry_caller_cache_dup_callers:
+ * @self: a cache
+ *
+ * The peers that have called and are still on the bus: the ones that may
+ * hear about what they are allowed to see.
+ *
+ * Returns: (transfer full) (element-type FerryCaller): the callers known
+ */
+GPtrArray *
+ferry_caller_cache_dup_callers (FerryCallerCache *self)
+{
+  GPtrArray *callers;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (FERRY_IS_CALLER_CACHE (self), NULL);
+
+  callers = g_ptr_array_new_full (g_hash_table_size (self->callers),
+                                  (GDestroyNotify) ferry_caller_unref);
+  g_hash_table_iter_init (&iter, self->callers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (callers, ferry_caller_ref (value));
+  return callers;
+}

@@ -21,5 +21,6 @@ FerryCaller      *ferry_caller_cache_lookup_finish (FerryCallerCache     *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
 guint             ferry_caller_cache_get_size      (FerryCallerCache     *self);
+GPtrArray        *ferry_caller_cache_dup_callers   (FerryCallerCache     *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "ferry-error.h"
 
 #include "ferry-collection-args.h"
+#include "ferry-collection-objects.h"
 
 #include "ferry-collection-service.h"
 
@@ -15,13 +16,13 @@
  * Collections over D-Bus: AddCollection and RemoveCollection on the
  * agent's interface, and one io.github.ferrysync.Ferry1.Collection object
  * per collection under /io/github/ferrysync/Ferry/collections/, listed by
- * the ObjectManager at the agent's path.  Like the agent's own calls,
- * each one is checked, its caller identified from its connection, and
- * only then served; a sandboxed caller finds no collection but its own
- * app's.  Calls that arrive before the engine runs wait for it.
+ * the ObjectManager at the agent's path (the objects themselves are
+ * ferry-collection-objects.c).  Like the agent's own calls, each one is
+ * checked, its caller identified from its connection, and only then
+ * served; a sandboxed caller finds no collection but its own app's.
+ * Calls that arrive before the engine runs wait for it.
  */
 
-#define COLLECTIONS_PATH FERRY_DBUS_PATH "/collections"
 #define MAX_PAGE 1000
 
 typedef struct
@@ -39,9 +40,8 @@ struct _FerryCollectionService
   /* owned */
   FerryCallerCache         *callers;
   FerryDBusAgent           *agent;
-  GDBusObjectManagerServer *objects;
+  FerryCollectionObjects   *objects;
   FerryCollectionManager   *manager;
-  GHashTable               *skeletons;   /* id → FerryDBusCollection* */
   GPtrArray                *waiting;     /* Call*: before the engine runs */
 };
 
@@ -142,12 +142,6 @@ visible_collection (Call    *call,
   return collection;
 }
 
-static char *
-object_path (gint64 id)
-{
-  return g_strdup_printf (COLLECTIONS_PATH "/%" G_GINT64_FORMAT, id);
-}
-
 /* The agent's methods ------------------------------------------------------- */
 
 static void
@@ -169,7 +163,7 @@ run_add (Call *call)
       call_fail (call, error);
       return;
     }
-  path = object_path (ferry_collection_get_id (collection));
+  path = ferry_collection_objects_path (ferry_collection_get_id (collection));
   g_debug ("%s added the collection %s", call->caller->app_id, config->name);
   call_return (call, g_variant_new ("(o)", path));
 }
@@ -185,8 +179,8 @@ run_remove (Call *call)
 
   g_variant_get (g_dbus_method_invocation_get_parameters (call->invocation), "(&ob)", &path,
                  &keep);
-  if (!g_str_has_prefix (path, COLLECTIONS_PATH "/") ||
-      !g_ascii_string_to_unsigned (path + strlen (COLLECTIONS_PATH "/"), 10, 1, G_MAXINT64,
+  if (!g_str_has_prefix (path, FERRY_COLLECTIONS_PATH "/") ||
+      !g_ascii_string_to_unsigned (path + strlen (FERRY_COLLECTIONS_PATH "/"), 10, 1, G_MAXINT64,
                                    &id, NULL))
     id = 0;
   call->collection = (gint64) id;
@@ -424,39 +418,12 @@ dispatch (Call *call)
 
 /* Objects ------------------------------------------------------------------ */
 
-static gint64
-collection_id (gpointer skeleton)
+static void
+on_collection_method (GDBusMethodInvocation *invocation,
+                      gint64                 id,
+                      gpointer               user_data)
 {
-  gint64 *id = g_object_get_data (G_OBJECT (skeleton), "ferry-collection-id");
-
-  return id != NULL ? *id : 0;
-}
-
-#define HANDLER(name, ...)                                                    \
-  static gboolean                                                             \
-  handle_##name (FerryDBusCollection   *object,                               \
-                 GDBusMethodInvocation *invocation,                           \
-                 __VA_ARGS__,                                                 \
-                 gpointer               user_data)                            \
-  {                                                                           \
-    return begin_call (user_data, invocation, collection_id (object));        \
-  }
-
-HANDLER (put, const char *id, const char *json)
-HANDLER (delete, const char *id)
-HANDLER (get, const char *id)
-HANDLER (list, GVariant *filter, guint offset, guint limit)
-HANDLER (changes, gint64 after, guint limit)
-HANDLER (resolve, const char *id, const char *choice, const char *merged)
-
-#undef HANDLER
-
-static gboolean
-handle_no_args (FerryDBusCollection   *object,
-                GDBusMethodInvocation *invocation,
-                gpointer               user_data)
-{
-  return begin_call (user_data, invocation, collection_id (object));
+  begin_call (user_data, invocation, id);
 }
 
 static gboolean
@@ -479,118 +446,11 @@ handle_remove_collection (FerryDBusAgent        *agent,
 }
 
 static void
-sync_properties (FerryDBusCollection *skeleton,
-                 FerryCollection     *collection)
-{
-  FerryDocumentCounts counts;
-  guint total, synced, failed;
-
-  ferry_collection_get_counts (collection, &counts);
-  ferry_collection_get_progress (collection, &total, &synced, &failed);
-  ferry_dbus_collection_set_state (skeleton,
-                                   ferry_collection_state_to_string (
-                                     ferry_collection_get_state (collection)));
-  ferry_dbus_collection_set_phase (skeleton,
-                                   ferry_run_phase_to_string (
-                                     ferry_collection_get_phase (collection)));
-  ferry_dbus_collection_set_progress (skeleton, g_variant_new ("(uuu)", total, synced, failed));
-  ferry_dbus_collection_set_document_count (skeleton, counts.documents);
-  ferry_dbus_collection_set_dirty_count (skeleton, counts.dirty);
-  ferry_dbus_collection_set_conflict_count (skeleton, counts.conflicts);
-  ferry_dbus_collection_set_failed_count (skeleton, counts.failed);
-  ferry_dbus_collection_set_last_sync_time (skeleton, ferry_collection_get_last_sync (collection));
-  ferry_dbus_collection_set_next_sync_time (skeleton, ferry_collection_get_next_sync (collection));
-  ferry_dbus_collection_set_last_error (skeleton,
-                                        ferry_collection_get_last_error (collection) != NULL
-                                          ? ferry_collection_get_last_error (collection) : "");
-}
-
-static void
-on_collection_notify (FerryCollection     *collection,
-                      GParamSpec          *pspec,
-                      FerryDBusCollection *skeleton)
-{
-  sync_properties (skeleton, collection);
-}
-
-static void
-on_documents_changed (FerryCollection     *collection,
-                      gint64               seq,
-                      FerryDBusCollection *skeleton)
-{
-  ferry_dbus_collection_emit_changed (skeleton, seq);
-}
-
-static void
-on_run_started (FerryCollection     *collection,
-                const char          *trigger,
-                FerryDBusCollection *skeleton)
-{
-  ferry_dbus_collection_emit_run_started (skeleton, trigger);
-}
-
-static void
-on_run_finished (FerryCollection     *collection,
-                 FerryRunRecord      *record,
-                 FerryDBusCollection *skeleton)
-{
-  sync_properties (skeleton, collection);
-  ferry_dbus_collection_emit_run_finished (
-    skeleton, ferry_collection_args_summary (record, ferry_collection_get_last_error (collection)));
-}
-
-static void
-on_conflict (FerryCollection     *collection,
-             const char          *doc_id,
-             FerryDBusCollection *skeleton)
-{
-  ferry_dbus_collection_emit_conflict_detected (skeleton, doc_id);
-}
-
-static void
 on_collection_added (FerryCollectionManager *manager,
                      FerryCollection        *collection,
                      FerryCollectionService *self)
 {
-  FerryCollectionConfig *config = ferry_collection_get_config (collection);
-  g_autoptr(FerryDBusCollection) skeleton = ferry_dbus_collection_skeleton_new ();
-  g_autoptr(GDBusObjectSkeleton) object = NULL;
-  g_autofree char *path = object_path (config->id);
-  g_autofree char *host = ferry_collection_config_dup_host (config);
-  gint64 id = config->id;
-
-  g_object_set_data_full (G_OBJECT (skeleton), "ferry-collection-id",
-                          g_memdup2 (&id, sizeof id), g_free);
-  ferry_dbus_collection_set_name (skeleton, config->name);
-  ferry_dbus_collection_set_app (skeleton, config->owner);
-  ferry_dbus_collection_set_protocol (skeleton, ferry_protocol_to_string (config->protocol));
-  ferry_dbus_collection_set_host (skeleton, host != NULL ? host : "");
-  ferry_dbus_collection_set_direction (skeleton, ferry_direction_to_string (config->direction));
-  ferry_dbus_collection_set_live (skeleton, config->live);
-  ferry_dbus_collection_set_interval (skeleton, config->interval);
-  sync_properties (skeleton, collection);
-
-  g_signal_connect (skeleton, "handle-put", G_CALLBACK (handle_put), self);
-  g_signal_connect (skeleton, "handle-delete", G_CALLBACK (handle_delete), self);
-  g_signal_connect (skeleton, "handle-get", G_CALLBACK (handle_get), self);
-  g_signal_connect (skeleton, "handle-list", G_CALLBACK (handle_list), self);
-  g_signal_connect (skeleton, "handle-changes", G_CALLBACK (handle_changes), self);
-  g_signal_connect (skeleton, "handle-resolve", G_CALLBACK (handle_resolve), self);
-  g_signal_connect (skeleton, "handle-sync", G_CALLBACK (handle_no_args), self);
-  g_signal_connect (skeleton, "handle-retry-failed", G_CALLBACK (handle_no_args), self);
-
-  g_signal_connect_object (collection, "notify", G_CALLBACK (on_collection_notify), skeleton, 0);
-  g_signal_connect_object (collection, "documents-changed", G_CALLBACK (on_documents_changed),
-                           skeleton, 0);
-  g_signal_connect_object (collection, "run-started", G_CALLBACK (on_run_started), skeleton, 0);
-  g_signal_connect_object (collection, "run-finished", G_CALLBACK (on_run_finished), skeleton,
-                           0);
-  g_signal_connect_object (collection, "conflict", G_CALLBACK (on_conflict), skeleton, 0);
-
-  object = g_dbus_object_skeleton_new (path);
-  g_dbus_object_skeleton_add_interface (object, G_DBUS_INTERFACE_SKELETON (skeleton));
-  g_dbus_object_manager_server_export (self->objects, object);
-  g_hash_table_insert (self->skeletons, g_memdup2 (&id, sizeof id), g_object_ref (skeleton));
+  ferry_collection_objects_add (self->objects, collection);
 }
 
 static void
@@ -598,13 +458,7 @@ on_collection_removed (FerryCollectionManager *manager,
                        FerryCollection        *collection,
                        FerryCollectionService *self)
 {
-  gint64 id = ferry_collection_get_id (collection);
-  g_autofree char *path = object_path (id);
-
-  g_signal_handlers_disconnect_by_data (collection,
-                                        g_hash_table_lookup (self->skeletons, &id));
-  g_dbus_object_manager_server_unexport (self->objects, path);
-  g_hash_table_remove (self->skeletons, &id);
+  ferry_collection_objects_remove (self->objects, collection);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -619,13 +473,11 @@ ferry_collection_service_dispose (GObject *object)
   if (self->manager != NULL)
     g_signal_handlers_disconnect_by_data (self->manager, self);
   if (self->objects != NULL)
-    g_dbus_object_manager_server_set_connection (self->objects, NULL);
+    ferry_collection_objects_close (self->objects);
   g_clear_object (&self->objects);
   g_clear_object (&self->manager);
   g_clear_object (&self->agent);
   g_clear_object (&self->callers);
-  if (self->skeletons != NULL)
-    g_hash_table_remove_all (self->skeletons);
 
   G_OBJECT_CLASS (ferry_collection_service_parent_class)->dispose (object);
 }
@@ -635,7 +487,6 @@ ferry_collection_service_finalize (GObject *object)
 {
   FerryCollectionService *self = FERRY_COLLECTION_SERVICE (object);
 
-  g_clear_pointer (&self->skeletons, g_hash_table_unref);
   g_clear_pointer (&self->waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ferry_collection_service_parent_class)->finalize (object);
@@ -653,8 +504,6 @@ ferry_collection_service_class_init (FerryCollectionServiceClass *klass)
 static void
 ferry_collection_service_init (FerryCollectionService *self)
 {
-  self->skeletons = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           g_object_unref);
   self->waiting = g_ptr_array_new ();
 }
 
@@ -682,8 +531,7 @@ ferry_collection_service_new (FerryCallerCache *callers,
   self = g_object_new (FERRY_TYPE_COLLECTION_SERVICE, NULL);
   self->callers = g_object_ref (callers);
   self->agent = g_object_ref (agent);
-  self->objects = g_dbus_object_manager_server_new (FERRY_DBUS_PATH);
-  g_dbus_object_manager_server_set_connection (self->objects, connection);
+  self->objects = ferry_collection_objects_new (callers, connection, on_collection_method, self);
   g_signal_connect (agent, "handle-add-collection", G_CALLBACK (handle_add_collection), self);
   g_signal_connect (agent, "handle-remove-collection", G_CALLBACK (handle_remove_collection),
                     self);

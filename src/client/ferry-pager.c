@@ -1,42 +1,44 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "ferry-task-list-pages"
+#define G_LOG_DOMAIN "ferry-pager"
 
 #include "config.h"
 
-#include "ferry-task-info-private.h"
-#include "ferry-task-list-private.h"
+#include "ferry-pager-private.h"
 
 /*
- * The page cache of a FerryTaskList: rows are fetched a page at a time,
- * only for pages asked for, and at most max-pages pages are kept.  A
- * refresh recounts and reloads every cached page together, then tells the
- * model what moved.
+ * The page cache of a paged list model (FerryTaskList, FerryDocumentList):
+ * rows are fetched a page at a time, only for pages asked for, and at most
+ * max-pages pages are kept.  A refresh recounts and reloads every cached
+ * page together, then tells the model what moved.  What is counted and
+ * listed, and what an item is, the model says through FerryPagerFuncs.
  */
 
 typedef struct
 {
   guint      index;
   guint      serial;            /* of the load in flight, 0 when none */
-  GPtrArray *items;             /* FerryTaskInfo *, one per row of the page */
+  GPtrArray *items;             /* the model's items, one per row of the page */
   gboolean   failed;            /* the last load failed; wait for a refresh */
 } Page;
 
-typedef struct _FerryTaskListRefresh
+typedef struct _FerryPagerRefresh
 {
-  FerryTaskList *self;          /* borrowed: the list cancels us in dispose */
-  guint          n_items;
-  guint          outstanding;
-  GHashTable    *results;       /* page index → GPtrArray of FerryTaskInfo */
-  gboolean       failed;
+  FerryPager            *self;     /* borrowed: the model cancels us in dispose */
+  const FerryPagerFuncs *funcs;
+  guint                  n_items;
+  guint                  outstanding;
+  GHashTable            *results;  /* page index → GPtrArray of items */
+  gboolean               failed;
 } Refresh;
 
 typedef struct
 {
-  FerryTaskList *self;          /* borrowed, as above */
-  Refresh       *refresh;       /* NULL for an on-demand page load */
-  guint          index;
-  guint          serial;
-  guint          generation;
+  FerryPager            *self;     /* borrowed, as above */
+  const FerryPagerFuncs *funcs;
+  Refresh               *refresh;  /* NULL for an on-demand page load */
+  guint                  index;
+  guint                  serial;
+  guint                  generation;
 } PageLoad;
 
 static void
@@ -47,15 +49,16 @@ page_free (Page *page)
 }
 
 static Page *
-page_new (guint index,
-          guint n_rows)
+page_new (FerryPager *self,
+          guint       index,
+          guint       n_rows)
 {
   Page *page = g_new0 (Page, 1);
 
   page->index = index;
   page->items = g_ptr_array_new_full (n_rows, g_object_unref);
   for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (page->items, ferry_task_info_new_unloaded ());
+    g_ptr_array_add (page->items, self->funcs->new_unloaded ());
   return page;
 }
 
@@ -66,8 +69,16 @@ refresh_free (Refresh *refresh)
   g_free (refresh);
 }
 
+static void
+notify_loading (FerryPager *self,
+                gboolean    was_loading)
+{
+  if (was_loading != ferry_pager_is_loading (self))
+    self->funcs->notify (self->model, FERRY_PAGER_LOADING);
+}
+
 static guint
-page_rows (FerryTaskList *self,
+page_rows (FerryPager    *self,
            guint          index,
            guint          n_items)
 {
@@ -90,7 +101,7 @@ compare_uint (gconstpointer a,
 
 /* Page indexes in the cache, in ascending order. */
 static GArray *
-dup_page_indexes (FerryTaskList *self)
+dup_page_indexes (FerryPager *self)
 {
   GArray *indexes = g_array_sized_new (FALSE, FALSE, sizeof (guint),
                                        g_hash_table_size (self->pages));
@@ -109,7 +120,7 @@ dup_page_indexes (FerryTaskList *self)
 
 /* Emits ::items-changed once per run of consecutive rows in @rows. */
 static void
-emit_row_runs (FerryTaskList *self,
+emit_row_runs (FerryPager    *self,
                GArray        *rows)
 {
   guint i = 0;
@@ -122,14 +133,14 @@ emit_row_runs (FerryTaskList *self,
 
       while (i + n < rows->len && g_array_index (rows, guint, i + n) == first + n)
         n++;
-      g_list_model_items_changed (G_LIST_MODEL (self), first, n, n);
+      g_list_model_items_changed (self->model, first, n, n);
       i += n;
     }
 }
 
 /* Drops the pages farthest from @keep until the cache fits. */
 static void
-evict_pages (FerryTaskList *self,
+evict_pages (FerryPager    *self,
              guint          keep)
 {
   while (g_hash_table_size (self->pages) > self->max_pages)
@@ -158,12 +169,12 @@ evict_pages (FerryTaskList *self,
 
 /*
  * Fills @page from a List answer for the current state of the list: rows
- * not loaded yet are filled, loaded rows of the same task are updated in
- * place; a loaded row now showing another task means the queue moved
+ * not loaded yet are filled, loaded rows of the same item are updated in
+ * place; a loaded row now showing another item means the rows moved
  * under us, which a refresh sorts out.
  */
 static void
-apply_page_rows (FerryTaskList *self,
+apply_page_rows (FerryPager    *self,
                  Page          *page,
                  GPtrArray     *infos)
 {
@@ -173,17 +184,17 @@ apply_page_rows (FerryTaskList *self,
 
   for (guint i = 0; i < page->items->len && i < infos->len; i++)
     {
-      FerryTaskInfo *item = g_ptr_array_index (page->items, i);
-      FerryTaskInfo *info = g_ptr_array_index (infos, i);
+      gpointer item = g_ptr_array_index (page->items, i);
+      gpointer info = g_ptr_array_index (infos, i);
       gboolean changed = FALSE;
 
-      if (ferry_task_info_get_loaded (item)
-          && g_strcmp0 (ferry_task_info_get_id (item), ferry_task_info_get_id (info)) != 0)
+      if (self->funcs->is_loaded (item)
+          && g_strcmp0 (self->funcs->get_id (item), self->funcs->get_id (info)) != 0)
         {
           stale = TRUE;
           continue;
         }
-      ferry_task_info_update (item, ferry_task_info_get_variant (info), &changed, NULL);
+      self->funcs->update (item, info, &changed);
       if (changed)
         {
           guint row = start + i;
@@ -194,7 +205,7 @@ apply_page_rows (FerryTaskList *self,
   emit_row_runs (self, changed_rows);
 
   if (stale)
-    ferry_task_list_schedule_refresh (self);
+    ferry_pager_schedule_refresh (self);
 }
 
 static void
@@ -205,10 +216,10 @@ page_load_cb (GObject      *object,
   g_autofree PageLoad *load = user_data;
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GError) error = NULL;
-  FerryTaskList *self;
+  FerryPager *self;
   Page *page;
 
-  infos = ferry_client_list_finish (FERRY_CLIENT (object), result, &error);
+  infos = load->funcs->list_finish (object, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -220,13 +231,13 @@ page_load_cb (GObject      *object,
 
   if (infos == NULL)
     {
-      g_debug ("Could not load tasks from row %u: %s",
+      g_debug ("Could not load the rows from %u: %s",
                load->index * self->page_size, error->message);
       page->failed = TRUE;
       return;
     }
 
-  /* The queue changed while the page was on its way; the refresh that
+  /* The rows changed while the page was on its way; the refresh that
    * the change scheduled reloads every cached page, this one included. */
   if (load->generation != self->generation)
     return;
@@ -235,26 +246,27 @@ page_load_cb (GObject      *object,
 }
 
 static void
-load_page (FerryTaskList *self,
-           Page          *page)
+load_page (FerryPager *self,
+           Page       *page)
 {
   PageLoad *load = g_new0 (PageLoad, 1);
 
   load->self = self;
+  load->funcs = self->funcs;
   load->index = page->index;
   load->serial = page->serial = ++self->load_serial;
   load->generation = self->generation;
 
   self->list_calls++;
-  ferry_task_list_notify_list_calls (self);
-  ferry_client_list_async (self->client, self->query, page->index * self->page_size,
-                           self->page_size, self->cancellable, page_load_cb, load);
+  self->funcs->notify (self->model, FERRY_PAGER_LIST_CALLS);
+  self->funcs->list_async (self->model, page->index * self->page_size, self->page_size,
+                           self->cancellable, page_load_cb, load);
 }
 
 /* The first row whose object cannot stay: where a loaded row now shows
- * another task, or G_MAXUINT when no cached row says so. */
+ * another item, or G_MAXUINT when no cached row says so. */
 static guint
-find_first_moved_row (FerryTaskList *self,
+find_first_moved_row (FerryPager    *self,
                       Refresh       *refresh,
                       GArray        *indexes)
 {
@@ -270,23 +282,23 @@ find_first_moved_row (FerryTaskList *self,
 
       for (guint i = 0; i < page->items->len; i++)
         {
-          FerryTaskInfo *item = g_ptr_array_index (page->items, i);
+          gpointer item = g_ptr_array_index (page->items, i);
 
-          if (!ferry_task_info_get_loaded (item))
+          if (!self->funcs->is_loaded (item))
             continue;
           if (start + i >= refresh->n_items || i >= infos->len
-              || g_strcmp0 (ferry_task_info_get_id (item),
-                            ferry_task_info_get_id (g_ptr_array_index (infos, i))) != 0)
+              || g_strcmp0 (self->funcs->get_id (item),
+                            self->funcs->get_id (g_ptr_array_index (infos, i))) != 0)
             return start + i;
         }
     }
   return G_MAXUINT;
 }
 
-/* The loaded items of the cached pages, by task id: tasks that move keep
+/* The loaded items of the cached pages, by id: items that move keep
  * their objects, so holders see them update. */
 static GHashTable *
-dup_items_by_id (FerryTaskList *self,
+dup_items_by_id (FerryPager    *self,
                  GArray        *indexes)
 {
   GHashTable *by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
@@ -298,10 +310,10 @@ dup_items_by_id (FerryTaskList *self,
 
       for (guint i = 0; i < page->items->len; i++)
         {
-          FerryTaskInfo *item = g_ptr_array_index (page->items, i);
+          gpointer item = g_ptr_array_index (page->items, i);
 
-          if (ferry_task_info_get_loaded (item))
-            g_hash_table_replace (by_id, (gpointer) ferry_task_info_get_id (item),
+          if (self->funcs->is_loaded (item))
+            g_hash_table_replace (by_id, (gpointer) self->funcs->get_id (item),
                                   g_object_ref (item));
         }
     }
@@ -310,41 +322,42 @@ dup_items_by_id (FerryTaskList *self,
 
 /* The object for @row after a refresh: before @first_moved the row keeps
  * its object, updated in place (its row goes into @changed_rows when that
- * changed it); after, a task already held elsewhere keeps its object, and
+ * changed it); after, an item already held elsewhere keeps its object, and
  * a row whose page did not reload is unloaded. */
-static FerryTaskInfo *
-refreshed_item (guint          row,
+static gpointer
+refreshed_item (FerryPager    *self,
+                guint          row,
                 guint          first_moved,
-                FerryTaskInfo *old_item,
-                FerryTaskInfo *info,
+                gpointer       old_item,
+                gpointer       info,
                 GHashTable    *by_id,
                 GArray        *changed_rows)
 {
-  FerryTaskInfo *known;
+  gpointer known;
   gboolean changed = FALSE;
 
   if (row < first_moved && old_item != NULL)
     {
       if (info != NULL)
-        ferry_task_info_update (old_item, ferry_task_info_get_variant (info), &changed, NULL);
+        self->funcs->update (old_item, info, &changed);
       if (changed)
         g_array_append_val (changed_rows, row);
       return g_object_ref (old_item);
     }
   if (info == NULL)
-    return ferry_task_info_new_unloaded ();
+    return self->funcs->new_unloaded ();
 
-  known = g_hash_table_lookup (by_id, ferry_task_info_get_id (info));
+  known = g_hash_table_lookup (by_id, self->funcs->get_id (info));
   if (known == NULL)
     return g_object_ref (info);
-  ferry_task_info_update (known, ferry_task_info_get_variant (info), NULL, NULL);
+  self->funcs->update (known, info, NULL);
   return g_object_ref (known);
 }
 
 /* Gives the cached page @index its rows for @n_items items; drops it when
  * it has none left. */
 static void
-refresh_page (FerryTaskList *self,
+refresh_page (FerryPager    *self,
               Refresh       *refresh,
               guint          index,
               guint          first_moved,
@@ -366,10 +379,10 @@ refresh_page (FerryTaskList *self,
   items = g_ptr_array_new_full (n_rows, g_object_unref);
   for (guint i = 0; i < n_rows; i++)
     {
-      FerryTaskInfo *old_item = i < page->items->len ? g_ptr_array_index (page->items, i) : NULL;
-      FerryTaskInfo *info = infos != NULL && i < infos->len ? g_ptr_array_index (infos, i) : NULL;
+      gpointer old_item = i < page->items->len ? g_ptr_array_index (page->items, i) : NULL;
+      gpointer info = infos != NULL && i < infos->len ? g_ptr_array_index (infos, i) : NULL;
 
-      g_ptr_array_add (items, refreshed_item (start + i, first_moved, old_item, info, by_id,
+      g_ptr_array_add (items, refreshed_item (self, start + i, first_moved, old_item, info, by_id,
                                               changed_rows));
     }
 
@@ -383,11 +396,11 @@ refresh_page (FerryTaskList *self,
 /*
  * Puts a finished refresh into effect: the new count, the reloaded pages,
  * and ::items-changed for what moved.  The first row whose object cannot
- * stay is where a loaded row now shows another task, or where the count
+ * stay is where a loaded row now shows another item, or where the count
  * changed when nothing cached says earlier.
  */
 static void
-apply_refresh (FerryTaskList *self,
+apply_refresh (FerryPager    *self,
                Refresh       *refresh)
 {
   g_autoptr(GArray) indexes = dup_page_indexes (self);
@@ -407,14 +420,14 @@ apply_refresh (FerryTaskList *self,
   self->n_items = new_n;
 
   if (p != G_MAXUINT)
-    g_list_model_items_changed (G_LIST_MODEL (self), p, old_n - p, new_n - p);
+    g_list_model_items_changed (self->model, p, old_n - p, new_n - p);
   emit_row_runs (self, changed_rows);
 }
 
 static void
 finish_refresh (Refresh *refresh)
 {
-  FerryTaskList *self = refresh->self;
+  FerryPager *self = refresh->self;
 
   if (!refresh->failed)
     apply_refresh (self, refresh);
@@ -423,8 +436,8 @@ finish_refresh (Refresh *refresh)
   refresh_free (refresh);
 
   if (self->refresh_again)
-    ferry_task_list_schedule_refresh (self);
-  ferry_task_list_notify_loading (self, TRUE);
+    ferry_pager_schedule_refresh (self);
+  notify_loading (self, TRUE);
 }
 
 static void
@@ -437,7 +450,7 @@ refresh_page_cb (GObject      *object,
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GError) error = NULL;
 
-  infos = ferry_client_list_finish (FERRY_CLIENT (object), result, &error);
+  infos = load->funcs->list_finish (object, result, &error);
   refresh->outstanding--;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -448,7 +461,7 @@ refresh_page_cb (GObject      *object,
     }
 
   if (infos == NULL)
-    g_debug ("Could not reload tasks from row %u: %s",
+    g_debug ("Could not reload the rows from %u: %s",
              load->index * refresh->self->page_size, error->message);
   else
     g_hash_table_insert (refresh->results, GUINT_TO_POINTER (load->index),
@@ -464,20 +477,20 @@ refresh_count_cb (GObject      *object,
                   gpointer      user_data)
 {
   Refresh *refresh = user_data;
-  FerryTaskList *self;
+  FerryPager *self;
   g_autoptr(GArray) indexes = NULL;
   g_autoptr(GError) error = NULL;
   guint count = 0;
 
   refresh->outstanding--;
-  if (!ferry_client_count_finish (FERRY_CLIENT (object), result, &count, &error))
+  if (!refresh->funcs->count_finish (object, result, &count, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           refresh_free (refresh);
           return;
         }
-      g_debug ("Could not count tasks: %s", error->message);
+      g_debug ("Could not count the rows: %s", error->message);
       refresh->failed = TRUE;
       finish_refresh (refresh);
       return;
@@ -499,15 +512,16 @@ refresh_count_cb (GObject      *object,
 
       load = g_new0 (PageLoad, 1);
       load->self = self;
+      load->funcs = self->funcs;
       load->refresh = refresh;
       load->index = index;
       refresh->outstanding++;
       self->list_calls++;
-      ferry_client_list_async (self->client, self->query, index * self->page_size,
-                               self->page_size, self->cancellable, refresh_page_cb, load);
+      self->funcs->list_async (self->model, index * self->page_size, self->page_size,
+                               self->cancellable, refresh_page_cb, load);
     }
   if (indexes->len > 0)
-    ferry_task_list_notify_list_calls (self);
+    self->funcs->notify (self->model, FERRY_PAGER_LIST_CALLS);
 
   if (refresh->outstanding == 0)
     finish_refresh (refresh);
@@ -515,7 +529,7 @@ refresh_count_cb (GObject      *object,
 
 /* Callers notify :loading; it is TRUE from here on. */
 void
-ferry_task_list_start_refresh (FerryTaskList *self)
+ferry_pager_start_refresh (FerryPager *self)
 {
   Refresh *refresh;
 
@@ -523,6 +537,7 @@ ferry_task_list_start_refresh (FerryTaskList *self)
 
   refresh = g_new0 (Refresh, 1);
   refresh->self = self;
+  refresh->funcs = self->funcs;
   refresh->results = g_hash_table_new_full (NULL, NULL, NULL,
                                             (GDestroyNotify) g_ptr_array_unref);
   refresh->outstanding = 1;
@@ -530,28 +545,27 @@ ferry_task_list_start_refresh (FerryTaskList *self)
   self->refresh = refresh;
 
   self->count_calls++;
-  ferry_task_list_notify_count_calls (self);
-  ferry_client_count_async (self->client, self->query, self->cancellable,
-                            refresh_count_cb, refresh);
+  self->funcs->notify (self->model, FERRY_PAGER_COUNT_CALLS);
+  self->funcs->count_async (self->model, self->cancellable, refresh_count_cb, refresh);
 }
 
 static gboolean
 on_refresh_timeout (gpointer user_data)
 {
-  FerryTaskList *self = user_data;
+  FerryPager *self = user_data;
 
   /* Still loading throughout: no notification. */
   self->refresh_source_id = 0;
   g_assert (self->refresh == NULL);
-  ferry_task_list_start_refresh (self);
+  ferry_pager_start_refresh (self);
   return G_SOURCE_REMOVE;
 }
 
 /* Coalesces bursts of changes into one refresh. */
 void
-ferry_task_list_schedule_refresh (FerryTaskList *self)
+ferry_pager_schedule_refresh (FerryPager *self)
 {
-  gboolean was_loading = ferry_task_list_is_loading (self);
+  gboolean was_loading = ferry_pager_is_loading (self);
 
   self->generation++;
 
@@ -564,24 +578,59 @@ ferry_task_list_schedule_refresh (FerryTaskList *self)
     return;
 
   self->refresh_source_id = g_timeout_add (self->refresh_delay, on_refresh_timeout, self);
-  g_source_set_name_by_id (self->refresh_source_id, "[ferry] task list refresh");
-  ferry_task_list_notify_loading (self, was_loading);
+  g_source_set_name_by_id (self->refresh_source_id, "[ferry] list refresh");
+  notify_loading (self, was_loading);
 }
 
-/* Creates the cache of pages, for the list's init. */
-GHashTable *
-ferry_task_list_new_pages (void)
+/* Sets @self up for @model, for the model's init. */
+void
+ferry_pager_init (FerryPager            *self,
+                  GListModel            *model,
+                  const FerryPagerFuncs *funcs)
 {
-  return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  self->model = model;
+  self->funcs = funcs;
+  self->cancellable = g_cancellable_new ();
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  self->page_size = 100;
+  self->max_pages = 8;
+  self->refresh_delay = 100;
+}
+
+/* Stops everything in flight and drops the pages, for the model's
+ * dispose.  Calls in flight hold plain pointers to @self: cancelling makes
+ * their callbacks only free their own state. */
+void
+ferry_pager_dispose (FerryPager *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  self->refresh = NULL;
+  g_clear_handle_id (&self->refresh_source_id, g_source_remove);
+  g_hash_table_remove_all (self->pages);
+}
+
+/* For the model's finalize. */
+void
+ferry_pager_finalize (FerryPager *self)
+{
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
+}
+
+/* Loading: a recount is due or in flight. */
+gboolean
+ferry_pager_is_loading (FerryPager *self)
+{
+  return self->refresh != NULL || self->refresh_source_id != 0;
 }
 
 /* GListModel.get_item: the item at @position, unloaded until its page
  * arrives; asking for it starts loading its page. */
 gpointer
-ferry_task_list_dup_item (FerryTaskList *self,
-                          guint          position)
+ferry_pager_dup_item (FerryPager *self,
+                      guint       position)
 {
-  FerryTaskInfo *item;
+  gpointer item;
   guint index;
   Page *page;
 
@@ -592,13 +641,13 @@ ferry_task_list_dup_item (FerryTaskList *self,
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (page == NULL)
     {
-      page = page_new (index, page_rows (self, index, self->n_items));
+      page = page_new (self, index, page_rows (self, index, self->n_items));
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
     }
 
   item = g_object_ref (g_ptr_array_index (page->items, position - index * self->page_size));
 
-  if (!ferry_task_info_get_loaded (item) && page->serial == 0 && !page->failed)
+  if (!self->funcs->is_loaded (item) && page->serial == 0 && !page->failed)
     load_page (self, page);
 
   evict_pages (self, index);
