@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* syncfs(2) */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <fcntl.h>
@@ -13,15 +16,18 @@
 #include "ferry-range-server.h"
 #include "ferry-test-util.h"
 
+#include "bench-nginx.h"
 #include "bench-util.h"
 
 /*
  * Downloads and uploads through ferryd beside curl, printed, not judged:
  * a large file from the tests' loopback range server with `curl -o` and
  * with Download, then the same file sent with `curl -T` and with Enqueue
- * (body-fd), each in turn for a few rounds, best of each; then ferryd's
- * resident memory while it spools and sends a 2 GiB upload (a ferryd of
- * its own, so its peak is the upload's alone).
+ * (body-fd), each in turn for a few rounds; each round's ratios, then the
+ * medians, so that an unsteady machine shows.  The same against nginx
+ * (static files, PUT through its WebDAV module) when it is installed.
+ * Then ferryd's resident memory while it spools and sends a 2 GiB upload
+ * (a ferryd of its own, so its peak is the upload's alone).
  *
  * The built ferryd runs on a private bus with the network fixed at full
  * and no storage limits.  curl is told not to wait for 100-continue,
@@ -34,16 +40,18 @@
 
 static int size_mb = 512;
 static int upload_mib = 2048;
-static int rounds = 2;
+static int rounds = 3;
 static gboolean skip_memory = FALSE;
+static gboolean skip_nginx = FALSE;
 
 static GOptionEntry entries[] = {
   { "size", 0, 0, G_OPTION_ARG_INT, &size_mb, "Size of the file compared with curl, in MB",
     "MB" },
   { "memory-size", 0, 0, G_OPTION_ARG_INT, &upload_mib,
     "Size of the upload whose memory is measured, in MiB", "MIB" },
-  { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of each; the best counts", "N" },
+  { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of each; the median counts", "N" },
   { "skip-memory", 0, 0, G_OPTION_ARG_NONE, &skip_memory, "Leave the memory part out", NULL },
+  { "skip-nginx", 0, 0, G_OPTION_ARG_NONE, &skip_nginx, "Leave the nginx part out", NULL },
   { NULL }
 };
 
@@ -91,14 +99,24 @@ typedef struct
   double cpu;       /* the client's processor time */
 } Run;
 
-static void
-keep_best (Run       *best,
-           const Run *run)
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
 {
-  if (best->seconds == 0 || run->seconds < best->seconds)
-    best->seconds = run->seconds;
-  if (best->cpu == 0 || run->cpu < best->cpu)
-    best->cpu = run->cpu;
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  guint n = values->len;
+
+  g_array_sort (values, compare_doubles);
+  if (n % 2 == 1)
+    return g_array_index (values, double, n / 2);
+  return (g_array_index (values, double, n / 2 - 1) + g_array_index (values, double, n / 2)) / 2;
 }
 
 static Run
@@ -232,6 +250,69 @@ write_pattern_file (const char *path,
   close (fd);
 }
 
+/* One round: each way with curl, then with ferryd, in turn, so that both
+ * see the same load of the machine. */
+typedef struct
+{
+  Run curl_get;
+  Run ferry_get;
+  Run curl_put;
+  Run ferry_put;    /* spool and send */
+  Run ferry_send;   /* send only */
+} Round;
+
+typedef enum {
+  RUN_CURL_GET,
+  RUN_FERRY_GET,
+  RUN_CURL_PUT,
+  RUN_FERRY_PUT,
+  RUN_FERRY_SEND,
+  N_RUNS
+} RunKind;
+
+static const Run *
+round_run (const Round *round,
+           RunKind      kind)
+{
+  const Run *runs[N_RUNS] = {
+    &round->curl_get, &round->ferry_get, &round->curl_put, &round->ferry_put, &round->ferry_send
+  };
+
+  return runs[kind];
+}
+
+/* The median over @rounds of one kind of run's seconds and processor
+ * time. */
+static Run
+median_run (GArray  *all,
+            RunKind  kind)
+{
+  g_autoptr(GArray) seconds = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  Run run;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const Run *one = round_run (&g_array_index (all, Round, i), kind);
+
+      g_array_append_val (seconds, one->seconds);
+      g_array_append_val (cpu, one->cpu);
+    }
+  run.seconds = median (seconds);
+  run.cpu = median (cpu);
+  return run;
+}
+
+/* curl's time over ferryd's in one round, in percent: above 100 ferryd
+ * was faster. */
+static double
+ratio (const Round *round,
+       RunKind      curl,
+       RunKind      ferry)
+{
+  return 100.0 * round_run (round, curl)->seconds / round_run (round, ferry)->seconds;
+}
+
 static void
 print_line (const char *what,
             guint64     size,
@@ -242,59 +323,136 @@ print_line (const char *what,
 }
 
 static void
-compare_with_curl (const char *tmp)
+print_rounds (const char *server,
+              GArray     *all,
+              guint64     size)
 {
-  FerryAgentFixture fixture = { 0 };
-  g_autoptr(FerryRangeServer) server = ferry_range_server_new ();
-  guint64 size = (guint64) size_mb * 1000 * 1000;
-  g_autofree char *url = ferry_range_server_url (server, "/big");
-  g_autofree char *upload_url = ferry_range_server_url (server, "/upload");
+  g_autoptr(GArray) get = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) put = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) send = g_array_new (FALSE, FALSE, sizeof (double));
+  Run run;
+
+  g_print ("%d MB from and to %s, median of %u rounds (%u cores)\n", size_mb, server,
+           all->len, g_get_num_processors ());
+  for (guint i = 0; i < all->len; i++)
+    {
+      const Round *round = &g_array_index (all, Round, i);
+      double r_get = ratio (round, RUN_CURL_GET, RUN_FERRY_GET);
+      double r_put = ratio (round, RUN_CURL_PUT, RUN_FERRY_PUT);
+      double r_send = ratio (round, RUN_CURL_PUT, RUN_FERRY_SEND);
+
+      g_print ("  round %u: ferryd / curl: download %.0f%%, upload %.0f%% (spool + send), "
+               "%.0f%% (send only)\n", i + 1, r_get, r_put, r_send);
+      g_array_append_val (get, r_get);
+      g_array_append_val (put, r_put);
+      g_array_append_val (send, r_send);
+    }
+  run = median_run (all, RUN_CURL_GET);
+  print_line ("download: curl -o", size, &run);
+  run = median_run (all, RUN_FERRY_GET);
+  print_line ("download: ferryd Download", size, &run);
+  run = median_run (all, RUN_CURL_PUT);
+  print_line ("upload: curl -T", size, &run);
+  run = median_run (all, RUN_FERRY_PUT);
+  print_line ("upload: ferryd, spool + send", size, &run);
+  run = median_run (all, RUN_FERRY_SEND);
+  print_line ("upload: ferryd, send only", size, &run);
+  g_print ("  ferryd / curl, median of the rounds: download %.0f%%, upload %.0f%% "
+           "(spool + send), %.0f%% (send only)\n", median (get), median (put), median (send));
+}
+
+/* Writes back what earlier runs left dirty, outside of any timing, so that
+ * no run pays for the one before it. */
+static void
+settle_disk (const char *tmp)
+{
+  int fd = open (tmp, O_RDONLY | O_DIRECTORY);
+
+  g_assert_cmpint (fd, >=, 0);
+  syncfs (fd);
+  close (fd);
+}
+
+/* Every round against one server: @url serves the file (with a strong
+ * validator), @upload_url takes a PUT. */
+static GArray *
+run_rounds (FerryAgentFixture *fixture,
+            const char        *url,
+            const char        *upload_url,
+            const char        *tmp,
+            guint64            size)
+{
   g_autofree char *curl_file = g_build_filename (tmp, "curl.bin", NULL);
   g_autofree char *ferry_file = g_build_filename (tmp, "ferry.bin", NULL);
-  Run curl_get = { 0 }, ferry_get = { 0 }, curl_put = { 0 }, ferry_put = { 0 };
-  Run ferry_send = { 0 };
+  GArray *all = g_array_new (FALSE, TRUE, sizeof (Round));
 
-  ferry_range_server_set_pattern (server, "/big", size, SEED);
-  ferry_range_server_set_validators (server, "/big", "\"big\"", NULL, NULL);
-  ferry_agent_fixture_set_up_with_env (&fixture, "full", unlimited);
-
-  /* In turn, so that both see the same load of the machine. */
-  for (int round = 0; round < rounds; round++)
+  for (int i = 0; i < rounds; i++)
     {
       const char *get_argv[] = { "curl", "-s", "-f", "-o", curl_file, url, NULL };
       const char *put_argv[] = { "curl", "-s", "-f", "-o", "/dev/null", "-H", "Expect:",
                                  "-T", curl_file, upload_url, NULL };
+      Round round;
       double spooled, peak;
-      Run run;
 
-      run = run_curl (get_argv);
-      keep_best (&curl_get, &run);
+      settle_disk (tmp);
+      round.curl_get = run_curl (get_argv);
       g_unlink (ferry_file);
-      run = ferry_download (&fixture, url, ferry_file, size);
-      keep_best (&ferry_get, &run);
-      run = run_curl (put_argv);
-      keep_best (&curl_put, &run);
-      run = ferry_upload (&fixture, upload_url, curl_file, &spooled, &peak);
-      keep_best (&ferry_put, &run);
-      run.seconds -= spooled;
-      keep_best (&ferry_send, &run);
+      settle_disk (tmp);
+      round.ferry_get = ferry_download (fixture, url, ferry_file, size);
+      settle_disk (tmp);
+      round.curl_put = run_curl (put_argv);
+      settle_disk (tmp);
+      round.ferry_put = ferry_upload (fixture, upload_url, curl_file, &spooled, &peak);
+      round.ferry_send = round.ferry_put;
+      round.ferry_send.seconds -= spooled;
+      g_array_append_val (all, round);
     }
-
-  g_print ("%d MB from and to a loopback range server, best of %d (%u cores)\n", size_mb,
-           rounds, g_get_num_processors ());
-  print_line ("download: curl -o", size, &curl_get);
-  print_line ("download: ferryd Download", size, &ferry_get);
-  g_print ("  ferryd / curl: %.0f%%\n", 100.0 * curl_get.seconds / ferry_get.seconds);
-  print_line ("upload: curl -T", size, &curl_put);
-  print_line ("upload: ferryd, spool + send", size, &ferry_put);
-  print_line ("upload: ferryd, send only", size, &ferry_send);
-  g_print ("  ferryd / curl: %.0f%% (spool + send), %.0f%% (send only)\n",
-           100.0 * curl_put.seconds / ferry_put.seconds,
-           100.0 * curl_put.seconds / ferry_send.seconds);
-
-  ferry_agent_fixture_tear_down (&fixture);
   g_unlink (curl_file);
   g_unlink (ferry_file);
+  return all;
+}
+
+static void
+compare_with_curl (FerryAgentFixture *fixture,
+                   const char        *tmp)
+{
+  g_autoptr(FerryRangeServer) server = ferry_range_server_new ();
+  guint64 size = (guint64) size_mb * 1000 * 1000;
+  g_autofree char *url = ferry_range_server_url (server, "/big");
+  g_autofree char *upload_url = ferry_range_server_url (server, "/upload");
+  g_autoptr(GArray) all = NULL;
+
+  ferry_range_server_set_pattern (server, "/big", size, SEED);
+  ferry_range_server_set_validators (server, "/big", "\"big\"", NULL, NULL);
+  all = run_rounds (fixture, url, upload_url, tmp, size);
+  print_rounds ("the tests' loopback range server", all, size);
+}
+
+/* The same against nginx: static files, PUT stored by its WebDAV module. */
+static void
+compare_with_nginx (FerryAgentFixture *fixture,
+                    const char        *tmp)
+{
+  BenchNginx *nginx = bench_nginx_start (NULL);
+  guint64 size = (guint64) size_mb * 1000 * 1000;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *upload_url = NULL;
+  g_autoptr(GArray) all = NULL;
+
+  if (nginx == NULL)
+    {
+      g_print ("nginx: not installed (apt-get install nginx-light), left out\n");
+      return;
+    }
+  path = bench_nginx_dup_file_path (nginx, "big.bin");
+  write_pattern_file (path, size);
+  url = g_strdup_printf ("http://127.0.0.1:%u/files/big.bin", bench_nginx_get_port (nginx));
+  upload_url = g_strdup_printf ("http://127.0.0.1:%u/put/upload.bin",
+                                bench_nginx_get_port (nginx));
+  all = run_rounds (fixture, url, upload_url, tmp, size);
+  print_rounds ("nginx on loopback", all, size);
+  bench_nginx_stop (nginx);
 }
 
 static void
@@ -352,7 +510,15 @@ main (int    argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   ferry_agent_bus_up ();
-  compare_with_curl (tmp);
+  {
+    FerryAgentFixture fixture = { 0 };
+
+    ferry_agent_fixture_set_up_with_env (&fixture, "full", unlimited);
+    compare_with_curl (&fixture, tmp);
+    if (!skip_nginx)
+      compare_with_nginx (&fixture, tmp);
+    ferry_agent_fixture_tear_down (&fixture);
+  }
   if (!skip_memory)
     measure_upload_memory (tmp);
   ferry_agent_bus_down ();

@@ -17,6 +17,7 @@
 struct _BenchNginx
 {
   char    *dir;
+  char    *put_dir;         /* where PUT bodies go: memory when it can */
   GPid     pid;
   guint16  port;
   guint    status_queries;  /* each one is a connection of its own */
@@ -112,6 +113,12 @@ bench_nginx_start (const char *binary)
   nginx = g_new0 (BenchNginx, 1);
   nginx->dir = g_dir_make_tmp ("ferry-bench-nginx-XXXXXX", &error);
   g_assert_no_error (error);
+  /* PUT bodies are stored in memory (tmpfs) where there is one, so that
+   * an upload measures the sending, not this disk. */
+  nginx->put_dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ?
+                   g_mkdtemp (g_strdup ("/dev/shm/ferry-bench-nginx-XXXXXX")) : NULL;
+  if (nginx->put_dir == NULL)
+    nginx->put_dir = g_strdup (nginx->dir);
   nginx->port = pick_free_port ();
   error_log = g_build_filename (nginx->dir, "error.log", NULL);
   config_path = g_build_filename (nginx->dir, "nginx.conf", NULL);
@@ -136,9 +143,20 @@ bench_nginx_start (const char *binary)
     "  server {\n"
     "    listen 127.0.0.1:%2$u;\n"
     "    location = /nginx_status { stub_status; }\n"
+    "    location /files/ { root %1$s; sendfile on; }\n"
+    /* PUT bodies are read to their end and written under files/, as a
+     * WebDAV server stores them, whatever their size. */
+    "    location /put/ {\n"
+    "      root %3$s;\n"
+    "      client_body_temp_path %3$s/body;\n"
+    "      dav_methods PUT;\n"
+    "      create_full_put_path on;\n"
+    "      client_max_body_size 0;\n"
+    "      client_body_buffer_size 1m;\n"
+    "    }\n"
     "    location / { default_type text/plain; return 200 \"ok\\n\"; }\n"
     "  }\n"
-    "}\n", nginx->dir, nginx->port);
+    "}\n", nginx->dir, nginx->port, nginx->put_dir);
   if (!g_file_set_contents (config_path, config, -1, &error))
     g_error ("%s", error->message);
 
@@ -154,7 +172,10 @@ bench_nginx_start (const char *binary)
                       &nginx->pid, &error))
     {
       g_printerr ("nginx: cannot start %s: %s\n", path, error->message);
+      if (!g_str_equal (nginx->put_dir, nginx->dir))
+        bench_remove_tree (nginx->put_dir);
       bench_remove_tree (nginx->dir);
+      g_free (nginx->put_dir);
       g_free (nginx->dir);
       g_free (nginx);
       return NULL;
@@ -185,6 +206,24 @@ bench_nginx_get_port (BenchNginx *nginx)
 }
 
 /**
+ * bench_nginx_dup_file_path:
+ * @nginx: a running server
+ * @name: a file name
+ *
+ * Returns: (transfer full): where to put a file that nginx serves as
+ *   /files/@name (a PUT to /put/@name is stored under put/)
+ */
+char *
+bench_nginx_dup_file_path (BenchNginx *nginx,
+                           const char *name)
+{
+  g_autofree char *files = g_build_filename (nginx->dir, "files", NULL);
+
+  g_mkdir_with_parents (files, 0700);
+  return g_build_filename (files, name, NULL);
+}
+
+/**
  * bench_nginx_count_connections:
  * @nginx: a running server
  *
@@ -210,7 +249,10 @@ bench_nginx_stop (BenchNginx *nginx)
   if (kill (nginx->pid, SIGQUIT) == 0)
     waitpid (nginx->pid, &status, 0);
   g_spawn_close_pid (nginx->pid);
+  if (!g_str_equal (nginx->put_dir, nginx->dir))
+    bench_remove_tree (nginx->put_dir);
   bench_remove_tree (nginx->dir);
+  g_free (nginx->put_dir);
   g_free (nginx->dir);
   g_free (nginx);
 }

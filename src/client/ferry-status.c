@@ -317,6 +317,28 @@ ferry_status_to_text (const FerryStatus *status)
 }
 
 /**
+ * ferry_status_dup_subtitle:
+ * @status: a status
+ *
+ * Gets what goes under the title where there is one line for it, as in
+ * the window's header: the files moving first, then the detail, in the
+ * order the tray's tooltip gives them.
+ *
+ * Returns: (transfer full) (nullable): "Downloading 2 files — 120 MB of
+ *   400 MB · Last synced 5 minutes ago", or %NULL when there is neither
+ */
+char *
+ferry_status_dup_subtitle (const FerryStatus *status)
+{
+  g_return_val_if_fail (status != NULL, NULL);
+
+  if (status->transfers != NULL && status->detail != NULL)
+    /* Translators: the files moving, then the rest of the status */
+    return g_strdup_printf (_("%s · %s"), status->transfers, status->detail);
+  return g_strdup (status->transfers != NULL ? status->transfers : status->detail);
+}
+
+/**
  * ferry_status_free:
  * @status: (nullable): a status
  */

@@ -99,6 +99,7 @@ void         ferry_status_snapshot_from_client (FerryStatusSnapshot       *snaps
 FerryStatus *ferry_status_describe             (const FerryStatusSnapshot *snapshot,
                                                 gint64                     now);
 char        *ferry_status_to_text              (const FerryStatus         *status);
+char        *ferry_status_dup_subtitle         (const FerryStatus         *status);
 void         ferry_status_free                 (FerryStatus               *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryStatus, ferry_status_free)
 

@@ -148,4 +148,9 @@ int           ferryctl_run_storage      (FerryCtl      *ctl,
                                          int            argc,
                                          char         **argv);
 
+/* ferryctl-transfers-hold.c: transfers pause and resume */
+int           ferryctl_run_transfers_hold (FerryCtl    *ctl,
+                                           int          argc,
+                                           char       **argv);
+
 G_END_DECLS

@@ -9,7 +9,8 @@
 /*
  * ferryctl download, transfers and storage: adding a download (and, with
  * --wait, following it to its end), listing downloads and uploads with
- * their progress, and what each app's files take, with --clean to remove
+ * their progress (transfers pause and resume are in
+ * ferryctl-transfers-hold.c), and what each app's files take, with --clean to remove
  * an app's completed downloads.
  */
 
@@ -240,6 +241,8 @@ print_transfers_json (GPtrArray *transfers)
                                                                                   : "download");
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, state != NULL ? state : "unknown");
+      json_builder_set_member_name (builder, "paused");
+      json_builder_add_boolean_value (builder, ferry_transfer_info_get_paused (info));
       json_builder_set_member_name (builder, "done");
       json_builder_add_int_value (builder, ferry_transfer_info_get_done (info));
       json_builder_set_member_name (builder, "total");
@@ -276,6 +279,10 @@ print_transfers_text (GPtrArray *transfers)
       const char *state = ferry_client_task_state_to_string (ferry_transfer_info_get_state (info));
       g_autofree char *progress = format_progress (info);
 
+      /* Held by transfers pause: it says so rather than "pending". */
+      if (ferry_transfer_info_get_paused (info))
+        state = "paused";
+
       if (what == NULL)
         what = ferry_transfer_info_get_url (info);
       g_print ("%-8.8s  %-8s  %-9s  %-28s  %s\n", id != NULL ? id : "",
@@ -300,6 +307,10 @@ ferryctl_run_transfers (FerryCtl  *ctl,
   g_autoptr(GPtrArray) transfers = NULL;
   g_autoptr(GError) error = NULL;
   int status;
+
+  /* The subcommands come first, before any option of the list. */
+  if (argc > 1 && (g_str_equal (argv[1], "pause") || g_str_equal (argv[1], "resume")))
+    return ferryctl_run_transfers_hold (ctl, argc - 1, argv + 1);
 
   status = ferryctl_parse_options (ctl, entries, NULL, &argc, &argv);
   if (status == FERRYCTL_CONTINUE)

@@ -50,9 +50,10 @@ static const FerryCtlCommand commands[] = {
   { "upload", "--file FILE URL", "Send a file as a request's body",
     "Add a request whose body is FILE, of any size: the agent copies it before answering and "
     "sends it streamed from disk.  Prints the task's id.", ferryctl_run_upload },
-  { "transfers", NULL, "List downloads and uploads",
+  { "transfers", "[pause|resume ID…]", "List, pause or resume downloads and uploads",
     "List the downloads and uploads going on, with their progress, then the downloaded files "
-    "kept.", ferryctl_run_transfers },
+    "kept.  'transfers pause ID…' holds transfers, keeping what they have, until "
+    "'transfers resume ID…'.", ferryctl_run_transfers },
   { "storage", NULL, "Show what each app's files take",
     "Show, per app, what its downloads and waiting uploads take in Ferry's storage, and its "
     "quota; --clean removes an app's downloaded files.", ferryctl_run_storage },

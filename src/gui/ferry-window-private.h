@@ -60,6 +60,7 @@ struct _FerryWindow
   gboolean paused;
   gboolean starting_agent;
   guint last_sync_source_id;
+  guint bytes_source_id;    /* the header's bytes, due to follow the transfers */
 };
 
 /* ferry-window.c */
@@ -77,6 +78,10 @@ void           ferry_window_update_actions   (FerryWindow  *self);
 void           ferry_window_update_paused    (FerryWindow  *self);
 gboolean       ferry_window_store_paused     (FerryWindow  *self,
                                               gboolean      paused);
+void           ferry_window_update_status    (FerryWindow  *self);
+
+/* ferry-window-transfers.c */
+void           ferry_window_follow_transfers (FerryWindow  *self);
 
 /* ferry-window-actions.c */
 void           ferry_window_install_actions  (GtkWidgetClass *widget_class);

@@ -96,18 +96,20 @@ ferry_window_update_actions (FerryWindow *self)
 }
 
 /* The header says the status, and under it what the status leaves out
- * ("Last synced 2 minutes ago · next try in 4 min"), in the words the tray
- * and ferryctl use too. */
+ * (the files moving, "Last synced 2 minutes ago · next try in 4 min"), in
+ * the words the tray and ferryctl use too. */
 static void
 update_status (FerryWindow *self)
 {
   FerryStatusSnapshot snapshot = { 0, };
   g_autoptr(FerryStatus) status = NULL;
+  g_autofree char *subtitle = NULL;
   gboolean syncing;
 
   if (self->client != NULL)
     ferry_status_snapshot_from_client (&snapshot, self->client);
   status = ferry_status_describe (&snapshot, g_get_real_time ());
+  subtitle = ferry_status_dup_subtitle (status);
 
   g_free (self->status_text);
   self->status_text = g_strdup (status->title);
@@ -115,9 +117,9 @@ update_status (FerryWindow *self)
   adw_view_switcher_title_set_title (self->switcher_title, self->status_text);
 
   g_free (self->last_sync_text);
-  self->last_sync_text = g_strdup (status->detail != NULL ? status->detail : "");
+  self->last_sync_text = g_strdup (subtitle != NULL ? subtitle : "");
   gtk_label_set_label (self->last_sync_label, self->last_sync_text);
-  gtk_widget_set_visible (GTK_WIDGET (self->last_sync_label), status->detail != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->last_sync_label), subtitle != NULL);
   adw_view_switcher_title_set_subtitle (self->switcher_title, self->last_sync_text);
 
   syncing = snapshot.agent_running && snapshot.state == FERRY_AGENT_STATE_SYNCING
@@ -210,6 +212,12 @@ ferry_window_store_paused (FerryWindow *self,
   self->paused = paused;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
   return TRUE;
+}
+
+void
+ferry_window_update_status (FerryWindow *self)
+{
+  update_status (self);
 }
 
 /* Shows the agent's word. */
@@ -389,6 +397,7 @@ ferry_window_constructed (GObject *object)
 
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
+  ferry_window_follow_transfers (self);
 
   ferry_transfer_view_set_client (self->transfers_view, self->client);
   g_signal_connect_object (self->transfers_view, "notify::active-count",
@@ -407,6 +416,7 @@ ferry_window_dispose (GObject *object)
   ferry_window_finish_cancels (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->last_sync_source_id, g_source_remove);
+  g_clear_handle_id (&self->bytes_source_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);

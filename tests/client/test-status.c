@@ -132,6 +132,35 @@ test_text (void)
                    "1 change failed");
 }
 
+/* The one line under the header's title: files moving first, then the
+ * detail; either alone, or nothing. */
+static void
+test_subtitle (void)
+{
+  FerryStatusSnapshot synced = {
+    TRUE, FERRY_AGENT_STATE_IDLE, 0, 0, 0, 0, 0, 0, NOW - 300 * SEC, 0,
+    2, 0, 120 * 1000 * 1000, 400 * 1000 * 1000
+  };
+  FerryStatusSnapshot first = {
+    TRUE, FERRY_AGENT_STATE_IDLE, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 5 * 1000, -1
+  };
+  FerryStatusSnapshot quiet = {
+    TRUE, FERRY_AGENT_STATE_IDLE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  };
+  g_autoptr(FerryStatus) both = ferry_status_describe (&synced, NOW);
+  g_autoptr(FerryStatus) moving = ferry_status_describe (&first, NOW);
+  g_autoptr(FerryStatus) none = ferry_status_describe (&quiet, NOW);
+  g_autofree char *both_line = ferry_status_dup_subtitle (both);
+  g_autofree char *moving_line = ferry_status_dup_subtitle (moving);
+  g_autofree char *none_line = ferry_status_dup_subtitle (none);
+
+  g_assert_cmpstr (both->title, ==, "All changes synced");
+  g_assert_cmpstr (both_line, ==, "Downloading 2 files — 120.0\u00a0MB of 400.0\u00a0MB · "
+                   "Last synced 5 minutes ago");
+  g_assert_cmpstr (moving_line, ==, "Downloading 1, uploading 1 files — 5.0\u00a0kB");
+  g_assert_null (none_line);
+}
+
 static void
 test_last_sync (void)
 {
@@ -165,6 +194,7 @@ main (int   argc,
 
   g_test_add_func ("/client/status/table", test_table);
   g_test_add_func ("/client/status/text", test_text);
+  g_test_add_func ("/client/status/subtitle", test_subtitle);
   g_test_add_func ("/client/status/last-sync", test_last_sync);
 
   return g_test_run ();

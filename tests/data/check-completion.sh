@@ -78,6 +78,9 @@ check '--force' ferryctl add --f
 check '--wide' ferryctl list --w
 check '--strategy' ferryctl add --str
 check '--base' ferryctl add --ba
+check 'pause resume' ferryctl transfers ''
+check 'resume' ferryctl transfers r
+check '' ferryctl transfers pause ''
 check '--timestamp-pointer' ferryctl add --ti
 
 # Values of --state, also in a list and in every spelling.

@@ -172,6 +172,65 @@ test_progress_pause_resume (void)
   g_assert_true (file_matches (dest, size));
 }
 
+static const char *
+header_line (void)
+{
+  return gui_label_text (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW, "last_sync_label");
+}
+
+static gboolean
+header_says (const char *start,
+             const char *total)
+{
+  const char *line = header_line ();
+  g_autofree char *end = g_strdup_printf (" of %s", total);
+
+  /* The same words in the label and in what the window says it shows. */
+  return g_str_has_prefix (line, start) && strstr (line, end) != NULL &&
+         g_strcmp0 (line, ferry_window_get_last_sync_text (fx.window)) == 0;
+}
+
+/* While files move the header counts them and their bytes, under the
+ * tasks' own status; a file held leaves the count, and once all ended
+ * the header says no more of them. */
+static void
+test_header_bytes (void)
+{
+  g_autofree char *atlas = NULL;
+  g_autofree char *lecture = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  ferry_range_server_set_rate (fx.server, 200 * 1000);
+  atlas = download ("/atlas", "atlas.bin", 2 * 1000 * 1000);
+  lecture = download ("/lecture", "lecture.ogg", 3 * 1000 * 1000);
+  GUI_WAIT (header_says ("Downloading 2 files — ", "5.0\u00a0MB"));
+  g_assert_null (strstr (ferry_window_get_status_text (fx.window), "Downloading"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (
+    gtk_widget_get_template_child (GTK_WIDGET (fx.window), FERRY_TYPE_WINDOW,
+                                   "last_sync_label"))));
+
+  ferry_client_pause_transfer_async (test_client (), atlas, NULL, client_store_result_cb,
+                                     &result);
+  g_assert_true (ferry_client_pause_transfer_finish (test_client (),
+                                                     client_wait_result (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  GUI_WAIT (header_says ("Downloading 1 file — ", "3.0\u00a0MB"));
+
+  ferry_range_server_set_rate (fx.server, 0);
+  ferry_client_resume_transfer_async (test_client (), atlas, NULL, client_store_result_cb,
+                                      &result);
+  g_assert_true (ferry_client_resume_transfer_finish (test_client (),
+                                                      client_wait_result (&result), &error));
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  GUI_WAIT (task_state (atlas) == FERRY_CLIENT_TASK_STATE_SUCCEEDED &&
+            task_state (lecture) == FERRY_CLIENT_TASK_STATE_SUCCEEDED);
+  GUI_WAIT (strstr (header_line (), "Downloading") == NULL);
+  g_assert_null (strstr (ferry_window_get_last_sync_text (fx.window), "Downloading"));
+}
+
 /* Cancel stops a download for good: nothing under its name. */
 static void
 test_cancel (void)
@@ -323,6 +382,7 @@ main (int   argc,
   gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/transfers/progress-pause-resume", test_progress_pause_resume);
+  g_test_add_func ("/gui/transfers/header-bytes", test_header_bytes);
   g_test_add_func ("/gui/transfers/cancel", test_cancel);
   g_test_add_func ("/gui/transfers/pause-refused", test_pause_refused);
   g_test_add_func ("/gui/transfers/storage-clean-up", test_storage_clean_up);

@@ -14,8 +14,6 @@ G_BEGIN_DECLS
 gint64              ferry_download_private_file_size        (const char          *path);
 gboolean            ferry_download_private_truncate         (const char          *path,
                                                              GError             **error);
-gboolean            ferry_download_private_sync_file        (const char          *path,
-                                                             GError             **error);
 gboolean            ferry_download_private_commit           (const char          *part_path,
                                                              const char          *destination,
                                                              GError             **error);

@@ -72,14 +72,6 @@ sync_path (const char  *path,
   return TRUE;
 }
 
-/* Makes @path's bytes durable. */
-gboolean
-ferry_download_private_sync_file (const char  *path,
-                                  GError     **error)
-{
-  return sync_path (path, O_RDONLY, error);
-}
-
 /* Puts the complete partial file at @destination: synced first, renamed in
  * one step (a reader sees the old file or the whole new one, never part of
  * it), then the directory synced so the new name survives a power cut. */

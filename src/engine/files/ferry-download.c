@@ -48,7 +48,10 @@
  *
  * Every FERRY_DOWNLOAD_CHECKPOINT_BYTES the partial file is synced to disk
  * and ::checkpoint is emitted, for the caller to store the validator and
- * the size: after a crash the run resumes from the file as it is.  The end
+ * the size: after a crash the run resumes from the file as it is.  The
+ * sync waits for the disk in the main loop, so it comes seldom (32 MiB: a
+ * crash costs at most that much again), and the body is read and written
+ * in large pieces (CHUNK), each a wakeup and a worker's write.  The end
  * checks the size (the total the server gave, and the one expected) and the
  * SHA-256 when expected, syncs the file and renames it over the
  * destination in one step, then syncs the directory.  A file that fails a
@@ -56,7 +59,7 @@
  * nothing is ever left under the destination name but a complete file.
  */
 
-#define CHUNK (256 * 1024)
+#define CHUNK (1024 * 1024)
 
 
 G_DEFINE_FINAL_TYPE (FerryDownload, ferry_download, G_TYPE_OBJECT)

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define FERRY_DOWNLOAD_CHECKPOINT_BYTES (4 * 1024 * 1024)
+#define FERRY_DOWNLOAD_CHECKPOINT_BYTES (32 * 1024 * 1024)
 
 #define FERRY_TYPE_DOWNLOAD (ferry_download_get_type ())
 

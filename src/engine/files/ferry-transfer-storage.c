@@ -204,6 +204,57 @@ ferry_transfers_forget (FerryTransfers       *self,
   return ferry_transfer_store_remove (self->store, key, error);
 }
 
+static void
+unlink_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  g_unlink (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+unlinked_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FerryTransfers *self = FERRY_TRANSFERS (object);
+  g_autofree char *key = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ferry_transfer_store_remove (self->store, key, &error))
+    g_warning ("Cannot remove a transfer: %s", error->message);
+}
+
+/**
+ * ferry_transfers_drop_upload:
+ * @self: the transfers
+ * @record: an upload whose task settled; freed
+ *
+ * Drops a settled upload at once, but for its spooled file and its row:
+ * removing a file of gigabytes keeps the disk busy for a while, so it is
+ * removed in a worker, then the row.  Until then the row names the file
+ * (a crash in between leaves both to the reaping at start-up), and no
+ * list shows the upload without its file being gone.
+ */
+void
+ferry_transfers_drop_upload (FerryTransfers      *self,
+                             FerryTransferRecord *record)
+{
+  char *key = g_strdup (record->key);
+  g_autoptr(GTask) task = g_task_new (self, NULL, unlinked_cb, key);
+
+  g_assert (record->kind == FERRY_TRANSFER_UPLOAD);
+  g_task_set_source_tag (task, ferry_transfers_drop_upload);
+  g_task_set_task_data (task, g_strdup (record->path), g_free);
+  g_hash_table_remove (self->downloads, key);
+  g_hash_table_remove (self->progress, key);
+  /* Frees @record: the task holds copies of what it needs. */
+  g_hash_table_remove (self->active, key);
+  g_task_run_in_thread (task, unlink_thread);
+}
+
 /* A transfer whose task settled while Ferry was not running. */
 static void
 reap_record (FerryTransfers      *self,

@@ -202,7 +202,7 @@ check_download (const FerryTask         *task,
   return ferry_task_validate (task, error);
 }
 
-/* Uploads: the body is copied into the spool, synced, then stored. */
+/* Uploads: the body is copied into the spool and synced, then stored. */
 
 typedef struct
 {
@@ -268,9 +268,8 @@ spooled_cb (GObject      *object,
   GError *error = NULL;
   gssize size;
 
+  /* On disk already: the copy syncs in its worker. */
   size = ferry_transfers_spool_copy_finish (result, &error);
-  if (size >= 0 && !ferry_download_private_sync_file (spool->record->path, &error))
-    size = -1;
   if (size < 0)
     {
       g_unlink (spool->record->path);

@@ -79,5 +79,7 @@ gboolean ferry_transfers_forget         (FerryTransfers       *self,
                                          FerryTransferRecord  *record,
                                          gboolean              keep_row,
                                          GError              **error);
+void     ferry_transfers_drop_upload    (FerryTransfers       *self,
+                                         FerryTransferRecord  *record);
 
 G_END_DECLS

@@ -344,6 +344,11 @@ settle (FerryTransfers      *self,
         g_warning ("Cannot store a finished download: %s", error->message);
       return;
     }
+  if (record_in->kind == FERRY_TRANSFER_UPLOAD)
+    {
+      ferry_transfers_drop_upload (self, record_in);
+      return;
+    }
   /* A failed download may be retried: its row stays, its bytes go. */
   if (!ferry_transfers_forget (self, record_in,
                                state == FERRY_TASK_STATE_FAILED &&

@@ -172,7 +172,7 @@ on_wrote_body_data (SoupMessage *msg,
   exchange->request->body_progress (exchange->body_sent, exchange->request->body_progress_data);
 }
 
-#define BODY_FILE_BUFFER (256 * 1024)
+#define BODY_FILE_BUFFER (1024 * 1024)
 
 /* Gives @msg the body: the bytes, or the file opened anew from its start
  * (a copy sent again reads it again).  A file that cannot be opened goes

@@ -13,10 +13,12 @@
  * input stream that is not pollable answers each of those reads from a
  * worker thread: one thread hop per 8 KiB, which made a file upload cost
  * several times the processor time curl needs.  This stream is pollable:
- * a read is answered at once from a buffer of @buffer_size bytes, which is
- * filled again asynchronously (one thread hop per block) when it runs
- * dry; until then the stream says it would block, and its source wakes
- * the reader once the block is in.
+ * a read is answered at once from a buffer of @buffer_size bytes.  The
+ * next block is read into a second buffer (one thread hop per block) as
+ * soon as the first is being read, so that the reader finds it there when
+ * the first runs dry rather than wait for the disk; only when both are
+ * empty does the stream say it would block, and its source wakes the
+ * reader once the block is in.
  */
 
 struct _FerryPrefetchStream
@@ -25,15 +27,17 @@ struct _FerryPrefetchStream
 
   /* owned */
   GInputStream *base;
-  guint8       *buffer;
+  guint8       *buffer;     /* being read: pos to end */
+  guint8       *spare;      /* being filled, or filled with spare_end bytes */
   GCancellable *ready;      /* cancelled once a fill ended: wakes the sources */
   GCancellable *fill_cancellable;
-  GError       *error;      /* the fill's, reported to the next read */
+  GError       *error;      /* the fill's, reported once the bytes before it are read */
 
   /* state */
   gsize         size;
   gsize         pos;
   gsize         end;
+  gsize         spare_end;  /* 0 while the spare holds nothing */
   gboolean      filling;
   gboolean      eof;
 };
@@ -48,7 +52,22 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (FerryPrefetchStream, ferry_prefetch_stream,
 static gboolean
 has_answer (FerryPrefetchStream *self)
 {
-  return self->pos < self->end || self->eof || self->error != NULL;
+  return self->pos < self->end || self->spare_end > 0 || self->eof || self->error != NULL;
+}
+
+static void start_fill (FerryPrefetchStream *self);
+
+/* The spare's block becomes the one read. */
+static void
+swap_buffers (FerryPrefetchStream *self)
+{
+  guint8 *read = self->buffer;
+
+  self->buffer = self->spare;
+  self->spare = read;
+  self->pos = 0;
+  self->end = self->spare_end;
+  self->spare_end = 0;
 }
 
 static void
@@ -67,17 +86,20 @@ fill_cb (GObject      *object,
   else if (n == 0)
     self->eof = TRUE;
   else
-    {
-      self->pos = 0;
-      self->end = (gsize) n;
-    }
+    self->spare_end = (gsize) n;
+  if (self->pos == self->end && self->spare_end > 0)
+    swap_buffers (self);
   g_cancellable_cancel (self->ready);
+  /* The block that was waited for is in: the next one is read behind it. */
+  start_fill (self);
 }
 
 static void
 start_fill (FerryPrefetchStream *self)
 {
-  if (self->filling || has_answer (self))
+  /* One block ahead at most: the spare is free, and there is more. */
+  if (self->filling || self->spare_end > 0 || self->eof || self->error != NULL ||
+      g_cancellable_is_cancelled (self->fill_cancellable))
     return;
   self->filling = TRUE;
   /* A new signal for the sources made from now on. */
@@ -86,7 +108,7 @@ start_fill (FerryPrefetchStream *self)
       g_object_unref (self->ready);
       self->ready = g_cancellable_new ();
     }
-  g_input_stream_read_async (self->base, self->buffer, self->size, G_PRIORITY_DEFAULT,
+  g_input_stream_read_async (self->base, self->spare, self->size, G_PRIORITY_DEFAULT,
                              self->fill_cancellable, fill_cb, g_object_ref (self));
 }
 
@@ -100,14 +122,15 @@ take (FerryPrefetchStream  *self,
 {
   gsize n;
 
+  if (self->pos == self->end && self->spare_end > 0)
+    swap_buffers (self);
   if (self->pos < self->end)
     {
       n = MIN (count, self->end - self->pos);
       memcpy (buffer, self->buffer + self->pos, n);
       self->pos += n;
-      /* Emptied: the next block is on its way before it is asked for. */
-      if (self->pos == self->end)
-        start_fill (self);
+      /* The next block is on its way before it is asked for. */
+      start_fill (self);
       return (gssize) n;
     }
   if (self->error != NULL)
@@ -204,6 +227,7 @@ ferry_prefetch_stream_finalize (GObject *object)
   g_clear_object (&self->fill_cancellable);
   g_clear_error (&self->error);
   g_free (self->buffer);
+  g_free (self->spare);
 
   G_OBJECT_CLASS (ferry_prefetch_stream_parent_class)->finalize (object);
 }
@@ -238,7 +262,7 @@ ferry_prefetch_stream_init (FerryPrefetchStream *self)
 /**
  * ferry_prefetch_stream_new:
  * @base: a stream to read ahead, a file's
- * @buffer_size: how much is read ahead at once
+ * @buffer_size: how much is read ahead at once (twice this is held)
  *
  * Returns: (transfer full): a pollable stream of @base's bytes
  */
@@ -255,5 +279,6 @@ ferry_prefetch_stream_new (GInputStream *base,
   self->base = g_object_ref (base);
   self->size = buffer_size;
   self->buffer = g_malloc (buffer_size);
+  self->spare = g_malloc (buffer_size);
   return G_INPUT_STREAM (self);
 }
