@@ -239,6 +239,8 @@ start_engine (Daemon  *daemon,
     return FALSE;
   ferry_collection_service_attach (daemon->collection_service, daemon->collections);
   ferry_agent_service_attach (daemon->service, daemon->manager);
+  ferry_resolver_registry_install_collections (ferry_agent_service_get_resolvers (daemon->service),
+                                               daemon->collections);
   ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
   ferry_agent_files_attach (daemon->files, daemon->transfers);
   g_debug ("serving tasks from %s", db_path);
