@@ -103,23 +103,28 @@ add_collection (Fixture *fixture)
   open_collection (fixture);
 }
 
+static gboolean
+agent_has_owner (Fixture *fixture)
+{
+  g_autofree char *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->base.agent));
+
+  return owner != NULL;
+}
+
 /* Kills ferryd, waits until it is gone, and has the bus start it again;
  * the collection's runs go on by themselves. */
 static void
 kill_and_restart (Fixture *fixture)
 {
   guint32 pid = fixture->base.ferryd_pid;
-  g_autofree char *owner = NULL;
 
   g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
   FERRY_TEST_WAIT (!ferry_agent_process_is_alive (pid), WAIT_MS);
-  FERRY_TEST_WAIT (g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->base.agent)) == NULL,
-                   WAIT_MS);
+  FERRY_TEST_WAIT (!agent_has_owner (fixture), WAIT_MS);
 
   g_clear_object (&fixture->base.agent);
   fixture->base.agent = ferry_agent_fixture_new_proxy (&fixture->base, fixture->base.connection);
-  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->base.agent));
-  g_assert_nonnull (owner);
+  g_assert_true (agent_has_owner (fixture));
   fixture->base.ferryd_pid = ferry_agent_fixture_get_owner_pid (&fixture->base);
   g_assert_cmpuint (fixture->base.ferryd_pid, !=, pid);
   open_collection (fixture);
