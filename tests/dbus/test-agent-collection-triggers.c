@@ -12,7 +12,8 @@
 /*
  * What starts a collection's run, through ferryd and without Sync being
  * called: a change another client made on the server, seen by a live
- * collection (CouchDB's long-poll on PouchDB Server); the interval; the
+ * collection (CouchDB's long-poll on PouchDB Server; the REST profile's
+ * short interval); the interval; the
  * network coming back (FERRY_TEST_NETWORK_FILE, which ferryd follows);
  * resume from suspend (logind's PrepareForSleep, sent on the test's own
  * bus, which ferryd takes for the system bus).  Each test waits for the
@@ -190,6 +191,21 @@ test_live (Fixture       *fixture,
   g_assert_true (holds (fixture, "second", "{\"title\":\"from elsewhere\"}"));
 }
 
+/* A live REST collection has no feed to wait on: it pulls again after a
+ * short interval of its own (ten seconds), without Sync. */
+static void
+test_live_rest (Fixture       *fixture,
+                gconstpointer  data)
+{
+  add_rest_collection (fixture, "live", g_variant_new_boolean (TRUE));
+  FERRY_TEST_WAIT (is_synced_with (fixture, 0), WAIT_MS);
+  g_assert_cmpuint (runs_by (fixture, "live"), ==, 0);
+
+  ferry_rest_server_put (fixture->rest, "x", "{\"title\":\"elsewhere\"}");
+  FERRY_TEST_WAIT (runs_by (fixture, "live") >= 1 && is_synced_with (fixture, 1), WAIT_MS);
+  g_assert_true (holds (fixture, "x", "{\"title\":\"elsewhere\"}"));
+}
+
 /* A collection with an interval of a second runs again by itself and
  * brings what changed on the server meanwhile. */
 static void
@@ -286,6 +302,7 @@ main (int   argc,
 #define ADD(path, network, func) \
   g_test_add (path, Fixture, network, fixture_set_up, func, fixture_tear_down)
   ADD ("/dbus/collection-triggers/live", NULL, test_live);
+  ADD ("/dbus/collection-triggers/live-rest", NULL, test_live_rest);
   ADD ("/dbus/collection-triggers/interval", NULL, test_interval);
   ADD ("/dbus/collection-triggers/online", "full", test_online);
   ADD ("/dbus/collection-triggers/resume", NULL, test_resume);
