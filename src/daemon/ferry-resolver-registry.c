@@ -65,6 +65,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REGISTERED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 registration_clear (Registration *registration)
 {
@@ -377,6 +384,11 @@ ferry_resolver_registry_class_init (FerryResolverRegistryClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* An app (the owner) registered a resolver. */
+  signals[REGISTERED] =
+    g_signal_new ("registered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -460,6 +472,7 @@ ferry_resolver_registry_register (FerryResolverRegistry  *self,
                                     NULL, on_name_vanished,
                                     g_rc_box_acquire (registration), registration_release);
   g_debug ("%s (%s) resolves its conflicts at %s", owner, unique_name, path);
+  g_signal_emit (self, signals[REGISTERED], 0, owner);
   return TRUE;
 }
 
@@ -532,7 +545,8 @@ ferry_resolver_registry_install (FerryResolverRegistry *self,
  * @collections: the collection manager
  *
  * Makes @self the resolver of documents in collections with the custom
- * strategy, the same apps' objects as for their tasks.
+ * strategy, the same apps' objects as for their tasks; an app that
+ * registers is asked again about documents still waiting for it.
  */
 void
 ferry_resolver_registry_install_collections (FerryResolverRegistry  *self,
@@ -543,4 +557,8 @@ ferry_resolver_registry_install_collections (FerryResolverRegistry  *self,
 
   ferry_collection_manager_set_resolver (collections, resolve, resolve_finish,
                                          g_object_ref (self), g_object_unref);
+  /* Questions a stopped ferryd left unanswered go to the app again. */
+  g_signal_connect_object (self, "registered",
+                           G_CALLBACK (ferry_collection_manager_resolver_ready), collections,
+                           G_CONNECT_SWAPPED);
 }

@@ -16,7 +16,8 @@
  * libferry-1), against the real ferryd on a private bus and a REST
  * profile server where another client changed the document.  The app's
  * answer is kept and pushed; a refusal or silence past the timeout leaves
- * the document waiting for a person, as with ask.
+ * the document waiting for a person, as with ask; a question ferryd's
+ * stop cut short is asked again when the app registers.
  */
 
 #define WAIT_MS 20000
@@ -31,6 +32,7 @@ typedef enum {
   ANSWER,
   DECLINE,
   SILENT,
+  UNTIL_RESTART,   /* silent; answers once ferryd started again */
 } Mode;
 
 typedef struct
@@ -54,6 +56,8 @@ fixture_set_up (Fixture       *fixture,
    * resolver is given up on after half a second rather than ten. */
   if (fixture->mode == SILENT)
     g_setenv ("FERRY_TEST_RESOLVER_TIMEOUT", "500", TRUE);
+  else if (fixture->mode == UNTIL_RESTART)
+    g_setenv ("FERRY_TEST_RESOLVER_TIMEOUT", "600000", TRUE);
   else
     g_unsetenv ("FERRY_TEST_RESOLVER_TIMEOUT");
   client_fixture_set_up (&fixture->base, "full", FERRY_CLIENT_FLAGS_NONE);
@@ -98,6 +102,7 @@ on_resolve (FerryResolver       *resolver,
       ferry_resolve_request_return_body (request, merged);
       return TRUE;
     case SILENT:
+    case UNTIL_RESTART:
       g_assert_null (fixture->kept);
       fixture->kept = g_object_ref (request);
       return TRUE;
@@ -114,6 +119,7 @@ register_resolver (Fixture *fixture)
   GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_clear_object (&fixture->resolver);
   fixture->resolver = ferry_resolver_new ();
   g_signal_connect (fixture->resolver, "resolve", G_CALLBACK (on_resolve), fixture);
   ferry_client_register_resolver_async (fixture->base.client, fixture->resolver, NULL,
@@ -313,6 +319,29 @@ test_silence_waits (Fixture       *fixture,
   g_assert_cmpuint (fixture->calls, ==, 1);
 }
 
+/* ferryd stops while the app thinks; started again, it asks again as
+ * soon as the app registers, and keeps the answer. */
+static void
+test_asked_again (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GVariant) doc = NULL;
+
+  make_conflict (fixture);
+  FERRY_TEST_WAIT (fixture->calls == 1 && fixture->kept != NULL, WAIT_MS);
+  client_fixture_stop_agent (&fixture->base);
+  g_assert_true (server_holds (fixture, THEIRS_DOC));
+
+  /* The question died with that ferryd; registering starts a new one. */
+  g_clear_object (&fixture->kept);
+  fixture->mode = ANSWER;
+  register_resolver (fixture);
+  client_fixture_get_agent_pid (&fixture->base);
+  FERRY_TEST_WAIT (fixture->calls == 2 && server_holds (fixture, MERGED_DOC), WAIT_MS);
+  doc = get (fixture);
+  g_assert_cmpstr (lookup_string (doc, "body"), ==, MERGED_DOC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,6 +353,7 @@ main (int   argc,
   ADD ("/client/collection-resolver/answer-is-pushed", ANSWER, test_answer_is_pushed);
   ADD ("/client/collection-resolver/refusal-waits", DECLINE, test_refusal_waits);
   ADD ("/client/collection-resolver/silence-waits", SILENT, test_silence_waits);
+  ADD ("/client/collection-resolver/asked-again", UNTIL_RESTART, test_asked_again);
 #undef ADD
 
   return g_test_run ();

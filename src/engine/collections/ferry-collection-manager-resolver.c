@@ -6,6 +6,7 @@
 #include "ferry-error.h"
 
 #include "ferry-collection-manager-private.h"
+#include "ferry-collection-run.h"
 
 /*
  * The custom strategy for documents: a run leaves a conflicted document
@@ -13,7 +14,10 @@
  * resolver (the same one, and the same bounded call, as tasks use) with
  * base, local and server.  Its answer becomes the local side over the
  * server's copy and goes out with the next run; no answer in time, or a
- * failed one, leaves the conflict to a person, as with ask.
+ * failed one, leaves the conflict to a person, as with ask.  A question
+ * that ferryd's end cut short (a document still waiting for the answer
+ * when ferryd starts) is asked again when the app registers its
+ * resolver.
  */
 
 #define DEFAULT_RESOLVER_TIMEOUT 10000
@@ -165,6 +169,74 @@ ferry_collection_manager_ask_resolver (FerryCollectionManager *self,
                              config->owner, subject, doc->base, doc->deleted ? NULL : doc->body,
                              doc->remote_deleted ? NULL : doc->remote, self->resolving,
                              resolved_cb, asked);
+}
+
+/* Asks again about @collection's documents still waiting for an answer
+ * that never came (ferryd stopped meanwhile). */
+static void
+ask_again (FerryCollectionManager *self,
+           FerryCollection        *collection)
+{
+  FerryDocumentFilter filter = { .conflict_only = TRUE, .with_deleted = TRUE };
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  guint offset = 0;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      page = ferry_collection_store_list_documents (self->store,
+                                                    ferry_collection_get_id (collection),
+                                                    &filter, offset, 500, &error);
+      if (page == NULL)
+        {
+          g_warning ("cannot list the conflicts of %s: %s",
+                     ferry_collection_get_config (collection)->name, error->message);
+          return;
+        }
+      for (guint i = 0; i < page->len; i++)
+        {
+          FerryDocument *doc = g_ptr_array_index (page, i);
+
+          if (g_strcmp0 (doc->conflict_reason, FERRY_COLLECTION_WAITING_FOR_RESOLVER) == 0)
+            g_ptr_array_add (waiting, g_strdup (doc->id));
+        }
+      if (page->len < 500)
+        break;
+      offset += page->len;
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    ferry_collection_manager_ask_resolver (self, collection, g_ptr_array_index (waiting, i));
+}
+
+/**
+ * ferry_collection_manager_resolver_ready:
+ * @self: a manager
+ * @owner: an app that just registered its resolver
+ *
+ * Asks @owner again about the documents of its custom collections whose
+ * question went unanswered because ferryd stopped.
+ */
+void
+ferry_collection_manager_resolver_ready (FerryCollectionManager *self,
+                                         const char             *owner)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  g_return_if_fail (FERRY_IS_COLLECTION_MANAGER (self));
+  g_return_if_fail (owner != NULL);
+
+  collections = ferry_collection_manager_list (self);
+  for (guint i = 0; i < collections->len; i++)
+    {
+      FerryCollection *collection = g_ptr_array_index (collections, i);
+      FerryCollectionConfig *config = ferry_collection_get_config (collection);
+
+      if (config->conflict_strategy == FERRY_CONFLICT_CUSTOM &&
+          g_strcmp0 (config->owner, owner) == 0)
+        ask_again (self, collection);
+    }
 }
 
 /**

@@ -63,6 +63,8 @@ void              ferry_collection_manager_set_resolver   (FerryCollectionManage
                                                            FerryResolverFinishFunc finish,
                                                            gpointer                user_data,
                                                            GDestroyNotify          destroy);
+void              ferry_collection_manager_resolver_ready (FerryCollectionManager *self,
+                                                           const char             *owner);
 
 G_END_DECLS
 
