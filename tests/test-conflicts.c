@@ -539,7 +539,8 @@ test_deleted_resolve (Fixture       *fixture,
 }
 
 static void
-test_resolver (FerryTask           *task,
+test_resolver (const char          *owner,
+               const char          *subject,
                GBytes              *base,
                GBytes              *local,
                GBytes              *remote,

@@ -690,6 +690,20 @@ ferry_agent_service_get_manager (FerryAgentService *self)
 }
 
 /**
+ * ferry_agent_service_get_resolvers:
+ * @self: a service
+ *
+ * Returns: (transfer none): the apps' resolvers that RegisterResolver fills
+ */
+FerryResolverRegistry *
+ferry_agent_service_get_resolvers (FerryAgentService *self)
+{
+  g_return_val_if_fail (FERRY_IS_AGENT_SERVICE (self), NULL);
+
+  return self->resolvers;
+}
+
+/**
  * ferry_agent_service_set_conflict_defaults:
  * @self: a service
  * @defaults: (nullable): the conflict-strategies setting (`a{ss}`)

@@ -7,6 +7,7 @@
 #include "ferry-sync-manager.h"
 
 #include "ferry-caller-cache.h"
+#include "ferry-resolver-registry.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,7 @@ FerryAgentService *ferry_agent_service_new         (FerryCallerCache  *callers);
 void               ferry_agent_service_attach      (FerryAgentService *self,
                                                     FerrySyncManager  *manager);
 FerrySyncManager  *ferry_agent_service_get_manager (FerryAgentService *self);
+FerryResolverRegistry *ferry_agent_service_get_resolvers (FerryAgentService *self);
 void               ferry_agent_service_set_conflict_defaults (FerryAgentService *self,
                                                               GVariant          *defaults);
 

@@ -17,11 +17,20 @@
  * The variable holds a level — "full", "limited", "local", "portal" or
  * "offline" — optionally followed by ",metered".  "local" has no route out
  * but reaches the LAN and loopback; "offline" reaches nothing.
+ *
+ * A test that needs the network to change (going back online) names a
+ * file holding the level instead (FERRY_TEST_NETWORK_FILE): the monitor
+ * follows what the test writes there, as the system's would follow the
+ * network.
  */
 
 struct _FerryFixedNetworkMonitor
 {
   GObject               parent_instance;
+
+  /* owned */
+  GFile                *file;
+  GFileMonitor         *file_monitor;
 
   /* state */
   GNetworkConnectivity  connectivity;
@@ -130,10 +139,27 @@ ferry_fixed_network_monitor_get_property (GObject    *object,
 }
 
 static void
+ferry_fixed_network_monitor_dispose (GObject *object)
+{
+  FerryFixedNetworkMonitor *self = FERRY_FIXED_NETWORK_MONITOR (object);
+
+  if (self->file_monitor != NULL)
+    {
+      g_file_monitor_cancel (self->file_monitor);
+      g_signal_handlers_disconnect_by_data (self->file_monitor, self);
+    }
+  g_clear_object (&self->file_monitor);
+  g_clear_object (&self->file);
+
+  G_OBJECT_CLASS (ferry_fixed_network_monitor_parent_class)->dispose (object);
+}
+
+static void
 ferry_fixed_network_monitor_class_init (FerryFixedNetworkMonitorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = ferry_fixed_network_monitor_dispose;
   object_class->get_property = ferry_fixed_network_monitor_get_property;
 
   g_object_class_override_property (object_class, PROP_NETWORK_AVAILABLE, "network-available");
@@ -163,18 +189,13 @@ ferry_fixed_network_monitor_init (FerryFixedNetworkMonitor *self)
   self->reachable = TRUE;
 }
 
-/**
- * ferry_fixed_network_monitor_new_from_string:
- * @spec: "full", "limited", "local", "portal" or "offline", optionally
- *   followed by ",metered"
- * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
- *
- * Returns: (transfer full): a monitor stuck in that state, or %NULL when
- *   @spec is not understood
- */
-GNetworkMonitor *
-ferry_fixed_network_monitor_new_from_string (const char  *spec,
-                                             GError     **error)
+/* Takes the state @spec names; fails, changing nothing, when it names
+ * none. */
+static gboolean
+apply_spec (FerryFixedNetworkMonitor  *self,
+            const char                *spec,
+            const char                *source,
+            GError                   **error)
 {
   static const struct {
     const char           *name;
@@ -188,37 +209,135 @@ ferry_fixed_network_monitor_new_from_string (const char  *spec,
     { "portal", G_NETWORK_CONNECTIVITY_PORTAL, TRUE, TRUE },
     { "offline", G_NETWORK_CONNECTIVITY_LOCAL, FALSE, FALSE },
   };
-  g_autoptr(FerryFixedNetworkMonitor) self = NULL;
-  g_auto(GStrv) parts = NULL;
-  gboolean found = FALSE;
+  g_auto(GStrv) parts = g_strsplit (spec, ",", 3);
+  gboolean metered = FALSE;
+  int found = -1;
 
-  g_return_val_if_fail (spec != NULL, NULL);
-
-  parts = g_strsplit (spec, ",", 3);
-  self = g_object_new (FERRY_TYPE_FIXED_NETWORK_MONITOR, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
     {
       if (parts[0] != NULL && g_str_equal (parts[0], levels[i].name))
-        {
-          self->connectivity = levels[i].connectivity;
-          self->available = levels[i].available;
-          self->reachable = levels[i].reachable;
-          found = TRUE;
-        }
+        found = (int) i;
     }
-  if (found && parts[1] != NULL)
+  if (found >= 0 && parts[1] != NULL)
     {
       if (g_str_equal (parts[1], "metered") && parts[2] == NULL)
-        self->metered = TRUE;
+        metered = TRUE;
       else
-        found = FALSE;
+        found = -1;
     }
-  if (!found)
+  if (found < 0)
     {
       g_set_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
-                   "FERRY_TEST_NETWORK: “%s” is not full, limited, local, portal or offline "
-                   "(optionally followed by “,metered”)", spec);
-      return NULL;
+                   "%s: “%s” is not full, limited, local, portal or offline "
+                   "(optionally followed by “,metered”)", source, spec);
+      return FALSE;
     }
+  self->connectivity = levels[found].connectivity;
+  self->available = levels[found].available;
+  self->reachable = levels[found].reachable;
+  self->metered = metered;
+  return TRUE;
+}
+
+/**
+ * ferry_fixed_network_monitor_new_from_string:
+ * @spec: "full", "limited", "local", "portal" or "offline", optionally
+ *   followed by ",metered"
+ * @error: return location for a %FERRY_ERROR_INVALID_ARGUMENT
+ *
+ * Returns: (transfer full): a monitor stuck in that state, or %NULL when
+ *   @spec is not understood
+ */
+GNetworkMonitor *
+ferry_fixed_network_monitor_new_from_string (const char  *spec,
+                                             GError     **error)
+{
+  g_autoptr(FerryFixedNetworkMonitor) self = NULL;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  self = g_object_new (FERRY_TYPE_FIXED_NETWORK_MONITOR, NULL);
+  if (!apply_spec (self, spec, "FERRY_TEST_NETWORK", error))
+    return NULL;
+  return G_NETWORK_MONITOR (g_steal_pointer (&self));
+}
+
+static gboolean
+read_file (FerryFixedNetworkMonitor  *self,
+           GError                   **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_file_get_path (self->file);
+
+  if (!g_file_load_contents (self->file, NULL, &contents, NULL, NULL, error))
+    {
+      g_prefix_error (error, "FERRY_TEST_NETWORK_FILE: ");
+      return FALSE;
+    }
+  return apply_spec (self, g_strstrip (contents), path, error);
+}
+
+static void
+on_file_changed (GFileMonitor             *monitor,
+                 GFile                    *file,
+                 GFile                    *other,
+                 GFileMonitorEvent         event,
+                 FerryFixedNetworkMonitor *self)
+{
+  g_autoptr(GError) error = NULL;
+  GNetworkConnectivity connectivity = self->connectivity;
+  gboolean available = self->available;
+  gboolean metered = self->metered;
+  gboolean reachable = self->reachable;
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT && event != G_FILE_MONITOR_EVENT_CREATED &&
+      event != G_FILE_MONITOR_EVENT_MOVED_IN && event != G_FILE_MONITOR_EVENT_RENAMED)
+    return;
+  if (!read_file (self, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  if (connectivity == self->connectivity && available == self->available &&
+      metered == self->metered && reachable == self->reachable)
+    return;
+
+  g_message ("FERRY_TEST_NETWORK_FILE changed: the network is now %s%s",
+             !self->reachable ? "offline" : self->available ? "available" : "local only",
+             self->metered ? ", metered" : "");
+  g_object_freeze_notify (G_OBJECT (self));
+  if (available != self->available)
+    g_object_notify (G_OBJECT (self), "network-available");
+  if (metered != self->metered)
+    g_object_notify (G_OBJECT (self), "network-metered");
+  if (connectivity != self->connectivity)
+    g_object_notify (G_OBJECT (self), "connectivity");
+  g_object_thaw_notify (G_OBJECT (self));
+  g_signal_emit_by_name (self, "network-changed", self->available);
+}
+
+/**
+ * ferry_fixed_network_monitor_new_from_file:
+ * @path: a file holding what FERRY_TEST_NETWORK would
+ * @error: return location for an error reading or understanding it
+ *
+ * Returns: (transfer full): a monitor in the state the file names, which
+ *   follows what is written there later, or %NULL
+ */
+GNetworkMonitor *
+ferry_fixed_network_monitor_new_from_file (const char  *path,
+                                           GError     **error)
+{
+  g_autoptr(FerryFixedNetworkMonitor) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (FERRY_TYPE_FIXED_NETWORK_MONITOR, NULL);
+  self->file = g_file_new_for_path (path);
+  /* Watched before the first read, so no change falls in between. */
+  self->file_monitor = g_file_monitor_file (self->file, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+  if (self->file_monitor == NULL || !read_file (self, error))
+    return NULL;
+  g_signal_connect (self->file_monitor, "changed", G_CALLBACK (on_file_changed), self);
   return G_NETWORK_MONITOR (g_steal_pointer (&self));
 }

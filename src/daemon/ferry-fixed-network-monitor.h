@@ -12,5 +12,7 @@ G_DECLARE_FINAL_TYPE (FerryFixedNetworkMonitor, ferry_fixed_network_monitor,
 
 GNetworkMonitor *ferry_fixed_network_monitor_new_from_string (const char  *spec,
                                                               GError     **error);
+GNetworkMonitor *ferry_fixed_network_monitor_new_from_file   (const char  *path,
+                                                              GError     **error);
 
 G_END_DECLS

@@ -15,9 +15,9 @@
  * name, which also catches a connection that left while its call to
  * RegisterResolver was still being answered).
  *
- * Installed on the manager, the registry answers the manager's resolver
- * calls by calling Resolve on the task owner's registered object, and
- * only ever the owner's: a task is never shown to another app.
+ * Installed on the managers, the registry answers their resolver calls
+ * by calling Resolve on the owner's registered object, and only ever the
+ * owner's: a task or a document is never shown to another app.
  */
 
 /* The D-Bus call may run a little longer than the manager waits, so that
@@ -39,7 +39,7 @@ typedef struct
   char *owner;
   char *unique_name;
   char *path;
-  char *task_id;
+  char *subject;      /* a task or a document, for logs */
 } ResolveCall;
 
 struct _FerryResolverRegistry
@@ -65,6 +65,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REGISTERED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 registration_clear (Registration *registration)
 {
@@ -85,7 +92,7 @@ resolve_call_free (ResolveCall *call)
   g_free (call->owner);
   g_free (call->unique_name);
   g_free (call->path);
-  g_free (call->task_id);
+  g_free (call->subject);
   g_free (call);
 }
 
@@ -192,8 +199,8 @@ resolve_cb (GObject      *object,
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
   if (reply == NULL)
     {
-      g_debug ("the resolver of %s did not settle task %s: %s",
-               call->owner, call->task_id, error->message);
+      g_debug ("the resolver of %s did not settle %s: %s",
+               call->owner, call->subject, error->message);
       return_call_error (task, call, error);
       return;
     }
@@ -206,13 +213,14 @@ resolve_cb (GObject      *object,
                                g_variant_get_size (merged), FERRY_TASK_MAX_BODY_SIZE);
       return;
     }
-  g_debug ("the resolver of %s settled task %s", call->owner, call->task_id);
+  g_debug ("the resolver of %s settled %s", call->owner, call->subject);
   g_task_return_pointer (task, g_variant_get_data_as_bytes (merged),
                          (GDestroyNotify) g_bytes_unref);
 }
 
 static void
-resolve (FerryTask           *task,
+resolve (const char          *owner,
+         const char          *subject,
          GBytes              *base,
          GBytes              *local,
          GBytes              *remote,
@@ -229,11 +237,11 @@ resolve (FerryTask           *task,
   gtask = g_task_new (self, cancellable, callback, callback_data);
   g_task_set_source_tag (gtask, resolve);
 
-  registration = g_hash_table_lookup (self->registrations, task->owner);
+  registration = g_hash_table_lookup (self->registrations, owner);
   if (registration == NULL)
     {
       g_task_return_new_error (gtask, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
-                               "is missing: no resolver registered for “%s”", task->owner);
+                               "is missing: no resolver registered for “%s”", owner);
       return;
     }
 
@@ -241,11 +249,11 @@ resolve (FerryTask           *task,
   call->owner = g_strdup (registration->owner);
   call->unique_name = g_strdup (registration->unique_name);
   call->path = g_strdup (registration->path);
-  call->task_id = g_strdup (task->id);
+  call->subject = g_strdup (subject);
   g_task_set_task_data (gtask, call, (GDestroyNotify) resolve_call_free);
 
-  g_debug ("asking the resolver of %s (%s at %s) to settle task %s",
-           call->owner, call->unique_name, call->path, call->task_id);
+  g_debug ("asking the resolver of %s (%s at %s) to settle %s",
+           call->owner, call->unique_name, call->path, call->subject);
   g_dbus_connection_call (self->connection,
                           call->unique_name,
                           call->path,
@@ -376,6 +384,11 @@ ferry_resolver_registry_class_init (FerryResolverRegistryClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* An app (the owner) registered a resolver. */
+  signals[REGISTERED] =
+    g_signal_new ("registered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -459,6 +472,7 @@ ferry_resolver_registry_register (FerryResolverRegistry  *self,
                                     NULL, on_name_vanished,
                                     g_rc_box_acquire (registration), registration_release);
   g_debug ("%s (%s) resolves its conflicts at %s", owner, unique_name, path);
+  g_signal_emit (self, signals[REGISTERED], 0, owner);
   return TRUE;
 }
 
@@ -523,4 +537,28 @@ ferry_resolver_registry_install (FerryResolverRegistry *self,
                           G_BINDING_SYNC_CREATE);
   ferry_sync_manager_set_resolver (manager, resolve, resolve_finish,
                                    g_object_ref (self), g_object_unref);
+}
+
+/**
+ * ferry_resolver_registry_install_collections:
+ * @self: a registry
+ * @collections: the collection manager
+ *
+ * Makes @self the resolver of documents in collections with the custom
+ * strategy, the same apps' objects as for their tasks; an app that
+ * registers is asked again about documents still waiting for it.
+ */
+void
+ferry_resolver_registry_install_collections (FerryResolverRegistry  *self,
+                                             FerryCollectionManager *collections)
+{
+  g_return_if_fail (FERRY_IS_RESOLVER_REGISTRY (self));
+  g_return_if_fail (FERRY_IS_COLLECTION_MANAGER (collections));
+
+  ferry_collection_manager_set_resolver (collections, resolve, resolve_finish,
+                                         g_object_ref (self), g_object_unref);
+  /* Questions a stopped ferryd left unanswered go to the app again. */
+  g_signal_connect_object (self, "registered",
+                           G_CALLBACK (ferry_collection_manager_resolver_ready), collections,
+                           G_CONNECT_SWAPPED);
 }

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ferry-collection-manager.h"
 #include "ferry-sync-manager.h"
 
 G_BEGIN_DECLS
@@ -28,5 +29,8 @@ gboolean               ferry_resolver_registry_unregister  (FerryResolverRegistr
                                                             GError               **error);
 void                   ferry_resolver_registry_install     (FerryResolverRegistry *self,
                                                             FerrySyncManager      *manager);
+void                   ferry_resolver_registry_install_collections
+                                                           (FerryResolverRegistry  *self,
+                                                            FerryCollectionManager *collections);
 
 G_END_DECLS

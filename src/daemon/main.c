@@ -35,7 +35,11 @@
  *   FERRY_TEST_NETWORK  for tests only: use a fixed network state instead of
  *                       the system's ("full", "limited", "local", "portal",
  *                       "offline", optionally with ",metered"); also stops
- *                       ferryd from following suspend on the system bus
+ *                       ferryd from following suspend on the system bus,
+ *                       unless DBUS_SYSTEM_BUS_ADDRESS names one
+ *   FERRY_TEST_NETWORK_FILE
+ *                       for tests only: as FERRY_TEST_NETWORK, read from
+ *                       this file and followed when it changes
  *   FERRY_TEST_RESOLVER_TIMEOUT
  *                       for tests only: how many milliseconds an app's
  *                       resolver may take (default 10000)
@@ -118,20 +122,31 @@ create_connectivity (GError **error)
   g_autoptr(GNetworkMonitor) network = NULL;
   g_autoptr(GDBusConnection) system_bus = NULL;
   const char *test_network = g_getenv ("FERRY_TEST_NETWORK");
+  const char *test_network_file = g_getenv ("FERRY_TEST_NETWORK_FILE");
 
-  if (test_network != NULL)
+  /* Empty counts as unset: a bus's activation environment cannot unset. */
+  if (test_network_file != NULL && *test_network_file != '\0')
+    {
+      network = ferry_fixed_network_monitor_new_from_file (test_network_file, error);
+      if (network == NULL)
+        return NULL;
+      g_message ("FERRY_TEST_NETWORK_FILE is set: the network follows %s", test_network_file);
+    }
+  else if (test_network != NULL)
     {
       network = ferry_fixed_network_monitor_new_from_string (test_network, error);
       if (network == NULL)
         return NULL;
       g_message ("FERRY_TEST_NETWORK is set: the network is fixed at “%s”", test_network);
     }
-  else
+
+  /* logind tells about resume from sleep; without a system bus, ferryd
+   * still works, it just notices the network only.  Under test, only a
+   * system bus the test names (its private one) is followed. */
+  if (network == NULL || g_getenv ("DBUS_SYSTEM_BUS_ADDRESS") != NULL)
     {
       g_autoptr(GError) local_error = NULL;
 
-      /* logind tells about resume from sleep; without a system bus, ferryd
-       * still works, it just notices the network only. */
       system_bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
       if (system_bus == NULL)
         g_debug ("no system bus, not following suspend: %s", local_error->message);
@@ -242,6 +257,8 @@ start_engine (Daemon  *daemon,
     return FALSE;
   ferry_collection_service_attach (daemon->collection_service, daemon->collections);
   ferry_agent_service_attach (daemon->service, daemon->manager);
+  ferry_resolver_registry_install_collections (ferry_agent_service_get_resolvers (daemon->service),
+                                               daemon->collections);
   ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
   ferry_agent_files_attach (daemon->files, daemon->transfers);
   daemon->trim = ferry_memory_trim_new (daemon->connection, database);
@@ -381,6 +398,10 @@ parse_command_line (int        *argc,
                                     "                      (full, limited, local, portal or "
                                     "offline, optionally\n"
                                     "                      followed by ,metered)\n"
+                                    "  FERRY_TEST_NETWORK_FILE\n"
+                                    "                      for tests only: the same, read from "
+                                    "this file and\n"
+                                    "                      followed when it changes\n"
                                     "  FERRY_TEST_RESOLVER_TIMEOUT\n"
                                     "                      for tests only: milliseconds an app's "
                                     "conflict resolver\n"

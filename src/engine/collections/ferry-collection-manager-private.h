@@ -26,6 +26,9 @@ struct _FerryCollectionManager
   GHashTable            *meters;          /* host → FerryLinkMeter* */
   GQueue                 waiting;         /* FerryCollection*, borrowed from collections */
   GPtrArray             *writes;          /* WriteRequest* */
+  GCancellable          *resolving;       /* the app resolvers' answers */
+  FerryResolverHook      resolver;
+  GDestroyNotify         resolver_destroy;
 
   /* state */
   guint                  write_debounce;
@@ -37,5 +40,8 @@ struct _FerryCollectionManager
 
 void     ferry_collection_manager_write_request_free (WriteRequest *request);
 gboolean ferry_collection_manager_flush_writes       (gpointer      user_data);
+void     ferry_collection_manager_ask_resolver       (FerryCollectionManager *self,
+                                                      FerryCollection        *collection,
+                                                      const char             *doc_id);
 
 G_END_DECLS

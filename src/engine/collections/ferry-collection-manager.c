@@ -139,6 +139,15 @@ on_collection_run_finished (FerryCollection        *collection,
   start_waiting (self);
 }
 
+/* A run left a document in conflict (after its batch was committed). */
+static void
+on_collection_conflict (FerryCollectionManager *self,
+                        const char             *doc_id,
+                        FerryCollection        *collection)
+{
+  ferry_collection_manager_ask_resolver (self, collection, doc_id);
+}
+
 static void
 want_all (FerryCollectionManager *self,
           const char             *trigger)
@@ -215,6 +224,9 @@ ferry_collection_manager_dispose (GObject *object)
   gpointer value;
 
   g_clear_handle_id (&self->write_id, g_source_remove);
+  if (self->resolving != NULL)
+    g_cancellable_cancel (self->resolving);
+  g_clear_object (&self->resolving);
   if (self->writes != NULL && self->writes->len > 0)
     ferry_collection_manager_flush_writes (self);
   g_queue_clear (&self->waiting);
@@ -248,6 +260,8 @@ ferry_collection_manager_finalize (GObject *object)
   g_clear_pointer (&self->collections, g_hash_table_unref);
   g_clear_pointer (&self->meters, g_hash_table_unref);
   g_clear_pointer (&self->writes, g_ptr_array_unref);
+  if (self->resolver_destroy != NULL)
+    self->resolver_destroy (self->resolver.data);
 
   G_OBJECT_CLASS (ferry_collection_manager_parent_class)->finalize (object);
 }
@@ -336,6 +350,7 @@ ferry_collection_manager_init (FerryCollectionManager *self)
   self->meters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->writes = g_ptr_array_new_with_free_func ((GDestroyNotify) ferry_collection_manager_write_request_free);
   g_queue_init (&self->waiting);
+  self->resolving = g_cancellable_new ();
   self->write_debounce = DEFAULT_WRITE_DEBOUNCE;
   self->max_runs = DEFAULT_MAX_RUNS;
 }
@@ -405,6 +420,8 @@ serve (FerryCollectionManager  *self,
   g_signal_connect (collection, "wants-run", G_CALLBACK (on_collection_wants_run), self);
   g_signal_connect (collection, "run-started", G_CALLBACK (on_collection_run_started), self);
   g_signal_connect (collection, "run-finished", G_CALLBACK (on_collection_run_finished), self);
+  g_signal_connect_swapped (collection, "conflict",
+                            G_CALLBACK (on_collection_conflict), self);
   g_hash_table_insert (self->collections, g_memdup2 (&config->id, sizeof config->id),
                        collection);
   ferry_collection_refresh (collection, reachable (self, collection), is_paused (self));

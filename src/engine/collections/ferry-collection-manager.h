@@ -58,6 +58,13 @@ gboolean          ferry_collection_manager_retry_failed   (FerryCollectionManage
                                                            FerryCollection        *collection,
                                                            guint                  *out_count,
                                                            GError                **error);
+void              ferry_collection_manager_set_resolver   (FerryCollectionManager *self,
+                                                           FerryResolverFunc       resolve,
+                                                           FerryResolverFinishFunc finish,
+                                                           gpointer                user_data,
+                                                           GDestroyNotify          destroy);
+void              ferry_collection_manager_resolver_ready (FerryCollectionManager *self,
+                                                           const char             *owner);
 
 G_END_DECLS
 

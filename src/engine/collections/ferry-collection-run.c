@@ -209,7 +209,7 @@ ferry_collection_run_settle (FerryCollectionRun    *self,
     case FERRY_SETTLE_CUSTOM:
       g_ptr_array_add (self->custom, g_strdup (local->id));
       if (!ferry_collection_store_set_conflict (self->store, self->config->id, local, remote,
-                                                "waiting for the app's resolver", error))
+                                                FERRY_COLLECTION_WAITING_FOR_RESOLVER, error))
         return FALSE;
       g_ptr_array_add (self->conflicts, g_strdup (local->id));
       return TRUE;

@@ -28,6 +28,10 @@ typedef enum {
 
 const char *ferry_run_phase_to_string (FerryRunPhase phase);
 
+/* The conflict reason of a document a run handed to the app's resolver
+ * (the custom strategy), until the answer or the timeout. */
+#define FERRY_COLLECTION_WAITING_FOR_RESOLVER "waiting for the app's resolver"
+
 #define FERRY_TYPE_COLLECTION_RUN (ferry_collection_run_get_type ())
 
 G_DECLARE_FINAL_TYPE (FerryCollectionRun, ferry_collection_run, FERRY, COLLECTION_RUN, GObject)

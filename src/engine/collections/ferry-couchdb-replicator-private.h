@@ -15,5 +15,13 @@ void            ferry_couchdb_replicator_push  (FerryReplicator    *replicator,
 void            ferry_couchdb_replicator_fetch (FerryReplicator    *replicator,
                                                 const char * const *ids,
                                                 GTask              *task);
+void            ferry_couchdb_replicator_watch (FerryReplicator    *replicator,
+                                                const char         *checkpoint,
+                                                GTask              *task);
+
+/* ferry-couchdb-replicator.c */
+char           *ferry_couchdb_seq_to_query            (JsonNode        *seq);
+void            ferry_couchdb_replicator_note_written (FerryReplicator *replicator,
+                                                       guint            count);
 
 G_END_DECLS

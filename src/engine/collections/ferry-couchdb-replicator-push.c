@@ -10,8 +10,8 @@
 #include "ferry-couchdb-replicator-private.h"
 
 /*
- * Push and fetch of the CouchDB replicator (see ferry-couchdb-replicator.c
- * for the protocol as a whole).
+ * Push, fetch and watch of the CouchDB replicator (see
+ * ferry-couchdb-replicator.c for the protocol as a whole).
  */
 
 /* Shared with ferry-couchdb-replicator.c ------------------------------- */
@@ -201,6 +201,7 @@ batches_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   g_auto(GStrv) wanted = NULL;
+  guint written = 0;
 
   results = ferry_replicator_send_batches_finish (FERRY_REPLICATOR (object), result, &error);
   if (results == NULL)
@@ -214,7 +215,10 @@ batches_cb (GObject      *object,
 
       if (pushed->status == FERRY_PUSH_CONFLICT)
         g_strv_builder_add (ids, pushed->id);
+      else if (pushed->status == FERRY_PUSH_OK)
+        written++;
     }
+  ferry_couchdb_replicator_note_written (FERRY_REPLICATOR (object), written);
   wanted = g_strv_builder_end (ids);
   if (wanted[0] == NULL)
     {
@@ -289,4 +293,56 @@ ferry_couchdb_replicator_fetch (FerryReplicator    *replicator,
                                fetch_cb, task);
 }
 
+/* Watch ------------------------------------------------------------------- */
 
+#define HEARTBEAT_MS "10000"
+
+static void
+longpoll_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(FerryAttempt) attempt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *results;
+
+  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
+  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_changes", &error) ||
+      (root = ferry_replicator_parse_answer (attempt, "_changes", &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  results = ferry_json_array (ferry_json_root_object (root), "results");
+  g_task_return_boolean (task, results != NULL && json_array_get_length (results) > 0);
+}
+
+void
+ferry_couchdb_replicator_watch (FerryReplicator *replicator,
+                                const char      *checkpoint,
+                                GTask           *task)
+{
+  g_autoptr(JsonNode) parsed = checkpoint != NULL ? json_from_string (checkpoint, NULL) : NULL;
+  JsonObject *position = ferry_json_root_object (parsed);
+  JsonNode *since = position != NULL ? json_object_get_member (position, "since") : NULL;
+  g_autofree char *seq = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr(FerryHttpRequest) request = NULL;
+
+  /* A first pull not done yet has changes waiting by definition. */
+  if (since == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* The heartbeat keeps the connection busy, so no timeout ends the wait
+   * before a change comes. */
+  seq = ferry_couchdb_seq_to_query (since);
+  query = g_strdup_printf ("feed=longpoll&since=%s&limit=1&heartbeat=" HEARTBEAT_MS, seq);
+  request = ferry_replicator_new_request (replicator, "GET", "_changes", query, NULL);
+  ferry_replicator_send_async (replicator, request, FALSE, g_task_get_cancellable (task),
+                               longpoll_cb, task);
+}

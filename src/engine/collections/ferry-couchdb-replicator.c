@@ -29,9 +29,13 @@
  *         through GET {db}/_all_docs?include_docs=true (deleted documents
  *         are not there, so their history is never replayed), then
  *         follows GET {db}/_changes from the update_seq taken before the
- *         first page.  Changes come without bodies (ids and revisions
- *         only, with seq_interval): the run skips those it already has,
- *         its own pushes coming back among them, and fetches the rest.
+ *         first page.  A database that held no documents at the run's
+ *         check has nothing to read: the first pull follows _changes from
+ *         that check's update_seq at once (what a first push just wrote
+ *         would otherwise be read back whole).  Changes come without
+ *         bodies (ids and revisions only, with seq_interval): the run
+ *         skips those it already has, its own pushes coming back among
+ *         them, and fetches the rest.
  * fetch   POST {db}/_all_docs?include_docs=true with the ids as keys: the
  *         winning revision of each.
  * watch   GET {db}/_changes?feed=longpoll with a heartbeat, which keeps the
@@ -45,8 +49,6 @@
  * CouchDB 2's opaque text).
  */
 
-#define HEARTBEAT_MS "10000"
-
 struct _FerryCouchdbReplicator
 {
   FerryReplicator parent_instance;
@@ -54,6 +56,10 @@ struct _FerryCouchdbReplicator
   /* owned */
   JsonNode *update_seq;   /* from the last check, for a first pull */
   char     *local_rev;    /* of the _local checkpoint, once written */
+
+  /* state */
+  gboolean  was_empty;    /* no documents at the last check */
+  guint     written;      /* documents its pushes wrote since the last check */
 };
 
 G_DEFINE_FINAL_TYPE (FerryCouchdbReplicator, ferry_couchdb_replicator, FERRY_TYPE_REPLICATOR)
@@ -61,8 +67,8 @@ G_DEFINE_FINAL_TYPE (FerryCouchdbReplicator, ferry_couchdb_replicator, FERRY_TYP
 /* JSON -------------------------------------------------------------------- */
 
 /* A sequence as a query value: a text sequence unquoted, a number as is. */
-static char *
-seq_to_query (JsonNode *seq)
+char *
+ferry_couchdb_seq_to_query (JsonNode *seq)
 {
   g_autofree char *text = NULL;
 
@@ -182,13 +188,16 @@ create_cb (GObject      *object,
            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  FerryCouchdbReplicator *self = FERRY_COUCHDB_REPLICATOR (object);
   CheckData *data = g_task_get_task_data (task);
   g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean made_elsewhere;
 
   attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
   /* 412: someone else made it meanwhile. */
-  if (!(attempt->kind == FERRY_OUTCOME_HTTP && attempt->status == 412) &&
+  made_elsewhere = attempt->kind == FERRY_OUTCOME_HTTP && attempt->status == 412;
+  if (!made_elsewhere &&
       !ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt,
                                       "creating the database", &error))
     {
@@ -196,6 +205,13 @@ create_cb (GObject      *object,
       return;
     }
   data->result->remote_documents = 0;
+  /* Made just now: nothing in it, its feed from the start (made by
+   * someone else, it may hold anything already). */
+  self->was_empty = !made_elsewhere;
+  self->written = 0;
+  g_clear_pointer (&self->update_seq, json_node_unref);
+  if (!made_elsewhere)
+    self->update_seq = json_from_string ("0", NULL);
   g_clear_pointer (&data->marker, g_free);
   return_check (g_steal_pointer (&task));
 }
@@ -232,6 +248,8 @@ database_cb (GObject      *object,
     }
   info = ferry_json_root_object (root);
   data->result->remote_documents = ferry_json_int (info, "doc_count", -1);
+  self->was_empty = data->result->remote_documents == 0;
+  self->written = 0;
   g_clear_pointer (&self->update_seq, json_node_unref);
   if (info != NULL && json_object_has_member (info, "update_seq"))
     self->update_seq = json_node_copy (json_object_get_member (info, "update_seq"));
@@ -263,12 +281,14 @@ typedef struct
   guint     limit;
   JsonNode *snapshot;   /* the update_seq a first pull follows from */
   char     *after;      /* the last id of the previous page */
+  JsonNode *since;      /* where the feed is read from */
 } PullData;
 
 static void
 pull_data_free (PullData *data)
 {
   g_clear_pointer (&data->snapshot, json_node_unref);
+  g_clear_pointer (&data->since, json_node_unref);
   g_free (data->after);
   g_free (data);
 }
@@ -436,6 +456,78 @@ changes_cb (GObject      *object,
 }
 
 static void
+read_changes (GTask *task)
+{
+  FerryReplicator *self = g_task_get_source_object (task);
+  PullData *data = g_task_get_task_data (task);
+  g_autofree char *seq = ferry_couchdb_seq_to_query (data->since);
+  g_autofree char *query = g_strdup_printf ("since=%s&limit=%u&seq_interval=%u", seq,
+                                            data->limit, data->limit);
+  g_autoptr(FerryHttpRequest) request = NULL;
+
+  request = ferry_replicator_new_request (self, "GET", "_changes", query, NULL);
+  ferry_replicator_send_async (self, request, TRUE, g_task_get_cancellable (task), changes_cb,
+                               task);
+}
+
+/* Whether the feed from @since may hold nothing but what this run's
+ * pushes wrote: @since is where the check found the database, and the
+ * sequences are plain numbers, one a write (a cluster's are not). */
+static gboolean
+only_own_writes_since (FerryCouchdbReplicator *self,
+                       JsonNode               *since)
+{
+  return self->written > 0 && self->update_seq != NULL &&
+         JSON_NODE_HOLDS_VALUE (since) && json_node_get_value_type (since) == G_TYPE_INT64 &&
+         JSON_NODE_HOLDS_VALUE (self->update_seq) &&
+         json_node_get_value_type (self->update_seq) == G_TYPE_INT64 &&
+         json_node_get_int (since) == json_node_get_int (self->update_seq);
+}
+
+/* After a push from where the check left the database: when it moved on
+ * by exactly the documents the push wrote, nobody else wrote meanwhile,
+ * and the feed would bring back only those (a whole first push of them).
+ * The pull goes on from its end instead. */
+static void
+own_writes_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FerryCouchdbReplicator *self = FERRY_COUCHDB_REPLICATOR (object);
+  PullData *data = g_task_get_task_data (task);
+  g_autoptr(FerryAttempt) attempt = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FerryPullPage) page = NULL;
+  JsonObject *info;
+  JsonNode *now;
+
+  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
+  if (ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "database", NULL))
+    root = ferry_replicator_parse_answer (attempt, "database", NULL);
+  info = ferry_json_root_object (root);
+  now = info != NULL ? json_object_get_member (info, "update_seq") : NULL;
+  /* Anything else (an error included) is read from the feed as usual. */
+  if (now == NULL || !JSON_NODE_HOLDS_VALUE (now) ||
+      json_node_get_value_type (now) != G_TYPE_INT64 ||
+      json_node_get_int (now) - json_node_get_int (data->since) != (gint64) self->written)
+    {
+      read_changes (g_steal_pointer (&task));
+      return;
+    }
+  g_debug ("the database moved on by the %u documents pushed only: the feed is read from %"
+           G_GINT64_FORMAT, self->written, json_node_get_int (now));
+  self->written = 0;
+  g_clear_pointer (&self->update_seq, json_node_unref);
+  self->update_seq = json_node_copy (now);
+  page = ferry_pull_page_new ();
+  page->checkpoint = make_checkpoint ("since", now, NULL);
+  page->remaining = 0;
+  page->more = FALSE;
+  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify) ferry_pull_page_free);
+}
+
+static void
 ferry_couchdb_replicator_pull (FerryReplicator *replicator,
                                const char      *checkpoint,
                                guint            limit,
@@ -450,16 +542,23 @@ ferry_couchdb_replicator_pull (FerryReplicator *replicator,
   data->limit = limit;
   g_task_set_task_data (task, data, (GDestroyNotify) pull_data_free);
   since = position != NULL ? json_object_get_member (position, "since") : NULL;
+  /* Nothing to read in a database that was empty: what came since is in
+   * the feed. */
+  if (since == NULL && position == NULL && self->was_empty && self->update_seq != NULL)
+    since = self->update_seq;
   if (since != NULL)
     {
-      g_autofree char *seq = seq_to_query (since);
-      g_autofree char *query = g_strdup_printf ("since=%s&limit=%u&seq_interval=%u", seq,
-                                                limit, limit);
-      g_autoptr(FerryHttpRequest) request = NULL;
+      data->since = json_node_copy (since);
+      if (only_own_writes_since (self, since))
+        {
+          g_autoptr(FerryHttpRequest) request = NULL;
 
-      request = ferry_replicator_new_request (replicator, "GET", "_changes", query, NULL);
-      ferry_replicator_send_async (replicator, request, TRUE, g_task_get_cancellable (task),
-                                   changes_cb, task);
+          request = ferry_replicator_new_request (replicator, "GET", NULL, NULL, NULL);
+          ferry_replicator_send_async (replicator, request, TRUE,
+                                       g_task_get_cancellable (task), own_writes_cb, task);
+          return;
+        }
+      read_changes (task);
       return;
     }
 
@@ -484,58 +583,6 @@ ferry_couchdb_replicator_pull (FerryReplicator *replicator,
     ferry_replicator_check_async (replicator, nothing, g_task_get_cancellable (task),
                                   snapshot_seq_cb, task);
   }
-}
-
-/* Watch ------------------------------------------------------------------- */
-
-static void
-longpoll_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(FerryAttempt) attempt = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *results;
-
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_changes", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_changes", &error)) == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  results = ferry_json_array (ferry_json_root_object (root), "results");
-  g_task_return_boolean (task, results != NULL && json_array_get_length (results) > 0);
-}
-
-static void
-ferry_couchdb_replicator_watch (FerryReplicator *replicator,
-                                const char      *checkpoint,
-                                GTask           *task)
-{
-  g_autoptr(JsonNode) parsed = checkpoint != NULL ? json_from_string (checkpoint, NULL) : NULL;
-  JsonObject *position = ferry_json_root_object (parsed);
-  JsonNode *since = position != NULL ? json_object_get_member (position, "since") : NULL;
-  g_autofree char *seq = NULL;
-  g_autofree char *query = NULL;
-  g_autoptr(FerryHttpRequest) request = NULL;
-
-  /* A first pull not done yet has changes waiting by definition. */
-  if (since == NULL)
-    {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
-      return;
-    }
-  /* The heartbeat keeps the connection busy, so no timeout ends the wait
-   * before a change comes. */
-  seq = seq_to_query (since);
-  query = g_strdup_printf ("feed=longpoll&since=%s&limit=1&heartbeat=" HEARTBEAT_MS, seq);
-  request = ferry_replicator_new_request (replicator, "GET", "_changes", query, NULL);
-  ferry_replicator_send_async (replicator, request, FALSE, g_task_get_cancellable (task),
-                               longpoll_cb, task);
 }
 
 /* Save -------------------------------------------------------------------- */
@@ -694,4 +741,18 @@ ferry_couchdb_replicator_class_init (FerryCouchdbReplicatorClass *klass)
 static void
 ferry_couchdb_replicator_init (FerryCouchdbReplicator *self)
 {
+}
+
+/**
+ * ferry_couchdb_replicator_note_written:
+ * @replicator: a CouchDB replicator
+ * @count: documents a push just wrote on the server
+ *
+ * Counts what the run's pushes wrote, for the pull that follows.
+ */
+void
+ferry_couchdb_replicator_note_written (FerryReplicator *replicator,
+                                       guint            count)
+{
+  FERRY_COUCHDB_REPLICATOR (replicator)->written += count;
 }

@@ -96,48 +96,25 @@ send_again_over_server_copy (Attempt    *data,
   finish_settling (data, FERRY_TASK_STATE_PENDING, message);
 }
 
-typedef struct
-{
-  Attempt *data;          /* owned until finished */
-  guint    timeout_id;
-  gboolean timed_out;
-} CustomCall;
-
-static gboolean
-on_resolver_timeout (gpointer user_data)
-{
-  CustomCall *call = user_data;
-
-  call->timeout_id = 0;
-  call->timed_out = TRUE;
-  g_cancellable_cancel (call->data->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 resolver_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  CustomCall *call = user_data;
-  Attempt *data = call->data;
-  FerrySyncManager *self = data->self;
+  Attempt *data = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) merged = NULL;
   g_autofree char *message = NULL;
 
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
-  merged = self->resolver_finish (result, &error, self->resolver_data);
+  merged = ferry_resolver_call_finish (result, &error);
   if (merged != NULL)
-    send_again_over_server_copy (data, merged, "conflict settled by the app");
-  else
     {
-      message = g_strdup_printf ("conflict: the app's resolver %s; a decision is needed",
-                                 call->timed_out ? "did not answer in time"
-                                                 : error != NULL ? error->message : "failed");
-      finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
+      send_again_over_server_copy (data, merged, "conflict settled by the app");
+      return;
     }
-  g_free (call);
+  message = g_strdup_printf ("conflict: the app's resolver %s; a decision is needed",
+                             error->message);
+  finish_settling (data, FERRY_TASK_STATE_CONFLICT, message);
 }
 
 static void
@@ -145,19 +122,16 @@ settle_custom (Attempt *data,
                GBytes  *remote)
 {
   FerrySyncManager *self = data->self;
-  CustomCall *call;
 
-  if (self->resolver == NULL)
+  if (self->resolver.resolve == NULL)
     {
       finish_settling (data, FERRY_TASK_STATE_CONFLICT,
                        "conflict: the app has no resolver registered; a decision is needed");
       return;
     }
-  call = g_new0 (CustomCall, 1);
-  call->data = data;
-  call->timeout_id = g_timeout_add (self->resolver_timeout, on_resolver_timeout, call);
-  self->resolver (data->task, data->task->base, data->task->body, remote, data->cancellable,
-                  resolver_cb, call, self->resolver_data);
+  ferry_resolver_call_async (&self->resolver, self->resolver_timeout, data->task->owner,
+                             data->task->id, data->task->base, data->task->body, remote,
+                             data->cancellable, resolver_cb, data);
 }
 
 /* Applies the task's strategy (ferry_conflict_settle()) to a conflict

@@ -43,9 +43,7 @@ struct _FerrySyncManager
   GArray             *attempt_log;      /* FerryAttemptRecord waiting for the next flush */
   GQueue             *ready;            /* FerryTask* without payload, in run order */
   GRand              *rand;
-  FerryResolverFunc        resolver;
-  FerryResolverFinishFunc  resolver_finish;
-  gpointer                 resolver_data;
+  FerryResolverHook        resolver;
   GDestroyNotify           resolver_destroy;
   const FerrySender       *sender;          /* sends transfers, see set_sender */
   gpointer                 sender_data;

@@ -147,7 +147,7 @@ ferry_sync_manager_finalize (GObject *object)
     g_queue_free_full (self->ready, (GDestroyNotify) ferry_task_unref);
   g_clear_pointer (&self->rand, g_rand_free);
   if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver_data);
+    self->resolver_destroy (self->resolver.data);
 
   G_OBJECT_CLASS (ferry_sync_manager_parent_class)->finalize (object);
 }
@@ -756,10 +756,10 @@ ferry_sync_manager_set_resolver (FerrySyncManager        *self,
   g_return_if_fail ((resolve == NULL) == (finish == NULL));
 
   if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver_data);
-  self->resolver = resolve;
-  self->resolver_finish = finish;
-  self->resolver_data = user_data;
+    self->resolver_destroy (self->resolver.data);
+  self->resolver.resolve = resolve;
+  self->resolver.finish = finish;
+  self->resolver.data = user_data;
   self->resolver_destroy = destroy;
 }
 

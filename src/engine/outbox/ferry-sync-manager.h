@@ -6,6 +6,7 @@
 #include "ferry-clock.h"
 #include "ferry-connectivity.h"
 #include "ferry-executor.h"
+#include "ferry-resolver-call.h"
 #include "ferry-task-store.h"
 #include "ferry-task.h"
 
@@ -59,39 +60,6 @@ typedef struct
 GType            ferry_run_summary_get_type (void) G_GNUC_CONST;
 FerryRunSummary *ferry_run_summary_copy     (const FerryRunSummary *summary);
 void             ferry_run_summary_free     (FerryRunSummary       *summary);
-
-/**
- * FerryResolverFunc:
- * @task: the task in conflict (a snapshot; it may be kept)
- * @base: (nullable): what the app edited from
- * @local: (nullable): the task's body
- * @remote: the server's current copy
- * @cancellable: cancelled when the answer is no longer wanted (timeout)
- * @callback: to call with the result
- * @callback_data: for @callback
- * @user_data: what was given to ferry_sync_manager_set_resolver()
- *
- * Asks the task's owner to settle a conflict (the custom strategy).
- */
-typedef void     (*FerryResolverFunc)       (FerryTask           *task,
-                                             GBytes              *base,
-                                             GBytes              *local,
-                                             GBytes              *remote,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             callback_data,
-                                             gpointer             user_data);
-/**
- * FerryResolverFinishFunc:
- * @result: the result given to the callback
- * @error: return location for why there is no answer
- * @user_data: what was given to ferry_sync_manager_set_resolver()
- *
- * Returns: (transfer full) (nullable): the body to send instead
- */
-typedef GBytes * (*FerryResolverFinishFunc) (GAsyncResult        *result,
-                                             GError             **error,
-                                             gpointer             user_data);
 
 /**
  * FerrySender:
