@@ -423,6 +423,38 @@ layout_get_enabled (GVariant *reply,
   return enabled;
 }
 
+/* No two visible lines of a GetLayout reply say the same. */
+static void
+assert_no_repeated_line (GVariant *reply)
+{
+  g_autoptr(GVariant) root = g_variant_get_child_value (reply, 1);
+  g_autoptr(GVariant) children = g_variant_get_child_value (root, 2);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (gsize i = 0; i < g_variant_n_children (children); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (children, i);
+      g_autoptr(GVariant) child = g_variant_get_variant (boxed);
+      g_autoptr(GVariant) props = g_variant_get_child_value (child, 1);
+      gboolean visible = TRUE;   /* the protocol default */
+      char *label = NULL;
+
+      /* The Paused checkmark shows a state, beside the status line. */
+      g_variant_lookup (props, "visible", "b", &visible);
+      if (g_variant_lookup (props, "toggle-type", "&s", NULL) ||
+          !g_variant_lookup (props, "label", "s", &label))
+        continue;
+      if (!visible || *label == '\0')
+        {
+          g_free (label);
+          continue;
+        }
+      if (g_hash_table_contains (seen, label))
+        g_error ("The menu shows “%s” twice", label);
+      g_hash_table_add (seen, label);
+    }
+}
+
 static void
 assert_menu_labels (Fixture    *fixture,
                     const char *status,
@@ -443,6 +475,7 @@ assert_menu_labels (Fixture    *fixture,
   g_assert_cmpint (layout_get_toggle_state (layout, MENU_PAUSE), ==, paused ? 1 : 0);
   g_assert_cmpstr (open_label, ==, "Open Ferry");
   g_assert_cmpstr (quit_label, ==, "Quit");
+  assert_no_repeated_line (layout);
 }
 
 static void
