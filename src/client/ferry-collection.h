@@ -152,6 +152,18 @@ gboolean         ferry_collection_retry_failed_finish (FerryCollection     *self
                                                        GError             **error);
 
 FERRY_AVAILABLE_IN_ALL
+void             ferry_collection_list_runs_async    (FerryCollection      *self,
+                                                      guint                 limit,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+FERRY_AVAILABLE_IN_ALL
+GVariant        *ferry_collection_list_runs_finish   (FerryCollection      *self,
+                                                      GAsyncResult         *result,
+                                                      GVariant            **out_sync,
+                                                      GError              **error);
+
+FERRY_AVAILABLE_IN_ALL
 void             ferry_client_list_collections_async  (FerryClient         *self,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,

@@ -8,6 +8,7 @@
 #include "ferry-error.h"
 
 #include "ferry-collection-args.h"
+#include "ferry-collection-runs.h"
 
 #include "ferry-collection-service.h"
 
@@ -396,6 +397,13 @@ dispatch_collection (Call *call)
     run_changes (call, collection);
   else if (g_str_equal (method, "Resolve"))
     run_resolve (call, collection);
+  else if (g_str_equal (method, "ListRuns"))
+    {
+      GVariant *reply = ferry_collection_runs_list (call->self->manager, collection,
+                                                    g_dbus_method_invocation_get_parameters (
+                                                      call->invocation), &error);
+      reply != NULL ? call_return (call, reply) : call_fail (call, error);
+    }
   else if (g_str_equal (method, "Sync"))
     {
       ferry_collection_manager_sync_now (call->self->manager, collection);
@@ -448,6 +456,7 @@ HANDLER (get, const char *id)
 HANDLER (list, GVariant *filter, guint offset, guint limit)
 HANDLER (changes, gint64 after, guint limit)
 HANDLER (resolve, const char *id, const char *choice, const char *merged)
+HANDLER (list_runs, guint limit)
 
 #undef HANDLER
 
@@ -576,6 +585,7 @@ on_collection_added (FerryCollectionManager *manager,
   g_signal_connect (skeleton, "handle-list", G_CALLBACK (handle_list), self);
   g_signal_connect (skeleton, "handle-changes", G_CALLBACK (handle_changes), self);
   g_signal_connect (skeleton, "handle-resolve", G_CALLBACK (handle_resolve), self);
+  g_signal_connect (skeleton, "handle-list-runs", G_CALLBACK (handle_list_runs), self);
   g_signal_connect (skeleton, "handle-sync", G_CALLBACK (handle_no_args), self);
   g_signal_connect (skeleton, "handle-retry-failed", G_CALLBACK (handle_no_args), self);
 

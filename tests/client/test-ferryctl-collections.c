@@ -32,6 +32,20 @@ tear_down (Fixture       *fixture,
   g_clear_pointer (&server, ferry_rest_server_free);
 }
 
+/* How many runs `collection show --json` lists. */
+static guint
+count_shown_runs (void)
+{
+  g_auto(CtlRun) show = { 0, };
+  g_autoptr(JsonNode) shown = NULL;
+
+  run_ctl (&show, "collection", "show", "notes", "--json");
+  g_assert_cmpint (show.status, ==, 0);
+  shown = parse_json (show.out);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (shown),
+                                                              "runs"));
+}
+
 static void
 test_collections (Fixture       *fixture,
                   gconstpointer  data)
@@ -81,6 +95,21 @@ test_collections (Fixture       *fixture,
   shown = parse_json (show.out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "protocol"),
                    ==, "rest");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "endpoint"),
+                   ==, url);
+
+  /* The runs, with their counts, in both forms. */
+  FERRY_TEST_WAIT (count_shown_runs () >= 1, 20000);
+  {
+    g_auto(CtlRun) text = { 0, };
+
+    run_ctl (&text, "collection", "show", "notes");
+    g_assert_cmpint (text.status, ==, 0);
+    assert_contains (text.out, "Last runs:");
+    assert_contains (text.out, "pushed ");
+    assert_contains (text.out, "push ");
+    assert_contains (text.out, url);
+  }
 
   run_ctl (&changes, "doc", "changes", "notes", "--json");
   g_assert_cmpint (changes.status, ==, 0);
