@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ferry-collection-set.h"
 #include "ferry-transfer-view.h"
 #include "ferry-window.h"
 
@@ -17,6 +18,7 @@ struct _FerryWindow
 
   /* owned */
   FerryClient *client;
+  FerryCollectionSet *collections;   /* their runs and records count in the header */
   FerryTicker *ticker;
   GSettings *settings;
   GCancellable *cancellable;
@@ -72,6 +74,8 @@ void           ferry_window_show_error_toast (FerryWindow  *self,
                                               const char   *what,
                                               const GError *error);
 void           ferry_window_update_all       (FerryWindow  *self);
+void           ferry_window_take_snapshot    (FerryWindow         *self,
+                                              FerryStatusSnapshot *snapshot);
 void           ferry_window_update_banner    (FerryWindow  *self);
 void           ferry_window_update_actions   (FerryWindow  *self);
 void           ferry_window_update_paused    (FerryWindow  *self);
