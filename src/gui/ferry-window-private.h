@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ferry-collection-set.h"
+#include "ferry-doc-conflicts.h"
 #include "ferry-transfer-view.h"
 #include "ferry-window.h"
 
@@ -40,6 +41,7 @@ struct _FerryWindow
   FerryTaskView *pending_view;
   FerryTaskView *failed_view;
   FerryTaskView *conflicts_view;
+  FerryDocConflicts *doc_conflicts;
   FerryTaskView *history_view;
   FerryTransferView *transfers_view;
   GtkRevealer *banner_revealer;

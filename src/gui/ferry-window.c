@@ -408,6 +408,8 @@ ferry_window_constructed (GObject *object)
   self->collections = ferry_collection_set_new (self->client);
   g_signal_connect_object (self->collections, "changed", G_CALLBACK (ferry_window_update_all),
                            self, G_CONNECT_SWAPPED);
+  ferry_doc_conflicts_set_source (self->doc_conflicts, self->client, self->collections,
+                                  GTK_WIDGET (self->conflicts_view));
 
   ferry_transfer_view_set_client (self->transfers_view, self->client);
   g_signal_connect_object (self->transfers_view, "notify::active-count",
@@ -530,6 +532,7 @@ ferry_window_class_init (FerryWindowClass *klass)
 
   g_type_ensure (FERRY_TYPE_TASK_VIEW);
   g_type_ensure (FERRY_TYPE_TRANSFER_VIEW);
+  g_type_ensure (FERRY_TYPE_DOC_CONFLICTS);
 
   gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
@@ -542,6 +545,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, pending_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, failed_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, conflicts_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, doc_conflicts);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_view);
@@ -766,11 +770,9 @@ ferry_window_get_view_count (FerryWindow *self,
 
   g_return_val_if_fail (FERRY_IS_WINDOW (self), 0);
 
-  if (g_strcmp0 (kind, "transfers") == 0)
-    page = self->transfers_page;
-  else
-    page = adw_view_stack_get_page (self->view_stack,
-                                    GTK_WIDGET (ferry_window_view_for_kind (self, kind)));
+  /* Pages are named after their kind. */
+  page = adw_view_stack_get_page (self->view_stack,
+                                  adw_view_stack_get_child_by_name (self->view_stack, kind));
   g_return_val_if_fail (page != NULL, 0);
   return adw_view_stack_page_get_badge_number (page);
 }
