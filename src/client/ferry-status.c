@@ -220,7 +220,7 @@ format_detail (const FerryStatusSnapshot *snapshot,
 }
 
 /* The title while something moves: the tasks' run and the collections'
- * runs counted together ("Syncing 120 of 1,000"), or the files when they
+ * runs counted together ("Syncing 120 of 1000"), or the files when they
  * are all that moves ("Downloading 1 file…"). */
 static char *
 format_syncing_title (const FerryStatusSnapshot *snapshot)
@@ -229,8 +229,6 @@ format_syncing_title (const FerryStatusSnapshot *snapshot)
   guint transfers = snapshot->downloads + snapshot->uploads;
   guint done = snapshot->collection_done;
   guint total = snapshot->collection_total;
-  g_autofree char *done_text = NULL;
-  g_autofree char *total_text = NULL;
 
   if (tasks && transfers > 0 && snapshot->progress_total <= transfers &&
       snapshot->collections_syncing == 0)
@@ -247,11 +245,9 @@ format_syncing_title (const FerryStatusSnapshot *snapshot)
     }
   if (total == 0)
     return g_strdup (_("Syncing…"));
-  done_text = g_strdup_printf ("%'u", MIN (done, total));
-  total_text = g_strdup_printf ("%'u", total);
   /* Translators: changes and records settled so far, of all in the
-   * runs going on: "Syncing 120 of 1,000" */
-  return g_strdup_printf (_("Syncing %s of %s"), done_text, total_text);
+   * runs going on: "Syncing 120 of 1000" */
+  return g_strdup_printf (_("Syncing %u of %u"), MIN (done, total), total);
 }
 
 /**
