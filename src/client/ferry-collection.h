@@ -41,6 +41,10 @@ const char      *ferry_collection_get_host           (FerryCollection      *self
 FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_direction      (FerryCollection      *self);
 FERRY_AVAILABLE_IN_ALL
+gboolean         ferry_collection_get_live           (FerryCollection      *self);
+FERRY_AVAILABLE_IN_ALL
+guint            ferry_collection_get_interval       (FerryCollection      *self);
+FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_state          (FerryCollection      *self);
 FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_phase          (FerryCollection      *self);

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "ferry-collection-details.h"
 #include "ferry-collections-view.h"
 #include "ferry-conflict-window.h"
 #include "ferry-rest-server.h"
@@ -991,8 +992,23 @@ test_collections (void)
 /* A collection of the test's app syncing with @server, its path in
  * @out_path. */
 static FerryCollection *
+add_notes_full (FerryRestServer  *server,
+                const char       *header,
+                const char       *value,
+                char            **out_path);
+
+static FerryCollection *
 add_notes (FerryRestServer  *server,
            char            **out_path)
+{
+  return add_notes_full (server, NULL, NULL, out_path);
+}
+
+static FerryCollection *
+add_notes_full (FerryRestServer  *server,
+                const char       *header,
+                const char       *value,
+                char            **out_path)
 {
   g_autofree char *url = ferry_rest_server_url (server);
   g_autoptr(GAsyncResult) added = NULL;
@@ -1006,6 +1022,14 @@ add_notes (FerryRestServer  *server,
   g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
   g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
   g_variant_builder_add (&config, "{sv}", "app-id", g_variant_new_string (APP_OWNER));
+  if (header != NULL)
+    {
+      GVariantBuilder headers;
+
+      g_variant_builder_init (&headers, G_VARIANT_TYPE ("a{ss}"));
+      g_variant_builder_add (&headers, "{ss}", header, value);
+      g_variant_builder_add (&config, "{sv}", "headers", g_variant_builder_end (&headers));
+    }
   ferry_client_add_collection_async (test_client (), g_variant_builder_end (&config), NULL,
                                      client_store_result_cb, &added);
   *out_path = ferry_client_add_collection_finish (test_client (), client_wait_result (&added),
@@ -1174,6 +1198,57 @@ test_collection_status (void)
   GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") != 0);
 }
 
+/* A collection's details, from its row in the Collections view: the
+ * server's address without secrets, the last runs with their counts and
+ * phases, following a new run. */
+static void
+test_collection_details (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autofree char *url = ferry_rest_server_url (server);
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  FerryCollectionDetails *details;
+  FerryCollectionsView *view;
+  guint runs;
+
+  reset ();
+  notes = add_notes_full (server, "Authorization", "Bearer s3cret-token", &path);
+  put_note (notes, "a", "{\"title\":\"one\"}");
+  GUI_WAIT (ferry_rest_server_count (server) == 1 && is_synced (notes));
+
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.show-collections", NULL);
+  GUI_WAIT ((view = find_collections_view ()) != NULL &&
+            ferry_collections_view_get_count (view) == 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (view));
+  gui_click_button (GTK_WIDGET (view), "Details");
+  GUI_WAIT ((details = (FerryCollectionDetails *)
+             gui_find_toplevel (FERRY_TYPE_COLLECTION_DETAILS)) != NULL &&
+            ferry_collection_details_get_n_runs (details) >= 1);
+  g_assert_cmpstr (ferry_collection_details_get_endpoint (details), ==, url);
+  text = ferry_collection_details_dup_text (details);
+  g_assert_nonnull (strstr (text, url));
+  g_assert_nonnull (strstr (text, "Pushed 1 · pulled 0 · refused 0 · conflicts 0"));
+  g_assert_nonnull (strstr (text, "Check "));
+  g_assert_nonnull (strstr (text, "1 records · 0 waiting · 0 in conflict · 0 refused"));
+  g_assert_null (strstr (text, "s3cret"));
+  g_assert_null (strstr (text, "Bearer"));
+
+  /* A new run shows up by itself. */
+  runs = ferry_collection_details_get_n_runs (details);
+  ferry_rest_server_put (server, "b", "{\"title\":\"two\"}");
+  gui_click_button (GTK_WIDGET (view), "Sync Now");
+  GUI_WAIT (ferry_collection_details_get_n_runs (details) > runs);
+  g_clear_pointer (&text, g_free);
+  text = ferry_collection_details_dup_text (details);
+  g_assert_nonnull (strstr (text, "Pushed 0 · pulled 1 · refused 0 · conflicts 0"));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+  remove_notes (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1199,6 +1274,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/collections", test_collections);
   g_test_add_func ("/gui/window/document-conflict", test_document_conflict);
   g_test_add_func ("/gui/window/collection-status", test_collection_status);
+  g_test_add_func ("/gui/window/collection-details", test_collection_details);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
   set_up_program ();
