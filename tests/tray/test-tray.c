@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ferry-collection.h"
 #include "ferry-test-util.h"
 #include "ferry-tray.h"
 
@@ -1086,6 +1087,69 @@ test_attention (Fixture       *fixture,
   }
 }
 
+/* A collection syncing with a REST profile server (scripted on the test's
+ * HTTP server, its push held): its run is in the title like the tasks',
+ * and the record the server refused counts as a failure. */
+static void
+test_collection_run (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/notes");
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GAsyncResult) made = NULL;
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GVariantBuilder config;
+  const char *ids[] = { "a", "b" };
+
+  ferry_test_server_set_default (fixture->server, "/notes/changes", 200,
+                                 "Content-Type: application/json",
+                                 "{\"changes\":[],\"cursor\":\"1\",\"has_more\":false}");
+  ferry_test_server_set_default (fixture->server, "/notes/batch", 200,
+                                 "Content-Type: application/json",
+                                 "{\"results\":[{\"id\":\"a\",\"status\":\"ok\","
+                                 "\"version\":\"v2\"},{\"id\":\"b\",\"status\":\"rejected\","
+                                 "\"error\":\"forbidden\"}]}");
+  ferry_test_server_hold (fixture->server, "/notes/batch");
+
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string ("notes"));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  ferry_client_add_collection_async (client, g_variant_builder_end (&config), NULL,
+                                     client_store_result_cb, &added);
+  path = ferry_client_add_collection_finish (client, client_wait_result (&added), &error);
+  g_assert_no_error (error);
+  ferry_collection_new_async (client, path, NULL, client_store_result_cb, &made);
+  notes = ferry_collection_new_finish (client_wait_result (&made), &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (g_strcmp0 (ferry_collection_get_state (notes), "synced") == 0, WAIT_MS);
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GAsyncResult) written = NULL;
+
+      ferry_collection_put_async (notes, ids[i], "{\"title\":\"t\"}", NULL,
+                                  client_store_result_cb, &written);
+      g_assert_cmpint (ferry_collection_put_finish (notes, client_wait_result (&written),
+                                                    &error), >, 0);
+      g_assert_no_error (error);
+    }
+
+  /* The push is held: the run shows its size and nothing done. */
+  assert_host_shows (fixture, "Syncing 0 of 2", ICON_SYNCING, "Active");
+  assert_menu_labels (fixture, "Syncing 0 of 2", FALSE);
+
+  /* One taken, one refused: the refusal needs the person. */
+  ferry_test_server_release (fixture->server, "/notes/batch");
+  assert_host_shows (fixture, "1 change failed", ICON_ATTENTION, "NeedsAttention");
+  assert_menu_labels (fixture, "1 change failed", FALSE);
+  g_assert_cmpuint (ferry_collection_get_failed_count (notes), ==, 1);
+}
+
 /* A conflict during a run that goes on (one slow request is enough):
  * what needs the person wins the item's Status and icon at once; the
  * run's progress stays in the title and the conflict is in the tooltip. */
@@ -1367,6 +1431,8 @@ main (int   argc,
               fixture_set_up_online, test_menu_protocol, fixture_tear_down);
   g_test_add ("/tray/attention", Fixture, NULL,
               fixture_set_up_online, test_attention, fixture_tear_down);
+  g_test_add ("/tray/collection-run", Fixture, NULL,
+              fixture_set_up_online, test_collection_run, fixture_tear_down);
   g_test_add ("/tray/attention-during-run", Fixture, NULL,
               fixture_set_up_online, test_attention_during_run, fixture_tear_down);
   g_test_add ("/tray/watcher-restart", Fixture, NULL,
