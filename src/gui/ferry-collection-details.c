@@ -88,11 +88,12 @@ lookup_string (GVariant   *dict,
 static char *
 format_duration (gint64 us)
 {
+  /* A no-break space keeps a number with its unit when a line wraps. */
   if (us < 1000 * 1000)
-    /* Translators: a duration in milliseconds */
-    return g_strdup_printf (_("%u ms"), (guint) (MAX (us, 0) / 1000));
-  /* Translators: a duration in seconds */
-  return g_strdup_printf (_("%.1f s"), (double) us / G_USEC_PER_SEC);
+    /* Translators: a duration in milliseconds, with a no-break space */
+    return g_strdup_printf (_("%u ms"), (guint) (MAX (us, 0) / 1000));
+  /* Translators: a duration in seconds, with a no-break space */
+  return g_strdup_printf (_("%.1f s"), (double) us / G_USEC_PER_SEC);
 }
 
 /**
@@ -220,8 +221,9 @@ show_properties (FerryCollectionDetails *self)
   g_autofree char *conflicts = format_count (ferry_collection_get_conflict_count (collection));
   g_autofree char *failed = format_count (ferry_collection_get_failed_count (collection));
   g_autofree char *counts = NULL;
-  g_autofree char *last = ferry_format_last_sync (ferry_collection_get_last_sync_time (collection),
-                                                  g_get_real_time ());
+  gint64 last_sync = ferry_collection_get_last_sync_time (collection);
+  g_autofree char *last = last_sync > 0 ? ferry_format_time_ago (last_sync, g_get_real_time ())
+                                        : g_strdup (_("Never"));
 
   adw_window_title_set_subtitle (self->window_title, ferry_collection_get_app (collection));
   adw_window_title_set_title (self->window_title, ferry_collection_get_name (collection));
@@ -233,8 +235,9 @@ show_properties (FerryCollectionDetails *self)
                 describe_direction (ferry_collection_get_direction (collection)));
   set_subtitle (self->schedule_row, schedule);
   set_subtitle (self->state_row, state);
-  /* Translators: records held, waiting to be sent, in conflict, refused */
-  counts = g_strdup_printf (_("%s records · %s waiting · %s in conflict · %s refused"),
+  /* Translators: records held here, waiting to be sent, in conflict,
+   * refused by the server */
+  counts = g_strdup_printf (_("%s held · %s waiting · %s in conflict · %s refused"),
                             documents, dirty, conflicts, failed);
   set_subtitle (self->counts_row, counts);
   set_subtitle (self->last_sync_row, last);

@@ -1231,7 +1231,7 @@ test_collection_details (void)
   g_assert_nonnull (strstr (text, url));
   g_assert_nonnull (strstr (text, "Pushed 1 · pulled 0 · refused 0 · conflicts 0"));
   g_assert_nonnull (strstr (text, "Check "));
-  g_assert_nonnull (strstr (text, "1 records · 0 waiting · 0 in conflict · 0 refused"));
+  g_assert_nonnull (strstr (text, "1 held · 0 waiting · 0 in conflict · 0 refused"));
   g_assert_null (strstr (text, "s3cret"));
   g_assert_null (strstr (text, "Bearer"));
 
