@@ -46,6 +46,17 @@ count_shown_runs (void)
                                                               "runs"));
 }
 
+/* Whether `ferryctl status` begins with @headline. */
+static gboolean
+status_says (const char *headline)
+{
+  g_auto(CtlRun) status = { 0, };
+
+  run_ctl (&status, "status");
+  g_assert_cmpint (status.status, ==, 0);
+  return g_str_has_prefix (status.out, headline);
+}
+
 static void
 test_collections (Fixture       *fixture,
                   gconstpointer  data)
@@ -119,6 +130,16 @@ test_collections (Fixture       *fixture,
                      json_object_get_object_member (
                        json_array_get_object_element (json_node_get_array (docs), 0), "body"),
                      "title"), ==, "one");
+
+  /* A record the server refuses counts in the status, as in the window. */
+  {
+    g_auto(CtlRun) refused = { 0, };
+
+    ferry_rest_server_reject (server, "r", "forbidden");
+    run_ctl (&refused, "doc", "put", "notes", "r", "{\"title\":\"no\"}");
+    g_assert_cmpint (refused.status, ==, 0);
+    FERRY_TEST_WAIT (status_says ("1 change failed\n"), 20000);
+  }
 
   run_ctl (&removed, "collection", "remove", "notes");
   g_assert_cmpint (removed.status, ==, 0);
