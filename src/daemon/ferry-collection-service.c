@@ -402,7 +402,10 @@ dispatch_collection (Call *call)
       GVariant *reply = ferry_collection_runs_list (call->self->manager, collection,
                                                     g_dbus_method_invocation_get_parameters (
                                                       call->invocation), &error);
-      reply != NULL ? call_return (call, reply) : call_fail (call, error);
+      if (reply != NULL)
+        call_return (call, reply);
+      else
+        call_fail (call, error);
     }
   else if (g_str_equal (method, "Sync"))
     {
