@@ -227,8 +227,9 @@ show_properties (FerryCollectionDetails *self)
 
   adw_window_title_set_subtitle (self->window_title, ferry_collection_get_app (collection));
   adw_window_title_set_title (self->window_title, ferry_collection_get_name (collection));
-  set_subtitle (self->endpoint_row, self->endpoint != NULL ? self->endpoint
-                                                           : ferry_collection_get_host (collection));
+  /* The host until ListRuns gives the address. */
+  set_subtitle (self->endpoint_row,
+                self->endpoint != NULL ? self->endpoint : ferry_collection_get_host (collection));
   set_subtitle (self->protocol_row, g_strcmp0 (ferry_collection_get_protocol (collection),
                                                "couchdb") == 0 ? "CouchDB" : _("REST profile"));
   set_subtitle (self->direction_row,

@@ -14,11 +14,11 @@
  * FerryConflictWindow:
  *
  * Settles one task, or one record of a collection, in conflict.  For
- * JSON objects it lists the top-level
- * members with the base, the local change and the server's copy side by
- * side, lets the person keep mine or the server's per member, and shows
- * the document those choices make, which Send Merged sends.  Any body can
- * be settled whole with Keep Mine or Keep Server's.  It fetches the task
+ * JSON objects it lists the top-level members with the base, the local
+ * change and the server's copy side by side, lets the person keep mine or
+ * the server's per member, and shows the document those choices make,
+ * which Send Merged sends.  Any body can be settled whole with Keep Mine
+ * or Keep Server's.  It fetches the task
  * (or the record) with `Get`, and again whenever the agent says it
  * changed, so a conflict settled elsewhere shows as such.
  */
