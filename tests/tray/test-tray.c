@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ferry-client-transfers.h"
 #include "ferry-collection.h"
+#include "ferry-download-request.h"
+#include "ferry-range-server.h"
 #include "ferry-test-util.h"
 #include "ferry-tray.h"
 
@@ -1150,6 +1153,44 @@ test_collection_run (Fixture       *fixture,
   g_assert_cmpuint (ferry_collection_get_failed_count (notes), ==, 1);
 }
 
+/* Only a download moves (its server sends slowly): the title speaks of
+ * the download, not of "Syncing 0 of 1", and its bytes are in the
+ * tooltip. */
+static void
+test_download_only (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  FerryRangeServer *files = ferry_range_server_new ();
+  g_autofree char *url = ferry_range_server_url (files, "/maps/city.bin");
+  g_autoptr(FerryDownloadRequest) request = ferry_download_request_new (url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  const char *tip_icon;
+  const char *tip_title;
+  const char *tip_description;
+
+  ferry_range_server_set_pattern (files, "/maps/city.bin", 600 * 1000, 7);
+  ferry_range_server_set_rate (files, 120 * 1000);
+  ferry_download_request_set_expected_size (request, 600 * 1000);
+  ferry_client_download_async (client, request, NULL, client_store_result_cb, &result);
+  id = ferry_client_download_finish (client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  FERRY_TEST_WAIT (host_title_is (fixture, "Downloading 1 file…"), WAIT_MS);
+  host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
+  g_assert_cmpstr (tip_title, ==, "Downloading 1 file…");
+  g_assert_true (g_str_has_prefix (tip_description, "Downloading 1 file — "));
+  assert_menu_labels (fixture, "Downloading 1 file…", FALSE);
+
+  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Active");
+  /* Neither before its first bytes nor after its last. */
+  for (guint i = 0; i < fixture->titles->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (fixture->titles, i), "Syncing 0 of"));
+  ferry_range_server_free (files);
+}
+
 /* A conflict during a run that goes on (one slow request is enough):
  * what needs the person wins the item's Status and icon at once; the
  * run's progress stays in the title and the conflict is in the tooltip. */
@@ -1431,6 +1472,8 @@ main (int   argc,
               fixture_set_up_online, test_menu_protocol, fixture_tear_down);
   g_test_add ("/tray/attention", Fixture, NULL,
               fixture_set_up_online, test_attention, fixture_tear_down);
+  g_test_add ("/tray/download-only", Fixture, NULL,
+              fixture_set_up_online, test_download_only, fixture_tear_down);
   g_test_add ("/tray/collection-run", Fixture, NULL,
               fixture_set_up_online, test_collection_run, fixture_tear_down);
   g_test_add ("/tray/attention-during-run", Fixture, NULL,
