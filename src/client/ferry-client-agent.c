@@ -309,6 +309,8 @@ on_proxy_properties_changed (FerryClient        *self,
                              const char * const *invalidated,
                              GDBusProxy         *proxy)
 {
+  if (g_strcmp0 (ferry_dbus_agent_get_state (FERRY_DBUS_AGENT (proxy)), "syncing") != 0)
+    ferry_client_forget_stopped_transfers (self);
   ferry_client_sync_properties (self);
 }
 
@@ -339,9 +341,10 @@ on_proxy_task_changed (FerryClient    *self,
                        const char     *state,
                        FerryDBusAgent *proxy)
 {
-  /* A transfer that stopped running is no longer moving. */
+  /* A transfer that stopped running is no longer moving; it is
+   * forgotten when the run ends. */
   if (g_strcmp0 (state, "running") != 0)
-    ferry_client_forget_transfer (self, id);
+    ferry_client_stop_transfer (self, id);
   g_signal_emit (self, signals[TASK_CHANGED], 0, id, owner, parse_task_state (state));
 }
 

@@ -13,6 +13,9 @@ void ferry_client_note_transfer         (FerryClient *self,
                                          gint64       done,
                                          gint64       total,
                                          guint64      rate);
+void ferry_client_stop_transfer         (FerryClient *self,
+                                         const char  *id);
+void ferry_client_forget_stopped_transfers (FerryClient *self);
 void ferry_client_forget_transfer       (FerryClient *self,
                                          const char  *id);
 void ferry_client_get_transfer_summary  (FerryClient *self,

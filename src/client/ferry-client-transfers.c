@@ -641,6 +641,7 @@ ferry_client_remove_files_finish (FerryClient   *self,
 typedef struct
 {
   gboolean upload;
+  gboolean stopped;   /* no longer running, but its run goes on */
   gint64   done;
   gint64   total;
 } Moving;
@@ -680,8 +681,40 @@ ferry_client_note_transfer (FerryClient *self,
       g_hash_table_insert (table, g_strdup (id), moving);
     }
   moving->upload = upload;
+  moving->stopped = FALSE;
   moving->done = done;
   moving->total = total;
+}
+
+/* Transfer @id stopped running.  It still counts until the agent's run
+ * ends, so that a run of files alone is said as such to its end. */
+void
+ferry_client_stop_transfer (FerryClient *self,
+                            const char  *id)
+{
+  GHashTable *table = moving_table (self, FALSE);
+  Moving *moving = table != NULL ? g_hash_table_lookup (table, id) : NULL;
+
+  if (moving != NULL)
+    moving->stopped = TRUE;
+}
+
+static gboolean
+is_stopped (gpointer key,
+            gpointer value,
+            gpointer user_data)
+{
+  return ((Moving *) value)->stopped;
+}
+
+/* The agent's run ended: the transfers that stopped are done with. */
+void
+ferry_client_forget_stopped_transfers (FerryClient *self)
+{
+  GHashTable *table = moving_table (self, FALSE);
+
+  if (table != NULL)
+    g_hash_table_foreach_remove (table, is_stopped, NULL);
 }
 
 /* Transfer @id stopped moving; all of them with %NULL. */

@@ -446,6 +446,67 @@ ferry_collection_retry_failed_finish (FerryCollection  *self,
   return reply != NULL;
 }
 
+/**
+ * ferry_collection_list_runs_async:
+ * @self: a collection
+ * @limit: at most this many runs, 1 to 100 (Ferry keeps the last 20)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the runs
+ * @user_data: data for @callback
+ *
+ * Reads the collection's last runs, with their phases' timings and
+ * counts, and where its sync stands.
+ */
+void
+ferry_collection_list_runs_async (FerryCollection     *self,
+                                  guint                limit,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (FERRY_IS_COLLECTION (self));
+
+  call (self, "ListRuns", g_variant_new ("(u)", limit), ferry_collection_list_runs_async,
+        cancellable, callback, user_data);
+}
+
+/**
+ * ferry_collection_list_runs_finish:
+ * @self: a collection
+ * @result: the result passed to the callback
+ * @out_sync: (out) (optional) (transfer full): where the sync stands, an
+ *   `a{sv}` with endpoint (the server's URL without credentials, query
+ *   or fragment), checkpoint and local-seq
+ * @error: return location for an error: %FERRY_ERROR_INVALID_ARGUMENT
+ *   naming the limit
+ *
+ * Finishes ferry_collection_list_runs_async().
+ *
+ * Returns: (transfer full) (nullable): the runs, newest first, an
+ *   `aa{sv}`: trigger, result, error, started, finished, pushed, pulled,
+ *   failed, conflicts, requests, bytes-sent, bytes-received, and the µs
+ *   spent in each phase (check-time, push-time, pull-time, finish-time);
+ *   see the ListRuns method of the D-Bus interface
+ */
+GVariant *
+ferry_collection_list_runs_finish (FerryCollection  *self,
+                                   GAsyncResult     *result,
+                                   GVariant        **out_sync,
+                                   GError          **error)
+{
+  g_autoptr(GVariant) reply = finish (self, result, ferry_collection_list_runs_async, error);
+  GVariant *runs = NULL;
+  GVariant *sync = NULL;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(@aa{sv}@a{sv})", &runs, &sync);
+  if (out_sync != NULL)
+    *out_sync = sync;
+  else if (sync != NULL)
+    g_variant_unref (sync);
+  return runs;
+}
+
 static void
 managed_objects_cb (GObject      *object,
                     GAsyncResult *result,

@@ -509,6 +509,38 @@ ferry_collection_get_protocol (FerryCollection *self)
 }
 
 /**
+ * ferry_collection_get_live:
+ * @self: a collection
+ *
+ * Gets whether the collection follows the server's changes live.
+ *
+ * Returns: whether it follows the server's changes while online
+ */
+gboolean
+ferry_collection_get_live (FerryCollection *self)
+{
+  g_return_val_if_fail (FERRY_IS_COLLECTION (self), FALSE);
+
+  return ferry_dbus_collection_get_live (self->proxy);
+}
+
+/**
+ * ferry_collection_get_interval:
+ * @self: a collection
+ *
+ * Gets how often the collection runs on its own.
+ *
+ * Returns: seconds between the runs it makes on its own, 0 for none
+ */
+guint
+ferry_collection_get_interval (FerryCollection *self)
+{
+  g_return_val_if_fail (FERRY_IS_COLLECTION (self), 0);
+
+  return ferry_dbus_collection_get_interval (self->proxy);
+}
+
+/**
  * ferry_collection_get_host:
  * @self: a collection
  *

@@ -41,6 +41,10 @@ const char      *ferry_collection_get_host           (FerryCollection      *self
 FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_direction      (FerryCollection      *self);
 FERRY_AVAILABLE_IN_ALL
+gboolean         ferry_collection_get_live           (FerryCollection      *self);
+FERRY_AVAILABLE_IN_ALL
+guint            ferry_collection_get_interval       (FerryCollection      *self);
+FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_state          (FerryCollection      *self);
 FERRY_AVAILABLE_IN_ALL
 const char      *ferry_collection_get_phase          (FerryCollection      *self);
@@ -150,6 +154,18 @@ gboolean         ferry_collection_retry_failed_finish (FerryCollection     *self
                                                        GAsyncResult        *result,
                                                        guint               *out_count,
                                                        GError             **error);
+
+FERRY_AVAILABLE_IN_ALL
+void             ferry_collection_list_runs_async    (FerryCollection      *self,
+                                                      guint                 limit,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+FERRY_AVAILABLE_IN_ALL
+GVariant        *ferry_collection_list_runs_finish   (FerryCollection      *self,
+                                                      GAsyncResult         *result,
+                                                      GVariant            **out_sync,
+                                                      GError              **error);
 
 FERRY_AVAILABLE_IN_ALL
 void             ferry_client_list_collections_async  (FerryClient         *self,

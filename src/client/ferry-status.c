@@ -54,6 +54,37 @@ ferry_status_snapshot_from_client (FerryStatusSnapshot *snapshot,
                                      &snapshot->transfer_done, &snapshot->transfer_total);
 }
 
+/* Changes, records and files in all: what needs the person counts
+ * tasks' and collections' alike. */
+static guint
+count_conflicts (const FerryStatusSnapshot *snapshot)
+{
+  return snapshot->conflicts + snapshot->collection_conflicts;
+}
+
+static guint
+count_failed (const FerryStatusSnapshot *snapshot)
+{
+  return snapshot->failed + snapshot->collection_failed;
+}
+
+/* "Downloading 3 files" */
+static char *
+format_transfer_what (const FerryStatusSnapshot *snapshot)
+{
+  if (snapshot->uploads == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u file",
+                                         "Downloading %u files", snapshot->downloads),
+                            snapshot->downloads);
+  if (snapshot->downloads == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploading %u file",
+                                         "Uploading %u files", snapshot->uploads),
+                            snapshot->uploads);
+  /* Translators: files moving both ways: downloads, then uploads */
+  return g_strdup_printf (_("Downloading %u, uploading %u files"), snapshot->downloads,
+                          snapshot->uploads);
+}
+
 /* "Downloading 3 files — 120 MB of 400 MB", or NULL when nothing moves. */
 static char *
 format_transfers (const FerryStatusSnapshot *snapshot)
@@ -64,18 +95,7 @@ format_transfers (const FerryStatusSnapshot *snapshot)
 
   if (snapshot->downloads + snapshot->uploads == 0)
     return NULL;
-  if (snapshot->uploads == 0)
-    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Downloading %u file",
-                                         "Downloading %u files", snapshot->downloads),
-                            snapshot->downloads);
-  else if (snapshot->downloads == 0)
-    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploading %u file",
-                                         "Uploading %u files", snapshot->uploads),
-                            snapshot->uploads);
-  else
-    /* Translators: files moving both ways: downloads, then uploads */
-    what = g_strdup_printf (_("Downloading %u, uploading %u files"), snapshot->downloads,
-                            snapshot->uploads);
+  what = format_transfer_what (snapshot);
   done = g_format_size (MAX (snapshot->transfer_done, 0));
   if (snapshot->transfer_total < 0)
     /* Translators: what moves, and the bytes done so far */
@@ -89,24 +109,27 @@ static void
 add_attention_lines (const FerryStatusSnapshot *snapshot,
                      GPtrArray                 *lines)
 {
-  if (snapshot->conflicts > 0)
+  guint conflicts = count_conflicts (snapshot);
+  guint failed = count_failed (snapshot);
+
+  if (conflicts > 0)
     g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                           "%u conflict needs you",
                                                           "%u conflicts need you",
-                                                          snapshot->conflicts),
-                                             snapshot->conflicts));
+                                                          conflicts),
+                                             conflicts));
   if (snapshot->auth > 0)
     g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                           "%u change needs you to sign in",
                                                           "%u changes need you to sign in",
                                                           snapshot->auth),
                                              snapshot->auth));
-  if (snapshot->failed > 0)
+  if (failed > 0)
     g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                           "%u change failed",
                                                           "%u changes failed",
-                                                          snapshot->failed),
-                                             snapshot->failed));
+                                                          failed),
+                                             failed));
 }
 
 static char *
@@ -123,7 +146,7 @@ static char *
 format_attention_summary (const FerryStatusSnapshot *snapshot,
                           GPtrArray                 *attention)
 {
-  guint total = snapshot->conflicts + snapshot->auth + snapshot->failed;
+  guint total = count_conflicts (snapshot) + snapshot->auth + count_failed (snapshot);
 
   if (attention->len == 0)
     return NULL;
@@ -157,7 +180,7 @@ format_detail (const FerryStatusSnapshot *snapshot,
 {
   g_autofree char *last = NULL;
   g_autofree char *next = NULL;
-  gboolean waiting = snapshot->pending + snapshot->failed + snapshot->conflicts +
+  gboolean waiting = snapshot->pending + count_failed (snapshot) + count_conflicts (snapshot) +
                      snapshot->auth > 0;
 
   if (snapshot->state == FERRY_AGENT_STATE_PAUSED && snapshot->pending > 0)
@@ -196,6 +219,37 @@ format_detail (const FerryStatusSnapshot *snapshot,
   return g_steal_pointer (&next);
 }
 
+/* The title while something moves: the tasks' run and the collections'
+ * runs counted together ("Syncing 120 of 1000"), or the files when they
+ * are all that moves ("Downloading 1 file…"). */
+static char *
+format_syncing_title (const FerryStatusSnapshot *snapshot)
+{
+  gboolean tasks = snapshot->state == FERRY_AGENT_STATE_SYNCING;
+  guint transfers = snapshot->downloads + snapshot->uploads;
+  guint done = snapshot->collection_done;
+  guint total = snapshot->collection_total;
+
+  if (tasks && transfers > 0 && snapshot->progress_total <= transfers &&
+      snapshot->collections_syncing == 0)
+    {
+      g_autofree char *what = format_transfer_what (snapshot);
+
+      /* Translators: %s says which files move: "Downloading 1 file" */
+      return g_strdup_printf (_("%s…"), what);
+    }
+  if (tasks)
+    {
+      done += MIN (snapshot->progress_done, snapshot->progress_total);
+      total += snapshot->progress_total;
+    }
+  if (total == 0)
+    return g_strdup (_("Syncing…"));
+  /* Translators: changes and records settled so far, of all in the
+   * runs going on: "Syncing 120 of 1000" */
+  return g_strdup_printf (_("Syncing %u of %u"), MIN (done, total), total);
+}
+
 /**
  * ferry_status_describe:
  * @snapshot: the agent's properties
@@ -227,22 +281,16 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
 
   add_attention_lines (snapshot, attention);
   status->needs_attention = attention->len > 0;
-  if (snapshot->conflicts > 0)
+  if (count_conflicts (snapshot) > 0)
     status->view = "conflicts";
-  else if (snapshot->failed + snapshot->auth > 0)
+  else if (count_failed (snapshot) + snapshot->auth > 0)
     status->view = "failed";
 
   switch (snapshot->state)
     {
     case FERRY_AGENT_STATE_SYNCING:
       status->icon = FERRY_STATUS_ICON_SYNCING;
-      if (snapshot->progress_total > 0)
-        /* Translators: a run is sending changes: done of total */
-        status->title = g_strdup_printf (_("Syncing %u of %u"),
-                                         MIN (snapshot->progress_done, snapshot->progress_total),
-                                         snapshot->progress_total);
-      else
-        status->title = g_strdup (_("Syncing…"));
+      status->title = format_syncing_title (snapshot);
       break;
 
     case FERRY_AGENT_STATE_OFFLINE:
@@ -266,6 +314,13 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
     case FERRY_AGENT_STATE_IDLE:
     case FERRY_AGENT_STATE_UNKNOWN:
     default:
+      if (snapshot->collections_syncing > 0)
+        {
+          /* The tasks rest while a collection runs. */
+          status->icon = FERRY_STATUS_ICON_SYNCING;
+          status->title = format_syncing_title (snapshot);
+          break;
+        }
       status->title = format_quiet_title (snapshot, attention);
       if (snapshot->pending > 0)
         status->icon = FERRY_STATUS_ICON_SYNCING;

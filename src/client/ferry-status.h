@@ -43,8 +43,15 @@ typedef enum {
  * @uploads: uploads moving now
  * @transfer_done: their bytes done
  * @transfer_total: their bytes in all, -1 when one does not know yet
+ * @collections_syncing: collections in a run now
+ * @collection_done: records those runs settled so far
+ * @collection_total: records in those runs
+ * @collection_failed: records servers refused, over all collections
+ * @collection_conflicts: records waiting for a decision, over all
+ *   collections
  *
- * What a status is made of: the agent's properties at one moment.
+ * What a status is made of: the agent's properties at one moment, and
+ * its collections' (see ferry_collection_set_add_to_snapshot()).
  */
 typedef struct
 {
@@ -62,6 +69,11 @@ typedef struct
   guint           uploads;
   gint64          transfer_done;
   gint64          transfer_total;
+  guint           collections_syncing;
+  guint           collection_done;
+  guint           collection_total;
+  guint           collection_failed;
+  guint           collection_conflicts;
 } FerryStatusSnapshot;
 
 /**

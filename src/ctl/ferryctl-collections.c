@@ -19,9 +19,9 @@
  */
 
 /* Every collection the caller may see. */
-static GPtrArray *
-dup_collections (FerryCtl  *ctl,
-                 GError   **error)
+GPtrArray *
+ferryctl_dup_collections (FerryCtl  *ctl,
+                          GError   **error)
 {
   g_autoptr(GPtrArray) collections = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GAsyncResult) result = NULL;
@@ -56,7 +56,7 @@ ferryctl_find_collection (FerryCtl         *ctl,
   const char *slash = strrchr (name, '/');
   FerryCollection *found = NULL;
 
-  collections = dup_collections (ctl, &error);
+  collections = ferryctl_dup_collections (ctl, &error);
   if (collections == NULL)
     return ferryctl_agent_error (ctl, error);
   for (guint i = 0; i < collections->len; i++)
@@ -261,7 +261,7 @@ run_collection_list (FerryCtl  *ctl,
     status = ferryctl_connect (ctl);
   if (status != FERRYCTL_CONTINUE)
     return status;
-  collections = dup_collections (ctl, &error);
+  collections = ferryctl_dup_collections (ctl, &error);
   if (collections == NULL)
     return ferryctl_agent_error (ctl, error);
   if (as_json)
@@ -347,9 +347,17 @@ run_collection_one (FerryCtl  *ctl,
   else
     {
       g_autoptr(JsonNode) node = collection_to_json (collection);
+      g_autoptr(GVariant) runs = NULL;
+      g_autoptr(GVariant) sync = NULL;
 
+      runs = ferryctl_fetch_runs (collection, &sync, &error);
+      if (runs == NULL)
+        return ferryctl_agent_error (ctl, error);
       if (as_json)
-        ferryctl_print_json (node);
+        {
+          ferryctl_add_runs_to_json (json_node_get_object (node), runs, sync);
+          ferryctl_print_json (node);
+        }
       else
         {
           JsonObject *object = json_node_get_object (node);
@@ -365,6 +373,7 @@ run_collection_one (FerryCtl  *ctl,
                 g_print ("%-16s %" G_GINT64_FORMAT "\n", (const char *) l->data,
                          json_node_get_int (value));
             }
+          ferryctl_print_runs (runs, sync);
         }
     }
   return FERRYCTL_EXIT_OK;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "ferry-collection-set.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -505,18 +507,23 @@ ferryctl_print_task_details (FerryTaskInfo *info,
 /**
  * ferryctl_describe_status:
  * @client: a client
+ * @collections: (nullable) (element-type FerryCollection): the
+ *   collections, whose runs and records count with the tasks'
  *
  * Returns: (transfer full): the agent's status as the window's header and
  *   the tray say it: the title, then what it leaves out and what needs
  *   the person, a line each
  */
 char *
-ferryctl_describe_status (FerryClient *client)
+ferryctl_describe_status (FerryClient *client,
+                          GPtrArray   *collections)
 {
   FerryStatusSnapshot snapshot = { 0, };
   g_autoptr(FerryStatus) status = NULL;
 
   ferry_status_snapshot_from_client (&snapshot, client);
+  for (guint i = 0; snapshot.agent_running && collections != NULL && i < collections->len; i++)
+    ferry_status_snapshot_add_collection (&snapshot, g_ptr_array_index (collections, i));
   status = ferry_status_describe (&snapshot, g_get_real_time ());
   return ferry_status_to_text (status);
 }

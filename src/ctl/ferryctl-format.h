@@ -52,7 +52,8 @@ void                ferryctl_print_task_details   (FerryTaskInfo      *info,
                                                    gint64              now,
                                                    gboolean            show_secrets);
 
-char               *ferryctl_describe_status      (FerryClient        *client);
+char               *ferryctl_describe_status      (FerryClient        *client,
+                                                    GPtrArray          *collections);
 
 /* ferryctl-json.c */
 JsonNode           *ferryctl_task_to_json         (FerryTaskInfo      *info,

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "ferryctl-collections.h"
 #include "ferryctl-format.h"
 #include "ferryctl-private.h"
 
@@ -101,9 +102,11 @@ describe_next_sync (FerryClient *client,
 }
 
 static void
-print_status_text (FerryClient *client)
+print_status_text (FerryCtl *ctl)
 {
-  g_autofree char *headline = ferryctl_describe_status (client);
+  FerryClient *client = ctl->client;
+  g_autoptr(GPtrArray) collections = ferryctl_dup_collections (ctl, NULL);
+  g_autofree char *headline = ferryctl_describe_status (client, collections);
   gint64 now = g_get_real_time ();
   g_autofree char *last = ferryctl_format_when (ferry_client_get_last_sync_time (client), now);
   g_autofree char *next = describe_next_sync (client, now);
@@ -151,6 +154,6 @@ ferryctl_run_status (FerryCtl  *ctl,
   if (as_json)
     print_status_json (ctl->client);
   else
-    print_status_text (ctl->client);
+    print_status_text (ctl);
   return FERRYCTL_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "ferry-collection-args.h"
 #include "ferry-collection-objects.h"
+#include "ferry-collection-runs.h"
 
 #include "ferry-collection-service.h"
 
@@ -390,6 +391,16 @@ dispatch_collection (Call *call)
     run_changes (call, collection);
   else if (g_str_equal (method, "Resolve"))
     run_resolve (call, collection);
+  else if (g_str_equal (method, "ListRuns"))
+    {
+      GVariant *reply = ferry_collection_runs_list (call->self->manager, collection,
+                                                    g_dbus_method_invocation_get_parameters (
+                                                      call->invocation), &error);
+      if (reply != NULL)
+        call_return (call, reply);
+      else
+        call_fail (call, error);
+    }
   else if (g_str_equal (method, "Sync"))
     {
       ferry_collection_manager_sync_now (call->self->manager, collection);

@@ -5,13 +5,14 @@
 
 #include <glib/gi18n.h>
 
+#include "ferry-collection-details.h"
 #include "ferry-collections-view.h"
 
 /*
  * The Collections view: one row per collection the agent syncs, with its
  * app, name and server, its state in words ("Synced 3 minutes ago",
  * "Pulling 2,300 of 10,000", "3 records could not be sent"), a progress
- * bar during runs, and Sync now.  Rows follow their collection live; the
+ * bar during runs, Sync now, and its details (the row or its arrow).  Rows follow their collection live; the
  * list is read again whenever the view is shown.
  */
 
@@ -160,6 +161,18 @@ on_sync_clicked (GtkButton       *button,
   ferry_collection_sync_async (collection, NULL, sync_cb, NULL);
 }
 
+static void
+on_details_clicked (GtkButton       *button,
+                    FerryCollection *collection)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  g_autoptr(GtkWindow) details = NULL;
+
+  details = ferry_collection_details_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                          collection);
+  gtk_window_present (details);
+}
+
 static GtkWidget *
 make_row (FerryCollection *collection)
 {
@@ -168,6 +181,7 @@ make_row (FerryCollection *collection)
   GtkWidget *state = gtk_label_new (NULL);
   GtkWidget *bar = gtk_progress_bar_new ();
   GtkWidget *sync = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  GtkWidget *details;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ferry_collection_get_name (collection));
   gtk_label_set_xalign (GTK_LABEL (state), 1);
@@ -184,6 +198,13 @@ make_row (FerryCollection *collection)
   gtk_widget_add_css_class (sync, "flat");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), sync);
   g_signal_connect_object (sync, "clicked", G_CALLBACK (on_sync_clicked), collection, 0);
+  details = gtk_button_new_from_icon_name ("go-next-symbolic");
+  gtk_widget_set_valign (details, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (details, _("Details"));
+  gtk_widget_add_css_class (details, "flat");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), details);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), details);
+  g_signal_connect_object (details, "clicked", G_CALLBACK (on_details_clicked), collection, 0);
   g_object_set_data (G_OBJECT (row), "state", state);
   g_object_set_data (G_OBJECT (row), "progress", bar);
   g_signal_connect_object (collection, "notify", G_CALLBACK (on_collection_notify), row, 0);

@@ -7,55 +7,21 @@
 
 #include <glib/gi18n.h>
 
-#include "ferry-conflict-members.h"
 #include "ferry-task-format.h"
-#include "ferry-task-loader.h"
-#include "ferry-conflict-window.h"
+#include "ferry-conflict-window-private.h"
 
 /**
  * FerryConflictWindow:
  *
- * Settles one task in conflict.  For JSON objects it lists the top-level
- * members with the base, the local change and the server's copy side by
- * side, lets the person keep mine or the server's per member, and shows
- * the document those choices make, which Send Merged sends.  Any body can
- * be settled whole with Keep Mine or Keep Server's.  It fetches the task
- * with `Get`, and again whenever the agent says it changed, so a conflict
- * settled elsewhere shows as such.
+ * Settles one task, or one record of a collection, in conflict.  For
+ * JSON objects it lists the top-level members with the base, the local
+ * change and the server's copy side by side, lets the person keep mine or
+ * the server's per member, and shows the document those choices make,
+ * which Send Merged sends.  Any body can be settled whole with Keep Mine
+ * or Keep Server's.  It fetches the task
+ * (or the record) with `Get`, and again whenever the agent says it
+ * changed, so a conflict settled elsewhere shows as such.
  */
-struct _FerryConflictWindow
-{
-  AdwWindow parent_instance;
-
-  /* owned */
-  FerryClient *client;
-  char *task_id;
-  FerryTaskInfo *info;
-  FerryConflictModel *model;
-  FerryTaskLoader *loader;
-  GCancellable *cancellable;
-
-  /* template children */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkStack *stack;
-  AdwStatusPage *error_page;
-  GtkLabel *resolved_label;
-  GtkLabel *explanation_label;
-  GtkLabel *error_label;
-  GtkStack *mode_stack;
-  FerryConflictMembers *members;
-  GtkTextView *result_view;
-  GtkTextView *mine_text_view;
-  GtkTextView *server_text_view;
-  GtkWidget *keep_mine_button;
-  GtkWidget *keep_server_button;
-  GtkWidget *send_merged_button;
-
-  /* state */
-  gboolean resolving;
-  gboolean in_conflict;
-};
 
 G_DEFINE_FINAL_TYPE (FerryConflictWindow, ferry_conflict_window, ADW_TYPE_WINDOW)
 
@@ -63,6 +29,8 @@ enum {
   PROP_0,
   PROP_CLIENT,
   PROP_TASK_ID,
+  PROP_COLLECTION,
+  PROP_DOCUMENT_ID,
   PROP_INFO,
   PROP_IN_CONFLICT,
   N_PROPS
@@ -79,10 +47,10 @@ bytes_equal (GBytes *a,
   return g_bytes_equal (a, b);
 }
 
-static void
-update_actions (FerryConflictWindow *self)
+void
+ferry_conflict_window_update_actions (FerryConflictWindow *self)
 {
-  gboolean can = self->info != NULL && self->in_conflict && !self->resolving;
+  gboolean can = self->loaded && self->in_conflict && !self->resolving;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-mine", can);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "conflict.keep-server", can);
@@ -90,7 +58,7 @@ update_actions (FerryConflictWindow *self)
                                  can && self->model != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->members), can);
   /* Only documents compared member by member can be merged. */
-  gtk_widget_set_visible (self->send_merged_button, self->info == NULL || self->model != NULL);
+  gtk_widget_set_visible (self->send_merged_button, !self->loaded || self->model != NULL);
 }
 
 static void
@@ -175,12 +143,10 @@ describe_settled (FerryClientTaskState state)
 /* What the two whole-copy buttons do depends on what became of the
  * server's copy: when it was deleted there, keeping mine creates it again
  * and keeping the server's drops the change. */
-static void
-label_choices (FerryConflictWindow   *self,
-               FerryClientServerCopy  copy)
+void
+ferry_conflict_window_label_choices (FerryConflictWindow *self,
+                                     gboolean             deleted)
 {
-  gboolean deleted = copy == FERRY_CLIENT_SERVER_COPY_DELETED;
-
   gtk_widget_set_tooltip_text (self->keep_mine_button,
                                deleted ? _("Create the document again from my change")
                                        : _("Send my whole change over the server’s copy"));
@@ -191,15 +157,14 @@ label_choices (FerryConflictWindow   *self,
 
 /* A server's copy that is not there to compare: deleted there, or not
  * fetched. */
-static void
-show_missing_copy (FerryConflictWindow   *self,
-                   FerryClientServerCopy  copy)
+void
+ferry_conflict_window_show_missing (FerryConflictWindow *self,
+                                    gboolean             deleted,
+                                    const char          *mine_type,
+                                    GBytes              *mine)
 {
-  FerryTaskInfo *info = self->info;
-
-  show_text (self->mine_text_view, ferry_task_info_get_content_type (info),
-             ferry_task_info_get_body (info));
-  if (copy == FERRY_CLIENT_SERVER_COPY_DELETED)
+  show_text (self->mine_text_view, mine_type, mine);
+  if (deleted)
     {
       gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->server_text_view),
                                 _("(deleted on the server)"), -1);
@@ -220,32 +185,19 @@ show_missing_copy (FerryConflictWindow   *self,
   gtk_stack_set_visible_child_name (self->mode_stack, "text");
 }
 
-static void
-show_documents (FerryConflictWindow *self,
-                FerryTaskInfo       *old_info)
+/* Base, mine and the server's side by side: member by member when all
+ * are JSON objects, else as whole copies. */
+void
+ferry_conflict_window_compare (FerryConflictWindow *self,
+                               GBytes              *base,
+                               GBytes              *mine,
+                               const char          *mine_type,
+                               GBytes              *server,
+                               const char          *server_type)
 {
-  FerryTaskInfo *info = self->info;
-  GBytes *mine = ferry_task_info_get_body (info);
-  GBytes *server = ferry_task_info_get_response_body (info);
-  GBytes *base = ferry_task_info_get_base (info);
-  FerryClientServerCopy copy = ferry_task_info_get_server_copy (info);
   g_autoptr(GError) error = NULL;
 
-  label_choices (self, copy);
-  if (old_info != NULL
-      && copy == ferry_task_info_get_server_copy (old_info)
-      && bytes_equal (mine, ferry_task_info_get_body (old_info))
-      && bytes_equal (server, ferry_task_info_get_response_body (old_info))
-      && bytes_equal (base, ferry_task_info_get_base (old_info)))
-    return;
-
   g_clear_pointer (&self->model, ferry_conflict_model_free);
-  if (copy != FERRY_CLIENT_SERVER_COPY_PRESENT &&
-      ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT)
-    {
-      show_missing_copy (self, copy);
-      return;
-    }
   self->model = ferry_conflict_model_new (base, mine, server, &error);
   if (self->model != NULL)
     {
@@ -260,13 +212,58 @@ show_documents (FerryConflictWindow *self,
   else
     {
       g_debug ("Comparing as text: %s", error->message);
-      show_text (self->mine_text_view, ferry_task_info_get_content_type (info), mine);
-      show_text (self->server_text_view, response_content_type (info), server);
+      show_text (self->mine_text_view, mine_type, mine);
+      show_text (self->server_text_view, server_type, server);
       gtk_label_set_text (self->explanation_label,
                           _("The server’s copy changed after this change was made, so the change "
                             "was not sent. Choose which whole copy to keep."));
       gtk_stack_set_visible_child_name (self->mode_stack, "text");
     }
+}
+
+static void
+show_documents (FerryConflictWindow *self,
+                FerryTaskInfo       *old_info)
+{
+  FerryTaskInfo *info = self->info;
+  GBytes *mine = ferry_task_info_get_body (info);
+  GBytes *server = ferry_task_info_get_response_body (info);
+  GBytes *base = ferry_task_info_get_base (info);
+  FerryClientServerCopy copy = ferry_task_info_get_server_copy (info);
+
+  ferry_conflict_window_label_choices (self, copy == FERRY_CLIENT_SERVER_COPY_DELETED);
+  if (old_info != NULL
+      && copy == ferry_task_info_get_server_copy (old_info)
+      && bytes_equal (mine, ferry_task_info_get_body (old_info))
+      && bytes_equal (server, ferry_task_info_get_response_body (old_info))
+      && bytes_equal (base, ferry_task_info_get_base (old_info)))
+    return;
+
+  if (copy != FERRY_CLIENT_SERVER_COPY_PRESENT &&
+      ferry_task_info_get_state (info) == FERRY_CLIENT_TASK_STATE_CONFLICT)
+    {
+      g_clear_pointer (&self->model, ferry_conflict_model_free);
+      ferry_conflict_window_show_missing (self, copy == FERRY_CLIENT_SERVER_COPY_DELETED,
+                                          ferry_task_info_get_content_type (info), mine);
+      return;
+    }
+  ferry_conflict_window_compare (self, base, mine, ferry_task_info_get_content_type (info),
+                                 server, response_content_type (info));
+}
+
+/* Shows whether it still waits for a decision. */
+void
+ferry_conflict_window_set_in_conflict (FerryConflictWindow *self,
+                                       gboolean             in_conflict)
+{
+  self->loaded = TRUE;
+  if (self->in_conflict != in_conflict)
+    {
+      self->in_conflict = in_conflict;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_CONFLICT]);
+    }
+  ferry_conflict_window_update_actions (self);
+  gtk_stack_set_visible_child_name (self->stack, "conflict");
 }
 
 static void
@@ -306,14 +303,7 @@ show_task (FerryConflictWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->resolved_label), !in_conflict);
 
   show_documents (self, old_info);
-
-  if (self->in_conflict != in_conflict)
-    {
-      self->in_conflict = in_conflict;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IN_CONFLICT]);
-    }
-  update_actions (self);
-  gtk_stack_set_visible_child_name (self->stack, "conflict");
+  ferry_conflict_window_set_in_conflict (self, in_conflict);
 }
 
 static void
@@ -336,7 +326,40 @@ on_loader_failed (FerryConflictWindow *self,
   adw_status_page_set_description (self->error_page, error->message);
   gtk_stack_set_visible_child_name (self->stack, "error");
   g_clear_object (&self->info);
-  update_actions (self);
+  self->loaded = FALSE;
+  ferry_conflict_window_update_actions (self);
+}
+
+/* The agent's answer to a decision: done closes the window; a refusal
+ * is said, and what the agent has now shown. */
+void
+ferry_conflict_window_resolved (FerryConflictWindow *self,
+                                gboolean             done,
+                                const GError        *error)
+{
+  g_autofree char *text = NULL;
+
+  if (done)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->resolving = FALSE;
+  /* Translators: %s says why */
+  text = g_strdup_printf (_("Could not resolve the conflict: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  ferry_conflict_window_update_actions (self);
+  /* It may have been settled meanwhile: show what the agent has now. */
+  if (self->collection != NULL)
+    {
+      ferry_conflict_window_document_load (self);
+      return;
+    }
+  ferry_task_loader_set_follow_changes (self->loader, TRUE);
+  ferry_task_loader_load (self->loader);
 }
 
 static void
@@ -346,24 +369,9 @@ resolve_cb (GObject      *object,
 {
   g_autoptr(FerryConflictWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  gboolean done = ferry_client_resolve_finish (FERRY_CLIENT (object), result, &error);
 
-  if (ferry_client_resolve_finish (FERRY_CLIENT (object), result, &error))
-    {
-      gtk_window_close (GTK_WINDOW (self));
-      return;
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->resolving = FALSE;
-  ferry_task_loader_set_follow_changes (self->loader, TRUE);
-  /* Translators: %s says why */
-  text = g_strdup_printf (_("Could not resolve the conflict: %s"), error->message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
-  update_actions (self);
-  /* It may have been settled meanwhile: show what the agent has now. */
-  ferry_task_loader_load (self->loader);
+  ferry_conflict_window_resolved (self, done, error);
 }
 
 static void
@@ -374,10 +382,19 @@ resolve (FerryConflictWindow      *self,
   if (self->resolving)
     return;
   self->resolving = TRUE;
+  if (self->collection != NULL)
+    {
+      ferry_conflict_window_update_actions (self);
+      ferry_conflict_window_document_resolve (self,
+                                              choice == FERRY_CLIENT_RESOLVE_LOCAL ? "local"
+                                              : choice == FERRY_CLIENT_RESOLVE_REMOTE ? "remote"
+                                              : "merged", body);
+      return;
+    }
   /* While our own answer is on its way the window is about to close; a
    * reload would only flash "resolved elsewhere". */
   ferry_task_loader_set_follow_changes (self->loader, FALSE);
-  update_actions (self);
+  ferry_conflict_window_update_actions (self);
   ferry_client_resolve_async (self->client, self->task_id, choice, body, self->cancellable,
                               resolve_cb, g_object_ref (self));
 }
@@ -422,8 +439,13 @@ ferry_conflict_window_constructed (GObject *object)
   G_OBJECT_CLASS (ferry_conflict_window_parent_class)->constructed (object);
 
   g_assert (FERRY_IS_CLIENT (self->client));
-  g_assert (self->task_id != NULL);
+  g_assert (self->task_id != NULL || (self->collection != NULL && self->doc_id != NULL));
 
+  if (self->collection != NULL)
+    {
+      ferry_conflict_window_document_follow (self);
+      return;
+    }
   self->loader = ferry_task_loader_start (self->client, self->task_id, G_CALLBACK (on_loader_loaded),
                                           G_CALLBACK (on_loader_failed), self);
 }
@@ -440,6 +462,10 @@ ferry_conflict_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_CONFLICT_WINDOW);
   g_clear_object (&self->client);
   g_clear_object (&self->info);
+  if (self->collection != NULL)
+    g_signal_handlers_disconnect_by_data (self->collection, self);
+  g_clear_object (&self->collection);
+  g_clear_pointer (&self->document, g_variant_unref);
   g_clear_pointer (&self->model, ferry_conflict_model_free);
 
   G_OBJECT_CLASS (ferry_conflict_window_parent_class)->dispose (object);
@@ -452,6 +478,7 @@ ferry_conflict_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->task_id);
+  g_free (self->doc_id);
 
   G_OBJECT_CLASS (ferry_conflict_window_parent_class)->finalize (object);
 }
@@ -471,6 +498,12 @@ ferry_conflict_window_get_property (GObject    *object,
       break;
     case PROP_TASK_ID:
       g_value_set_string (value, self->task_id);
+      break;
+    case PROP_COLLECTION:
+      g_value_set_object (value, self->collection);
+      break;
+    case PROP_DOCUMENT_ID:
+      g_value_set_string (value, self->doc_id);
       break;
     case PROP_INFO:
       g_value_set_object (value, self->info);
@@ -499,6 +532,12 @@ ferry_conflict_window_set_property (GObject      *object,
     case PROP_TASK_ID:
       self->task_id = g_value_dup_string (value);
       break;
+    case PROP_COLLECTION:
+      self->collection = g_value_dup_object (value);
+      break;
+    case PROP_DOCUMENT_ID:
+      self->doc_id = g_value_dup_string (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -521,6 +560,17 @@ ferry_conflict_window_class_init (FerryConflictWindowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_TASK_ID] =
     g_param_spec_string ("task-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * FerryConflictWindow:collection:
+   *
+   * The collection of the record in conflict, %NULL for a task.
+   */
+  properties[PROP_COLLECTION] =
+    g_param_spec_object ("collection", NULL, NULL, FERRY_TYPE_COLLECTION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT_ID] =
+    g_param_spec_string ("document-id", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * FerryConflictWindow:info:
@@ -579,7 +629,7 @@ ferry_conflict_window_init (FerryConflictWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  update_actions (self);
+  ferry_conflict_window_update_actions (self);
 }
 
 /**
@@ -597,51 +647,6 @@ ferry_conflict_window_new (FerryClient *client,
   g_return_val_if_fail (task_id != NULL, NULL);
 
   return g_object_new (FERRY_TYPE_CONFLICT_WINDOW, "client", client, "task-id", task_id, NULL);
-}
-
-/**
- * ferry_conflict_window_present:
- * @parent: (nullable): the window it belongs to
- * @client: the client
- * @task_id: a task in conflict
- *
- * Shows the conflict window for @task_id, modal to @parent: the one
- * already open for it, or a new one.
- */
-void
-ferry_conflict_window_present (GtkWindow   *parent,
-                               FerryClient *client,
-                               const char  *task_id)
-{
-  GListModel *toplevels;
-  GtkWindow *window;
-
-  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
-  g_return_if_fail (FERRY_IS_CLIENT (client));
-  g_return_if_fail (task_id != NULL);
-
-  toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) open = g_list_model_get_item (toplevels, i);
-
-      if (FERRY_IS_CONFLICT_WINDOW (open)
-          && FERRY_CONFLICT_WINDOW (open)->client == client
-          && g_str_equal (FERRY_CONFLICT_WINDOW (open)->task_id, task_id))
-        {
-          gtk_window_present (open);
-          return;
-        }
-    }
-
-  window = GTK_WINDOW (ferry_conflict_window_new (client, task_id));
-  if (parent != NULL)
-    {
-      gtk_window_set_transient_for (window, parent);
-      gtk_window_set_modal (window, TRUE);
-      gtk_window_set_destroy_with_parent (window, TRUE);
-    }
-  gtk_window_present (window);
 }
 
 const char *

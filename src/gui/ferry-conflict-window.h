@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ferry-client.h"
+#include "ferry-collection.h"
 #include "ferry-conflict-model.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,10 @@ GtkWidget          *ferry_conflict_window_new             (FerryClient         *
 void                ferry_conflict_window_present         (GtkWindow           *parent,
                                                            FerryClient         *client,
                                                            const char          *task_id);
+void                ferry_conflict_window_present_document (GtkWindow       *parent,
+                                                            FerryClient     *client,
+                                                            FerryCollection *collection,
+                                                            const char      *doc_id);
 
 const char         *ferry_conflict_window_get_task_id     (FerryConflictWindow *self);
 FerryTaskInfo      *ferry_conflict_window_get_info        (FerryConflictWindow *self);

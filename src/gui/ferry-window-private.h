@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ferry-collection-set.h"
+#include "ferry-doc-conflicts.h"
 #include "ferry-transfer-view.h"
 #include "ferry-window.h"
 
@@ -17,6 +19,7 @@ struct _FerryWindow
 
   /* owned */
   FerryClient *client;
+  FerryCollectionSet *collections;   /* their runs and records count in the header */
   FerryTicker *ticker;
   GSettings *settings;
   GCancellable *cancellable;
@@ -38,6 +41,7 @@ struct _FerryWindow
   FerryTaskView *pending_view;
   FerryTaskView *failed_view;
   FerryTaskView *conflicts_view;
+  FerryDocConflicts *doc_conflicts;
   FerryTaskView *history_view;
   FerryTransferView *transfers_view;
   GtkRevealer *banner_revealer;
@@ -73,6 +77,8 @@ void           ferry_window_show_error_toast (FerryWindow  *self,
                                               const char   *what,
                                               const GError *error);
 void           ferry_window_update_all       (FerryWindow  *self);
+void           ferry_window_take_snapshot    (FerryWindow         *self,
+                                              FerryStatusSnapshot *snapshot);
 void           ferry_window_update_banner    (FerryWindow  *self);
 void           ferry_window_update_actions   (FerryWindow  *self);
 void           ferry_window_update_paused    (FerryWindow  *self);

@@ -105,9 +105,9 @@ update_status (FerryWindow *self)
   g_autoptr(FerryStatus) status = NULL;
   g_autofree char *subtitle = NULL;
   gboolean syncing;
+  guint done, total;
 
-  if (self->client != NULL)
-    ferry_status_snapshot_from_client (&snapshot, self->client);
+  ferry_window_take_snapshot (self, &snapshot);
   status = ferry_status_describe (&snapshot, g_get_real_time ());
   subtitle = ferry_status_dup_subtitle (status);
 
@@ -122,14 +122,26 @@ update_status (FerryWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->last_sync_label), subtitle != NULL);
   adw_view_switcher_title_set_subtitle (self->switcher_title, self->last_sync_text);
 
-  syncing = snapshot.agent_running && snapshot.state == FERRY_AGENT_STATE_SYNCING
-            && snapshot.progress_total > 0;
+  if (snapshot.state != FERRY_AGENT_STATE_SYNCING)
+    snapshot.progress_done = snapshot.progress_total = 0;
+  done = MIN (snapshot.progress_done, snapshot.progress_total) + snapshot.collection_done;
+  total = snapshot.progress_total + snapshot.collection_total;
+  syncing = snapshot.agent_running && total > 0;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), syncing);
   if (syncing)
-    gtk_progress_bar_set_fraction (self->progress_bar,
-                                   (double) MIN (snapshot.progress_done,
-                                                 snapshot.progress_total)
-                                   / snapshot.progress_total);
+    gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (done, total) / total);
+}
+
+/* The agent's properties and its collections', as the status says them. */
+void
+ferry_window_take_snapshot (FerryWindow         *self,
+                            FerryStatusSnapshot *snapshot)
+{
+  if (self->client == NULL)
+    return;
+  ferry_status_snapshot_from_client (snapshot, self->client);
+  if (self->collections != NULL)
+    ferry_collection_set_add_to_snapshot (self->collections, snapshot);
 }
 
 static void
@@ -151,10 +163,14 @@ update_counts (FerryWindow *self)
 
   if (self->client != NULL && ferry_window_agent_running (self))
     {
+      FerryStatusSnapshot snapshot = { 0, };
+
+      /* The Conflicts view lists records in conflict beside tasks. */
+      ferry_window_take_snapshot (self, &snapshot);
       pending = ferry_client_get_pending_count (self->client);
       failed = ferry_client_get_failed_count (self->client)
                + ferry_client_get_auth_count (self->client);
-      conflicts = ferry_client_get_conflict_count (self->client);
+      conflicts = snapshot.conflicts + snapshot.collection_conflicts;
     }
   if (self->history_total != NULL && ferry_window_agent_running (self))
     history = g_list_model_get_n_items (G_LIST_MODEL (self->history_total));
@@ -398,6 +414,11 @@ ferry_window_constructed (GObject *object)
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
   ferry_window_follow_transfers (self);
+  self->collections = ferry_collection_set_new (self->client);
+  g_signal_connect_object (self->collections, "changed", G_CALLBACK (ferry_window_update_all),
+                           self, G_CONNECT_SWAPPED);
+  ferry_doc_conflicts_set_source (self->doc_conflicts, self->client, self->collections,
+                                  GTK_WIDGET (self->conflicts_view));
 
   ferry_transfer_view_set_client (self->transfers_view, self->client);
   g_signal_connect_object (self->transfers_view, "notify::active-count",
@@ -419,6 +440,9 @@ ferry_window_dispose (GObject *object)
   g_clear_handle_id (&self->bytes_source_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->collections != NULL)
+    g_signal_handlers_disconnect_by_data (self->collections, self);
+  g_clear_object (&self->collections);
   gtk_widget_dispose_template (GTK_WIDGET (self), FERRY_TYPE_WINDOW);
   g_clear_object (&self->history_total);
   g_clear_object (&self->client);
@@ -518,6 +542,7 @@ ferry_window_class_init (FerryWindowClass *klass)
 
   g_type_ensure (FERRY_TYPE_TASK_VIEW);
   g_type_ensure (FERRY_TYPE_TRANSFER_VIEW);
+  g_type_ensure (FERRY_TYPE_DOC_CONFLICTS);
 
   gtk_widget_class_set_template_from_resource (widget_class, UI_PREFIX "ferry-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, toast_overlay);
@@ -530,6 +555,7 @@ ferry_window_class_init (FerryWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, pending_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, failed_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, conflicts_view);
+  gtk_widget_class_bind_template_child (widget_class, FerryWindow, doc_conflicts);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_page);
   gtk_widget_class_bind_template_child (widget_class, FerryWindow, transfers_view);
@@ -698,7 +724,7 @@ ferry_window_show_attention (FerryWindow *self)
 
   if (self->client == NULL)
     return NULL;
-  ferry_status_snapshot_from_client (&snapshot, self->client);
+  ferry_window_take_snapshot (self, &snapshot);
   status = ferry_status_describe (&snapshot, g_get_real_time ());
   if (status->view == NULL)
     return NULL;
@@ -754,11 +780,9 @@ ferry_window_get_view_count (FerryWindow *self,
 
   g_return_val_if_fail (FERRY_IS_WINDOW (self), 0);
 
-  if (g_strcmp0 (kind, "transfers") == 0)
-    page = self->transfers_page;
-  else
-    page = adw_view_stack_get_page (self->view_stack,
-                                    GTK_WIDGET (ferry_window_view_for_kind (self, kind)));
+  /* Pages are named after their kind. */
+  page = adw_view_stack_get_page (self->view_stack,
+                                  adw_view_stack_get_child_by_name (self->view_stack, kind));
   g_return_val_if_fail (page != NULL, 0);
   return adw_view_stack_page_get_badge_number (page);
 }

@@ -67,6 +67,12 @@ escape_label (const char *text)
 }
 
 static gboolean
+status_repeats_attention (FerryTrayMenu *self)
+{
+  return self->view.attention != NULL && g_strcmp0 (self->view.title, self->view.attention) == 0;
+}
+
+static gboolean
 wants_property (const char * const *names,
                 const char         *name)
 {
@@ -98,9 +104,15 @@ add_menu_item_properties (FerryTrayMenu      *self,
     case FERRY_TRAY_MENU_ITEM_STATUS:
       {
         g_autofree char *label = escape_label (self->view.title);
+        gboolean repeats = status_repeats_attention (self);
 
         ADD ("label", "s", label);
         ADD ("enabled", "b", FALSE);
+        /* When the title is what needs the person ("1 conflict needs
+         * you"), the attention item below says it and opens it: one line
+         * is enough. */
+        if (with_defaults || repeats)
+          ADD ("visible", "b", !repeats);
       }
       break;
     case FERRY_TRAY_MENU_ITEM_SEPARATOR_TOP:
@@ -177,7 +189,8 @@ emit_menu_items_updated (FerryTrayMenu *self,
   g_autoptr(GError) error = NULL;
 
   g_variant_builder_init (&updated, G_VARIANT_TYPE ("a(ia{sv})"));
-  if (title_changed)
+  /* The status line hides while the attention line repeats it. */
+  if (title_changed || attention_changed)
     add_updated_item (self, &updated, FERRY_TRAY_MENU_ITEM_STATUS);
   if (attention_changed)
     add_updated_item (self, &updated, FERRY_TRAY_MENU_ITEM_ATTENTION);

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "ferry-collection-set.h"
+
 #include "ferry-tray-resources.h"
 #include "ferry-tray-private.h"
 #include "ferry-tray-item.h"
@@ -47,6 +49,7 @@ struct _FerryTray
 
   /* owned */
   FerryClient     *client;
+  FerryCollectionSet *collections;         /* their runs count with the tasks' */
   GDBusConnection *connection;
   GCancellable    *cancellable;            /* client calls; cancelled in dispose */
   FerryTrayItem   *item;
@@ -132,6 +135,8 @@ compute_view (FerryTray     *self,
   g_autoptr(FerryStatus) status = NULL;
 
   ferry_status_snapshot_from_client (&snapshot, self->client);
+  if (self->collections != NULL)
+    ferry_collection_set_add_to_snapshot (self->collections, &snapshot);
   status = ferry_status_describe (&snapshot, g_get_real_time ());
   ferry_tray_view_from_status (view, status, ferry_client_get_paused (self->client));
 }
@@ -338,9 +343,12 @@ ferry_tray_constructed (GObject *object)
   g_assert (FERRY_IS_CLIENT (self->client));
   g_assert (G_IS_DBUS_CONNECTION (self->connection));
 
+  self->collections = ferry_collection_set_new (self->client);
   compute_view (self, &self->view);
   g_signal_connect_object (self->client, "notify", G_CALLBACK (on_client_notify), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->collections, "changed",
+                           G_CALLBACK (on_client_task_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "transfer-progress",
                            G_CALLBACK (on_client_transfers_moved), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "task-changed",
@@ -381,6 +389,9 @@ ferry_tray_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->menu, self);
   g_clear_object (&self->menu);
 
+  if (self->collections != NULL)
+    g_signal_handlers_disconnect_by_data (self->collections, self);
+  g_clear_object (&self->collections);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);

@@ -192,6 +192,27 @@ test_documents (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (paths), ==, 1);
   g_assert_cmpstr (paths[0], ==, path);
+
+  /* The runs it made, and where it stands. */
+  {
+    g_autoptr(GVariant) runs = NULL;
+    g_autoptr(GVariant) sync = NULL;
+    g_autoptr(GVariant) none = NULL;
+    g_autofree char *url = ferry_rest_server_url (fixture->server);
+    const char *endpoint = NULL;
+
+    ferry_collection_list_runs_async (notes, 5, NULL, client_store_result_cb, &result);
+    runs = ferry_collection_list_runs_finish (notes, wait_for (&result), &sync, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_variant_n_children (runs), >=, 1);
+    g_assert_true (g_variant_lookup (sync, "endpoint", "&s", &endpoint));
+    g_assert_cmpstr (endpoint, ==, url);
+
+    ferry_collection_list_runs_async (notes, 0, NULL, client_store_result_cb, &result);
+    none = ferry_collection_list_runs_finish (notes, wait_for (&result), NULL, &error);
+    g_assert_null (none);
+    g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
+  }
 }
 
 int

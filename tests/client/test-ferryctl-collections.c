@@ -32,6 +32,31 @@ tear_down (Fixture       *fixture,
   g_clear_pointer (&server, ferry_rest_server_free);
 }
 
+/* How many runs `collection show --json` lists. */
+static guint
+count_shown_runs (void)
+{
+  g_auto(CtlRun) show = { 0, };
+  g_autoptr(JsonNode) shown = NULL;
+
+  run_ctl (&show, "collection", "show", "notes", "--json");
+  g_assert_cmpint (show.status, ==, 0);
+  shown = parse_json (show.out);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (shown),
+                                                              "runs"));
+}
+
+/* Whether `ferryctl status` begins with @headline. */
+static gboolean
+status_says (const char *headline)
+{
+  g_auto(CtlRun) status = { 0, };
+
+  run_ctl (&status, "status");
+  g_assert_cmpint (status.status, ==, 0);
+  return g_str_has_prefix (status.out, headline);
+}
+
 static void
 test_collections (Fixture       *fixture,
                   gconstpointer  data)
@@ -81,6 +106,21 @@ test_collections (Fixture       *fixture,
   shown = parse_json (show.out);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "protocol"),
                    ==, "rest");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "endpoint"),
+                   ==, url);
+
+  /* The runs, with their counts, in both forms. */
+  FERRY_TEST_WAIT (count_shown_runs () >= 1, 20000);
+  {
+    g_auto(CtlRun) text = { 0, };
+
+    run_ctl (&text, "collection", "show", "notes");
+    g_assert_cmpint (text.status, ==, 0);
+    assert_contains (text.out, "Last runs:");
+    assert_contains (text.out, "pushed ");
+    assert_contains (text.out, "push ");
+    assert_contains (text.out, url);
+  }
 
   run_ctl (&changes, "doc", "changes", "notes", "--json");
   g_assert_cmpint (changes.status, ==, 0);
@@ -90,6 +130,16 @@ test_collections (Fixture       *fixture,
                      json_object_get_object_member (
                        json_array_get_object_element (json_node_get_array (docs), 0), "body"),
                      "title"), ==, "one");
+
+  /* A record the server refuses counts in the status, as in the window. */
+  {
+    g_auto(CtlRun) refused = { 0, };
+
+    ferry_rest_server_reject (server, "r", "forbidden");
+    run_ctl (&refused, "doc", "put", "notes", "r", "{\"title\":\"no\"}");
+    g_assert_cmpint (refused.status, ==, 0);
+    FERRY_TEST_WAIT (status_says ("1 change failed\n"), 20000);
+  }
 
   run_ctl (&removed, "collection", "remove", "notes");
   g_assert_cmpint (removed.status, ==, 0);

@@ -241,6 +241,92 @@ test_bad_input (Fixture       *fixture,
   g_assert_cmpuint (g_variant_n_children (managed), ==, 1);
 }
 
+static gint64
+lookup_number (GVariant   *dict,
+               const char *key)
+{
+  g_autoptr(GVariant) value = g_variant_lookup_value (dict, key, NULL);
+
+  g_assert_nonnull (value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return g_variant_get_uint32 (value);
+  return g_variant_get_int64 (value);
+}
+
+/* The history of runs: newest first, with phases and counts, and where
+ * the sync stands; limits outside 1 to 100 refused by name. */
+static void
+test_list_runs (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(FerryDBusCollection) notes = add_collection (fixture, "notes", NULL);
+  g_autoptr(GVariant) runs = NULL;
+  g_autoptr(GVariant) sync = NULL;
+  g_autoptr(GVariant) newest = NULL;
+  g_autoptr(GVariant) older = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = ferry_rest_server_url (fixture->server);
+  const char *text = NULL;
+  guint pushed = 0;
+  gint64 seq = 0;
+
+  FERRY_TEST_WAIT (fixture->finished >= 1, WAIT_MS);
+  g_assert_true (ferry_dbus_collection_call_put_sync (notes, "a", "{\"title\":\"one\"}", &seq,
+                                                      NULL, &error));
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (fixture->finished >= 2 && ferry_dbus_collection_get_dirty_count (notes) == 0,
+                   WAIT_MS);
+
+  g_assert_true (ferry_dbus_collection_call_list_runs_sync (notes, 10, &runs, &sync, NULL,
+                                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (runs), >=, 2);
+  newest = g_variant_get_child_value (runs, 0);
+  older = g_variant_get_child_value (runs, 1);
+  g_assert_cmpint (lookup_number (newest, "started"), >=, lookup_number (older, "started"));
+  g_assert_true (g_variant_lookup (newest, "result", "&s", &text));
+  g_assert_cmpstr (text, ==, "ok");
+  g_assert_true (g_variant_lookup (newest, "trigger", "&s", &text));
+  g_assert_cmpstr (text, !=, "");
+  g_assert_cmpint (lookup_number (newest, "finished"), >=, lookup_number (newest, "started"));
+  g_assert_cmpint (lookup_number (newest, "check-time"), >=, 0);
+  g_assert_cmpint (lookup_number (newest, "push-time"), >, 0);
+  g_assert_cmpint (lookup_number (newest, "pull-time"), >, 0);
+  g_assert_cmpint (lookup_number (newest, "finish-time"), >=, 0);
+  for (gsize i = 0; i < g_variant_n_children (runs); i++)
+    {
+      g_autoptr(GVariant) run = g_variant_get_child_value (runs, i);
+
+      pushed += lookup_number (run, "pushed");
+    }
+  g_assert_cmpuint (pushed, ==, 1);
+
+  g_assert_true (g_variant_lookup (sync, "endpoint", "&s", &text));
+  g_assert_cmpstr (text, ==, url);
+  g_assert_true (g_variant_lookup (sync, "checkpoint", "&s", &text));
+  g_assert_cmpstr (text, !=, "");
+  g_clear_pointer (&runs, g_variant_unref);
+  g_clear_pointer (&sync, g_variant_unref);
+
+  /* One run when one is asked for. */
+  g_assert_true (ferry_dbus_collection_call_list_runs_sync (notes, 1, &runs, &sync, NULL,
+                                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (runs), ==, 1);
+  g_clear_pointer (&runs, g_variant_unref);
+  g_clear_pointer (&sync, g_variant_unref);
+
+  g_assert_false (ferry_dbus_collection_call_list_runs_sync (notes, 0, &runs, &sync, NULL,
+                                                             &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "limit"));
+  g_clear_error (&error);
+  g_assert_false (ferry_dbus_collection_call_list_runs_sync (notes, 101, &runs, &sync, NULL,
+                                                             &error));
+  g_assert_error (error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "limit"));
+}
+
 static void
 test_remove (Fixture       *fixture,
              gconstpointer  data)
@@ -278,6 +364,7 @@ main (int   argc,
   ADD ("sync", test_sync);
   ADD ("bad-input", test_bad_input);
   ADD ("remove", test_remove);
+  ADD ("list-runs", test_list_runs);
 #undef ADD
 
   status = g_test_run ();

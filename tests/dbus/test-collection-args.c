@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ferry-collection-args.h"
+#include "ferry-collection-runs.h"
 #include "ferry-error.h"
 
 /*
@@ -128,6 +129,25 @@ test_access (void)
   g_assert_error (error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND);
 }
 
+/* What ListRuns says of the server: never its credentials or query. */
+static void
+test_endpoint (void)
+{
+  struct { const char *url; const char *endpoint; } rows[] = {
+    { "https://db.example.com/notes", "https://db.example.com/notes" },
+    { "https://ann:s3cret@db.example.com:6984/notes", "https://db.example.com:6984/notes" },
+    { "http://127.0.0.1:5984/notes?key=s3cret#part", "http://127.0.0.1:5984/notes" },
+    { "not a url", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *endpoint = ferry_collection_runs_dup_endpoint (rows[i].url);
+
+      g_assert_cmpstr (endpoint, ==, rows[i].endpoint);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -138,6 +158,7 @@ main (int   argc,
   g_test_add_func ("/daemon/collection-args/missing", test_missing);
   g_test_add_func ("/daemon/collection-args/filter", test_filter);
   g_test_add_func ("/daemon/collection-args/access", test_access);
+  g_test_add_func ("/daemon/collection-args/endpoint", test_endpoint);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ferry-collection-details.h"
 #include "ferry-collections-view.h"
 #include "ferry-conflict-window.h"
 #include "ferry-rest-server.h"
@@ -369,6 +370,29 @@ put_shot_document (FerryCollection *collection,
   g_assert_no_error (error);
 }
 
+/* With FERRY_SCREENSHOTS_NARROW set, also @window at 360 px wide, as
+ * NAME-360.png, to check that nothing is clipped on a phone. */
+static void
+save_narrow (GtkWindow  *window,
+             const char *name)
+{
+  g_autofree char *file = NULL;
+  int width;
+  int height;
+
+  if (g_getenv ("FERRY_SCREENSHOTS_NARROW") == NULL)
+    return;
+  gtk_window_get_default_size (window, &width, &height);
+  gtk_window_set_default_size (window, 360, height);
+  /* A window that cannot be that narrow stays at its narrowest. */
+  WAIT (gtk_widget_get_width (GTK_WIDGET (window)) < width);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+  file = g_strdup_printf ("%s-360.png", name);
+  save_png (GTK_WIDGET (window), file);
+  gtk_window_set_default_size (window, width, height);
+  WAIT (gtk_widget_get_width (GTK_WIDGET (window)) >= width - 10);
+}
+
 static void
 shoot_collections (void)
 {
@@ -411,6 +435,24 @@ shoot_collections (void)
           gui_find_widget (GTK_WIDGET (window), FERRY_TYPE_COLLECTIONS_VIEW, NULL, NULL))) == 3);
   save_png (GTK_WIDGET (window), "collections.png");
   gtk_window_destroy (window);
+  g_clear_object (&window);
+
+  /* A collection's details, with its last runs. */
+  WAIT (ferry_collection_get_dirty_count (notes) == 0);
+  window = ferry_collection_details_new (GTK_WINDOW (shot.window), notes);
+  gtk_window_set_default_size (window, 560, 720);
+  gtk_window_present (window);
+  WAIT (ferry_collection_details_get_n_runs (FERRY_COLLECTION_DETAILS (window)) >= 2);
+  save_png (GTK_WIDGET (window), "collection-details.png");
+  save_narrow (window, "collection-details");
+  gtk_window_destroy (window);
+  g_clear_object (&window);
+
+  /* The record in conflict waits in the Conflicts view, beside the task. */
+  show ("conflicts");
+  WAIT (ferry_window_get_view_count (shot.window, "conflicts") == 2);
+  save_png (GTK_WIDGET (shot.window), "conflicts.png");
+  save_narrow (GTK_WINDOW (shot.window), "conflicts");
 }
 
 static gboolean
@@ -441,8 +483,6 @@ take_screenshots (gpointer user_data)
   WAIT (g_str_has_suffix (ferry_window_get_status_text (shot.window), "need your attention"));
   show ("failed");
   save_png (GTK_WIDGET (shot.window), "failed.png");
-  show ("conflicts");
-  save_png (GTK_WIDGET (shot.window), "conflicts.png");
   show ("history");
   save_png (GTK_WIDGET (shot.window), "history.png");
 

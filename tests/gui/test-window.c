@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <string.h>
 
+#include "ferry-collection-details.h"
 #include "ferry-collections-view.h"
 #include "ferry-conflict-window.h"
 #include "ferry-rest-server.h"
 #include "ferry-details-window.h"
+#include "ferry-doc-conflicts.h"
 #include "ferry-preferences-window.h"
 #include "ferry-gui-test-util.h"
 
@@ -987,6 +989,266 @@ test_collections (void)
   g_assert_no_error (error);
 }
 
+/* A collection of the test's app syncing with @server, its path in
+ * @out_path. */
+static FerryCollection *
+add_notes_full (FerryRestServer  *server,
+                const char       *header,
+                const char       *value,
+                char            **out_path);
+
+static FerryCollection *
+add_notes (FerryRestServer  *server,
+           char            **out_path)
+{
+  return add_notes_full (server, NULL, NULL, out_path);
+}
+
+static FerryCollection *
+add_notes_full (FerryRestServer  *server,
+                const char       *header,
+                const char       *value,
+                char            **out_path)
+{
+  g_autofree char *url = ferry_rest_server_url (server);
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GAsyncResult) made = NULL;
+  g_autoptr(GError) error = NULL;
+  FerryCollection *notes;
+  GVariantBuilder config;
+
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string ("notes"));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  g_variant_builder_add (&config, "{sv}", "app-id", g_variant_new_string (APP_OWNER));
+  if (header != NULL)
+    {
+      GVariantBuilder headers;
+
+      g_variant_builder_init (&headers, G_VARIANT_TYPE ("a{ss}"));
+      g_variant_builder_add (&headers, "{ss}", header, value);
+      g_variant_builder_add (&config, "{sv}", "headers", g_variant_builder_end (&headers));
+    }
+  ferry_client_add_collection_async (test_client (), g_variant_builder_end (&config), NULL,
+                                     client_store_result_cb, &added);
+  *out_path = ferry_client_add_collection_finish (test_client (), client_wait_result (&added),
+                                                  &error);
+  g_assert_no_error (error);
+  ferry_collection_new_async (test_client (), *out_path, NULL, client_store_result_cb, &made);
+  notes = ferry_collection_new_finish (client_wait_result (&made), &error);
+  g_assert_no_error (error);
+  return notes;
+}
+
+static void
+put_note (FerryCollection *notes,
+          const char      *id,
+          const char      *json)
+{
+  g_autoptr(GAsyncResult) written = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ferry_collection_put_async (notes, id, json, NULL, client_store_result_cb, &written);
+  g_assert_cmpint (ferry_collection_put_finish (notes, client_wait_result (&written), &error),
+                   >, 0);
+  g_assert_no_error (error);
+}
+
+static void
+remove_notes (const char *path)
+{
+  g_autoptr(GAsyncResult) removed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ferry_client_remove_collection_async (test_client (), path, FALSE, NULL,
+                                        client_store_result_cb, &removed);
+  g_assert_true (ferry_client_remove_collection_finish (test_client (),
+                                                        client_wait_result (&removed), &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_synced (FerryCollection *notes)
+{
+  return g_strcmp0 (ferry_collection_get_state (notes), "synced") == 0 &&
+         ferry_collection_get_dirty_count (notes) == 0;
+}
+
+/* A record in conflict shows in the Conflicts view, saying its app and
+ * collection; it opens the same member-by-member window as a task, and
+ * keeping mine settles it there: the row goes, the collection's count
+ * drops and the server has my version. */
+static void
+test_document_conflict (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *on_server = NULL;
+  FerryConflictWindow *conflict;
+  FerryConflictModel *model;
+  FerryDocConflicts *list;
+  GtkListBoxRow *row;
+
+  reset ();
+  notes = add_notes (server, &path);
+  put_note (notes, "n", "{\"title\":\"Groceries\",\"body\":\"milk\"}");
+  GUI_WAIT (ferry_rest_server_count (server) == 1 && is_synced (notes));
+
+  /* The same member changed on both sides. */
+  ferry_rest_server_put (server, "n", "{\"title\":\"Shopping\",\"body\":\"milk\"}");
+  put_note (notes, "n", "{\"title\":\"Food\",\"body\":\"milk\"}");
+  GUI_WAIT (ferry_collection_get_conflict_count (notes) == 1);
+
+  list = FERRY_DOC_CONFLICTS (gui_find_widget (GTK_WIDGET (fx.window), FERRY_TYPE_DOC_CONFLICTS,
+                                               NULL, NULL));
+  GUI_WAIT (ferry_doc_conflicts_get_count (list) == 1);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "conflicts") == 1);
+  g_assert_cmpstr (ferry_window_get_status_text (fx.window), ==, "1 conflict needs you");
+  g_assert_cmpstr (ferry_window_show_attention (fx.window), ==, "conflicts");
+  row = ferry_doc_conflicts_get_row (list, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "n");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   APP_OWNER " · notes");
+  /* No task waits: "No conflicts" gives way to the record. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view ("conflicts"))));
+
+  gtk_widget_activate (GTK_WIDGET (row));
+  GUI_WAIT ((conflict = (FerryConflictWindow *) gui_find_toplevel (FERRY_TYPE_CONFLICT_WINDOW))
+            != NULL && ferry_conflict_window_get_in_conflict (conflict));
+  model = ferry_conflict_window_get_model (conflict);
+  g_assert_nonnull (model);
+  g_assert_true (ferry_conflict_model_get_has_base (model));
+  g_assert_cmpint (ferry_conflict_model_get_change (model,
+                                                    ferry_conflict_model_find (model, "title")),
+                   ==, FERRY_CONFLICT_CHANGE_BOTH);
+  g_assert_cmpint (ferry_conflict_model_get_change (model,
+                                                    ferry_conflict_model_find (model, "body")),
+                   ==, FERRY_CONFLICT_CHANGE_NONE);
+
+  /* Mine for the title: sent as merged, the window closes. */
+  ferry_conflict_model_set_choice (model, ferry_conflict_model_find (model, "title"),
+                                   FERRY_CONFLICT_SIDE_MINE);
+  gtk_widget_activate_action (GTK_WIDGET (conflict), "conflict.send-merged", NULL);
+  GUI_WAIT (gui_find_toplevel (FERRY_TYPE_CONFLICT_WINDOW) == NULL);
+  GUI_WAIT (ferry_collection_get_conflict_count (notes) == 0);
+  GUI_WAIT (ferry_doc_conflicts_get_count (list) == 0);
+  GUI_WAIT (ferry_window_get_view_count (fx.window, "conflicts") == 0);
+  GUI_WAIT (is_synced (notes));
+  on_server = ferry_rest_server_dup (server, "n", NULL);
+  g_assert_nonnull (strstr (on_server, "\"Food\""));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view ("conflicts"))));
+
+  remove_notes (path);
+}
+
+static gboolean
+is_status_label (GtkWidget *widget,
+                 gpointer   user_data)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)),
+                    ferry_window_get_status_text (fx.window)) == 0;
+}
+
+/* Counts the header's "Syncing N of M" as it is shown. */
+static void
+on_status_label (GtkLabel   *label,
+                 GParamSpec *pspec,
+                 guint      *seen)
+{
+  const char *text = gtk_label_get_label (label);
+
+  if (g_str_has_prefix (text, "Syncing ") && strstr (text, " of ") != NULL)
+    (*seen)++;
+}
+
+/* A collection's run and its refused records are in the header with the
+ * tasks': "Syncing … of …" while it runs, then the failure. */
+static void
+test_collection_status (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *label;
+  guint seen_syncing = 0;
+
+  reset ();
+  label = gui_find_widget (GTK_WIDGET (fx.window), GTK_TYPE_LABEL, is_status_label, NULL);
+  g_assert_nonnull (label);
+  g_signal_connect (label, "notify::label", G_CALLBACK (on_status_label), &seen_syncing);
+  ferry_rest_server_reject (server, "n0", "forbidden");
+  notes = add_notes (server, &path);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+
+      put_note (notes, id, "{\"title\":\"note\"}");
+    }
+  GUI_WAIT (ferry_collection_get_failed_count (notes) == 1 &&
+            ferry_collection_get_dirty_count (notes) == 0 &&
+            g_strcmp0 (ferry_collection_get_state (notes), "syncing") != 0);
+  g_signal_handlers_disconnect_by_func (label, on_status_label, &seen_syncing);
+  g_assert_cmpuint (seen_syncing, >, 0);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") == 0);
+  g_assert_cmpstr (ferry_window_show_attention (fx.window), ==, "failed");
+
+  remove_notes (path);
+  GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") != 0);
+}
+
+/* A collection's details, from its row in the Collections view: the
+ * server's address without secrets, the last runs with their counts and
+ * phases, following a new run. */
+static void
+test_collection_details (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autofree char *url = ferry_rest_server_url (server);
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  FerryCollectionDetails *details;
+  FerryCollectionsView *view;
+  guint runs;
+
+  reset ();
+  notes = add_notes_full (server, "Authorization", "Bearer s3cret-token", &path);
+  put_note (notes, "a", "{\"title\":\"one\"}");
+  GUI_WAIT (ferry_rest_server_count (server) == 1 && is_synced (notes));
+
+  gtk_widget_activate_action (GTK_WIDGET (fx.window), "win.show-collections", NULL);
+  GUI_WAIT ((view = find_collections_view ()) != NULL &&
+            ferry_collections_view_get_count (view) == 1);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (view));
+  gui_click_button (GTK_WIDGET (view), "Details");
+  GUI_WAIT ((details = (FerryCollectionDetails *)
+             gui_find_toplevel (FERRY_TYPE_COLLECTION_DETAILS)) != NULL &&
+            ferry_collection_details_get_n_runs (details) >= 1);
+  g_assert_cmpstr (ferry_collection_details_get_endpoint (details), ==, url);
+  text = ferry_collection_details_dup_text (details);
+  g_assert_nonnull (strstr (text, url));
+  g_assert_nonnull (strstr (text, "Pushed 1 · pulled 0 · refused 0 · conflicts 0"));
+  g_assert_nonnull (strstr (text, "Check "));
+  g_assert_nonnull (strstr (text, "1 held · 0 waiting · 0 in conflict · 0 refused"));
+  g_assert_null (strstr (text, "s3cret"));
+  g_assert_null (strstr (text, "Bearer"));
+
+  /* A new run shows up by itself. */
+  runs = ferry_collection_details_get_n_runs (details);
+  ferry_rest_server_put (server, "b", "{\"title\":\"two\"}");
+  gui_click_button (GTK_WIDGET (view), "Sync Now");
+  GUI_WAIT (ferry_collection_details_get_n_runs (details) > runs);
+  g_clear_pointer (&text, g_free);
+  text = ferry_collection_details_dup_text (details);
+  g_assert_nonnull (strstr (text, "Pushed 0 · pulled 1 · refused 0 · conflicts 0"));
+
+  gtk_window_destroy (GTK_WINDOW (details));
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (view))));
+  remove_notes (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1010,6 +1272,9 @@ main (int   argc,
   g_test_add_func ("/gui/window/details-failure-first", test_details_failure_first);
   g_test_add_func ("/gui/window/keyboard-and-names", test_keyboard_and_names);
   g_test_add_func ("/gui/window/collections", test_collections);
+  g_test_add_func ("/gui/window/document-conflict", test_document_conflict);
+  g_test_add_func ("/gui/window/collection-status", test_collection_status);
+  g_test_add_func ("/gui/window/collection-details", test_collection_details);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
   set_up_program ();

@@ -56,13 +56,13 @@ static const ViewCase cases[] = {
     "Last synced 1 minute ago" },
   /* Files moving: their bytes come first in the tooltip. */
   { { TRUE, FERRY_AGENT_STATE_SYNCING, 3, 0, 0, 0, 0, 3, 0, 0, 3, 0, 120000000, 400000000 },
-    FERRY_TRAY_ICON_SYNCING, "Active", "Syncing 0 of 3",
+    FERRY_TRAY_ICON_SYNCING, "Active", "Downloading 3 files…",
     "Downloading 3 files — 120.0\u00a0MB of 400.0\u00a0MB\nNot synced yet" },
   { { TRUE, FERRY_AGENT_STATE_SYNCING, 1, 0, 0, 0, 0, 1, NOW - 60 * SEC, 0, 0, 1, 2500000, -1 },
-    FERRY_TRAY_ICON_SYNCING, "Active", "Syncing 0 of 1",
+    FERRY_TRAY_ICON_SYNCING, "Active", "Uploading 1 file…",
     "Uploading 1 file — 2.5\u00a0MB\nLast synced 1 minute ago" },
   { { TRUE, FERRY_AGENT_STATE_SYNCING, 3, 0, 0, 0, 1, 3, NOW - 60 * SEC, 0, 1, 2, 1000, 3000 },
-    FERRY_TRAY_ICON_SYNCING, "Active", "Syncing 1 of 3",
+    FERRY_TRAY_ICON_SYNCING, "Active", "Downloading 1, uploading 2 files…",
     "Downloading 1, uploading 2 files — 1.0\u00a0kB of 3.0\u00a0kB\nLast synced 1 minute ago" },
 };
 

@@ -5,6 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ferry-client-transfers.h"
+#include "ferry-collection.h"
+#include "ferry-download-request.h"
+#include "ferry-range-server.h"
 #include "ferry-test-util.h"
 #include "ferry-tray.h"
 
@@ -423,6 +427,38 @@ layout_get_enabled (GVariant *reply,
   return enabled;
 }
 
+/* No two visible lines of a GetLayout reply say the same. */
+static void
+assert_no_repeated_line (GVariant *reply)
+{
+  g_autoptr(GVariant) root = g_variant_get_child_value (reply, 1);
+  g_autoptr(GVariant) children = g_variant_get_child_value (root, 2);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (gsize i = 0; i < g_variant_n_children (children); i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (children, i);
+      g_autoptr(GVariant) child = g_variant_get_variant (boxed);
+      g_autoptr(GVariant) props = g_variant_get_child_value (child, 1);
+      gboolean visible = TRUE;   /* the protocol default */
+      char *label = NULL;
+
+      /* The Paused checkmark shows a state, beside the status line. */
+      g_variant_lookup (props, "visible", "b", &visible);
+      if (g_variant_lookup (props, "toggle-type", "&s", NULL) ||
+          !g_variant_lookup (props, "label", "s", &label))
+        continue;
+      if (!visible || *label == '\0')
+        {
+          g_free (label);
+          continue;
+        }
+      if (g_hash_table_contains (seen, label))
+        g_error ("The menu shows “%s” twice", label);
+      g_hash_table_add (seen, label);
+    }
+}
+
 static void
 assert_menu_labels (Fixture    *fixture,
                     const char *status,
@@ -443,6 +479,7 @@ assert_menu_labels (Fixture    *fixture,
   g_assert_cmpint (layout_get_toggle_state (layout, MENU_PAUSE), ==, paused ? 1 : 0);
   g_assert_cmpstr (open_label, ==, "Open Ferry");
   g_assert_cmpstr (quit_label, ==, "Quit");
+  assert_no_repeated_line (layout);
 }
 
 static void
@@ -1053,6 +1090,107 @@ test_attention (Fixture       *fixture,
   }
 }
 
+/* A collection syncing with a REST profile server (scripted on the test's
+ * HTTP server, its push held): its run is in the title like the tasks',
+ * and the record the server refused counts as a failure. */
+static void
+test_collection_run (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autofree char *url = ferry_test_server_url (fixture->server, "/notes");
+  g_autoptr(GAsyncResult) added = NULL;
+  g_autoptr(GAsyncResult) made = NULL;
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GVariantBuilder config;
+  const char *ids[] = { "a", "b" };
+
+  ferry_test_server_set_default (fixture->server, "/notes/changes", 200,
+                                 "Content-Type: application/json",
+                                 "{\"changes\":[],\"cursor\":\"1\",\"has_more\":false}");
+  ferry_test_server_set_default (fixture->server, "/notes/batch", 200,
+                                 "Content-Type: application/json",
+                                 "{\"results\":[{\"id\":\"a\",\"status\":\"ok\","
+                                 "\"version\":\"v2\"},{\"id\":\"b\",\"status\":\"rejected\","
+                                 "\"error\":\"forbidden\"}]}");
+  ferry_test_server_hold (fixture->server, "/notes/batch");
+
+  g_variant_builder_init (&config, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&config, "{sv}", "name", g_variant_new_string ("notes"));
+  g_variant_builder_add (&config, "{sv}", "protocol", g_variant_new_string ("rest"));
+  g_variant_builder_add (&config, "{sv}", "url", g_variant_new_string (url));
+  ferry_client_add_collection_async (client, g_variant_builder_end (&config), NULL,
+                                     client_store_result_cb, &added);
+  path = ferry_client_add_collection_finish (client, client_wait_result (&added), &error);
+  g_assert_no_error (error);
+  ferry_collection_new_async (client, path, NULL, client_store_result_cb, &made);
+  notes = ferry_collection_new_finish (client_wait_result (&made), &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (g_strcmp0 (ferry_collection_get_state (notes), "synced") == 0, WAIT_MS);
+  assert_host_shows (fixture, "Nothing to sync", ICON_SYNCED, "Active");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(GAsyncResult) written = NULL;
+
+      ferry_collection_put_async (notes, ids[i], "{\"title\":\"t\"}", NULL,
+                                  client_store_result_cb, &written);
+      g_assert_cmpint (ferry_collection_put_finish (notes, client_wait_result (&written),
+                                                    &error), >, 0);
+      g_assert_no_error (error);
+    }
+
+  /* The push is held: the run shows its size and nothing done. */
+  assert_host_shows (fixture, "Syncing 0 of 2", ICON_SYNCING, "Active");
+  assert_menu_labels (fixture, "Syncing 0 of 2", FALSE);
+
+  /* One taken, one refused: the refusal needs the person. */
+  ferry_test_server_release (fixture->server, "/notes/batch");
+  assert_host_shows (fixture, "1 change failed", ICON_ATTENTION, "NeedsAttention");
+  assert_menu_labels (fixture, "1 change failed", FALSE);
+  g_assert_cmpuint (ferry_collection_get_failed_count (notes), ==, 1);
+}
+
+/* Only a download moves (its server sends slowly): the title speaks of
+ * the download, not of "Syncing 0 of 1", and its bytes are in the
+ * tooltip. */
+static void
+test_download_only (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  FerryRangeServer *files = ferry_range_server_new ();
+  g_autofree char *url = ferry_range_server_url (files, "/maps/city.bin");
+  g_autoptr(FerryDownloadRequest) request = ferry_download_request_new (url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  const char *tip_icon;
+  const char *tip_title;
+  const char *tip_description;
+
+  ferry_range_server_set_pattern (files, "/maps/city.bin", 600 * 1000, 7);
+  ferry_range_server_set_rate (files, 120 * 1000);
+  ferry_download_request_set_expected_size (request, 600 * 1000);
+  ferry_client_download_async (client, request, NULL, client_store_result_cb, &result);
+  id = ferry_client_download_finish (client, client_wait_result (&result), &error);
+  g_assert_no_error (error);
+
+  FERRY_TEST_WAIT (host_title_is (fixture, "Downloading 1 file…"), WAIT_MS);
+  host_get_tool_tip (fixture, &tip_icon, &tip_title, &tip_description);
+  g_assert_cmpstr (tip_title, ==, "Downloading 1 file…");
+  g_assert_true (g_str_has_prefix (tip_description, "Downloading 1 file — "));
+  assert_menu_labels (fixture, "Downloading 1 file…", FALSE);
+
+  assert_host_shows (fixture, "All changes synced", ICON_SYNCED, "Active");
+  /* Neither before its first bytes nor after its last. */
+  for (guint i = 0; i < fixture->titles->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (fixture->titles, i), "Syncing 0 of"));
+  ferry_range_server_free (files);
+}
+
 /* A conflict during a run that goes on (one slow request is enough):
  * what needs the person wins the item's Status and icon at once; the
  * run's progress stays in the title and the conflict is in the tooltip. */
@@ -1334,6 +1472,10 @@ main (int   argc,
               fixture_set_up_online, test_menu_protocol, fixture_tear_down);
   g_test_add ("/tray/attention", Fixture, NULL,
               fixture_set_up_online, test_attention, fixture_tear_down);
+  g_test_add ("/tray/download-only", Fixture, NULL,
+              fixture_set_up_online, test_download_only, fixture_tear_down);
+  g_test_add ("/tray/collection-run", Fixture, NULL,
+              fixture_set_up_online, test_collection_run, fixture_tear_down);
   g_test_add ("/tray/attention-during-run", Fixture, NULL,
               fixture_set_up_online, test_attention_during_run, fixture_tear_down);
   g_test_add ("/tray/watcher-restart", Fixture, NULL,

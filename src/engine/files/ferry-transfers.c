@@ -117,6 +117,7 @@ ferry_transfers_note_progress (FerryTransfers      *self,
                                gint64               total)
 {
   FerryTransferProgress *progress = g_hash_table_lookup (self->progress, record->key);
+  gboolean first = progress == NULL;
 
   if (progress == NULL)
     {
@@ -132,6 +133,17 @@ ferry_transfers_note_progress (FerryTransfers      *self,
   progress->done = done;
   progress->total = total;
   progress->dirty = TRUE;
+  /* A transfer's first word goes out at once, ahead of the state of the
+   * run it starts (properties follow at idle), so listeners know the run
+   * moves a file before they hear it runs. */
+  if (first && progress->task_id != NULL)
+    {
+      progress->dirty = FALSE;
+      g_signal_emit (self, signals[SIGNAL_TRANSFER_PROGRESS], 0, progress->task_id,
+                     progress->owner, progress->upload ? "upload" : "download",
+                     progress->done, progress->total, (guint64) 0);
+      return;
+    }
   if (self->progress_id == 0)
     self->progress_id = g_timeout_add (PROGRESS_INTERVAL, emit_progress, self);
 }
