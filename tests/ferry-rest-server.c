@@ -31,6 +31,8 @@ struct _FerryRestServer
   guint         fail_status;
   guint         sent;            /* changes sent by /changes */
   guint         received;        /* changes received by /batch */
+  GHashTable   *sent_ids;        /* set: documents /changes has sent */
+  GHashTable   *received_ids;    /* set: documents /batch has brought */
 
   FerrySoupThread *thread;
 };
@@ -143,6 +145,7 @@ answer_changes (FerryRestServer   *self,
     {
       Entry *entry = &g_array_index (entries, Entry, i);
 
+      g_hash_table_add (self->sent_ids, g_strdup (entry->id));
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, entry->id);
@@ -255,7 +258,14 @@ answer_batch (FerryRestServer   *self,
       JsonNode *change = json_array_get_element (json_node_get_array (changes), i);
 
       if (JSON_NODE_HOLDS_OBJECT (change))
-        apply_change (self, json_node_get_object (change), builder);
+        {
+          const char *id = json_object_get_string_member_with_default (
+            json_node_get_object (change), "id", NULL);
+
+          if (id != NULL)
+            g_hash_table_add (self->received_ids, g_strdup (id));
+          apply_change (self, json_node_get_object (change), builder);
+        }
       self->received++;
     }
   json_builder_end_array (builder);
@@ -307,6 +317,8 @@ ferry_rest_server_new (void)
                                            (GDestroyNotify) document_free);
   self->rejects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->received_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->thread = ferry_soup_thread_start ("ferry-rest-server", NULL, handle_request, self);
   return self;
 }
@@ -327,6 +339,8 @@ ferry_rest_server_free (FerryRestServer *server)
   g_hash_table_unref (server->documents);
   g_hash_table_unref (server->rejects);
   g_hash_table_unref (server->requests);
+  g_hash_table_unref (server->sent_ids);
+  g_hash_table_unref (server->received_ids);
   g_free (server->fail_path);
   g_mutex_clear (&server->lock);
   g_free (server);
@@ -535,6 +549,42 @@ ferry_rest_server_count_received (FerryRestServer *server)
 
   g_mutex_lock (&server->lock);
   n = server->received;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_count_sent_documents:
+ * @server: a server
+ *
+ * Returns: how many different documents the change feed has sent: with
+ *   ferry_rest_server_count_sent(), how many it sent again
+ */
+guint
+ferry_rest_server_count_sent_documents (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = g_hash_table_size (server->sent_ids);
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_count_received_documents:
+ * @server: a server
+ *
+ * Returns: how many different documents pushes have brought: with
+ *   ferry_rest_server_count_received(), how many came again
+ */
+guint
+ferry_rest_server_count_received_documents (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = g_hash_table_size (server->received_ids);
   g_mutex_unlock (&server->lock);
   return n;
 }

@@ -40,6 +40,8 @@ guint            ferry_rest_server_count_requests (FerryRestServer *server,
                                                  const char      *path);
 guint            ferry_rest_server_count_sent   (FerryRestServer *server);
 guint            ferry_rest_server_count_received (FerryRestServer *server);
+guint            ferry_rest_server_count_sent_documents (FerryRestServer *server);
+guint            ferry_rest_server_count_received_documents (FerryRestServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryRestServer, ferry_rest_server_free)
 

@@ -14,9 +14,10 @@
  * long push, and started again by D-Bus activation each time: in the end
  * both sides hold exactly the same documents, the pulled ones were
  * applied in the server's order, and each kill cost at most one batch
- * sent again (counted by the REST profile server).  The kill points are
- * spread over the run by watching its progress, from the test's random
- * seed (printed; replay with --seed).
+ * sent again: the REST profile server counts what it sent or received,
+ * and which documents, so each life of ferryd shows what it moved twice.
+ * The kill points are spread over the run by watching its progress, from
+ * the test's random seed (printed; replay with --seed).
  *
  * 10,000 documents and ten kills each way; the sanitized build, where
  * everything runs several times slower, takes 2,000 and four.
@@ -33,6 +34,13 @@ typedef struct
   char                *path;
   guint                documents;
   guint                kills;
+
+  /* what moved, as the server counts it: all, and different documents */
+  guint              (*moved) (FerryRestServer *server);
+  guint              (*moved_documents) (FerryRestServer *server);
+  guint                last_moved;
+  guint                last_documents;
+  guint                lives;
 } Fixture;
 
 static void
@@ -111,6 +119,26 @@ agent_has_owner (Fixture *fixture)
   return owner != NULL;
 }
 
+/*
+ * One life of ferryd, from its start to its kill (or the end): what it
+ * moved that had moved before is what the kill before it cost.  The
+ * first life moves nothing twice; each later one at most one batch again.
+ */
+static void
+check_life (Fixture *fixture)
+{
+  guint moved = fixture->moved (fixture->server);
+  guint documents = fixture->moved_documents (fixture->server);
+  guint again = (moved - fixture->last_moved) - (documents - fixture->last_documents);
+
+  g_test_message ("life %u of ferryd: %u moved, %u of them again", fixture->lives + 1,
+                  moved - fixture->last_moved, again);
+  g_assert_cmpuint (again, <=, fixture->lives == 0 ? 0 : BATCH);
+  fixture->last_moved = moved;
+  fixture->last_documents = documents;
+  fixture->lives++;
+}
+
 /* Kills ferryd, waits until it is gone, and has the bus start it again;
  * the collection's runs go on by themselves. */
 static void
@@ -121,6 +149,7 @@ kill_and_restart (Fixture *fixture)
   g_assert_cmpint (kill ((pid_t) pid, SIGKILL), ==, 0);
   FERRY_TEST_WAIT (!ferry_agent_process_is_alive (pid), WAIT_MS);
   FERRY_TEST_WAIT (!agent_has_owner (fixture), WAIT_MS);
+  check_life (fixture);
 
   g_clear_object (&fixture->base.agent);
   fixture->base.agent = ferry_agent_fixture_new_proxy (&fixture->base, fixture->base.connection);
@@ -238,9 +267,12 @@ test_pull (Fixture       *fixture,
 
       ferry_rest_server_put (fixture->server, doc_id, json);
     }
+  fixture->moved = ferry_rest_server_count_sent;
+  fixture->moved_documents = ferry_rest_server_count_sent_documents;
   add_collection (fixture);
   kills = kill_during (fixture, pulled);
   FERRY_TEST_WAIT (is_settled (fixture), WAIT_MS);
+  check_life (fixture);
 
   sent = ferry_rest_server_count_sent (fixture->server);
   g_test_message ("%u kills; %u documents sent for %u", kills, sent, fixture->documents);
@@ -322,8 +354,11 @@ test_push (Fixture       *fixture,
   g_assert_true (ferry_dbus_agent_call_resume_sync (fixture->base.agent, NULL, &error));
   g_assert_no_error (error);
 
+  fixture->moved = ferry_rest_server_count_received;
+  fixture->moved_documents = ferry_rest_server_count_received_documents;
   kills = kill_during (fixture, pushed);
   FERRY_TEST_WAIT (is_settled (fixture), WAIT_MS);
+  check_life (fixture);
 
   received = ferry_rest_server_count_received (fixture->server);
   g_test_message ("%u kills; %u documents received for %u", kills, received,
