@@ -732,8 +732,26 @@ ferry_client_forget_transfer (FerryClient *self,
     g_hash_table_remove (table, id);
 }
 
+/* Whether a transfer still runs (not only stopped ones wait for the run's
+ * end). */
+static gboolean
+any_running (GHashTable *table)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (!((Moving *) value)->stopped)
+      return TRUE;
+  return FALSE;
+}
+
 /* How many downloads and uploads move now, and their bytes: done, and in
- * all (-1 when one of them does not know its size yet). */
+ * all (-1 when one of them does not know its size yet).  A transfer that
+ * stopped (paused, done) counts only while none runs any more, until the
+ * agent's run ends: the files alone are said as such to the end, and a
+ * paused one leaves the count while others move. */
 void
 ferry_client_get_transfer_summary (FerryClient *self,
                                    guint       *out_downloads,
@@ -744,6 +762,7 @@ ferry_client_get_transfer_summary (FerryClient *self,
   GHashTable *table = moving_table (self, FALSE);
   GHashTableIter iter;
   gpointer value;
+  gboolean running;
 
   *out_downloads = 0;
   *out_uploads = 0;
@@ -751,11 +770,14 @@ ferry_client_get_transfer_summary (FerryClient *self,
   *out_total = 0;
   if (table == NULL)
     return;
+  running = any_running (table);
   g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Moving *moving = value;
 
+      if (running && moving->stopped)
+        continue;
       if (moving->upload)
         (*out_uploads)++;
       else

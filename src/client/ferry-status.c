@@ -220,7 +220,7 @@ format_detail (const FerryStatusSnapshot *snapshot,
 }
 
 /* The title while something moves: the tasks' run and the collections'
- * runs counted together ("Syncing 120 of 1000"), or the files when they
+ * runs counted together ("Syncing 120 of 1,000"), or the files when they
  * are all that moves ("Downloading 1 file…"). */
 static char *
 format_syncing_title (const FerryStatusSnapshot *snapshot)
@@ -246,8 +246,9 @@ format_syncing_title (const FerryStatusSnapshot *snapshot)
   if (total == 0)
     return g_strdup (_("Syncing…"));
   /* Translators: changes and records settled so far, of all in the
-   * runs going on: "Syncing 120 of 1000" */
-  return g_strdup_printf (_("Syncing %u of %u"), MIN (done, total), total);
+   * runs going on, grouped as the locale groups digits: "Syncing 120 of
+   * 1,000" */
+  return g_strdup_printf (_("Syncing %'u of %'u"), MIN (done, total), total);
 }
 
 /**

@@ -10,8 +10,21 @@
  * of 400 MB"): the agent reports each transfer's progress many times a
  * second while no property changes, so the header follows the reports at
  * most once a second; a transfer that stops (paused, done, failed) leaves
- * the header at once.
+ * the header at once.  What the header says is taken here too: the
+ * agent's state with its collections' and its files'.
  */
+
+/* The agent's properties and its collections', as the status says them. */
+void
+ferry_window_take_snapshot (FerryWindow         *self,
+                            FerryStatusSnapshot *snapshot)
+{
+  if (self->client == NULL)
+    return;
+  ferry_status_snapshot_from_client (snapshot, self->client);
+  if (self->collections != NULL)
+    ferry_collection_set_add_to_snapshot (self->collections, snapshot);
+}
 
 /* How often the header's bytes follow the progress reports, at most. */
 #define BYTES_INTERVAL_MS 1000

@@ -132,18 +132,6 @@ update_status (FerryWindow *self)
     gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (done, total) / total);
 }
 
-/* The agent's properties and its collections', as the status says them. */
-void
-ferry_window_take_snapshot (FerryWindow         *self,
-                            FerryStatusSnapshot *snapshot)
-{
-  if (self->client == NULL)
-    return;
-  ferry_status_snapshot_from_client (snapshot, self->client);
-  if (self->collections != NULL)
-    ferry_collection_set_add_to_snapshot (self->collections, snapshot);
-}
-
 static void
 set_page_count (AdwViewStackPage *page,
                 guint             count,

@@ -105,7 +105,7 @@ test_tray (void)
   waiting4 = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u change waiting", "%u changes waiting", 4), 4);
   syncing = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Syncing %u of %u", "Syncing %u of %u", 40),
+                                          "Syncing %'u of %'u", "Syncing %'u of %'u", 40),
                              12, 40);
   conflicts = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%u conflict needs you", "%u conflicts need you", 2),
