@@ -159,3 +159,43 @@ ferry_resolver_call_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/**
+ * ferry_resolver_hook_set:
+ * @hook: where a part keeps its resolver
+ * @resolve: (nullable): asks the app, %NULL for none
+ * @finish: (nullable): its answer, %NULL with @resolve
+ * @data: for both
+ * @destroy: (nullable): frees @data
+ *
+ * Installs a resolver in @hook, freeing the data of the one before.
+ */
+void
+ferry_resolver_hook_set (FerryResolverHook       *hook,
+                         FerryResolverFunc        resolve,
+                         FerryResolverFinishFunc  finish,
+                         gpointer                 data,
+                         GDestroyNotify           destroy)
+{
+  g_return_if_fail (hook != NULL);
+  g_return_if_fail ((resolve == NULL) == (finish == NULL));
+
+  if (hook->destroy != NULL)
+    hook->destroy (hook->data);
+  hook->resolve = resolve;
+  hook->finish = finish;
+  hook->data = data;
+  hook->destroy = destroy;
+}
+
+/**
+ * ferry_resolver_hook_clear:
+ * @hook: where a part keeps its resolver
+ *
+ * Removes the resolver, freeing its data.
+ */
+void
+ferry_resolver_hook_clear (FerryResolverHook *hook)
+{
+  ferry_resolver_hook_set (hook, NULL, NULL, NULL, NULL);
+}

@@ -46,6 +46,7 @@ typedef GBytes * (*FerryResolverFinishFunc) (GAsyncResult        *result,
  * @resolve: asks the app
  * @finish: its answer
  * @data: for both
+ * @destroy: (nullable): frees @data when the hook is replaced or cleared
  *
  * An installed resolver, as the parts that call it keep it.
  */
@@ -54,7 +55,15 @@ typedef struct
   FerryResolverFunc        resolve;
   FerryResolverFinishFunc  finish;
   gpointer                 data;
+  GDestroyNotify           destroy;
 } FerryResolverHook;
+
+void    ferry_resolver_hook_set    (FerryResolverHook       *hook,
+                                    FerryResolverFunc        resolve,
+                                    FerryResolverFinishFunc  finish,
+                                    gpointer                 data,
+                                    GDestroyNotify           destroy);
+void    ferry_resolver_hook_clear  (FerryResolverHook       *hook);
 
 void    ferry_resolver_call_async  (const FerryResolverHook *hook,
                                     guint                    timeout_ms,

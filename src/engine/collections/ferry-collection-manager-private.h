@@ -28,7 +28,6 @@ struct _FerryCollectionManager
   GPtrArray             *writes;          /* WriteRequest* */
   GCancellable          *resolving;       /* the app resolvers' answers */
   FerryResolverHook      resolver;
-  GDestroyNotify         resolver_destroy;
 
   /* state */
   guint                  write_debounce;

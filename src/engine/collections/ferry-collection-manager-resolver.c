@@ -258,12 +258,6 @@ ferry_collection_manager_set_resolver (FerryCollectionManager  *self,
                                        GDestroyNotify           destroy)
 {
   g_return_if_fail (FERRY_IS_COLLECTION_MANAGER (self));
-  g_return_if_fail ((resolve == NULL) == (finish == NULL));
 
-  if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver.data);
-  self->resolver.resolve = resolve;
-  self->resolver.finish = finish;
-  self->resolver.data = user_data;
-  self->resolver_destroy = destroy;
+  ferry_resolver_hook_set (&self->resolver, resolve, finish, user_data, destroy);
 }

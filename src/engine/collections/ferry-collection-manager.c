@@ -260,8 +260,7 @@ ferry_collection_manager_finalize (GObject *object)
   g_clear_pointer (&self->collections, g_hash_table_unref);
   g_clear_pointer (&self->meters, g_hash_table_unref);
   g_clear_pointer (&self->writes, g_ptr_array_unref);
-  if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver.data);
+  ferry_resolver_hook_clear (&self->resolver);
 
   G_OBJECT_CLASS (ferry_collection_manager_parent_class)->finalize (object);
 }

@@ -250,15 +250,13 @@ fetch_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GPtrArray) copies = NULL;
   JsonArray *rows;
 
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_all_docs", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_all_docs", &error)) == NULL)
+  root = ferry_replicator_finish_json (FERRY_REPLICATOR (object), result, "_all_docs", &error);
+  if (root == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -303,14 +301,12 @@ longpoll_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonArray *results;
 
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_changes", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_changes", &error)) == NULL)
+  root = ferry_replicator_finish_json (FERRY_REPLICATOR (object), result, "_changes", &error);
+  if (root == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

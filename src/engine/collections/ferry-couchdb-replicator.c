@@ -300,7 +300,6 @@ snapshot_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   PullData *data = g_task_get_task_data (task);
-  g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(FerryPullPage) page = ferry_pull_page_new ();
@@ -309,9 +308,8 @@ snapshot_cb (GObject      *object,
   JsonArray *rows;
   guint taken = 0;
 
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_all_docs", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_all_docs", &error)) == NULL)
+  root = ferry_replicator_finish_json (FERRY_REPLICATOR (object), result, "_all_docs", &error);
+  if (root == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -403,7 +401,6 @@ changes_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   FerryCouchdbReplicator *self = FERRY_COUCHDB_REPLICATOR (object);
   PullData *data = g_task_get_task_data (task);
-  g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(FerryPullPage) page = ferry_pull_page_new ();
@@ -412,9 +409,8 @@ changes_cb (GObject      *object,
   JsonNode *last_seq;
   guint n;
 
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (object), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (object), attempt, "_changes", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_changes", &error)) == NULL)
+  root = ferry_replicator_finish_json (FERRY_REPLICATOR (object), result, "_changes", &error);
+  if (root == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -611,13 +607,11 @@ local_rev_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   FerryCouchdbReplicator *self = FERRY_COUCHDB_REPLICATOR (object);
-  g_autoptr(FerryAttempt) attempt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
 
-  attempt = ferry_replicator_send_finish (FERRY_REPLICATOR (self), result);
-  if (!ferry_replicator_check_answer (FERRY_REPLICATOR (self), attempt, "_local", &error) ||
-      (root = ferry_replicator_parse_answer (attempt, "_local", &error)) == NULL)
+  root = ferry_replicator_finish_json (FERRY_REPLICATOR (self), result, "_local", &error);
+  if (root == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -353,6 +353,31 @@ ferry_replicator_parse_answer (FerryAttempt  *attempt,
 }
 
 /**
+ * ferry_replicator_finish_json:
+ * @self: a replicator
+ * @result: what ferry_replicator_send_async() gave its callback
+ * @what: what was asked, for the messages
+ * @error: return location for why there is no answer to read
+ *
+ * Finishes a request whose answer is a JSON document: checks it (as
+ * ferry_replicator_check_answer()) and parses it.
+ *
+ * Returns: (transfer full) (nullable): the answer's JSON
+ */
+JsonNode *
+ferry_replicator_finish_json (FerryReplicator  *self,
+                              GAsyncResult     *result,
+                              const char       *what,
+                              GError          **error)
+{
+  g_autoptr(FerryAttempt) attempt = ferry_replicator_send_finish (self, result);
+
+  if (!ferry_replicator_check_answer (self, attempt, what, error))
+    return NULL;
+  return ferry_replicator_parse_answer (attempt, what, error);
+}
+
+/**
  * ferry_json_append_string:
  * @out: where to write
  * @text: UTF-8 text

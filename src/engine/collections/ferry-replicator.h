@@ -209,6 +209,10 @@ gboolean          ferry_replicator_check_answer   (FerryReplicator     *self,
 JsonNode         *ferry_replicator_parse_answer   (FerryAttempt        *attempt,
                                                    const char          *what,
                                                    GError             **error);
+JsonNode         *ferry_replicator_finish_json    (FerryReplicator     *self,
+                                                   GAsyncResult        *result,
+                                                   const char          *what,
+                                                   GError             **error);
 void              ferry_json_append_string        (GString             *out,
                                                    const char          *text);
 GBytes           *ferry_json_object_without_reserved (JsonObject       *object);

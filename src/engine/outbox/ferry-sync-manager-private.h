@@ -44,7 +44,6 @@ struct _FerrySyncManager
   GQueue             *ready;            /* FerryTask* without payload, in run order */
   GRand              *rand;
   FerryResolverHook        resolver;
-  GDestroyNotify           resolver_destroy;
   const FerrySender       *sender;          /* sends transfers, see set_sender */
   gpointer                 sender_data;
 

@@ -146,8 +146,7 @@ ferry_sync_manager_finalize (GObject *object)
   if (self->ready != NULL)
     g_queue_free_full (self->ready, (GDestroyNotify) ferry_task_unref);
   g_clear_pointer (&self->rand, g_rand_free);
-  if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver.data);
+  ferry_resolver_hook_clear (&self->resolver);
 
   G_OBJECT_CLASS (ferry_sync_manager_parent_class)->finalize (object);
 }
@@ -753,14 +752,8 @@ ferry_sync_manager_set_resolver (FerrySyncManager        *self,
                                  GDestroyNotify           destroy)
 {
   g_return_if_fail (FERRY_IS_SYNC_MANAGER (self));
-  g_return_if_fail ((resolve == NULL) == (finish == NULL));
 
-  if (self->resolver_destroy != NULL)
-    self->resolver_destroy (self->resolver.data);
-  self->resolver.resolve = resolve;
-  self->resolver.finish = finish;
-  self->resolver.data = user_data;
-  self->resolver_destroy = destroy;
+  ferry_resolver_hook_set (&self->resolver, resolve, finish, user_data, destroy);
 }
 
 /**
