@@ -284,8 +284,10 @@ ferry_status_describe (const FerryStatusSnapshot *snapshot,
   status->needs_attention = attention->len > 0;
   if (count_conflicts (snapshot) > 0)
     status->view = "conflicts";
-  else if (count_failed (snapshot) + snapshot->auth > 0)
+  else if (snapshot->failed + snapshot->auth > 0)
     status->view = "failed";
+  else if (snapshot->collection_failed > 0)
+    status->view = "collections";   /* refused records: where they are listed */
 
   switch (snapshot->state)
     {

@@ -88,7 +88,8 @@ typedef struct
  * @icon: the picture
  * @needs_attention: whether something needs the person
  * @view: (nullable): the window's view that shows what needs the person:
- *   "conflicts" or "failed"
+ *   "conflicts", "failed", or "collections" when only records a server
+ *   refused do (the Collections window lists them)
  * @transfers: (nullable): the files moving now and their bytes:
  *   "Downloading 3 files — 120 MB of 400 MB"; %NULL when none
  *

@@ -697,7 +697,8 @@ ferry_window_get_transfer_view (FerryWindow *self)
  * @self: a window
  *
  * Shows the view of what needs the person (conflicts first, then
- * failures), when something does.
+ * failures, then the Collections window for records a server refused),
+ * when something does.
  *
  * Returns: (nullable): the view shown (static), or %NULL when nothing
  *   needs the person
@@ -716,7 +717,11 @@ ferry_window_show_attention (FerryWindow *self)
   status = ferry_status_describe (&snapshot, g_get_real_time ());
   if (status->view == NULL)
     return NULL;
-  ferry_window_show_view (self, status->view);
+  /* Records a server refused are listed where their collection is. */
+  if (g_str_equal (status->view, "collections"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-collections", NULL);
+  else
+    ferry_window_show_view (self, status->view);
   return status->view;
 }
 

@@ -111,7 +111,7 @@ static const StatusCase cases[] = {
   { "a refused record while a collection runs: attention wins the picture",
     { RUNNING, FERRY_AGENT_STATE_IDLE, 0, 0, 0, 0, 0, 0, 0, 0,
       0, 0, 0, 0, 1, 4, 10, 1, 0 },
-    "Syncing 4 of 10", "Not synced yet", FERRY_STATUS_ICON_ATTENTION, "failed",
+    "Syncing 4 of 10", "Not synced yet", FERRY_STATUS_ICON_ATTENTION, "collections",
     "1 change failed" },
   { "only a download moves: the title speaks of it",
     { RUNNING, FERRY_AGENT_STATE_SYNCING, 1, 0, 0, 0, 0, 1, NOW - 60 * SEC, 0,
