@@ -8,6 +8,7 @@
 
 #include <glib-unix.h>
 
+#include "ferry-collection-set.h"
 #include "ferry-status.h"
 
 #include "ferryctl-format.h"
@@ -44,7 +45,10 @@ typedef struct
 
 typedef struct
 {
-  gboolean as_json;
+  gboolean            as_json;
+  FerryClient        *client;        /* borrowed */
+  FerryCollectionSet *collections;   /* counted in the status, as the window does */
+  char               *last_title;    /* of the last status printed */
 } Watch;
 
 static void
@@ -284,7 +288,11 @@ print_status_event (Watch       *watch,
   const char *state = ferry_agent_state_to_string (ferry_client_get_state (client));
 
   ferry_status_snapshot_from_client (&snapshot, client);
+  if (watch->collections != NULL)
+    ferry_collection_set_add_to_snapshot (watch->collections, &snapshot);
   status = ferry_status_describe (&snapshot, g_get_real_time ());
+  g_free (watch->last_title);
+  watch->last_title = g_strdup (status->title);
   text = whole ? ferry_status_to_text (status) : g_strdup (status->title);
   {
     const Field fields[] = {
@@ -305,6 +313,26 @@ on_notify_state (FerryClient *client,
 {
   if (ferry_client_get_agent_running (client))
     print_status_event (user_data, client, "status", FALSE);
+}
+
+/* A collection's run or its records changed what the status says: a line
+ * when its title changes, not for every record. */
+static void
+on_collections_changed (FerryCollectionSet *collections,
+                        gpointer            user_data)
+{
+  Watch *watch = user_data;
+  FerryClient *client = watch->client;
+  FerryStatusSnapshot snapshot = { 0, };
+  g_autoptr(FerryStatus) status = NULL;
+
+  if (!ferry_client_get_agent_running (client))
+    return;
+  ferry_status_snapshot_from_client (&snapshot, client);
+  ferry_collection_set_add_to_snapshot (collections, &snapshot);
+  status = ferry_status_describe (&snapshot, g_get_real_time ());
+  if (g_strcmp0 (status->title, watch->last_title) != 0)
+    print_status_event (watch, client, "status", FALSE);
 }
 
 static void
@@ -395,9 +423,16 @@ ferryctl_run_watch (FerryCtl  *ctl,
   if (status == FERRYCTL_CONTINUE)
     {
       connect_signals (ctl->client, &watch);
+      watch.client = ctl->client;
+      watch.collections = ferry_collection_set_new (ctl->client);
+      g_signal_connect (watch.collections, "changed", G_CALLBACK (on_collections_changed),
+                        &watch);
       print_status_event (&watch, ctl->client, "watching", TRUE);
       g_main_loop_run (loop);
       g_signal_handlers_disconnect_by_data (ctl->client, &watch);
+      g_signal_handlers_disconnect_by_data (watch.collections, &watch);
+      g_clear_object (&watch.collections);
+      g_clear_pointer (&watch.last_title, g_free);
       status = FERRYCTL_EXIT_OK;
     }
 

@@ -131,14 +131,21 @@ test_collections (Fixture       *fixture,
                        json_array_get_object_element (json_node_get_array (docs), 0), "body"),
                      "title"), ==, "one");
 
-  /* A record the server refuses counts in the status, as in the window. */
+  /* A record the server refuses counts in the status, as in the window,
+   * and `ferryctl watch` says so as it happens. */
   {
     g_auto(CtlRun) refused = { 0, };
+    CtlWatch watch = { 0, };
 
+    ctl_watch_start (&watch, (const char * const[]) { "watch", "--json", NULL });
+    FERRY_TEST_WAIT (ctl_watch_find_line (&watch, "\"event\":\"watching\"") != NULL, 20000);
     ferry_rest_server_reject (server, "r", "forbidden");
     run_ctl (&refused, "doc", "put", "notes", "r", "{\"title\":\"no\"}");
     g_assert_cmpint (refused.status, ==, 0);
     FERRY_TEST_WAIT (status_says ("1 change failed\n"), 20000);
+    FERRY_TEST_WAIT (ctl_watch_find_line (&watch, "\"title\":\"1 change failed\"") != NULL,
+                     20000);
+    g_assert_cmpint (ctl_watch_stop (&watch), ==, 0);
   }
 
   run_ctl (&removed, "collection", "remove", "notes");
