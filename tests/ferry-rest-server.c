@@ -33,15 +33,35 @@ struct _FerryRestServer
   guint         received;        /* changes received by /batch */
   GHashTable   *sent_ids;        /* set: documents /changes has sent */
   GHashTable   *received_ids;    /* set: documents /batch has brought */
+  char         *hold_path;
+  guint         hold_good;       /* requests to answer before holding */
+  GPtrArray    *held;            /* Held*, in arrival order */
 
   FerrySoupThread *thread;
 };
+
+/* A request kept unanswered until the test lets it go. */
+typedef struct
+{
+  SoupServerMessage *message;
+  char              *name;
+  GHashTable        *query;
+} Held;
 
 static void
 document_free (Document *document)
 {
   g_free (document->json);
   g_free (document);
+}
+
+static void
+held_free (Held *held)
+{
+  g_object_unref (held->message);
+  g_free (held->name);
+  g_clear_pointer (&held->query, g_hash_table_unref);
+  g_free (held);
 }
 
 /* With the lock held. */
@@ -273,21 +293,15 @@ answer_batch (FerryRestServer   *self,
   answer_json (message, builder);
 }
 
+/* With the lock held. */
 static void
-handle_request (SoupServer        *server,
+answer_request (FerryRestServer   *self,
                 SoupServerMessage *message,
-                const char        *path,
-                GHashTable        *query,
-                gpointer           user_data)
+                const char        *name,
+                GHashTable        *query)
 {
-  FerryRestServer *self = user_data;
   const char *method = soup_server_message_get_method (message);
-  const char *name = strrchr (path, '/') != NULL ? strrchr (path, '/') + 1 : path;
 
-  g_mutex_lock (&self->lock);
-  g_hash_table_insert (self->requests, g_strdup (name),
-                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->requests,
-                                                                                name)) + 1));
   if (self->fail_path != NULL && g_str_equal (self->fail_path, name) && self->fail_good-- == 0)
     {
       soup_server_message_set_status (message, self->fail_status, NULL);
@@ -299,7 +313,78 @@ handle_request (SoupServer        *server,
     answer_batch (self, message);
   else
     soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+/* With the lock held: whether @name's request waits for a release. */
+static gboolean
+take_hold (FerryRestServer *self,
+           const char      *name)
+{
+  if (self->hold_path == NULL || !g_str_equal (self->hold_path, name))
+    return FALSE;
+  if (self->hold_good > 0)
+    {
+      self->hold_good--;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *message,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  FerryRestServer *self = user_data;
+  const char *name = strrchr (path, '/') != NULL ? strrchr (path, '/') + 1 : path;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->requests, g_strdup (name),
+                       GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->requests,
+                                                                                name)) + 1));
+  if (take_hold (self, name))
+    {
+      Held *held = g_new0 (Held, 1);
+
+      held->message = g_object_ref (message);
+      held->name = g_strdup (name);
+      held->query = query != NULL ? g_hash_table_ref (query) : NULL;
+      g_ptr_array_add (self->held, held);
+      soup_server_message_pause (message);
+    }
+  else
+    answer_request (self, message, name, query);
   g_mutex_unlock (&self->lock);
+}
+
+/* In the server's thread: answers every held request, as they came. */
+static void
+release_in_thread (gpointer user_data)
+{
+  FerryRestServer *self = user_data;
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_mutex_lock (&self->lock);
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
+  for (guint i = 0; i < held->len; i++)
+    {
+      Held *one = g_ptr_array_index (held, i);
+
+      answer_request (self, one->message, one->name, one->query);
+    }
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < held->len; i++)
+    soup_server_message_unpause (((Held *) g_ptr_array_index (held, i))->message);
+}
+
+static gboolean
+release_source_cb (gpointer user_data)
+{
+  release_in_thread (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -319,6 +404,7 @@ ferry_rest_server_new (void)
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->sent_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->received_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->held = g_ptr_array_new_with_free_func ((GDestroyNotify) held_free);
   self->thread = ferry_soup_thread_start ("ferry-rest-server", NULL, handle_request, self);
   return self;
 }
@@ -335,7 +421,10 @@ ferry_rest_server_free (FerryRestServer *server)
   if (server == NULL)
     return;
 
-  ferry_soup_thread_stop (server->thread, NULL, NULL);
+  /* Held requests are answered before their connections close. */
+  ferry_soup_thread_stop (server->thread, release_in_thread, server);
+  g_ptr_array_unref (server->held);
+  g_free (server->hold_path);
   g_hash_table_unref (server->documents);
   g_hash_table_unref (server->rejects);
   g_hash_table_unref (server->requests);
@@ -587,4 +676,59 @@ ferry_rest_server_count_received_documents (FerryRestServer *server)
   n = g_hash_table_size (server->received_ids);
   g_mutex_unlock (&server->lock);
   return n;
+}
+
+/**
+ * ferry_rest_server_hold:
+ * @server: a server
+ * @path: "changes" or "batch"
+ * @good: how many such requests to answer first
+ *
+ * Keeps every later request of that kind unanswered, its client waiting
+ * in the middle of a run, until ferry_rest_server_release().
+ */
+void
+ferry_rest_server_hold (FerryRestServer *server,
+                        const char      *path,
+                        guint            good)
+{
+  g_mutex_lock (&server->lock);
+  g_free (server->hold_path);
+  server->hold_path = g_strdup (path);
+  server->hold_good = good;
+  g_mutex_unlock (&server->lock);
+}
+
+/**
+ * ferry_rest_server_count_held:
+ * @server: a server
+ *
+ * Returns: how many requests wait for a release
+ */
+guint
+ferry_rest_server_count_held (FerryRestServer *server)
+{
+  guint n;
+
+  g_mutex_lock (&server->lock);
+  n = server->held->len;
+  g_mutex_unlock (&server->lock);
+  return n;
+}
+
+/**
+ * ferry_rest_server_release:
+ * @server: a server
+ *
+ * Stops holding: the held requests are answered, in the order they came,
+ * and later ones at once.
+ */
+void
+ferry_rest_server_release (FerryRestServer *server)
+{
+  g_mutex_lock (&server->lock);
+  g_clear_pointer (&server->hold_path, g_free);
+  g_mutex_unlock (&server->lock);
+  g_main_context_invoke (ferry_soup_thread_get_context (server->thread), release_source_cb,
+                         server);
 }

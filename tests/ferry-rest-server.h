@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * Changes are ordered by a global sequence; the cursor is its number;
  * versions are "v<sequence>".  Faults: documents refused for good, the
  * next requests of a kind answered with an error status, cursors expired
- * (410).
+ * (410), requests of a kind held unanswered until released.
  */
 typedef struct _FerryRestServer FerryRestServer;
 
@@ -42,6 +42,11 @@ guint            ferry_rest_server_count_sent   (FerryRestServer *server);
 guint            ferry_rest_server_count_received (FerryRestServer *server);
 guint            ferry_rest_server_count_sent_documents (FerryRestServer *server);
 guint            ferry_rest_server_count_received_documents (FerryRestServer *server);
+void             ferry_rest_server_hold         (FerryRestServer *server,
+                                                 const char      *path,
+                                                 guint            good);
+guint            ferry_rest_server_count_held   (FerryRestServer *server);
+void             ferry_rest_server_release      (FerryRestServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FerryRestServer, ferry_rest_server_free)
 

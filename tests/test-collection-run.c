@@ -15,7 +15,7 @@
  * Runs of a collection against a server of the REST profile on 127.0.0.1:
  * both ways, delta only, a refused document, conflicts by strategy, an
  * expired cursor, a run cut off and resumed after its last page, progress
- * that only grows.
+ * that only grows, a run waiting in its middle on a held batch.
  */
 
 typedef FerryTestCollection Fixture;
@@ -258,6 +258,58 @@ test_resume (Fixture       *fixture,
   g_assert_cmpuint (ferry_test_collection_counts (fixture).documents, ==, 250);
 }
 
+static void
+held_run_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  FerryRunRecord **record = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *record = ferry_collection_run_finish (FERRY_COLLECTION_RUN (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The server holds the batches after the first: the run waits in its
+ * middle, with what it sent so far, until they are let go. */
+static void
+test_held (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(FerryReplicator) replicator = NULL;
+  g_autoptr(FerryCollectionRun) run = NULL;
+  g_autoptr(FerryRunRecord) record = NULL;
+  guint total, synced;
+
+  fixture->config->batch_limit = 10;
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("d%02u", i);
+
+      ferry_test_collection_put (fixture, id, "{\"n\":1}");
+    }
+  ferry_rest_server_hold (fixture->server, "batch", 1);
+
+  replicator = ferry_replicator_new (fixture->config, fixture->executor, fixture->meter);
+  run = ferry_collection_run_new (fixture->store, replicator, "now");
+  ferry_collection_run_start_async (run, NULL, held_run_cb, &record);
+  FERRY_TEST_WAIT (ferry_rest_server_count_held (fixture->server) == 1, 20000);
+  ferry_collection_run_get_progress (run, &total, &synced, NULL);
+  g_assert_cmpuint (total, ==, 30);
+  g_assert_cmpuint (synced, ==, 10);
+  g_assert_cmpint (ferry_collection_run_get_phase (run), ==, FERRY_RUN_PHASE_PUSH);
+  g_assert_null (record);
+  g_assert_cmpuint (ferry_rest_server_count (fixture->server), ==, 10);
+  g_assert_cmpuint (ferry_rest_server_count_requests (fixture->server, "batch"), ==, 2);
+
+  ferry_rest_server_release (fixture->server);
+  FERRY_TEST_WAIT (record != NULL, 20000);
+  g_assert_cmpstr (record->result, ==, "ok");
+  g_assert_cmpuint (record->pushed, ==, 30);
+  g_assert_cmpuint (ferry_rest_server_count (fixture->server), ==, 30);
+  g_assert_cmpuint (ferry_rest_server_count_held (fixture->server), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +324,7 @@ main (int   argc,
   ADD ("conflicts", test_conflicts);
   ADD ("expired-cursor", test_expired_cursor);
   ADD ("resume", test_resume);
+  ADD ("held", test_held);
 #undef ADD
 
   return g_test_run ();
