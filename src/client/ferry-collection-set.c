@@ -329,6 +329,9 @@ ferry_status_snapshot_add_collection (FerryStatusSnapshot *snapshot,
 
   snapshot->collection_failed += ferry_collection_get_failed_count (collection);
   snapshot->collection_conflicts += ferry_collection_get_conflict_count (collection);
+  /* "Last synced" speaks of the last time anything reached its server. */
+  snapshot->last_sync_time = MAX (snapshot->last_sync_time,
+                                  ferry_collection_get_last_sync_time (collection));
   if (g_strcmp0 (ferry_collection_get_state (collection), "syncing") != 0)
     return;
   ferry_collection_get_progress (collection, &total, &synced, &failed);

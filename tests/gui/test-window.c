@@ -1194,6 +1194,8 @@ test_collection_status (void)
   g_signal_handlers_disconnect_by_func (label, on_status_label, &seen_syncing);
   g_assert_cmpuint (seen_syncing, >, 0);
   GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") == 0);
+  /* No task ever synced, but the collection's run did. */
+  g_assert_true (g_str_has_prefix (ferry_window_get_last_sync_text (fx.window), "Last synced"));
   /* The Failed view lists tasks: what needs the person here is in the
    * Collections window, which opens on it. */
   g_assert_cmpstr (ferry_window_show_attention (fx.window), ==, "collections");
