@@ -600,8 +600,9 @@ on_transfer_progress (FerryTransfers  *transfers,
                       guint64          rate,
                       FerryAgentFiles *self)
 {
-  ferry_dbus_agent_emit_transfer_progress (FERRY_DBUS_AGENT (self->service), id, owner, kind,
-                                           done, total, rate);
+  ferry_agent_service_emit_about (self->service, owner, "TransferProgress",
+                                  g_variant_new ("(sssxxt)", id, owner, kind, done, total,
+                                                 rate));
 }
 
 static void
@@ -612,8 +613,8 @@ on_storage_quota_exceeded (FerryTransfers  *transfers,
                            guint64          needed,
                            FerryAgentFiles *self)
 {
-  ferry_dbus_agent_emit_storage_quota_exceeded (FERRY_DBUS_AGENT (self->service), owner,
-                                                used, quota, needed);
+  ferry_agent_service_emit_about (self->service, owner, "StorageQuotaExceeded",
+                                  g_variant_new ("(sttt)", owner, used, quota, needed));
 }
 
 static void

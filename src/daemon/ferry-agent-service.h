@@ -23,5 +23,9 @@ FerrySyncManager  *ferry_agent_service_get_manager (FerryAgentService *self);
 FerryResolverRegistry *ferry_agent_service_get_resolvers (FerryAgentService *self);
 void               ferry_agent_service_set_conflict_defaults (FerryAgentService *self,
                                                               GVariant          *defaults);
+void               ferry_agent_service_emit_about  (FerryAgentService *self,
+                                                    const char        *owner,
+                                                    const char        *name,
+                                                    GVariant          *parameters);
 
 G_END_DECLS

@@ -94,13 +94,50 @@ on_manager_progress_notify (FerrySyncManager  *manager,
   self->progress_timeout_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_timeout_cb, self);
 }
 
+/**
+ * ferry_agent_service_emit_about:
+ * @self: the service
+ * @owner: the app the signal is about
+ * @name: the signal's name on the agent's interface
+ * @parameters: (transfer floating): its arguments
+ *
+ * Sends a signal about @owner's task or files to each peer that may see
+ * them, rather than to the whole bus: a sandboxed app hears only of its
+ * own.  The peers are those that have talked to ferryd (a client's proxy
+ * does when it starts).
+ */
+void
+ferry_agent_service_emit_about (FerryAgentService *self,
+                                const char        *owner,
+                                const char        *name,
+                                GVariant          *parameters)
+{
+  GDBusConnection *connection =
+    g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self));
+  g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
+  g_autoptr(GPtrArray) callers = NULL;
+
+  if (connection == NULL || self->callers == NULL)
+    return;
+  callers = ferry_caller_cache_dup_callers (self->callers);
+  for (guint i = 0; i < callers->len; i++)
+    {
+      FerryCaller *caller = g_ptr_array_index (callers, i);
+
+      if (!caller->sandboxed || ferry_caller_is_owner (caller, owner))
+        g_dbus_connection_emit_signal (connection, caller->unique_name, FERRY_DBUS_PATH,
+                                       FERRY_DBUS_INTERFACE, name, owned, NULL);
+    }
+}
+
 static void
 on_manager_task_added (FerrySyncManager  *manager,
                        FerryTask         *task,
                        FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_task_added (FERRY_DBUS_AGENT (self),
-                                    task->id, task->owner, task_state_name (task));
+  ferry_agent_service_emit_about (self, task->owner, "TaskAdded",
+                                  g_variant_new ("(sss)", task->id, task->owner,
+                                                 task_state_name (task)));
 }
 
 static void
@@ -108,8 +145,9 @@ on_manager_task_changed (FerrySyncManager  *manager,
                          FerryTask         *task,
                          FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_task_changed (FERRY_DBUS_AGENT (self),
-                                      task->id, task->owner, task_state_name (task));
+  ferry_agent_service_emit_about (self, task->owner, "TaskChanged",
+                                  g_variant_new ("(sss)", task->id, task->owner,
+                                                 task_state_name (task)));
 }
 
 static void
@@ -117,8 +155,9 @@ on_manager_task_succeeded (FerrySyncManager  *manager,
                            FerryTask         *task,
                            FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_task_succeeded (FERRY_DBUS_AGENT (self),
-                                        task->id, task->owner, task->response_status);
+  ferry_agent_service_emit_about (self, task->owner, "TaskSucceeded",
+                                  g_variant_new ("(ssu)", task->id, task->owner,
+                                                 task->response_status));
 }
 
 static void
@@ -129,7 +168,8 @@ on_manager_task_failed (FerrySyncManager  *manager,
   g_autofree char *reason = signal_reason (task->last_error, task->last_status);
 
   g_debug ("task %s of %s failed: %s", task->id, task->owner, reason);
-  ferry_dbus_agent_emit_task_failed (FERRY_DBUS_AGENT (self), task->id, task->owner, reason);
+  ferry_agent_service_emit_about (self, task->owner, "TaskFailed",
+                                  g_variant_new ("(sss)", task->id, task->owner, reason));
 }
 
 static void
@@ -142,8 +182,9 @@ on_manager_retry_scheduled (FerrySyncManager  *manager,
 {
   g_autofree char *reason = signal_reason (text, task->last_status);
 
-  ferry_dbus_agent_emit_retry_scheduled (FERRY_DBUS_AGENT (self),
-                                         task->id, task->owner, attempt, when, reason);
+  ferry_agent_service_emit_about (self, task->owner, "RetryScheduled",
+                                  g_variant_new ("(ssuxs)", task->id, task->owner, attempt,
+                                                 when, reason));
 }
 
 static void
@@ -153,8 +194,9 @@ on_manager_task_stalled (FerrySyncManager  *manager,
 {
   g_autofree char *reason = signal_reason (task->last_error, task->last_status);
 
-  ferry_dbus_agent_emit_task_stalled (FERRY_DBUS_AGENT (self), task->id, task->owner,
-                                      task->failing_since, reason);
+  ferry_agent_service_emit_about (self, task->owner, "TaskStalled",
+                                  g_variant_new ("(ssxs)", task->id, task->owner,
+                                                 task->failing_since, reason));
 }
 
 static void
@@ -162,7 +204,8 @@ on_manager_conflict_detected (FerrySyncManager  *manager,
                               FerryTask         *task,
                               FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_conflict_detected (FERRY_DBUS_AGENT (self), task->id, task->owner);
+  ferry_agent_service_emit_about (self, task->owner, "ConflictDetected",
+                                  g_variant_new ("(ss)", task->id, task->owner));
 }
 
 static void
@@ -170,7 +213,8 @@ on_manager_auth_required (FerrySyncManager  *manager,
                           FerryTask         *task,
                           FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_auth_required (FERRY_DBUS_AGENT (self), task->id, task->owner);
+  ferry_agent_service_emit_about (self, task->owner, "AuthRequired",
+                                  g_variant_new ("(ss)", task->id, task->owner));
 }
 
 static void

@@ -23,6 +23,7 @@
 #include "ferry-collection-service.h"
 #include "ferry-fixed-network-monitor.h"
 #include "ferry-memory-trim.h"
+#include "ferry-peer-watch.h"
 
 /*
  * ferryd: the agent.  Owns io.github.ferrysync.Ferry.Agent on the session bus,
@@ -69,6 +70,7 @@ typedef struct
   FerryCollectionManager *collections;
   FerryCollectionService *collection_service;
   FerryMemoryTrim    *trim;
+  FerryPeerWatch     *peers;
 } Daemon;
 
 static void
@@ -76,6 +78,7 @@ daemon_clear (Daemon *daemon)
 {
   /* Collections first: their runs hold slots of the task manager. */
   g_clear_pointer (&daemon->trim, ferry_memory_trim_free);
+  g_clear_pointer (&daemon->peers, ferry_peer_watch_free);
   g_clear_object (&daemon->collection_service);
   g_clear_object (&daemon->collections);
   if (daemon->manager != NULL)
@@ -282,6 +285,7 @@ on_bus_acquired (GDBusConnection *connection,
   /* Exported before the name is requested, so a call that activated us
    * never finds the object missing; it waits until the engine runs. */
   daemon->callers = ferry_caller_cache_new (connection);
+  daemon->peers = ferry_peer_watch_new (connection, daemon->callers);
   daemon->service = ferry_agent_service_new (daemon->callers);
   daemon->files = ferry_agent_files_new (daemon->service, daemon->callers);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service),

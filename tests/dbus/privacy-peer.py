@@ -12,6 +12,8 @@
 #   get PATH error NAME       ... or failed
 #   signal PATH IFACE MEMBER  a signal arrived (for the ObjectManager's,
 #                             PATH is the object it is about)
+#   agent OWNER MEMBER        a signal of the agent's about OWNER's task
+#                             or files arrived
 #   ready                     everything above is done; signals follow
 #
 # Usage: privacy-peer.py PATH...  (the objects to call Get and GetAll on)
@@ -25,6 +27,7 @@ AGENT = 'io.github.ferrysync.Ferry.Agent'
 ROOT = '/io/github/ferrysync/Ferry'
 COLLECTION = 'io.github.ferrysync.Ferry1.Collection'
 OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager'
+AGENT_INTERFACE = 'io.github.ferrysync.Ferry1'
 
 
 def say(*words):
@@ -35,6 +38,10 @@ def on_signal(connection, sender, path, interface, member, parameters):
     if interface == OBJECT_MANAGER:
         path = parameters[0]
     say('signal', path, interface, member)
+    if interface == AGENT_INTERFACE and member == 'StorageQuotaExceeded':
+        say('agent', parameters[0], member)
+    elif interface == AGENT_INTERFACE and parameters.n_children() >= 2:
+        say('agent', parameters[1], member)
 
 
 def main():

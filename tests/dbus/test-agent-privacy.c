@@ -14,7 +14,8 @@
  * Flatpak runs apps) lists the collections through the ObjectManager,
  * reads their properties and listens to every signal, while this
  * unsandboxed test program adds, writes, syncs and removes collections of
- * two apps.  The peer must find and hear only its own app's.
+ * two apps, and hands ferryd a task of each.  The peer must find and hear
+ * only its own app's.
  */
 
 #define WAIT_MS 20000
@@ -149,6 +150,24 @@ start_peer (Fixture            *fixture,
   fixture->peer = ferry_test_peer_start (NOTES, (const char * const *) command->pdata);
 }
 
+/* Hands ferryd a task of @app (to a port nothing listens on: it stays and
+ * is tried again). */
+static void
+enqueue_for (Fixture    *fixture,
+             const char *app)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_true (ferry_dbus_agent_call_enqueue_sync (fixture->base.agent,
+                                                     ferry_agent_request_new (
+                                                       "PUT", "http://127.0.0.1:9/x",
+                                                       "app-id", g_variant_new_string (app),
+                                                       NULL),
+                                                     &id, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* The tests ------------------------------------------------------------- */
 
 static void
@@ -221,13 +240,20 @@ test_sandboxed (Fixture       *fixture,
   notes2 = add_collection (fixture, "more", NOTES, &notes2_path);
   remove_collection (fixture, other2_path);
 
+  enqueue_for (fixture, OTHER);
+
   /* ...then its own: whatever ferryd sent it about the other app's would
    * have arrived before these. */
   put_and_sync (fixture, notes, "b");
   remove_collection (fixture, notes2_path);
+  enqueue_for (fixture, NOTES);
   FERRY_TEST_WAIT (peer_heard (fixture, notes2_path, manager_iface, "InterfacesRemoved") &&
-                   peer_heard (fixture, notes_path, collection_iface, "RunFinished"), WAIT_MS);
+                   peer_heard (fixture, notes_path, collection_iface, "RunFinished") &&
+                   ferry_test_peer_said (fixture->peer, "agent " NOTES " TaskAdded"), WAIT_MS);
   ferry_test_peer_stop (fixture->peer);
+
+  /* Of tasks, too, it heard its own app's only. */
+  g_assert_cmpuint (ferry_test_peer_count (fixture->peer, "agent ", OTHER), ==, 0);
 
   g_assert_true (peer_heard (fixture, notes2_path, manager_iface, "InterfacesAdded"));
   g_assert_true (peer_heard (fixture, notes_path, collection_iface, "Changed"));
