@@ -583,7 +583,9 @@ test_sigkill (Fixture       *fixture,
       /* Every byte on disk was sent once; the rest was lost in flight. */
       g_test_message ("kill %u at %" G_GINT64_FORMAT " bytes: %" G_GUINT64_FORMAT
                       " in flight", kill_no, kept, sent - kept - in_flight);
-      g_assert_cmpuint (sent - kept - in_flight, <=, 16 * 1024 * 1024);
+      /* In flight: the kernel's socket buffers on loopback (autotuned to
+       * several MiB each way under load) and the piece being read. */
+      g_assert_cmpuint (sent - kept - in_flight, <=, 32 * 1024 * 1024);
       in_flight = sent - (guint64) kept;
       /* Calling it starts it again; the download goes on by itself. */
       g_clear_object (&fixture->base.agent);
