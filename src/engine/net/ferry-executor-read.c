@@ -91,6 +91,14 @@ read_cb (GObject      *object,
   /* Room was made for a whole chunk: keep what came. */
   exchange->have += n_read;
   g_byte_array_set_size (exchange->received, exchange->have);
+  if (n_read == 0 && exchange->read_error != NULL)
+    {
+      /* The answer a sending thread read ended in this. */
+      ferry_attempt_fail (exchange->attempt, g_steal_pointer (&exchange->read_error));
+      drop = ferry_cancellable_new_cancelled ();
+      finish_reading (task, drop);
+      return;
+    }
   if (n_read == 0)
     {
       finish_reading (task, NULL);

@@ -5,7 +5,6 @@
 
 #include "ferry-backoff.h"
 #include "ferry-executor-private.h"
-#include "ferry-prefetch-stream.h"
 #include "ferry-http-redirect.h"
 
 /*
@@ -94,6 +93,7 @@ exchange_free (gpointer data)
     g_signal_handlers_disconnect_by_data (exchange->msg, exchange);
   g_clear_object (&exchange->msg);
   g_clear_object (&exchange->stream);
+  g_clear_error (&exchange->read_error);
   g_clear_pointer (&exchange->received, g_byte_array_unref);
   g_clear_pointer (&exchange->attempt, ferry_attempt_free);
   g_free (exchange);
@@ -163,66 +163,6 @@ apply_redirect (Exchange *exchange,
 
 static void send_message (GTask *task);
 
-static void
-on_wrote_body_data (SoupMessage *msg,
-                    guint        chunk_size,
-                    Exchange    *exchange)
-{
-  exchange->body_sent += chunk_size;
-  exchange->request->body_progress (exchange->body_sent, exchange->request->body_progress_data);
-}
-
-#define BODY_FILE_BUFFER (1024 * 1024)
-
-/* Gives @msg the body: the bytes, or the file opened anew from its start
- * (a copy sent again reads it again).  A file that cannot be opened goes
- * as an empty stream of the announced length, which libsoup fails as a
- * short body: the attempt fails rather than sending something else. */
-static void
-set_request_body (Exchange    *exchange,
-                  SoupMessage *msg)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (exchange->body != NULL)
-    soup_message_set_request_body_from_bytes (msg, exchange->content_type, exchange->body);
-  if (exchange->body_path == NULL)
-    return;
-  file = g_file_new_for_path (exchange->body_path);
-  stream = G_INPUT_STREAM (g_file_read (file, NULL, &error));
-  if (stream == NULL)
-    {
-      g_warning ("Cannot read the body %s: %s", exchange->body_path, error->message);
-      stream = g_memory_input_stream_new ();
-    }
-  else
-    {
-      /* libsoup reads the body 8 KiB at a time, and a file reads
-       * asynchronously through a thread: read ahead, one thread hop per
-       * BODY_FILE_BUFFER instead of per 8 KiB. */
-      GInputStream *ahead = ferry_prefetch_stream_new (stream, BODY_FILE_BUFFER);
-
-      g_object_unref (stream);
-      stream = ahead;
-    }
-  exchange->body_sent = 0;
-  soup_message_set_request_body (msg, exchange->content_type, stream,
-                                 exchange->request->body_size);
-}
-
-/* libsoup dropped the request body before sending @msg again (on a new
- * connection after a reused one closed, or with credentials): put back
- * exactly the body that was enqueued. */
-static void
-on_message_restarted (SoupMessage *msg,
-                      Exchange    *exchange)
-{
-  g_debug ("%s sent again by libsoup", exchange->method);
-  set_request_body (exchange, msg);
-}
-
 /* Whether @error ended a request that went out on a reused connection
  * before any byte of an answer came back: the server closed the kept-alive
  * connection as the request arrived, and a new one may well succeed.  The
@@ -256,18 +196,23 @@ redirect_close_cb (GObject      *object,
   send_message (g_steal_pointer (&task));
 }
 
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+/**
+ * ferry_exchange_sent:
+ * @task: (transfer full): the exchange
+ * @error: (transfer full) (nullable): why no answer came; the exchange's
+ *   stream holds the answer's body otherwise
+ *
+ * Goes on once the message went out: sends it again, follows a redirect,
+ * or reads the answer.
+ */
+void
+ferry_exchange_sent (GTask  *task_in,
+                     GError *error)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) task = task_in;
   Exchange *exchange = g_task_get_task_data (task);
   g_autoptr(GUri) target = NULL;
-  GError *error = NULL;
 
-  g_clear_object (&exchange->stream);
-  exchange->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
   if (exchange->stream == NULL && exchange->idempotent &&
       dropped_on_reused_connection (exchange, error))
     {
@@ -326,6 +271,20 @@ send_cb (GObject      *object,
   ferry_exchange_read_body (g_steal_pointer (&task));
 }
 
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  Exchange *exchange = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  g_clear_object (&exchange->stream);
+  exchange->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  ferry_exchange_sent (task, error);
+}
+
 /* Sends the request as the exchange now describes it. */
 static void
 send_message (GTask *task_in)
@@ -333,6 +292,7 @@ send_message (GTask *task_in)
   g_autoptr(GTask) task = task_in;
   Exchange *exchange = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
 
   if (exchange->msg != NULL)
     g_signal_handlers_disconnect_by_data (exchange->msg, exchange);
@@ -346,16 +306,29 @@ send_message (GTask *task_in)
     soup_message_add_flags (exchange->msg, SOUP_MESSAGE_NEW_CONNECTION);
   if (exchange->request->raw_response)
     soup_message_disable_feature (exchange->msg, SOUP_TYPE_CONTENT_DECODER);
-  g_signal_connect (exchange->msg, "restarted", G_CALLBACK (on_message_restarted), exchange);
-  if (exchange->request->body_progress != NULL)
-    g_signal_connect (exchange->msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data), exchange);
+  ferry_exchange_follow_body (exchange);
   soup_message_headers_foreach (exchange->headers, ferry_http_copy_header,
                                 soup_message_get_request_headers (exchange->msg));
   /* From bytes (or the file anew), so the same body can go out again
    * after a 307 or 308. */
-  set_request_body (exchange, exchange->msg);
+  if (!ferry_exchange_set_body (exchange, exchange->msg, &error))
+    {
+      if (exchange->open)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      ferry_attempt_fail (exchange->attempt, error);
+      ferry_exchange_return (task);
+      return;
+    }
   log_request (exchange);
 
+  if (exchange->in_thread)
+    {
+      ferry_exchange_send_in_thread (g_steal_pointer (&task));
+      return;
+    }
   soup_session_send_async (exchange->session, exchange->msg, G_PRIORITY_DEFAULT,
                            cancellable, send_cb, g_steal_pointer (&task));
 }
@@ -437,6 +410,8 @@ start_exchange (GTask *task_in)
         exchange->body_path = g_strdup (request->body_path);
       else
         exchange->body = g_bytes_ref (request->body);
+      exchange->in_thread = request->body_path != NULL && !exchange->open &&
+                            request->body_size >= FERRY_EXCHANGE_THREAD_MIN;
       exchange->content_type = g_strdup (request->content_type);
       if (exchange->content_type == NULL)
         exchange->content_type =
