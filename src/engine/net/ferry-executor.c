@@ -49,6 +49,11 @@
  * own body, the stream is closed with a cancelled cancellable: libsoup then
  * drops the connection instead of reading (even to discard) a body that may
  * be very large, and the attempt says the body was cut.
+ *
+ * A file body of FERRY_EXCHANGE_THREAD_MIN bytes or more is sent from a
+ * thread of its own, on a connection of its own (ferry-executor-thread.c):
+ * the rest of the exchange (redirects, the answer's reading, the attempt)
+ * is the same.
  */
 
 #define DEFAULT_TIMEOUT      30   /* seconds of I/O silence before giving up */
