@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ferry-agent-fixture.h"
+#include "ferry-executor.h"
 #include "ferry-range-server.h"
 #include "ferry-test-util.h"
 
@@ -26,8 +27,11 @@
  * (body-fd), each in turn for a few rounds; each round's ratios, then the
  * medians, so that an unsteady machine shows.  The same against nginx
  * (static files, PUT through its WebDAV module) when it is installed.
- * Then ferryd's resident memory while it spools and sends a 2 GiB upload
- * (a ferryd of its own, so its peak is the upload's alone).
+ * Against each server, the engine's sending alone beside curl -T as well:
+ * FerryExecutor in this process sends the same file, with no ferryd, spool
+ * or D-Bus in the way.  Then ferryd's resident memory while it spools and
+ * sends a 2 GiB upload (a ferryd of its own, so its peak is the upload's
+ * alone).
  *
  * The built ferryd runs on a private bus with the network fixed at full
  * and no storage limits.  curl is told not to wait for 100-continue,
@@ -373,6 +377,95 @@ settle_disk (const char *tmp)
   close (fd);
 }
 
+/* The processor time (user and system) this process used so far, all its
+ * threads included. */
+static double
+self_cpu (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+static void
+engine_sent_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  FerryAttempt **out = user_data;
+
+  *out = ferry_executor_request_finish (FERRY_EXECUTOR (object), result, NULL);
+}
+
+/* @path sent to @url by the engine in this process. */
+static Run
+engine_upload (FerryExecutor *executor,
+               const char    *url,
+               const char    *path,
+               guint64        size)
+{
+  g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("PUT", url);
+  FerryAttempt *attempt = NULL;
+  double started = now_seconds ();
+  double cpu = self_cpu ();
+  Run run;
+
+  request->body_path = g_strdup (path);
+  request->body_size = size;
+  ferry_executor_request_async (executor, request, NULL, engine_sent_cb, &attempt);
+  while (attempt == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  run.seconds = now_seconds () - started;
+  run.cpu = self_cpu () - cpu;
+  if (attempt->kind != FERRY_OUTCOME_HTTP || attempt->status / 100 != 2)
+    g_error ("engine upload: %u %s", attempt->status,
+             attempt->error != NULL ? attempt->error->message : "");
+  ferry_attempt_free (attempt);
+  return run;
+}
+
+/* curl -T and the engine in turn, sending the same file to @upload_url. */
+static void
+compare_engine_send (const char *server,
+                     const char *upload_url,
+                     const char *tmp)
+{
+  g_autofree char *path = g_build_filename (tmp, "engine.bin", NULL);
+  g_autoptr(FerryExecutor) executor = ferry_executor_new (NULL);
+  g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) curl_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) engine_cpu = g_array_new (FALSE, FALSE, sizeof (double));
+  guint64 size = (guint64) size_mb * 1000 * 1000;
+  const char *put_argv[] = { "curl", "-s", "-f", "-o", "/dev/null", "-H", "Expect:",
+                             "-T", path, upload_url, NULL };
+
+  write_pattern_file (path, size);
+  g_print ("The engine's sending alone (no ferryd, no spool) beside curl -T, %d MB to %s:\n",
+           size_mb, server);
+  for (int i = 0; i < rounds; i++)
+    {
+      Run curl, engine;
+      double r;
+
+      settle_disk (tmp);
+      curl = run_curl (put_argv);
+      settle_disk (tmp);
+      engine = engine_upload (executor, upload_url, path, size);
+      r = 100.0 * curl.seconds / engine.seconds;
+      g_print ("  round %d: curl %.2f s, engine %.2f s: %.0f%%; processor %.2f s / %.2f s\n",
+               i + 1, curl.seconds, engine.seconds, r, curl.cpu, engine.cpu);
+      g_array_append_val (ratios, r);
+      g_array_append_val (curl_cpu, curl.cpu);
+      g_array_append_val (engine_cpu, engine.cpu);
+    }
+  g_print ("  engine / curl, median of the rounds: %.0f%%; processor, median: "
+           "curl %.2f s, engine %.2f s\n", median (ratios), median (curl_cpu),
+           median (engine_cpu));
+  g_unlink (path);
+}
+
 /* Every round against one server: @url serves the file (with a strong
  * validator), @upload_url takes a PUT. */
 static GArray *
@@ -426,6 +519,7 @@ compare_with_curl (FerryAgentFixture *fixture,
   ferry_range_server_set_validators (server, "/big", "\"big\"", NULL, NULL);
   all = run_rounds (fixture, url, upload_url, tmp, size);
   print_rounds ("the tests' loopback range server", all, size);
+  compare_engine_send ("the tests' loopback range server", upload_url, tmp);
 }
 
 /* The same against nginx: static files, PUT stored by its WebDAV module. */
@@ -452,6 +546,7 @@ compare_with_nginx (FerryAgentFixture *fixture,
                                 bench_nginx_get_port (nginx));
   all = run_rounds (fixture, url, upload_url, tmp, size);
   print_rounds ("nginx on loopback", all, size);
+  compare_engine_send ("nginx on loopback", upload_url, tmp);
   bench_nginx_stop (nginx);
 }
 
