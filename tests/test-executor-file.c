@@ -328,6 +328,45 @@ test_file_gone (Fixture       *fixture,
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/gone"), ==, 0);
 }
 
+/* Over TLS: with the certificate trusted the file arrives whole; a
+ * certificate nobody trusts fails the attempt before any byte of it. */
+static void
+test_tls (Fixture       *fixture,
+          gconstpointer  user_data)
+{
+  g_autofree char *cert_path = g_test_build_filename (G_TEST_DIST, "ferry-test-cert.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (cert_path, &error);
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (cert_path, &error);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("tls-database", database,
+                                                                  NULL);
+  g_autoptr(FerryHttpRequest) request = NULL;
+  g_autoptr(FerryHttpRequest) untrusted = NULL;
+  g_autoptr(FerryAttempt) attempt = NULL;
+  g_autoptr(FerryAttempt) refused = NULL;
+
+  g_assert_no_error (error);
+  ferry_test_server_free (fixture->server);
+  fixture->server = ferry_test_server_new_tls (certificate);
+
+  g_clear_object (&fixture->executor);
+  fixture->executor = ferry_executor_new (session);
+  request = file_request (fixture, "PUT", "/secure");
+  attempt = request_and_wait (fixture, request, NULL);
+  g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
+  g_assert_cmpuint (attempt->status, ==, 200);
+  assert_body_received (fixture, "/secure");
+  assert_progress_whole (fixture, 1);
+
+  /* The default session trusts only the system's authorities. */
+  g_clear_object (&fixture->executor);
+  fixture->executor = ferry_executor_new (NULL);
+  untrusted = file_request (fixture, "PUT", "/untrusted");
+  refused = request_and_wait (fixture, untrusted, NULL);
+  g_assert_cmpint (refused->kind, ==, FERRY_OUTCOME_TLS);
+  g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/untrusted"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -347,6 +386,7 @@ main (int   argc,
   ADD ("network-failures", test_network_failures);
   ADD ("cancel", test_cancel);
   ADD ("file-gone", test_file_gone);
+  ADD ("tls", test_tls);
 
 #undef ADD
 
