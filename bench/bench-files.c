@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
@@ -47,6 +48,7 @@ static int upload_mib = 2048;
 static int rounds = 3;
 static gboolean skip_memory = FALSE;
 static gboolean skip_nginx = FALSE;
+static int warm_mib = 2048;
 
 static GOptionEntry entries[] = {
   { "size", 0, 0, G_OPTION_ARG_INT, &size_mb, "Size of the file compared with curl, in MB",
@@ -56,6 +58,8 @@ static GOptionEntry entries[] = {
   { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Rounds of each; the median counts", "N" },
   { "skip-memory", 0, 0, G_OPTION_ARG_NONE, &skip_memory, "Leave the memory part out", NULL },
   { "skip-nginx", 0, 0, G_OPTION_ARG_NONE, &skip_nginx, "Leave the nginx part out", NULL },
+  { "warm-memory", 0, 0, G_OPTION_ARG_INT, &warm_mib,
+    "Memory touched and given back before every timed run (0: none)", "MIB" },
   { NULL }
 };
 
@@ -365,16 +369,41 @@ print_rounds (const char *server,
            "(spool + send), %.0f%% (send only)\n", median (get), median (put), median (send));
 }
 
-/* Writes back what earlier runs left dirty, outside of any timing, so that
- * no run pays for the one before it. */
+/* Touches, then gives back, --warm-memory of memory.  The host of a
+ * virtual machine may back the guest's free memory lazily: memory the
+ * guest has not used lately is far slower to fill the first time (on the
+ * machine of the README's figures, 350 MB/s against 1.9 GB/s), and a run
+ * that comes after a large copy pays for it.  Within a round that is
+ * ferryd's upload: its spool copy takes 512 MB of memory just before the
+ * send, and the server then fills memory of its own (nginx's PUT goes to
+ * /dev/shm). */
 static void
-settle_disk (const char *tmp)
+warm_memory (void)
+{
+  gsize size = (gsize) MAX (warm_mib, 0) * MIB;
+  guint8 *block;
+
+  if (size == 0)
+    return;
+  block = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED)
+    return;
+  for (gsize i = 0; i < size; i += 4096)
+    block[i] = 1;
+  munmap (block, size);
+}
+
+/* Writes back what earlier runs left dirty, and warms memory, outside of
+ * any timing, so that no run pays for the one before it. */
+static void
+settle (const char *tmp)
 {
   int fd = open (tmp, O_RDONLY | O_DIRECTORY);
 
   g_assert_cmpint (fd, >=, 0);
   syncfs (fd);
   close (fd);
+  warm_memory ();
 }
 
 /* The processor time (user and system) this process used so far, all its
@@ -449,9 +478,9 @@ compare_engine_send (const char *server,
       Run curl, engine;
       double r;
 
-      settle_disk (tmp);
+      settle (tmp);
       curl = run_curl (put_argv);
-      settle_disk (tmp);
+      settle (tmp);
       engine = engine_upload (executor, upload_url, path, size);
       r = 100.0 * curl.seconds / engine.seconds;
       g_print ("  round %d: curl %.2f s, engine %.2f s: %.0f%%; processor %.2f s / %.2f s\n",
@@ -487,14 +516,14 @@ run_rounds (FerryAgentFixture *fixture,
       Round round;
       double spooled, peak;
 
-      settle_disk (tmp);
+      settle (tmp);
       round.curl_get = run_curl (get_argv);
       g_unlink (ferry_file);
-      settle_disk (tmp);
+      settle (tmp);
       round.ferry_get = ferry_download (fixture, url, ferry_file, size);
-      settle_disk (tmp);
+      settle (tmp);
       round.curl_put = run_curl (put_argv);
-      settle_disk (tmp);
+      settle (tmp);
       round.ferry_put = ferry_upload (fixture, upload_url, curl_file, &spooled, &peak);
       round.ferry_send = round.ferry_put;
       round.ferry_send.seconds -= spooled;
