@@ -31,7 +31,9 @@
  * @snapshot: (out caller-allocates): the snapshot to fill
  * @client: a client
  *
- * Reads what a status is made of from @client's properties.
+ * Reads what a status is made of from @client's properties; the
+ * collections' counts start at none (see
+ * ferry_collection_set_add_to_snapshot()).
  */
 void
 ferry_status_snapshot_from_client (FerryStatusSnapshot *snapshot,
@@ -40,6 +42,7 @@ ferry_status_snapshot_from_client (FerryStatusSnapshot *snapshot,
   g_return_if_fail (snapshot != NULL);
   g_return_if_fail (FERRY_IS_CLIENT (client));
 
+  *snapshot = (FerryStatusSnapshot) { 0, };
   snapshot->agent_running = ferry_client_get_agent_running (client);
   snapshot->state = ferry_client_get_state (client);
   snapshot->pending = ferry_client_get_pending_count (client);

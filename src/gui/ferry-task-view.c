@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "ferry-elsewhere.h"
 #include "ferry-task-row.h"
 #include "ferry-task-view.h"
 
@@ -30,6 +31,7 @@ struct _FerryTaskView
   FerryClient *client;
   FerryTicker *ticker;
   FerryTaskList *list;
+  FerryCollectionSet *collections;
 
   /* template children */
   GtkStack *stack;
@@ -199,43 +201,16 @@ rebuild_list (FerryTaskView *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-/* What needs the person in another view: "2 changes failed" with the
- * view to open, or NULL. */
-static char *
-describe_elsewhere (FerryTaskView  *self,
-                    const char    **out_view)
-{
-  guint failed = ferry_client_get_failed_count (self->client) +
-                 ferry_client_get_auth_count (self->client);
-  guint conflicts = ferry_client_get_conflict_count (self->client);
-
-  if (conflicts > 0 && !g_str_equal (self->kind, "conflicts"))
-    {
-      *out_view = "conflicts";
-      return g_strdup_printf (ngettext ("But %u conflict needs you.",
-                                        "But %u conflicts need you.", conflicts),
-                              conflicts);
-    }
-  if (failed > 0 && !g_str_equal (self->kind, "failed"))
-    {
-      *out_view = "failed";
-      return g_strdup_printf (ngettext ("But %u change failed.", "But %u changes failed.",
-                                        failed),
-                              failed);
-    }
-  return NULL;
-}
-
 /* The empty state is true of the whole picture: it says what is known
  * when the agent is away, and what needs the person in the other views. */
 static void
 update_empty_page (FerryTaskView *self)
 {
   const KindInfo *info = lookup_kind (self->kind);
-  g_autofree char *elsewhere = NULL;
+  FerryElsewhere elsewhere;
   g_autofree char *description = NULL;
-  const char *view = NULL;
   const char *text;
+  gboolean found;
 
   if (info == NULL)
     return;
@@ -252,27 +227,33 @@ update_empty_page (FerryTaskView *self)
       return;
     }
 
-  elsewhere = describe_elsewhere (self, &view);
+  found = ferry_elsewhere_describe (self->kind, self->client, self->collections, &elsewhere);
   text = _(info->description);
-  if (g_str_equal (self->kind, "pending") && elsewhere == NULL &&
+  if (g_str_equal (self->kind, "pending") && !found &&
       ferry_client_get_last_sync_time (self->client) > 0)
     text = _("Every change has reached its server.");
-  description = elsewhere != NULL ? g_strdup_printf ("%s\n%s", text, elsewhere)
-                                  : g_strdup (text);
+  description = found ? g_strdup_printf ("%s\n%s", text, elsewhere.text) : g_strdup (text);
 
   adw_status_page_set_icon_name (self->empty_page,
-                                 elsewhere != NULL ? "dialog-warning-symbolic" : info->icon_name);
+                                 elsewhere.warning ? "dialog-warning-symbolic" : info->icon_name);
   adw_status_page_set_title (self->empty_page, _(info->title));
   adw_status_page_set_description (self->empty_page, description);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->elsewhere_button), view != NULL);
-  if (view != NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->elsewhere_button), found);
+  if (found)
     {
-      gtk_button_set_label (self->elsewhere_button,
-                            g_str_equal (view, "conflicts") ? _("Show Conflicts")
-                                                            : _("Show Failed"));
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->elsewhere_button), "s", view);
+      GtkActionable *button = GTK_ACTIONABLE (self->elsewhere_button);
+      gboolean window = g_str_equal (elsewhere.view, "collections");
+
+      gtk_button_set_label (self->elsewhere_button, elsewhere.button);
+      /* No action while the target changes: the Collections window's
+       * takes none, the views' a name. */
+      gtk_actionable_set_action_name (button, NULL);
+      gtk_actionable_set_action_target_value (button,
+                                              window ? NULL : g_variant_new_string (elsewhere.view));
+      gtk_actionable_set_action_name (button, window ? "win.show-collections" : "win.show-view");
     }
+  ferry_elsewhere_clear (&elsewhere);
 }
 
 static void
@@ -386,6 +367,9 @@ ferry_task_view_dispose (GObject *object)
   g_clear_object (&self->list);
   g_clear_object (&self->client);
   g_clear_object (&self->ticker);
+  if (self->collections != NULL)
+    g_signal_handlers_disconnect_by_data (self->collections, self);
+  g_clear_object (&self->collections);
 
   G_OBJECT_CLASS (ferry_task_view_parent_class)->dispose (object);
 }
@@ -596,6 +580,26 @@ ferry_task_view_set_client (FerryTaskView *self,
   if (self->kind != NULL)
     rebuild_list (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+/**
+ * ferry_task_view_set_collections:
+ * @self: a view
+ * @collections: (nullable): the collections the empty state speaks of too
+ */
+void
+ferry_task_view_set_collections (FerryTaskView      *self,
+                                 FerryCollectionSet *collections)
+{
+  g_return_if_fail (FERRY_IS_TASK_VIEW (self));
+
+  if (self->collections != NULL)
+    g_signal_handlers_disconnect_by_data (self->collections, self);
+  g_set_object (&self->collections, collections);
+  if (collections != NULL)
+    g_signal_connect_object (collections, "changed", G_CALLBACK (update_empty_page), self,
+                             G_CONNECT_SWAPPED);
+  update_empty_page (self);
 }
 
 FerryTicker *

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "ferry-client.h"
+#include "ferry-collection-set.h"
 #include "ferry-task-list.h"
 #include "ferry-ticker.h"
 
@@ -19,6 +20,8 @@ const char     *ferry_task_view_get_kind       (FerryTaskView  *self);
 FerryClient    *ferry_task_view_get_client     (FerryTaskView  *self);
 void            ferry_task_view_set_client     (FerryTaskView  *self,
                                                 FerryClient    *client);
+void            ferry_task_view_set_collections (FerryTaskView     *self,
+                                                 FerryCollectionSet *collections);
 FerryTicker    *ferry_task_view_get_ticker     (FerryTaskView  *self);
 void            ferry_task_view_set_ticker     (FerryTaskView  *self,
                                                 FerryTicker    *ticker);

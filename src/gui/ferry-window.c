@@ -405,6 +405,8 @@ ferry_window_constructed (GObject *object)
   self->collections = ferry_collection_set_new (self->client);
   g_signal_connect_object (self->collections, "changed", G_CALLBACK (ferry_window_update_all),
                            self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    ferry_task_view_set_collections (views[i], self->collections);
   ferry_doc_conflicts_set_source (self->doc_conflicts, self->client, self->collections,
                                   GTK_WIDGET (self->conflicts_view));
 

@@ -1194,6 +1194,13 @@ test_collection_status (void)
   g_signal_handlers_disconnect_by_func (label, on_status_label, &seen_syncing);
   g_assert_cmpuint (seen_syncing, >, 0);
   GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") == 0);
+  /* Nothing waits in Pending, nor in Failed, but a record failed: both
+   * say so and lead to the Collections window. */
+  GUI_WAIT (g_str_has_suffix (empty_description ("pending"), "But 1 change failed."));
+  g_assert_true (g_str_has_suffix (empty_description ("failed"), "But 1 change failed."));
+  g_assert_cmpstr (gtk_button_get_label (elsewhere_button ("failed")), ==, "Show Collections");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (elsewhere_button ("failed"))),
+                   ==, "win.show-collections");
   /* No task ever synced, but the collection's run did. */
   g_assert_true (g_str_has_prefix (ferry_window_get_last_sync_text (fx.window), "Last synced"));
   /* The Failed view lists tasks: what needs the person here is in the
@@ -1205,6 +1212,52 @@ test_collection_status (void)
 
   remove_notes (path);
   GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") != 0);
+}
+
+/* Pending with nothing waiting, while a collection is in the middle of its
+ * run, says so instead of "every change has reached its server", and leads
+ * to the Collections window; once the run is over it says all is well. */
+static void
+test_pending_while_collection_syncs (void)
+{
+  g_autoptr(FerryRestServer) server = ferry_rest_server_new ();
+  g_autoptr(FerryCollection) notes = NULL;
+  g_autofree char *path = NULL;
+  GtkButton *button;
+  FerryCollectionsView *collections;
+
+  reset ();
+  notes = add_notes (server, &path);
+  put_note (notes, "first", "{\"title\":\"one\"}");
+  GUI_WAIT (is_synced (notes));
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("n%u", i);
+
+      put_note (notes, id, "{\"title\":\"note\"}");
+    }
+  ferry_rest_server_hold (server, "batch", 1);
+  GUI_WAIT (ferry_rest_server_count_held (server) == 1 &&
+            g_strcmp0 (ferry_collection_get_state (notes), "syncing") == 0);
+  GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
+  GUI_WAIT (g_str_has_suffix (empty_description ("pending"), "1 collection is syncing."));
+  g_assert_null (strstr (empty_description ("pending"), "reached its server"));
+  g_assert_cmpstr (empty_title ("pending"), ==, "Nothing waiting");
+  button = elsewhere_button ("pending");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  g_assert_cmpstr (gtk_button_get_label (button), ==, "Show Collections");
+  /* Only Pending speaks of a run going on. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (elsewhere_button ("history"))));
+  gtk_widget_activate (GTK_WIDGET (button));
+  GUI_WAIT ((collections = find_collections_view ()) != NULL &&
+            ferry_collections_view_get_count (collections) == 1);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (collections))));
+
+  ferry_rest_server_release (server);
+  GUI_WAIT (is_synced (notes));
+  GUI_WAIT (g_strcmp0 (empty_description ("pending"), "Every change has reached its server.") == 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button)));
+  remove_notes (path);
 }
 
 /* A collection's details, from its row in the Collections view: the
@@ -1283,6 +1336,8 @@ main (int   argc,
   g_test_add_func ("/gui/window/collections", test_collections);
   g_test_add_func ("/gui/window/document-conflict", test_document_conflict);
   g_test_add_func ("/gui/window/collection-status", test_collection_status);
+  g_test_add_func ("/gui/window/pending-while-collection-syncs",
+                   test_pending_while_collection_syncs);
   g_test_add_func ("/gui/window/collection-details", test_collection_details);
   g_test_add_func ("/gui/window/banner-when-agent-stops", test_banner_when_agent_stops);
 
