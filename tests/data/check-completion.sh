@@ -59,7 +59,7 @@ check ()
 }
 
 # Commands and global options.
-check 'add list show retry cancel resolve sync pause resume status download upload transfers storage watch' ferryctl ''
+check 'add list show retry cancel resolve sync pause resume status download upload transfers storage collection doc watch' ferryctl ''
 check 'resolve resume retry' ferryctl re
 check 'status storage sync show' ferryctl s
 check '--help --version' ferryctl -
@@ -82,6 +82,27 @@ check 'pause resume' ferryctl transfers ''
 check 'resume' ferryctl transfers r
 check '' ferryctl transfers pause ''
 check '--timestamp-pointer' ferryctl add --ti
+check '--json --help' ferryctl transfers pause --
+check '--app-id --json --help' ferryctl transfers --
+
+# Collections and their documents: subcommands, options, known values.
+check 'collection' ferryctl co
+check 'add list show sync remove' ferryctl collection ''
+check 'show sync' ferryctl collection s
+check '' ferryctl collection add ''
+check '--help' ferryctl collection --
+check '--protocol' ferryctl collection add --pr
+check '--keep-data' ferryctl collection remove --k
+check 'couchdb rest' ferryctl collection add --protocol ''
+check '--protocol=rest' ferryctl collection add --protocol=r
+check 'push pull' ferryctl collection add notes --direction p
+check 'merge' ferryctl collection add --strategy m
+check '' ferryctl collection add --url ''
+check '' ferryctl collection show --protocol ''
+check 'put get delete list changes' ferryctl doc ''
+check '--dirty' ferryctl doc list --d
+check '--since' ferryctl doc changes --s
+check '' ferryctl doc list notes ''
 
 # Values of --state, also in a list and in every spelling.
 check 'failed' ferryctl list --state f
