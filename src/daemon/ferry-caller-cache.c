@@ -391,6 +391,27 @@ ferry_caller_cache_get_size (FerryCallerCache *self)
 }
 
 /**
+ * ferry_caller_cache_peek:
+ * @self: a cache
+ * @sender: a unique bus name
+ *
+ * Returns: (transfer full) (nullable): who is behind @sender, when that is
+ *   known already; %NULL while it has not been asked (nothing is asked
+ *   here)
+ */
+FerryCaller *
+ferry_caller_cache_peek (FerryCallerCache *self,
+                         const char       *sender)
+{
+  FerryCaller *caller;
+
+  g_return_val_if_fail (FERRY_IS_CALLER_CACHE (self), NULL);
+
+  caller = sender != NULL ? g_hash_table_lookup (self->callers, sender) : NULL;
+  return caller != NULL ? ferry_caller_ref (caller) : NULL;
+}
+
+/**
  * ferry_caller_cache_dup_callers:
  * @self: a cache
  *

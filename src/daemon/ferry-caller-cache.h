@@ -20,6 +20,8 @@ void              ferry_caller_cache_lookup_async  (FerryCallerCache     *self,
 FerryCaller      *ferry_caller_cache_lookup_finish (FerryCallerCache     *self,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+FerryCaller      *ferry_caller_cache_peek          (FerryCallerCache     *self,
+                                                    const char           *sender);
 guint             ferry_caller_cache_get_size      (FerryCallerCache     *self);
 GPtrArray        *ferry_caller_cache_dup_callers   (FerryCallerCache     *self);
 

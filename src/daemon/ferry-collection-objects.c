@@ -14,8 +14,8 @@
 
 /*
  * The collections' D-Bus objects, each seen only by those allowed to see
- * it.  Every collection is one object under FERRY_COLLECTIONS_PATH; the
- * ObjectManager at the agent's path lists them.  Both are served here
+ * it.  Every collection is one object of a subtree at
+ * FERRY_COLLECTIONS_PATH; the ObjectManager at the agent's path lists them.  Both are served here
  * rather than by GDBusObjectManagerServer and interface skeletons, because
  * those answer GetManagedObjects and Properties calls at once, for
  * anyone, and broadcast their signals: here every such call waits for its
@@ -54,7 +54,6 @@ typedef struct
   FerryCollection        *collection;   /* owned */
   gint64                  id;
   char                   *path;
-  guint                   registration_id;
   GVariant               *properties;   /* a{sv}, as last sent */
   guint                   flush_id;     /* a change waits to be sent */
 } Exported;
@@ -79,6 +78,7 @@ struct _FerryCollectionObjects
   FerryCollectionMethodFunc  method_func;
   gpointer                   user_data;
   guint                      manager_id;
+  guint                      subtree_id;
 };
 
 G_DEFINE_FINAL_TYPE (FerryCollectionObjects, ferry_collection_objects, G_TYPE_OBJECT)
@@ -227,9 +227,6 @@ exported_free (Exported *exported)
 {
   g_signal_handlers_disconnect_by_data (exported->collection, exported);
   g_clear_handle_id (&exported->flush_id, g_source_remove);
-  if (exported->registration_id != 0)
-    g_dbus_connection_unregister_object (exported->self->connection,
-                                         exported->registration_id);
   g_clear_object (&exported->collection);
   g_clear_pointer (&exported->properties, g_variant_unref);
   g_free (exported->path);
@@ -398,6 +395,70 @@ manager_method_call (GDBusConnection       *connection,
 static const GDBusInterfaceVTable collection_vtable = { collection_method_call, NULL, NULL };
 static const GDBusInterfaceVTable manager_vtable = { manager_method_call, NULL, NULL };
 
+/* The collections' subtree.  Listing its nodes (an Introspect of
+ * FERRY_COLLECTIONS_PATH) names only the collections the caller may see,
+ * and none while the caller is not identified yet: GDBus asks here at
+ * once, and identifying takes a call to the bus.  Every node has the
+ * Collection interface, whether it exists or not, so introspecting one
+ * tells nothing; its calls find out, as their caller may. */
+static char **
+subtree_enumerate (GDBusConnection *connection,
+                   const char      *sender,
+                   const char      *object_path,
+                   gpointer         user_data)
+{
+  FerryCollectionObjects *self = user_data;
+  g_autoptr(FerryCaller) caller = ferry_caller_cache_peek (self->callers, sender);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->exported);
+  while (caller != NULL && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Exported *exported = value;
+
+      if (ferry_collection_args_check_access (caller, owner_of (exported), NULL))
+        g_ptr_array_add (nodes, g_strdup_printf ("%" G_GINT64_FORMAT, exported->id));
+    }
+  return (char **) g_ptr_array_steal (nodes, NULL);
+}
+
+static GDBusInterfaceInfo **
+subtree_introspect (GDBusConnection *connection,
+                    const char      *sender,
+                    const char      *object_path,
+                    const char      *node,
+                    gpointer         user_data)
+{
+  GDBusInterfaceInfo **interfaces;
+
+  if (node == NULL)
+    return NULL;
+  interfaces = g_new0 (GDBusInterfaceInfo *, 2);
+  interfaces[0] = g_dbus_interface_info_ref (ferry_dbus_collection_interface_info ());
+  return interfaces;
+}
+
+static const GDBusInterfaceVTable *
+subtree_dispatch (GDBusConnection *connection,
+                  const char      *sender,
+                  const char      *object_path,
+                  const char      *interface_name,
+                  const char      *node,
+                  gpointer        *out_user_data,
+                  gpointer         user_data)
+{
+  if (node == NULL || !g_str_equal (interface_name, COLLECTION_IFACE))
+    return NULL;
+  *out_user_data = user_data;
+  return &collection_vtable;
+}
+
+static const GDBusSubtreeVTable subtree_vtable = {
+  subtree_enumerate, subtree_introspect, subtree_dispatch,
+};
+
 /* The engine's signals ------------------------------------------------------ */
 
 static void
@@ -531,6 +592,12 @@ ferry_collection_objects_new (FerryCallerCache          *callers,
                                                         &manager_vtable, self, NULL, &error);
   if (self->manager_id == 0)
     g_warning ("Cannot export the collections' ObjectManager: %s", error->message);
+  g_clear_error (&error);
+  self->subtree_id = g_dbus_connection_register_subtree (
+    connection, FERRY_COLLECTIONS_PATH, &subtree_vtable,
+    G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, self, NULL, &error);
+  if (self->subtree_id == 0)
+    g_warning ("Cannot export the collections: %s", error->message);
   return self;
 }
 
@@ -545,7 +612,6 @@ void
 ferry_collection_objects_add (FerryCollectionObjects *self,
                               FerryCollection        *collection)
 {
-  g_autoptr(GError) error = NULL;
   Exported *exported;
 
   g_return_if_fail (FERRY_IS_COLLECTION_OBJECTS (self));
@@ -557,17 +623,6 @@ ferry_collection_objects_add (FerryCollectionObjects *self,
   exported->id = ferry_collection_get_id (collection);
   exported->path = ferry_collection_objects_path (exported->id);
   exported->properties = collection_properties (collection);
-  exported->registration_id =
-    g_dbus_connection_register_object (self->connection, exported->path,
-                                       ferry_dbus_collection_interface_info (),
-                                       &collection_vtable, self, NULL, &error);
-  if (exported->registration_id == 0)
-    {
-      g_warning ("Cannot export the collection %s: %s", exported->path, error->message);
-      exported_free (exported);
-      return;
-    }
-
   g_signal_connect (collection, "notify", G_CALLBACK (on_notify), exported);
   g_signal_connect (collection, "documents-changed", G_CALLBACK (on_documents_changed),
                     exported);
@@ -628,6 +683,11 @@ ferry_collection_objects_close (FerryCollectionObjects *self)
     {
       g_dbus_connection_unregister_object (self->connection, self->manager_id);
       self->manager_id = 0;
+    }
+  if (self->subtree_id != 0)
+    {
+      g_dbus_connection_unregister_subtree (self->connection, self->subtree_id);
+      self->subtree_id = 0;
     }
   g_clear_object (&self->connection);
   g_clear_object (&self->callers);

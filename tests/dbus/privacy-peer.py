@@ -6,6 +6,8 @@
 # standard input closes.
 #
 #   managed PATH APP          an object GetManagedObjects listed
+#   node PATH                 a collection an Introspect of the collections'
+#                             path listed
 #   getall PATH ok APP        Properties.GetAll answered
 #   getall PATH error NAME    ... or failed with the D-Bus error NAME
 #   get PATH ok APP           Properties.Get of App answered
@@ -54,6 +56,13 @@ def main():
                           None)
     for path, interfaces in sorted(reply.unpack()[0].items()):
         say('managed', path, interfaces.get(COLLECTION, {}).get('App', '-'))
+
+    # Identified by now (the call above waited for it).
+    reply = bus.call_sync(AGENT, ROOT + '/collections', 'org.freedesktop.DBus.Introspectable',
+                          'Introspect', None, GLib.VariantType('(s)'), Gio.DBusCallFlags.NONE,
+                          -1, None)
+    for node in Gio.DBusNodeInfo.new_for_xml(reply.unpack()[0]).nodes:
+        say('node', ROOT + '/collections/' + node.path)
 
     for path in sys.argv[1:]:
         try:

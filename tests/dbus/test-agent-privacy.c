@@ -15,7 +15,7 @@
  * reads their properties and listens to every signal, while this
  * unsandboxed test program adds, writes, syncs and removes collections of
  * two apps, and hands ferryd a task of each.  The peer must find and hear
- * only its own app's.
+ * only its own app's, introspection of the collections' path included.
  */
 
 #define WAIT_MS 20000
@@ -196,6 +196,32 @@ assert_unsandboxed_sees (Fixture            *fixture,
     }
 }
 
+/* The child nodes an Introspect of the collections' path lists to this
+ * (unsandboxed) test program. */
+static guint
+count_nodes (Fixture *fixture)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GDBusNodeInfo) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *xml = NULL;
+  guint n = 0;
+
+  reply = g_dbus_connection_call_sync (fixture->base.connection,
+                                       "io.github.ferrysync.Ferry.Agent",
+                                       "/io/github/ferrysync/Ferry/collections",
+                                       "org.freedesktop.DBus.Introspectable", "Introspect",
+                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &xml);
+  node = g_dbus_node_info_new_for_xml (xml, &error);
+  g_assert_no_error (error);
+  while (node->nodes != NULL && node->nodes[n] != NULL)
+    n++;
+  return n;
+}
+
 static void
 test_sandboxed (Fixture       *fixture,
                 gconstpointer  data)
@@ -230,7 +256,13 @@ test_sandboxed (Fixture       *fixture,
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("get %s ok " NOTES, notes_path);
   g_assert_true (ferry_test_peer_said (fixture->peer, line));
+  /* Introspection names only its own collection too. */
+  g_clear_pointer (&line, g_free);
+  line = g_strdup_printf ("node %s", notes_path);
+  g_assert_true (ferry_test_peer_said (fixture->peer, line));
+  g_assert_cmpuint (ferry_test_peer_count (fixture->peer, "node ", NULL), ==, 1);
   assert_unsandboxed_sees (fixture, (const char *[]) { notes_path, other_path, NULL });
+  g_assert_cmpuint (count_nodes (fixture), ==, 2);
   g_assert_cmpstr (ferry_dbus_collection_get_app (other), ==, OTHER);
 
   /* The other app's collections come, change, run and go (a removed
