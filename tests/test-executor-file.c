@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "ferry-executor.h"
+#include "ferry-test-executor.h"
 #include "ferry-test-util.h"
 
 /*
@@ -99,34 +100,6 @@ file_request (Fixture    *fixture,
 }
 
 static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static FerryAttempt *
-request_and_wait (Fixture          *fixture,
-                  FerryHttpRequest *request,
-                  GCancellable     *cancellable)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FerryAttempt *attempt;
-
-  ferry_executor_request_async (fixture->executor, request, cancellable, store_result_cb,
-                                &result);
-  FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_request_finish (fixture->executor, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (attempt);
-  return attempt;
-}
-
-static void
 assert_body_received (Fixture    *fixture,
                       const char *path)
 {
@@ -178,7 +151,7 @@ test_sent_exact (Fixture       *fixture,
   g_autoptr(FerryAttempt) again = NULL;
 
   ferry_test_server_push_reply (fixture->server, "/file", 201, "ETag: \"v1\"", "stored");
-  attempt = request_and_wait (fixture, request, NULL);
+  attempt = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 201);
   g_assert_cmpstr (attempt->etag, ==, "\"v1\"");
@@ -201,7 +174,7 @@ test_sent_exact (Fixture       *fixture,
 
   /* The same request again reads the file again from its start. */
   g_array_set_size (fixture->progress, 0);
-  again = request_and_wait (fixture, request, NULL);
+  again = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpuint (again->status, ==, 200);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/file"), ==, 2);
   assert_progress_whole (fixture, 1);
@@ -217,7 +190,7 @@ test_redirect_sends_again (Fixture       *fixture,
 
   ferry_test_server_push_reply (fixture->server, "/from", 307, "Location: /to", "moved");
   ferry_test_server_push_reply (fixture->server, "/to", 200, NULL, "done");
-  attempt = request_and_wait (fixture, request, NULL);
+  attempt = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   g_assert_cmpmem (g_bytes_get_data (attempt->response_body, NULL),
@@ -239,13 +212,13 @@ test_answer_cut (Fixture       *fixture,
   g_autofree char *long_answer = g_strnfill (300 * 1024, 'x');
 
   ferry_test_server_push_reply (fixture->server, "/long", 200, NULL, long_answer);
-  attempt = request_and_wait (fixture, request, NULL);
+  attempt = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpuint (attempt->status, ==, 200);
   g_assert_true (attempt->body_cut);
   g_assert_cmpuint (g_bytes_get_size (attempt->response_body), ==,
                     ferry_http_request_get_max_response_body (request));
 
-  after = request_and_wait (fixture, next, NULL);
+  after = ferry_test_request_and_wait (fixture->executor, next, NULL);
   g_assert_cmpuint (after->status, ==, 200);
   g_assert_false (after->body_cut);
 }
@@ -263,18 +236,18 @@ test_network_failures (Fixture       *fixture,
   g_autoptr(FerryAttempt) third = NULL;
 
   ferry_test_server_push_reset (fixture->server, "/reset");
-  first = request_and_wait (fixture, reset, NULL);
+  first = ferry_test_request_and_wait (fixture->executor, reset, NULL);
   g_assert_cmpint (first->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_nonnull (first->error);
   g_assert_null (first->response_body);
 
   ferry_test_server_push_cut (fixture->server, "/cut");
-  second = request_and_wait (fixture, cut, NULL);
+  second = ferry_test_request_and_wait (fixture->executor, cut, NULL);
   g_assert_cmpint (second->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_nonnull (second->error);
   g_assert_null (second->response_body);
 
-  third = request_and_wait (fixture, reset, NULL);
+  third = ferry_test_request_and_wait (fixture->executor, reset, NULL);
   g_assert_cmpint (third->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (third->status, ==, 200);
 }
@@ -299,7 +272,7 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   ferry_test_server_hold (fixture->server, "/held");
-  ferry_executor_request_async (fixture->executor, request, cancellable, store_result_cb,
+  ferry_executor_request_async (fixture->executor, request, cancellable, ferry_test_store_result_cb,
                                 &result);
   cancel_when_in_flight (fixture, cancellable);
   FERRY_TEST_WAIT (result != NULL, 10000);
@@ -321,7 +294,7 @@ test_file_gone (Fixture       *fixture,
   g_autoptr(FerryAttempt) attempt = NULL;
 
   g_assert_cmpint (g_unlink (fixture->path), ==, 0);
-  attempt = request_and_wait (fixture, request, NULL);
+  attempt = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpint (attempt->kind, !=, FERRY_OUTCOME_HTTP);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (attempt->error->message, "body"));
@@ -352,7 +325,7 @@ test_tls (Fixture       *fixture,
   g_clear_object (&fixture->executor);
   fixture->executor = ferry_executor_new (session);
   request = file_request (fixture, "PUT", "/secure");
-  attempt = request_and_wait (fixture, request, NULL);
+  attempt = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   assert_body_received (fixture, "/secure");
@@ -362,7 +335,7 @@ test_tls (Fixture       *fixture,
   g_clear_object (&fixture->executor);
   fixture->executor = ferry_executor_new (NULL);
   untrusted = file_request (fixture, "PUT", "/untrusted");
-  refused = request_and_wait (fixture, untrusted, NULL);
+  refused = ferry_test_request_and_wait (fixture->executor, untrusted, NULL);
   g_assert_cmpint (refused->kind, ==, FERRY_OUTCOME_TLS);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/untrusted"), ==, 0);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ferry-executor.h"
+#include "ferry-test-executor.h"
 #include "ferry-test-util.h"
 
 #define SEC ((gint64) G_USEC_PER_SEC)
@@ -55,49 +56,6 @@ make_server_task (Fixture    *fixture,
   return make_task (method, url);
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static FerryAttempt *
-send_and_wait (FerryExecutor *executor,
-               FerryTask     *task,
-               GCancellable  *cancellable)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FerryAttempt *attempt;
-
-  ferry_executor_send_async (executor, task, cancellable, store_result_cb, &result);
-  FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_request_finish (executor, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (attempt);
-  return attempt;
-}
-
-static FerryAttempt *
-request_and_wait (FerryExecutor    *executor,
-                  FerryHttpRequest *request)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FerryAttempt *attempt;
-
-  ferry_executor_request_async (executor, request, NULL, store_result_cb, &result);
-  FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_request_finish (executor, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (attempt);
-  return attempt;
-}
-
 static FerryAttempt *
 fetch_and_wait (FerryExecutor      *executor,
                 const char         *url,
@@ -106,7 +64,7 @@ fetch_and_wait (FerryExecutor      *executor,
   g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("GET", url);
 
   request->headers = g_strdupv ((char **) headers);
-  return request_and_wait (executor, request);
+  return ferry_test_request_and_wait (executor, request, NULL);
 }
 
 static const char *
@@ -200,7 +158,7 @@ test_success_round_trip (Fixture       *fixture,
   task->body = g_bytes_new_static ("{\"title\":\"a\"}", 13);
   task->content_type = g_strdup ("application/json");
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 201);
   g_assert_cmpstr (attempt->reason, ==, "Created");
@@ -232,7 +190,7 @@ test_success_empty_body (Fixture       *fixture,
   g_autoptr(FerryTestRequest) request = NULL;
 
   ferry_test_server_push_reply (fixture->server, "/notes/2", 204, NULL, NULL);
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 204);
   g_assert_nonnull (attempt->response_body);
@@ -258,8 +216,8 @@ test_idempotency_key_every_attempt (Fixture       *fixture,
   ferry_test_server_push_reply (fixture->server, "/notes", 503, NULL, "busy");
   ferry_test_server_push_reply (fixture->server, "/notes", 201, NULL, "made");
 
-  first = send_and_wait (fixture->executor, task, NULL);
-  second = send_and_wait (fixture->executor, task, NULL);
+  first = ferry_test_send_and_wait (fixture->executor, task, NULL);
+  second = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpuint (first->status, ==, 503);
   g_assert_cmpuint (second->status, ==, 201);
 
@@ -289,8 +247,8 @@ test_if_match (Fixture       *fixture,
   g_autoptr(FerryTestRequest) request_without = NULL;
 
   with->if_match = g_strdup ("\"v7\"");
-  a = send_and_wait (fixture->executor, with, NULL);
-  b = send_and_wait (fixture->executor, without, NULL);
+  a = ferry_test_send_and_wait (fixture->executor, with, NULL);
+  b = ferry_test_send_and_wait (fixture->executor, without, NULL);
 
   request_with = only_request (fixture, "/with");
   request_without = only_request (fixture, "/without");
@@ -331,9 +289,9 @@ test_binary_body (Fixture       *fixture,
   in_headers->body = g_bytes_new_static ("a\0b", 3);
   ferry_task_add_header (in_headers, "Content-Type", "text/csv");
 
-  a = send_and_wait (fixture->executor, typed, NULL);
-  b = send_and_wait (fixture->executor, untyped, NULL);
-  c = send_and_wait (fixture->executor, in_headers, NULL);
+  a = ferry_test_send_and_wait (fixture->executor, typed, NULL);
+  b = ferry_test_send_and_wait (fixture->executor, untyped, NULL);
+  c = ferry_test_send_and_wait (fixture->executor, in_headers, NULL);
 
   request = only_request (fixture, "/typed");
   g_assert_cmpstr (ferry_test_request_get_header (request, "Content-Type"), ==,
@@ -366,7 +324,7 @@ test_transport_headers_not_sent (Fixture       *fixture,
   ferry_task_add_header (task, "Host", "elsewhere.example");
   ferry_task_add_header (task, "X-Kept", "yes");
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpuint (attempt->status, ==, 200);
 
   request = only_request (fixture, "/framing");
@@ -413,7 +371,7 @@ test_error_statuses (Fixture       *fixture,
       g_test_message ("%u %s", cases[i].status, cases[i].headers ? cases[i].headers : "");
       ferry_test_server_push_reply (fixture->server, path, cases[i].status, cases[i].headers,
                                     body);
-      attempt = send_and_wait (fixture->executor, task, NULL);
+      attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
       g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
       g_assert_cmpuint (attempt->status, ==, cases[i].status);
       g_assert_cmpint (attempt->retry_after, ==, cases[i].retry_after);
@@ -434,7 +392,7 @@ test_connection_reset (Fixture       *fixture,
   g_autoptr(FerryAttempt) again = NULL;
 
   ferry_test_server_push_reset (fixture->server, "/reset");
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_cmpuint (attempt->status, ==, 0);
   g_assert_nonnull (attempt->error);
@@ -443,7 +401,7 @@ test_connection_reset (Fixture       *fixture,
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/reset"), ==, 1);
 
   /* The next attempt goes through. */
-  again = send_and_wait (fixture->executor, task, NULL);
+  again = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (again->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (again->status, ==, 200);
 }
@@ -459,7 +417,7 @@ test_timeout (Fixture       *fixture,
   /* Far longer than the timeout; the server lets it go when it shuts down. */
   ferry_test_server_push_stall (fixture->server, "/slow", 20000);
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_cmpuint (attempt->status, ==, 0);
@@ -476,7 +434,7 @@ test_stall_shorter_than_timeout (Fixture       *fixture,
   g_autoptr(FerryAttempt) attempt = NULL;
 
   ferry_test_server_push_stall (fixture->server, "/sluggish", 50);
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
 }
@@ -493,7 +451,7 @@ test_connection_refused (void)
   /* Nothing listens on the port once the server is gone. */
   ferry_test_server_free (server);
 
-  attempt = send_and_wait (executor, task, NULL);
+  attempt = ferry_test_send_and_wait (executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
   g_assert_cmpuint (attempt->status, ==, 0);
@@ -523,7 +481,7 @@ test_redirect_keeps_method_and_body (Fixture       *fixture,
       ferry_test_server_push_reply (fixture->server, from, statuses[i], location, NULL);
       ferry_test_server_push_reply (fixture->server, to, 200, "ETag: \"moved\"", "done");
 
-      attempt = send_and_wait (fixture->executor, task, NULL);
+      attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
       g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
       g_assert_cmpuint (attempt->status, ==, 200);
       g_assert_cmpstr (attempt->etag, ==, "\"moved\"");
@@ -563,7 +521,7 @@ test_redirect_other_origin_drops_credentials (Fixture       *fixture,
   ferry_task_add_header (task, "X-Public", "fine");
   ferry_test_server_push_reply (fixture->server, "/away", 308, location, NULL);
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpuint (attempt->status, ==, 200);
 
   requests = ferry_test_server_dup_requests (other, "/elsewhere");
@@ -591,7 +549,7 @@ test_redirect_loop (Fixture       *fixture,
   task->body = g_bytes_new_static ("x", 1);
   ferry_test_server_set_default (fixture->server, "/loop", 307, "Location: /loop", NULL);
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_REDIRECT_LOOP);
   g_assert_error (attempt->error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS);
   g_assert_cmpuint (ferry_classifier_classify (attempt->kind, attempt->status, NULL), ==,
@@ -611,13 +569,13 @@ test_redirect_unfollowable (Fixture       *fixture,
   ferry_test_server_push_reply (fixture->server, "/no-location", 302, NULL, "nowhere");
   ferry_test_server_push_reply (fixture->server, "/choices", 300, NULL, "pick one");
 
-  a = send_and_wait (fixture->executor, no_location, NULL);
+  a = ferry_test_send_and_wait (fixture->executor, no_location, NULL);
   g_assert_cmpint (a->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (a->status, ==, 302);
   g_assert_cmpuint (ferry_classifier_classify (a->kind, a->status, NULL), ==,
                     FERRY_VERDICT_FAILED);
 
-  b = send_and_wait (fixture->executor, choices, NULL);
+  b = ferry_test_send_and_wait (fixture->executor, choices, NULL);
   g_assert_cmpint (b->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (b->status, ==, 300);
   assert_bytes_equal (b->response_body, "pick one", 8);
@@ -643,7 +601,7 @@ test_redirect_see_other_and_moved (Fixture       *fixture,
   /* 303: the server handled the POST and points at the result. */
   ferry_test_server_push_reply (fixture->server, "/orders", 303, "Location: /orders/77", NULL);
   ferry_test_server_push_reply (fixture->server, "/orders/77", 200, NULL, "order 77");
-  a = send_and_wait (fixture->executor, post, NULL);
+  a = ferry_test_send_and_wait (fixture->executor, post, NULL);
   g_assert_cmpuint (a->status, ==, 200);
   assert_bytes_equal (a->response_body, "order 77", 8);
   result = only_request (fixture, "/orders/77");
@@ -653,7 +611,7 @@ test_redirect_see_other_and_moved (Fixture       *fixture,
 
   /* 301 after a POST is not turned into a GET: it comes back, and fails. */
   ferry_test_server_push_reply (fixture->server, "/old-orders", 301, "Location: /orders", NULL);
-  b = send_and_wait (fixture->executor, moved_post, NULL);
+  b = ferry_test_send_and_wait (fixture->executor, moved_post, NULL);
   g_assert_cmpint (b->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (b->status, ==, 301);
   g_assert_cmpuint (ferry_classifier_classify (b->kind, b->status, NULL), ==,
@@ -664,7 +622,7 @@ test_redirect_see_other_and_moved (Fixture       *fixture,
   ferry_test_server_push_reply (fixture->server, "/old-page", 301, "Location: /mid", NULL);
   ferry_test_server_push_reply (fixture->server, "/mid", 302, "Location: /page", NULL);
   ferry_test_server_push_reply (fixture->server, "/page", 200, NULL, "page");
-  c = send_and_wait (fixture->executor, moved_get, NULL);
+  c = ferry_test_send_and_wait (fixture->executor, moved_get, NULL);
   g_assert_cmpuint (c->status, ==, 200);
   assert_bytes_equal (c->response_body, "page", 4);
   page = only_request (fixture, "/page");
@@ -687,14 +645,14 @@ test_large_body_cut (Fixture       *fixture,
   big[size] = '\0';
   ferry_test_server_push_reply (fixture->server, "/big", 200, NULL, big);
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   assert_bytes_equal (attempt->response_body, big, FERRY_TASK_MAX_RESPONSE_BODY);
   g_assert_true (attempt->body_cut);
 
   /* The executor is still fine afterwards. */
-  next = send_and_wait (fixture->executor, after, NULL);
+  next = ferry_test_send_and_wait (fixture->executor, after, NULL);
   g_assert_cmpuint (next->status, ==, 200);
   assert_bytes_equal (next->response_body, "ok", 2);
 }
@@ -758,7 +716,7 @@ test_rest_of_body_not_read (void)
 
   url = g_strdup_printf ("http://127.0.0.1:%u/endless", server.port);
   task = make_task ("GET", url);
-  attempt = send_and_wait (executor, task, NULL);
+  attempt = ferry_test_send_and_wait (executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   g_assert_cmpuint (g_bytes_get_size (attempt->response_body), ==, FERRY_TASK_MAX_RESPONSE_BODY);
@@ -784,7 +742,7 @@ test_body_at_limit_kept_whole (Fixture       *fixture,
   body[size] = '\0';
   ferry_test_server_push_reply (fixture->server, "/exact", 200, NULL, body);
 
-  attempt = send_and_wait (fixture->executor, task, NULL);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   assert_bytes_equal (attempt->response_body, body, size);
   g_assert_false (attempt->body_cut);
 }
@@ -809,13 +767,13 @@ test_larger_limit (Fixture       *fixture,
   ferry_test_server_set_default (fixture->server, "/doc", 200, NULL, body);
 
   request->max_response_body = size;
-  whole = request_and_wait (fixture->executor, request);
+  whole = ferry_test_request_and_wait (fixture->executor, request, NULL);
   g_assert_cmpuint (whole->status, ==, 200);
   assert_bytes_equal (whole->response_body, body, size);
   g_assert_false (whole->body_cut);
 
   request->max_response_body = size - 1;
-  cut = request_and_wait (fixture->executor, request);
+  cut = ferry_test_request_and_wait (fixture->executor, request, NULL);
   assert_bytes_equal (cut->response_body, body, size - 1);
   g_assert_true (cut->body_cut);
 }
@@ -839,7 +797,7 @@ test_cancel_in_flight (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   ferry_test_server_hold (fixture->server, "/held");
-  ferry_executor_send_async (fixture->executor, task, cancellable, store_result_cb, &result);
+  ferry_executor_send_async (fixture->executor, task, cancellable, ferry_test_store_result_cb, &result);
   cancel_when_in_flight (fixture, cancellable);
   FERRY_TEST_WAIT (result != NULL, 5000);
 
@@ -864,7 +822,7 @@ test_cancel_before_start (Fixture       *fixture,
   g_autoptr(FerryAttempt) attempt = NULL;
 
   g_cancellable_cancel (cancellable);
-  attempt = send_and_wait (fixture->executor, task, cancellable);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, cancellable);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_CANCELLED);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (ferry_test_server_count_requests (fixture->server, "/never"), ==, 0);
@@ -882,7 +840,7 @@ test_cancel_while_queued (Fixture       *fixture,
   ferry_test_server_push_stall (fixture->server, "/stream", 20000);
   g_signal_connect_swapped (ferry_executor_get_session (fixture->executor), "request-queued",
                             G_CALLBACK (g_cancellable_cancel), cancellable);
-  attempt = send_and_wait (fixture->executor, task, cancellable);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, cancellable);
   g_signal_handlers_disconnect_by_data (ferry_executor_get_session (fixture->executor),
                                         cancellable);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_CANCELLED);
@@ -911,7 +869,7 @@ test_tls_self_signed (void)
   task = make_task ("PUT", url);
   task->body = g_bytes_new_static ("secret", 6);
 
-  attempt = send_and_wait (executor, task, NULL);
+  attempt = ferry_test_send_and_wait (executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_TLS);
   g_assert_error (attempt->error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
   g_assert_cmpuint (attempt->status, ==, 0);
@@ -953,7 +911,7 @@ test_tls_trusted_and_no_downgrade (void)
   url = ferry_test_server_url (secure, "/secure");
   task = make_task ("PUT", url);
   task->body = g_bytes_new_static ("secret", 6);
-  attempt = send_and_wait (executor, task, NULL);
+  attempt = ferry_test_send_and_wait (executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 200);
   g_assert_cmpuint (ferry_test_server_count_requests (secure, "/secure"), ==, 1);
@@ -965,7 +923,7 @@ test_tls_trusted_and_no_downgrade (void)
   moved_url = ferry_test_server_url (secure, "/moved");
   moved = make_task ("PUT", moved_url);
   moved->body = g_bytes_new_static ("secret", 6);
-  refused = send_and_wait (executor, moved, NULL);
+  refused = ferry_test_send_and_wait (executor, moved, NULL);
   g_assert_cmpint (refused->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (refused->status, ==, 307);
   g_assert_cmpuint (ferry_classifier_classify (refused->kind, refused->status, NULL), ==,
@@ -1022,7 +980,7 @@ test_bad_url (void)
   g_autoptr(FerryTask) task = make_task ("PUT", "ftp://127.0.0.1/file");
   g_autoptr(FerryAttempt) attempt = NULL;
 
-  attempt = send_and_wait (executor, task, NULL);
+  attempt = ferry_test_send_and_wait (executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
@@ -1042,7 +1000,7 @@ test_shared_session_concurrency (Fixture       *fixture,
       FerryTask *task = make_server_task (fixture, "PUT", "/many");
 
       g_ptr_array_add (tasks, task);
-      ferry_executor_send_async (fixture->executor, task, NULL, store_result_cb, &results[i]);
+      ferry_executor_send_async (fixture->executor, task, NULL, ferry_test_store_result_cb, &results[i]);
     }
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 6, 5000);
   ferry_test_server_release (fixture->server, "/many");
@@ -1124,9 +1082,9 @@ test_util_network_monitor_async (void)
   g_autoptr(GError) error = NULL;
 
   g_network_monitor_can_reach_async (G_NETWORK_MONITOR (monitor), loopback, NULL,
-                                     store_result_cb, &first);
+                                     ferry_test_store_result_cb, &first);
   g_network_monitor_can_reach_async (G_NETWORK_MONITOR (monitor), remote, NULL,
-                                     store_result_cb, &second);
+                                     ferry_test_store_result_cb, &second);
   FERRY_TEST_WAIT (first != NULL && second != NULL, 5000);
   g_assert_true (g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (monitor), first, NULL));
   g_assert_false (g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (monitor), second,
@@ -1167,9 +1125,9 @@ test_util_hold_release (Fixture       *fixture,
   ferry_test_server_hold (fixture->server, "/gate");
   ferry_test_server_push_reply (fixture->server, "/gate", 202, NULL, "first");
   ferry_test_server_push_reply (fixture->server, "/gate", 201, NULL, "second");
-  ferry_executor_send_async (fixture->executor, a, NULL, store_result_cb, &result_a);
+  ferry_executor_send_async (fixture->executor, a, NULL, ferry_test_store_result_cb, &result_a);
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, 5000);
-  ferry_executor_send_async (fixture->executor, b, NULL, store_result_cb, &result_b);
+  ferry_executor_send_async (fixture->executor, b, NULL, ferry_test_store_result_cb, &result_b);
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 2, 5000);
 
   /* Held requests are logged already. */
@@ -1205,7 +1163,7 @@ test_util_held_at_shutdown (void)
   g_autoptr(FerryAttempt) attempt = NULL;
 
   ferry_test_server_hold (server, "/forever");
-  ferry_executor_send_async (executor, task, NULL, store_result_cb, &result);
+  ferry_executor_send_async (executor, task, NULL, ferry_test_store_result_cb, &result);
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (server) == 1, 5000);
 
   /* Freeing lets the held request go first and then stops cleanly. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ferry-executor.h"
+#include "ferry-test-executor.h"
 #include "ferry-test-util.h"
 
 /*
@@ -73,32 +74,6 @@ make_task (Fixture    *fixture,
   return task;
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static FerryAttempt *
-send_and_wait (FerryExecutor *executor,
-               FerryTask     *task)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  FerryAttempt *attempt;
-
-  ferry_executor_send_async (executor, task, NULL, store_result_cb, &result);
-  FERRY_TEST_WAIT (result != NULL, 20000);
-  attempt = ferry_executor_request_finish (executor, result, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (attempt);
-  return attempt;
-}
-
 static FerryAttempt *
 fetch_and_wait (FerryExecutor *executor,
                 const char    *url)
@@ -107,7 +82,7 @@ fetch_and_wait (FerryExecutor *executor,
   g_autoptr(FerryHttpRequest) request = ferry_http_request_new ("GET", url);
   FerryAttempt *attempt;
 
-  ferry_executor_request_async (executor, request, NULL, store_result_cb, &result);
+  ferry_executor_request_async (executor, request, NULL, ferry_test_store_result_cb, &result);
   FERRY_TEST_WAIT (result != NULL, 20000);
   attempt = ferry_executor_request_finish (executor, result, NULL);
   g_assert_nonnull (attempt);
@@ -167,7 +142,7 @@ test_reset_after_apply (Fixture       *fixture,
   ferry_test_server_push_reset_reused (fixture->server, "/doc");
   ferry_test_server_push_reply (fixture->server, "/doc", 201, NULL, "stored");
 
-  attempt = send_and_wait (fixture->executor, task);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_HTTP);
   g_assert_cmpuint (attempt->status, ==, 201);
   g_assert_no_error (attempt->error);
@@ -193,7 +168,7 @@ test_reset_twice (Fixture       *fixture,
   ferry_test_server_push_reset_reused (fixture->server, "/doc");
   ferry_test_server_push_reset (fixture->server, "/doc");
 
-  attempt = send_and_wait (fixture->executor, task);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_nonnull (attempt->error);
 
@@ -214,7 +189,7 @@ test_reset_on_new_connection (Fixture       *fixture,
   g_autoptr(GPtrArray) requests = NULL;
 
   ferry_test_server_push_reset (fixture->server, "/doc");
-  attempt = send_and_wait (fixture->executor, task);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
 
   requests = assert_every_copy_exact (fixture, "/doc", task);
@@ -234,7 +209,7 @@ test_cut_mid_answer (Fixture       *fixture,
 
   warm_up (fixture);
   ferry_test_server_push_cut (fixture->server, "/doc");
-  attempt = send_and_wait (fixture->executor, task);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_NETWORK);
   g_assert_nonnull (attempt->error);
 
@@ -253,7 +228,7 @@ test_connections_reused (Fixture       *fixture,
     {
       const char *method = body_methods[i % G_N_ELEMENTS (body_methods)];
       g_autoptr(FerryTask) task = make_task (fixture, method, "/many", i);
-      g_autoptr(FerryAttempt) attempt = send_and_wait (fixture->executor, task);
+      g_autoptr(FerryAttempt) attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
 
       g_assert_cmpuint (attempt->status, ==, 200);
     }
@@ -281,7 +256,7 @@ test_body_survives_authentication (Fixture       *fixture,
                                 "WWW-Authenticate: Basic realm=\"notes\"", "who are you?");
   ferry_test_server_push_reply (fixture->server, "/private", 200, NULL, "welcome");
 
-  attempt = send_and_wait (fixture->executor, task);
+  attempt = ferry_test_send_and_wait (fixture->executor, task, NULL);
   g_assert_cmpuint (attempt->status, ==, 200);
 
   requests = assert_every_copy_exact (fixture, "/private", task);
@@ -315,7 +290,7 @@ test_resets_under_load (Fixture       *fixture,
   warm_up (fixture);
   for (guint i = 0; i < N; i++)
     ferry_executor_send_async (fixture->executor, g_ptr_array_index (tasks, i), NULL,
-                               store_result_cb, &results[i]);
+                               ferry_test_store_result_cb, &results[i]);
   while (done < N)
     {
       done = 0;

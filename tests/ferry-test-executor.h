@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ferry-executor.h"
+
+G_BEGIN_DECLS
+
+/* Waiting for an executor's attempts in tests: the result stored by
+ * ferry_test_store_result_cb() into the GAsyncResult * it is given. */
+void          ferry_test_store_result_cb  (GObject          *object,
+                                           GAsyncResult     *result,
+                                           gpointer          user_data);
+FerryAttempt *ferry_test_send_and_wait    (FerryExecutor    *executor,
+                                           FerryTask        *task,
+                                           GCancellable     *cancellable);
+FerryAttempt *ferry_test_request_and_wait (FerryExecutor    *executor,
+                                           FerryHttpRequest *request,
+                                           GCancellable     *cancellable);
+
+G_END_DECLS
