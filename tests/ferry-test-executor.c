@@ -54,3 +54,11 @@ ferry_test_request_and_wait (FerryExecutor    *executor,
                                 &result);
   return wait_attempt (executor, &result);
 }
+
+void
+ferry_test_cancel_when_in_flight (FerryTestServer *server,
+                                  GCancellable    *cancellable)
+{
+  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (server) == 1, 10000);
+  g_cancellable_cancel (cancellable);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ferry-executor.h"
+#include "ferry-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,8 @@ FerryAttempt *ferry_test_send_and_wait    (FerryExecutor    *executor,
 FerryAttempt *ferry_test_request_and_wait (FerryExecutor    *executor,
                                            FerryHttpRequest *request,
                                            GCancellable     *cancellable);
+/* Cancels @cancellable once @server holds one request. */
+void          ferry_test_cancel_when_in_flight (FerryTestServer *server,
+                                                GCancellable    *cancellable);
 
 G_END_DECLS

@@ -252,14 +252,6 @@ test_network_failures (Fixture       *fixture,
   g_assert_cmpuint (third->status, ==, 200);
 }
 
-static void
-cancel_when_in_flight (Fixture      *fixture,
-                       GCancellable *cancellable)
-{
-  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, 10000);
-  g_cancellable_cancel (cancellable);
-}
-
 /* Cancelled while the server holds the answer: a cancelled attempt. */
 static void
 test_cancel (Fixture       *fixture,
@@ -272,9 +264,9 @@ test_cancel (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   ferry_test_server_hold (fixture->server, "/held");
-  ferry_executor_request_async (fixture->executor, request, cancellable, ferry_test_store_result_cb,
-                                &result);
-  cancel_when_in_flight (fixture, cancellable);
+  ferry_executor_request_async (fixture->executor, request, cancellable,
+                                ferry_test_store_result_cb, &result);
+  ferry_test_cancel_when_in_flight (fixture->server, cancellable);
   FERRY_TEST_WAIT (result != NULL, 10000);
   attempt = ferry_executor_request_finish (fixture->executor, result, &error);
   g_assert_no_error (error);

@@ -779,14 +779,6 @@ test_larger_limit (Fixture       *fixture,
 }
 
 static void
-cancel_when_in_flight (Fixture      *fixture,
-                       GCancellable *cancellable)
-{
-  FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 1, 5000);
-  g_cancellable_cancel (cancellable);
-}
-
-static void
 test_cancel_in_flight (Fixture       *fixture,
                        gconstpointer  user_data)
 {
@@ -797,8 +789,9 @@ test_cancel_in_flight (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   ferry_test_server_hold (fixture->server, "/held");
-  ferry_executor_send_async (fixture->executor, task, cancellable, ferry_test_store_result_cb, &result);
-  cancel_when_in_flight (fixture, cancellable);
+  ferry_executor_send_async (fixture->executor, task, cancellable, ferry_test_store_result_cb,
+                             &result);
+  ferry_test_cancel_when_in_flight (fixture->server, cancellable);
   FERRY_TEST_WAIT (result != NULL, 5000);
 
   attempt = ferry_executor_request_finish (fixture->executor, result, &error);
@@ -1000,7 +993,8 @@ test_shared_session_concurrency (Fixture       *fixture,
       FerryTask *task = make_server_task (fixture, "PUT", "/many");
 
       g_ptr_array_add (tasks, task);
-      ferry_executor_send_async (fixture->executor, task, NULL, ferry_test_store_result_cb, &results[i]);
+      ferry_executor_send_async (fixture->executor, task, NULL, ferry_test_store_result_cb,
+                                 &results[i]);
     }
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 6, 5000);
   ferry_test_server_release (fixture->server, "/many");
