@@ -28,10 +28,10 @@
  * Everything about the message happens in the thread: its signals too
  * (libsoup emits them where the request started).  Byte progress goes to
  * the exchange's context at most every PROGRESS_INTERVAL, and the last
- * count once the thread ended; the answer's
- * body, read there up to one byte past the request's limit, comes back as
- * a memory stream for the exchange's usual reading, with the error that
- * ended the reading, if one did.
+ * count once the thread ended.  The answer's body, read there up to one
+ * byte past the request's limit, comes back as a memory stream for the
+ * exchange's usual reading, with the error that ended the reading, if one
+ * did.
  */
 
 #define PROGRESS_INTERVAL (100 * 1000)   /* µs */
