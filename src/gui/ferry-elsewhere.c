@@ -12,10 +12,24 @@
 /*
  * An empty view is true of the whole picture: Pending with nothing waiting
  * does not say all is well while a change failed, in a task or in a
- * collection, or while a collection is in the middle of its run.  The most
- * pressing thing wins: conflicts, then failures, then a run going on
- * (said in Pending only).
+ * collection, or while a collection is in the middle of its run or has
+ * records waiting.  The most pressing thing wins: conflicts, then
+ * failures, then a run going on, then records waiting (the last two said
+ * in Pending only).
  */
+
+/* Records of @collections waiting to be sent. */
+static guint
+count_waiting (FerryCollectionSet *collections)
+{
+  GPtrArray *all = collections != NULL ? ferry_collection_set_get_collections (collections)
+                                       : NULL;
+  guint waiting = 0;
+
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    waiting += ferry_collection_get_dirty_count (g_ptr_array_index (all, i));
+  return waiting;
+}
 
 static void
 point_at (FerryElsewhere *out,
@@ -51,7 +65,7 @@ ferry_elsewhere_describe (const char         *kind,
                           FerryElsewhere     *out)
 {
   FerryStatusSnapshot snapshot = { 0, };
-  guint failed, conflicts;
+  guint failed, conflicts, waiting;
 
   g_return_val_if_fail (kind != NULL && FERRY_IS_CLIENT (client) && out != NULL, FALSE);
 
@@ -84,7 +98,35 @@ ferry_elsewhere_describe (const char         *kind,
                                          "%u collections are syncing.",
                                          snapshot.collections_syncing),
                                snapshot.collections_syncing), FALSE);
+  else if ((waiting = count_waiting (collections)) > 0 && g_str_equal (kind, "pending"))
+    point_at (out, "collections",
+              g_strdup_printf (ngettext ("%u change waits in a collection.",
+                                         "%u changes wait in collections.", waiting),
+                               waiting), FALSE);
   return out->text != NULL;
+}
+
+/**
+ * ferry_elsewhere_all_sent:
+ * @client: the agent's client
+ * @collections: (nullable): the collections, when the window follows them
+ *
+ * Returns: whether Pending may say every change has reached its server:
+ *   something reached one, a task or a collection's record, and no record
+ *   waits (tasks that wait are listed in Pending itself)
+ */
+gboolean
+ferry_elsewhere_all_sent (FerryClient        *client,
+                          FerryCollectionSet *collections)
+{
+  FerryStatusSnapshot snapshot;
+
+  g_return_val_if_fail (FERRY_IS_CLIENT (client), FALSE);
+
+  ferry_status_snapshot_from_client (&snapshot, client);
+  if (collections != NULL)
+    ferry_collection_set_add_to_snapshot (collections, &snapshot);
+  return snapshot.last_sync_time > 0 && count_waiting (collections) == 0;
 }
 
 /**

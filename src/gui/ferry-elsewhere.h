@@ -29,5 +29,7 @@ gboolean ferry_elsewhere_describe (const char         *kind,
                                    FerryCollectionSet *collections,
                                    FerryElsewhere     *out);
 void     ferry_elsewhere_clear    (FerryElsewhere     *elsewhere);
+gboolean ferry_elsewhere_all_sent (FerryClient        *client,
+                                   FerryCollectionSet *collections);
 
 G_END_DECLS

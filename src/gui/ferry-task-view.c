@@ -230,7 +230,7 @@ update_empty_page (FerryTaskView *self)
   found = ferry_elsewhere_describe (self->kind, self->client, self->collections, &elsewhere);
   text = _(info->description);
   if (g_str_equal (self->kind, "pending") && !found &&
-      ferry_client_get_last_sync_time (self->client) > 0)
+      ferry_elsewhere_all_sent (self->client, self->collections))
     text = _("Every change has reached its server.");
   description = found ? g_strdup_printf ("%s\n%s", text, elsewhere.text) : g_strdup (text);
 

@@ -1214,9 +1214,10 @@ test_collection_status (void)
   GUI_WAIT (g_strcmp0 (ferry_window_get_status_text (fx.window), "1 change failed") != 0);
 }
 
-/* Pending with nothing waiting, while a collection is in the middle of its
- * run, says so instead of "every change has reached its server", and leads
- * to the Collections window; once the run is over it says no more. */
+/* Pending with no task waiting speaks of collections too: records waiting
+ * (paused) and a run in the middle are said, with a way to the Collections
+ * window, instead of "every change has reached its server", which is said
+ * once a collection's run sent everything, even with no task ever. */
 static void
 test_pending_while_collection_syncs (void)
 {
@@ -1230,15 +1231,24 @@ test_pending_while_collection_syncs (void)
   notes = add_notes (server, &path);
   put_note (notes, "first", "{\"title\":\"one\"}");
   GUI_WAIT (is_synced (notes));
-  /* Whenever the runs start, at most one batch goes through before one
-   * is held. */
-  ferry_rest_server_hold (server, "batch", 1);
+  /* Everything sent, by a collection alone. */
+  GUI_WAIT (g_strcmp0 (empty_description ("pending"), "Every change has reached its server.") == 0);
+
+  /* Paused, records wait: not everything reached its server. */
+  call_pause (TRUE);
   for (guint i = 0; i < 250; i++)
     {
       g_autofree char *id = g_strdup_printf ("n%u", i);
 
       put_note (notes, id, "{\"title\":\"note\"}");
     }
+  GUI_WAIT (g_str_has_suffix (empty_description ("pending"),
+                              "250 changes wait in collections."));
+  g_assert_cmpstr (gtk_button_get_label (elsewhere_button ("pending")), ==, "Show Collections");
+
+  /* At most one batch goes through before one is held. */
+  ferry_rest_server_hold (server, "batch", 1);
+  call_pause (FALSE);
   GUI_WAIT (ferry_rest_server_count_held (server) == 1 &&
             g_strcmp0 (ferry_collection_get_state (notes), "syncing") == 0);
   GUI_WAIT (g_strcmp0 (ferry_task_view_get_page (view ("pending")), "empty") == 0);
@@ -1257,7 +1267,7 @@ test_pending_while_collection_syncs (void)
 
   ferry_rest_server_release (server);
   GUI_WAIT (is_synced (notes));
-  GUI_WAIT (strstr (empty_description ("pending"), "syncing") == NULL);
+  GUI_WAIT (g_strcmp0 (empty_description ("pending"), "Every change has reached its server.") == 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (button)));
   remove_notes (path);
 }
