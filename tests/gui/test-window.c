@@ -1230,6 +1230,8 @@ test_pending_while_collection_syncs (void)
   reset ();
   notes = add_notes (server, &path);
   put_note (notes, "first", "{\"title\":\"one\"}");
+  /* Synced once the server has it, not only before the first run. */
+  GUI_WAIT (ferry_rest_server_count_received_documents (server) >= 1);
   GUI_WAIT (is_synced (notes));
   /* Everything sent, by a collection alone. */
   GUI_WAIT (g_strcmp0 (empty_description ("pending"), "Every change has reached its server.") == 0);
