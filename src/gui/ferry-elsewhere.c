@@ -53,8 +53,8 @@ point_at (FerryElsewhere *out,
  * @kind: the empty view's kind (pending, failed, conflicts, history)
  * @client: the agent's client
  * @collections: (nullable): the collections, when the window follows them
- * @out: (out caller-allocates): filled when something is elsewhere; clear
- *   it with ferry_elsewhere_clear()
+ * @out: (out caller-allocates): what is elsewhere, or whether all was
+ *   sent; clear it with ferry_elsewhere_clear()
  *
  * Returns: whether another view holds something the empty one should name
  */
@@ -64,7 +64,7 @@ ferry_elsewhere_describe (const char         *kind,
                           FerryCollectionSet *collections,
                           FerryElsewhere     *out)
 {
-  FerryStatusSnapshot snapshot = { 0, };
+  FerryStatusSnapshot snapshot;
   guint failed, conflicts, waiting;
 
   g_return_val_if_fail (kind != NULL && FERRY_IS_CLIENT (client) && out != NULL, FALSE);
@@ -76,6 +76,7 @@ ferry_elsewhere_describe (const char         *kind,
   /* Records in conflict are listed in the Conflicts view, above tasks. */
   conflicts = snapshot.conflicts + snapshot.collection_conflicts;
   failed = snapshot.failed + snapshot.auth;
+  waiting = count_waiting (collections);
 
   if (conflicts > 0 && !g_str_equal (kind, "conflicts"))
     point_at (out, "conflicts",
@@ -98,35 +99,15 @@ ferry_elsewhere_describe (const char         *kind,
                                          "%u collections are syncing.",
                                          snapshot.collections_syncing),
                                snapshot.collections_syncing), FALSE);
-  else if ((waiting = count_waiting (collections)) > 0 && g_str_equal (kind, "pending"))
+  else if (waiting > 0 && g_str_equal (kind, "pending"))
     point_at (out, "collections",
               g_strdup_printf (ngettext ("%u change waits in a collection.",
                                          "%u changes wait in collections.", waiting),
                                waiting), FALSE);
+  else
+    /* Tasks that wait are listed in Pending itself. */
+    out->all_sent = snapshot.last_sync_time > 0 && waiting == 0;
   return out->text != NULL;
-}
-
-/**
- * ferry_elsewhere_all_sent:
- * @client: the agent's client
- * @collections: (nullable): the collections, when the window follows them
- *
- * Returns: whether Pending may say every change has reached its server:
- *   something reached one, a task or a collection's record, and no record
- *   waits (tasks that wait are listed in Pending itself)
- */
-gboolean
-ferry_elsewhere_all_sent (FerryClient        *client,
-                          FerryCollectionSet *collections)
-{
-  FerryStatusSnapshot snapshot;
-
-  g_return_val_if_fail (FERRY_IS_CLIENT (client), FALSE);
-
-  ferry_status_snapshot_from_client (&snapshot, client);
-  if (collections != NULL)
-    ferry_collection_set_add_to_snapshot (collections, &snapshot);
-  return snapshot.last_sync_time > 0 && count_waiting (collections) == 0;
 }
 
 /**

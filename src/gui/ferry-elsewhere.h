@@ -13,6 +13,8 @@ G_BEGIN_DECLS
  *   Collections window
  * @button: the label of the button that goes there
  * @warning: whether it needs the person (else it only says what goes on)
+ * @all_sent: when nothing is elsewhere: whether something reached its
+ *   server, a task or a collection's record, and no record waits
  *
  * What an empty view of the window says of the others.
  */
@@ -22,6 +24,7 @@ typedef struct
   const char *view;
   const char *button;
   gboolean    warning;
+  gboolean    all_sent;
 } FerryElsewhere;
 
 gboolean ferry_elsewhere_describe (const char         *kind,
@@ -29,7 +32,5 @@ gboolean ferry_elsewhere_describe (const char         *kind,
                                    FerryCollectionSet *collections,
                                    FerryElsewhere     *out);
 void     ferry_elsewhere_clear    (FerryElsewhere     *elsewhere);
-gboolean ferry_elsewhere_all_sent (FerryClient        *client,
-                                   FerryCollectionSet *collections);
 
 G_END_DECLS

@@ -229,8 +229,7 @@ update_empty_page (FerryTaskView *self)
 
   found = ferry_elsewhere_describe (self->kind, self->client, self->collections, &elsewhere);
   text = _(info->description);
-  if (g_str_equal (self->kind, "pending") && !found &&
-      ferry_elsewhere_all_sent (self->client, self->collections))
+  if (g_str_equal (self->kind, "pending") && elsewhere.all_sent)
     text = _("Every change has reached its server.");
   description = found ? g_strdup_printf ("%s\n%s", text, elsewhere.text) : g_strdup (text);
 
