@@ -15,9 +15,11 @@ ferry_test_store_result_cb (GObject      *object,
   *out = g_object_ref (result);
 }
 
-static FerryAttempt *
-wait_attempt (FerryExecutor  *executor,
-              GAsyncResult  **result)
+/* Waits for the result an executor's call stores in *@result (through
+ * ferry_test_store_result_cb()); its attempt. */
+FerryAttempt *
+ferry_test_wait_attempt (FerryExecutor  *executor,
+                         GAsyncResult  **result)
 {
   g_autoptr(GError) error = NULL;
   FerryAttempt *attempt;
@@ -39,7 +41,7 @@ ferry_test_send_and_wait (FerryExecutor *executor,
   GAsyncResult *result = NULL;
 
   ferry_executor_send_async (executor, task, cancellable, ferry_test_store_result_cb, &result);
-  return wait_attempt (executor, &result);
+  return ferry_test_wait_attempt (executor, &result);
 }
 
 /* @request sent once; its attempt, whatever the outcome. */
@@ -52,7 +54,7 @@ ferry_test_request_and_wait (FerryExecutor    *executor,
 
   ferry_executor_request_async (executor, request, cancellable, ferry_test_store_result_cb,
                                 &result);
-  return wait_attempt (executor, &result);
+  return ferry_test_wait_attempt (executor, &result);
 }
 
 void

@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 void          ferry_test_store_result_cb  (GObject          *object,
                                            GAsyncResult     *result,
                                            gpointer          user_data);
+FerryAttempt *ferry_test_wait_attempt    (FerryExecutor    *executor,
+                                           GAsyncResult    **result);
 FerryAttempt *ferry_test_send_and_wait    (FerryExecutor    *executor,
                                            FerryTask        *task,
                                            GCancellable     *cancellable);

@@ -259,17 +259,14 @@ test_cancel (Fixture       *fixture,
 {
   g_autoptr(FerryHttpRequest) request = file_request (fixture, "PUT", "/held");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *result = NULL;
   g_autoptr(FerryAttempt) attempt = NULL;
-  g_autoptr(GError) error = NULL;
 
   ferry_test_server_hold (fixture->server, "/held");
   ferry_executor_request_async (fixture->executor, request, cancellable,
                                 ferry_test_store_result_cb, &result);
   ferry_test_cancel_when_in_flight (fixture->server, cancellable);
-  FERRY_TEST_WAIT (result != NULL, 10000);
-  attempt = ferry_executor_request_finish (fixture->executor, result, &error);
-  g_assert_no_error (error);
+  attempt = ferry_test_wait_attempt (fixture->executor, &result);
   g_assert_cmpint (attempt->kind, ==, FERRY_OUTCOME_CANCELLED);
   g_assert_error (attempt->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   FERRY_TEST_WAIT (ferry_test_server_get_in_flight (fixture->server) == 0, 10000);
