@@ -233,9 +233,12 @@ main (int    argc,
            too_big ? " and one in as many with one byte more" : "", in_flight);
   g_print ("peak:      RSS %6.1f MB\n", MAX (peak, fuzz.peak_seen));
   g_print ("after:     RSS %6.1f MB\n", rss);
-  g_usleep (5 * G_USEC_PER_SEC);
-  bench_read_memory (fixture.ferryd_pid, &rss, &peak);
-  g_print ("idle 5 s:  RSS %6.1f MB\n", rss);
+  for (int waited = 5; waited <= 10; waited += 5)
+    {
+      g_usleep (5 * G_USEC_PER_SEC);
+      bench_read_memory (fixture.ferryd_pid, &rss, &peak);
+      g_print ("idle %2d s: RSS %6.1f MB\n", waited, rss);
+    }
 
   ferry_agent_fixture_tear_down (&fixture);
   ferry_agent_bus_down ();

@@ -112,13 +112,15 @@ ferry_agent_service_emit_about (FerryAgentService *self,
                                 const char        *name,
                                 GVariant          *parameters)
 {
-  GDBusConnection *connection =
-    g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self));
   g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
   g_autoptr(GPtrArray) callers = NULL;
+  GDBusConnection *connection;
 
-  if (connection == NULL || self->callers == NULL)
+  /* Not before it is exported, nor after. */
+  if (self->callers == NULL ||
+      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
     return;
+  connection = ferry_caller_cache_get_connection (self->callers);
   callers = ferry_caller_cache_dup_callers (self->callers);
   for (guint i = 0; i < callers->len; i++)
     {

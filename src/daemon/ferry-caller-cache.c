@@ -159,6 +159,22 @@ get_pid_cb (GObject      *object,
     }
 }
 
+/* Names leave the bus: the same news reaches every connection. */
+static guint
+follow_departures (FerryCallerCache *self,
+                   GDBusConnection  *connection)
+{
+  return g_dbus_connection_signal_subscribe (connection,
+                                             "org.freedesktop.DBus",
+                                             "org.freedesktop.DBus",
+                                             "NameOwnerChanged",
+                                             "/org/freedesktop/DBus",
+                                             NULL,
+                                             G_DBUS_SIGNAL_FLAGS_NONE,
+                                             on_name_owner_changed,
+                                             self, NULL);
+}
+
 static void
 ferry_caller_cache_constructed (GObject *object)
 {
@@ -167,16 +183,7 @@ ferry_caller_cache_constructed (GObject *object)
   G_OBJECT_CLASS (ferry_caller_cache_parent_class)->constructed (object);
 
   g_assert (self->connection != NULL);
-  self->name_owner_changed_id =
-    g_dbus_connection_signal_subscribe (self->connection,
-                                        "org.freedesktop.DBus",
-                                        "org.freedesktop.DBus",
-                                        "NameOwnerChanged",
-                                        "/org/freedesktop/DBus",
-                                        NULL,
-                                        G_DBUS_SIGNAL_FLAGS_NONE,
-                                        on_name_owner_changed,
-                                        self, NULL);
+  self->name_owner_changed_id = follow_departures (self, self->connection);
 }
 
 static void
@@ -259,7 +266,8 @@ ferry_caller_cache_class_init (FerryCallerCacheClass *klass)
   properties[PROP_CONNECTION] =
     g_param_spec_object ("connection", NULL, NULL,
                          G_TYPE_DBUS_CONNECTION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -435,4 +443,47 @@ ferry_caller_cache_dup_callers (FerryCallerCache *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_add (callers, ferry_caller_ref (value));
   return callers;
+}
+
+/**
+ * ferry_caller_cache_get_connection:
+ * @self: a cache
+ *
+ * Returns: (transfer none): the connection ferryd serves on now, the one
+ *   its signals go out on
+ */
+GDBusConnection *
+ferry_caller_cache_get_connection (FerryCallerCache *self)
+{
+  g_return_val_if_fail (FERRY_IS_CALLER_CACHE (self), NULL);
+
+  return self->connection;
+}
+
+/**
+ * ferry_caller_cache_set_connection:
+ * @self: a cache
+ * @connection: the connection that now owns ferryd's name
+ *
+ * Moves to @connection.  Callers keep their unique names, so what is known
+ * of them stays; a lookup still in flight finishes on the connection it
+ * began on.
+ */
+void
+ferry_caller_cache_set_connection (FerryCallerCache *self,
+                                   GDBusConnection  *connection)
+{
+  guint subscription;
+
+  g_return_if_fail (FERRY_IS_CALLER_CACHE (self));
+  g_return_if_fail (G_IS_DBUS_CONNECTION (connection));
+
+  if (connection == self->connection)
+    return;
+  /* Followed on both for a moment: a departure is never missed between. */
+  subscription = follow_departures (self, connection);
+  g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
+  self->name_owner_changed_id = subscription;
+  g_set_object (&self->connection, connection);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
 }

@@ -24,5 +24,8 @@ FerryCaller      *ferry_caller_cache_peek          (FerryCallerCache     *self,
                                                     const char           *sender);
 guint             ferry_caller_cache_get_size      (FerryCallerCache     *self);
 GPtrArray        *ferry_caller_cache_dup_callers   (FerryCallerCache     *self);
+GDBusConnection  *ferry_caller_cache_get_connection (FerryCallerCache    *self);
+void              ferry_caller_cache_set_connection (FerryCallerCache    *self,
+                                                     GDBusConnection     *connection);
 
 G_END_DECLS

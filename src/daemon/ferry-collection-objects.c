@@ -71,15 +71,21 @@ struct _FerryCollectionObjects
 
   /* owned */
   FerryCallerCache          *callers;
-  GDBusConnection           *connection;
   GHashTable                *exported;  /* id → Exported */
+  GPtrArray                 *served;    /* Served, one per connection */
 
   /* state */
   FerryCollectionMethodFunc  method_func;
   gpointer                   user_data;
-  guint                      manager_id;
-  guint                      subtree_id;
 };
+
+/* The registrations on one connection. */
+typedef struct
+{
+  GDBusConnection *connection;
+  guint            manager_id;
+  guint            subtree_id;
+} Served;
 
 G_DEFINE_FINAL_TYPE (FerryCollectionObjects, ferry_collection_objects, G_TYPE_OBJECT)
 
@@ -170,8 +176,8 @@ emit (FerryCollectionObjects *self,
       FerryCaller *caller = g_ptr_array_index (callers, i);
 
       if (ferry_collection_args_check_access (caller, owner, NULL))
-        g_dbus_connection_emit_signal (self->connection, caller->unique_name, path, interface,
-                                       name, owned, NULL);
+        g_dbus_connection_emit_signal (ferry_caller_cache_get_connection (self->callers),
+                                       caller->unique_name, path, interface, name, owned, NULL);
     }
 }
 
@@ -519,6 +525,19 @@ on_conflict (FerryCollection *collection,
   emit_collection_signal (exported, "ConflictDetected", g_variant_new ("(s)", doc_id));
 }
 
+static void
+served_free (gpointer data)
+{
+  Served *served = data;
+
+  if (served->manager_id != 0)
+    g_dbus_connection_unregister_object (served->connection, served->manager_id);
+  if (served->subtree_id != 0)
+    g_dbus_connection_unregister_subtree (served->connection, served->subtree_id);
+  g_object_unref (served->connection);
+  g_free (served);
+}
+
 /* GObject ------------------------------------------------------------------ */
 
 static void
@@ -556,6 +575,7 @@ ferry_collection_objects_init (FerryCollectionObjects *self)
 {
   self->exported = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                           (GDestroyNotify) exported_free);
+  self->served = g_ptr_array_new_with_free_func (served_free);
 }
 
 /**
@@ -576,7 +596,6 @@ ferry_collection_objects_new (FerryCallerCache          *callers,
                               gpointer                   user_data)
 {
   FerryCollectionObjects *self;
-  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (FERRY_IS_CALLER_CACHE (callers), NULL);
   g_return_val_if_fail (G_IS_DBUS_CONNECTION (connection), NULL);
@@ -584,21 +603,70 @@ ferry_collection_objects_new (FerryCallerCache          *callers,
 
   self = g_object_new (FERRY_TYPE_COLLECTION_OBJECTS, NULL);
   self->callers = g_object_ref (callers);
-  self->connection = g_object_ref (connection);
   self->method_func = method_func;
   self->user_data = user_data;
-  self->manager_id = g_dbus_connection_register_object (connection, FERRY_DBUS_PATH,
-                                                        object_manager_info->interfaces[0],
-                                                        &manager_vtable, self, NULL, &error);
-  if (self->manager_id == 0)
+  ferry_collection_objects_serve (self, connection);
+  return self;
+}
+
+/**
+ * ferry_collection_objects_serve:
+ * @self: the objects
+ * @connection: a connection to serve them on too
+ *
+ * Registers the ObjectManager and the collections' subtree on @connection,
+ * beside the connections they are served on already.
+ */
+void
+ferry_collection_objects_serve (FerryCollectionObjects *self,
+                                GDBusConnection        *connection)
+{
+  g_autoptr(GError) error = NULL;
+  Served *served;
+
+  g_return_if_fail (FERRY_IS_COLLECTION_OBJECTS (self));
+  g_return_if_fail (G_IS_DBUS_CONNECTION (connection));
+  g_return_if_fail (self->served != NULL);
+
+  served = g_new0 (Served, 1);
+  served->connection = g_object_ref (connection);
+  served->manager_id = g_dbus_connection_register_object (connection, FERRY_DBUS_PATH,
+                                                          object_manager_info->interfaces[0],
+                                                          &manager_vtable, self, NULL, &error);
+  if (served->manager_id == 0)
     g_warning ("Cannot export the collections' ObjectManager: %s", error->message);
   g_clear_error (&error);
-  self->subtree_id = g_dbus_connection_register_subtree (
+  served->subtree_id = g_dbus_connection_register_subtree (
     connection, FERRY_COLLECTIONS_PATH, &subtree_vtable,
     G_DBUS_SUBTREE_FLAGS_DISPATCH_TO_UNENUMERATED_NODES, self, NULL, &error);
-  if (self->subtree_id == 0)
+  if (served->subtree_id == 0)
     g_warning ("Cannot export the collections: %s", error->message);
-  return self;
+  g_ptr_array_add (self->served, served);
+}
+
+/**
+ * ferry_collection_objects_retire:
+ * @self: the objects
+ * @connection: a connection they are served on
+ *
+ * Stops serving them on @connection.
+ */
+void
+ferry_collection_objects_retire (FerryCollectionObjects *self,
+                                 GDBusConnection        *connection)
+{
+  g_return_if_fail (FERRY_IS_COLLECTION_OBJECTS (self));
+
+  for (guint i = 0; self->served != NULL && i < self->served->len; i++)
+    {
+      Served *served = g_ptr_array_index (self->served, i);
+
+      if (served->connection == connection)
+        {
+          g_ptr_array_remove_index (self->served, i);
+          return;
+        }
+    }
 }
 
 /**
@@ -615,7 +683,7 @@ ferry_collection_objects_add (FerryCollectionObjects *self,
   Exported *exported;
 
   g_return_if_fail (FERRY_IS_COLLECTION_OBJECTS (self));
-  g_return_if_fail (self->connection != NULL);
+  g_return_if_fail (self->served != NULL);
 
   exported = g_new0 (Exported, 1);
   exported->self = self;
@@ -679,16 +747,6 @@ ferry_collection_objects_close (FerryCollectionObjects *self)
 
   if (self->exported != NULL)
     g_hash_table_remove_all (self->exported);
-  if (self->manager_id != 0)
-    {
-      g_dbus_connection_unregister_object (self->connection, self->manager_id);
-      self->manager_id = 0;
-    }
-  if (self->subtree_id != 0)
-    {
-      g_dbus_connection_unregister_subtree (self->connection, self->subtree_id);
-      self->subtree_id = 0;
-    }
-  g_clear_object (&self->connection);
+  g_clear_pointer (&self->served, g_ptr_array_unref);
   g_clear_object (&self->callers);
 }

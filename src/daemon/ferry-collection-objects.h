@@ -37,6 +37,10 @@ void                    ferry_collection_objects_add    (FerryCollectionObjects 
                                                          FerryCollection           *collection);
 void                    ferry_collection_objects_remove (FerryCollectionObjects    *self,
                                                          FerryCollection           *collection);
+void                    ferry_collection_objects_serve  (FerryCollectionObjects    *self,
+                                                         GDBusConnection           *connection);
+void                    ferry_collection_objects_retire (FerryCollectionObjects    *self,
+                                                         GDBusConnection           *connection);
 void                    ferry_collection_objects_close  (FerryCollectionObjects    *self);
 char                   *ferry_collection_objects_path   (gint64                     id);
 

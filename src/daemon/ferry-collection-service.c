@@ -577,3 +577,35 @@ ferry_collection_service_attach (FerryCollectionService *self,
   for (guint i = 0; i < waiting->len; i++)
     dispatch (g_ptr_array_index (waiting, i));
 }
+
+/**
+ * ferry_collection_service_serve:
+ * @self: a service
+ * @connection: another connection ferryd serves on
+ *
+ * Serves the collections' objects on @connection too.
+ */
+void
+ferry_collection_service_serve (FerryCollectionService *self,
+                                GDBusConnection        *connection)
+{
+  g_return_if_fail (FERRY_IS_COLLECTION_SERVICE (self));
+
+  ferry_collection_objects_serve (self->objects, connection);
+}
+
+/**
+ * ferry_collection_service_retire:
+ * @self: a service
+ * @connection: a connection ferryd leaves
+ *
+ * Stops serving the collections' objects on @connection.
+ */
+void
+ferry_collection_service_retire (FerryCollectionService *self,
+                                 GDBusConnection        *connection)
+{
+  g_return_if_fail (FERRY_IS_COLLECTION_SERVICE (self));
+
+  ferry_collection_objects_retire (self->objects, connection);
+}

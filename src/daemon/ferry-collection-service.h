@@ -19,5 +19,9 @@ FerryCollectionService *ferry_collection_service_new    (FerryCallerCache       
                                                          GDBusConnection        *connection);
 void                    ferry_collection_service_attach (FerryCollectionService *self,
                                                          FerryCollectionManager *manager);
+void                    ferry_collection_service_serve  (FerryCollectionService *self,
+                                                         GDBusConnection        *connection);
+void                    ferry_collection_service_retire (FerryCollectionService *self,
+                                                         GDBusConnection        *connection);
 
 G_END_DECLS

@@ -16,7 +16,8 @@
  * and the free memory at the top of the heap.  A message arriving on the
  * bus arms the trim (a filter, in GDBus's thread); the trim runs once in
  * the main context and waits for the next message, so an idle agent does
- * not wake up for it.
+ * not wake up for it.  Then the owner hears that calls are quiet (ferryd
+ * renews a bus connection that a large message has grown).
  */
 
 #define QUIET_S 3
@@ -25,6 +26,8 @@ struct _FerryMemoryTrim
 {
   GDBusConnection *connection;
   FerryDatabase   *database;
+  FerryMemoryTrimQuietFunc quiet_func;
+  gpointer         quiet_data;
   guint            filter_id;
   GMainContext    *context;
   guint            trim_id;
@@ -65,6 +68,8 @@ trim (gpointer user_data)
   malloc_trim (0);
 #endif
   g_debug ("%d s after calls came: caches released", QUIET_S);
+  if (self->quiet_func != NULL)
+    self->quiet_func (self->quiet_data);
   return G_SOURCE_REMOVE;
 }
 
@@ -98,15 +103,21 @@ on_message (GDBusConnection *connection,
  * ferry_memory_trim_new:
  * @connection: the agent's bus connection
  * @database: the agent's database
+ * @quiet_func: (nullable): called after each trim
+ * @quiet_data: closure for @quiet_func
  *
  * Returns: (transfer full): the trimming, until freed
  */
 FerryMemoryTrim *
-ferry_memory_trim_new (GDBusConnection *connection,
-                       FerryDatabase   *database)
+ferry_memory_trim_new (GDBusConnection          *connection,
+                       FerryDatabase            *database,
+                       FerryMemoryTrimQuietFunc  quiet_func,
+                       gpointer                  quiet_data)
 {
   FerryMemoryTrim *self = g_atomic_rc_box_new0 (FerryMemoryTrim);
 
+  self->quiet_func = quiet_func;
+  self->quiet_data = quiet_data;
   self->connection = g_object_ref (connection);
   self->database = g_object_ref (database);
   self->context = g_main_context_ref_thread_default ();

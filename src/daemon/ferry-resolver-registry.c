@@ -128,6 +128,18 @@ on_name_vanished (GDBusConnection *connection,
   g_hash_table_remove (self->registrations, registration->owner);
 }
 
+/* The watch holds a reference of its own: it may still call back once
+ * after being removed, and then finds the registration marked removed. */
+static guint
+watch_registration (Registration    *registration,
+                    GDBusConnection *connection)
+{
+  return g_bus_watch_name_on_connection (connection, registration->unique_name,
+                                         G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                         NULL, on_name_vanished,
+                                         g_rc_box_acquire (registration), registration_release);
+}
+
 /* Resolving */
 
 static GVariant *
@@ -464,13 +476,7 @@ ferry_resolver_registry_register (FerryResolverRegistry  *self,
   registration->registry = self;
   g_hash_table_insert (self->registrations, registration->owner, registration);
 
-  /* The watch holds a reference of its own: it may still call back once
-   * after being removed, and then finds the registration marked removed. */
-  registration->watch_id =
-    g_bus_watch_name_on_connection (self->connection, unique_name,
-                                    G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                    NULL, on_name_vanished,
-                                    g_rc_box_acquire (registration), registration_release);
+  registration->watch_id = watch_registration (registration, self->connection);
   g_debug ("%s (%s) resolves its conflicts at %s", owner, unique_name, path);
   g_signal_emit (self, signals[REGISTERED], 0, owner);
   return TRUE;
@@ -561,4 +567,37 @@ ferry_resolver_registry_install_collections (FerryResolverRegistry  *self,
   g_signal_connect_object (self, "registered",
                            G_CALLBACK (ferry_collection_manager_resolver_ready), collections,
                            G_CONNECT_SWAPPED);
+}
+
+/**
+ * ferry_resolver_registry_set_connection:
+ * @self: a registry
+ * @connection: the connection ferryd serves on from now on
+ *
+ * Watches the resolvers' peers and calls them on @connection.  A call
+ * already in flight gets its answer on the connection it was made on.
+ */
+void
+ferry_resolver_registry_set_connection (FerryResolverRegistry *self,
+                                        GDBusConnection       *connection)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (FERRY_IS_RESOLVER_REGISTRY (self));
+  g_return_if_fail (G_IS_DBUS_CONNECTION (connection));
+
+  if (connection == self->connection)
+    return;
+  g_hash_table_iter_init (&iter, self->registrations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Registration *registration = value;
+      guint earlier = registration->watch_id;
+
+      /* Watched on both for a moment, so a peer leaving is never missed. */
+      registration->watch_id = watch_registration (registration, connection);
+      g_bus_unwatch_name (earlier);
+    }
+  g_set_object (&self->connection, connection);
 }

@@ -32,5 +32,8 @@ void                   ferry_resolver_registry_install     (FerryResolverRegistr
 void                   ferry_resolver_registry_install_collections
                                                            (FerryResolverRegistry  *self,
                                                             FerryCollectionManager *collections);
+void                   ferry_resolver_registry_set_connection
+                                                           (FerryResolverRegistry *self,
+                                                            GDBusConnection       *connection);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "ferry-error.h"
 #include "ferry-sync-manager.h"
 
+#include "ferry-agent-bus.h"
 #include "ferry-agent-files.h"
 #include "ferry-agent-service.h"
 #include "ferry-agent-settings.h"
@@ -58,9 +59,10 @@ typedef struct
   char               *data_dir;
   int                 exit_status;
   gboolean            owned;
-  gboolean            lost;       /* owned once, then replaced or cut off */
 
-  GDBusConnection    *connection;
+  FerryAgentBus      *bus;
+  GDBusConnection    *connection; /* the one that owns the name */
+  FerryDatabase      *database;
   GSettings          *settings;
   FerryCallerCache   *callers;
   FerryAgentService  *service;
@@ -91,6 +93,7 @@ daemon_clear (Daemon *daemon)
   g_clear_object (&daemon->manager);
   g_clear_object (&daemon->settings);
   g_clear_object (&daemon->callers);
+  g_clear_object (&daemon->database);
   if (daemon->connection != NULL)
     g_dbus_connection_flush_sync (daemon->connection, NULL, NULL);
   g_clear_object (&daemon->connection);
@@ -196,6 +199,27 @@ apply_test_timings (FerrySyncManager  *manager,
   return TRUE;
 }
 
+static void
+on_quiet (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  ferry_agent_bus_renew_if_grown (daemon->bus);
+}
+
+/* What follows the messages of the connection that owns the name: who
+ * talks to ferryd, and when calls are quiet. */
+static void
+watch_messages (Daemon *daemon)
+{
+  g_clear_pointer (&daemon->trim, ferry_memory_trim_free);
+  g_clear_pointer (&daemon->peers, ferry_peer_watch_free);
+  daemon->peers = ferry_peer_watch_new (daemon->connection, daemon->callers);
+  if (daemon->database != NULL)
+    daemon->trim = ferry_memory_trim_new (daemon->connection, daemon->database, on_quiet,
+                                          daemon);
+}
+
 static gboolean
 start_engine (Daemon  *daemon,
               GError **error)
@@ -264,28 +288,36 @@ start_engine (Daemon  *daemon,
                                                daemon->collections);
   ferry_agent_files_bind_settings (daemon->settings, daemon->transfers);
   ferry_agent_files_attach (daemon->files, daemon->transfers);
-  daemon->trim = ferry_memory_trim_new (daemon->connection, database);
+  daemon->database = g_object_ref (database);
+  watch_messages (daemon);
   g_debug ("serving tasks from %s", db_path);
   return TRUE;
 }
 
 static void
-on_bus_acquired (GDBusConnection *connection,
-                 const char      *name,
-                 gpointer         user_data)
+on_bus_serve (GDBusConnection *connection,
+              gpointer         user_data)
 {
   Daemon *daemon = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* Losing the bus ends the session: leave through name_lost, cleanly,
-   * rather than by the default SIGTERM. */
-  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  if (daemon->connection != NULL)
+    {
+      /* A new connection to move to: the same objects there too. */
+      if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service),
+                                             connection, FERRY_DBUS_PATH, &error))
+        g_warning ("Cannot export %s on a new connection: %s", FERRY_DBUS_PATH,
+                   error->message);
+      ferry_collection_service_serve (daemon->collection_service, connection);
+      return;
+    }
+
   daemon->connection = g_object_ref (connection);
 
   /* Exported before the name is requested, so a call that activated us
    * never finds the object missing; it waits until the engine runs. */
   daemon->callers = ferry_caller_cache_new (connection);
-  daemon->peers = ferry_peer_watch_new (connection, daemon->callers);
+  watch_messages (daemon);
   daemon->service = ferry_agent_service_new (daemon->callers);
   daemon->files = ferry_agent_files_new (daemon->service, daemon->callers);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service),
@@ -300,18 +332,35 @@ on_bus_acquired (GDBusConnection *connection,
                                                              connection);
 }
 
+/* The name moved to a new connection: every part follows it. */
 static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
+move_to (Daemon          *daemon,
+         GDBusConnection *connection)
+{
+  g_set_object (&daemon->connection, connection);
+  ferry_caller_cache_set_connection (daemon->callers, connection);
+  ferry_resolver_registry_set_connection (ferry_agent_service_get_resolvers (daemon->service),
+                                          connection);
+  watch_messages (daemon);
+}
+
+static void
+on_bus_acquired (GDBusConnection *connection,
+                 gboolean         first,
+                 gpointer         user_data)
 {
   Daemon *daemon = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (!first)
+    {
+      move_to (daemon, connection);
+      return;
+    }
   if (daemon->owned || daemon->service == NULL)
     return;
   daemon->owned = TRUE;
-  g_debug ("owning %s", name);
+  g_debug ("owning %s", FERRY_DBUS_NAME);
 
   if (!start_engine (daemon, &error))
     {
@@ -321,13 +370,22 @@ on_name_acquired (GDBusConnection *connection,
 }
 
 static void
-on_name_lost (GDBusConnection *connection,
-              const char      *name,
-              gpointer         user_data)
+on_bus_retire (GDBusConnection *connection,
+               gpointer         user_data)
 {
   Daemon *daemon = user_data;
 
-  daemon->lost = daemon->owned;
+  g_dbus_interface_skeleton_unexport_from_connection (
+    G_DBUS_INTERFACE_SKELETON (daemon->service), connection);
+  ferry_collection_service_retire (daemon->collection_service, connection);
+}
+
+static void
+on_bus_lost (GDBusConnection *connection,
+             gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
   if (connection == NULL || g_dbus_connection_is_closed (connection))
     {
       if (daemon->owned)
@@ -349,7 +407,7 @@ on_name_lost (GDBusConnection *connection,
   else
     {
       /* Not an error: the one that runs serves everybody. */
-      g_printerr ("ferryd: %s is already owned by another ferryd; exiting\n", name);
+      g_printerr ("ferryd: %s is already owned by another ferryd; exiting\n", FERRY_DBUS_NAME);
       quit (daemon, 0);
     }
 }
@@ -447,8 +505,9 @@ main (int   argc,
   g_auto(Daemon) daemon = { NULL, };
   g_autofree char *data_dir = NULL;
   gboolean replace = FALSE;
-  GBusNameOwnerFlags flags;
-  guint owner_id;
+  const FerryAgentBusHandlers handlers = {
+    on_bus_serve, on_bus_acquired, on_bus_retire, on_bus_lost,
+  };
   int status;
 
   setlocale (LC_ALL, "");
@@ -478,18 +537,10 @@ main (int   argc,
   g_unix_signal_add (SIGINT, on_signal_quit, &daemon);
   g_unix_signal_add (SIGTERM, on_signal_quit, &daemon);
 
-  flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
-  if (replace)
-    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
-  owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, FERRY_DBUS_NAME, flags,
-                             on_bus_acquired, on_name_acquired, on_name_lost,
-                             &daemon, NULL);
+  daemon.bus = ferry_agent_bus_new (FERRY_DBUS_NAME, replace, &handlers, &daemon);
 
   g_main_loop_run (daemon.loop);
 
-  /* A name already lost has nothing to release: asking the bus would only
-   * earn a warning.  The process ends right after either way. */
-  if (!daemon.lost)
-    g_bus_unown_name (owner_id);
+  g_clear_pointer (&daemon.bus, ferry_agent_bus_free);
   return daemon.exit_status;
 }

@@ -139,24 +139,6 @@ ferry_agent_fixture_connect (FerryAgentFixture *fixture)
   return ferry_agent_connect (fixture->bus);
 }
 
-static gboolean
-agent_name_has_owner (GDBusConnection *connection)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (connection,
-                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", FERRY_DBUS_NAME),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
-                                       -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
 /* Where the sanitizers of the sanitized build (meson's b_sanitize) take
  * their options from: tests/meson.build sets them for every test. */
 static const char * const sanitizer_variables[] = { "ASAN_OPTIONS", "UBSAN_OPTIONS" };
@@ -246,6 +228,71 @@ ferry_agent_fixture_get_owner_pid (FerryAgentFixture *fixture)
 }
 
 /**
+ * ferry_agent_fixture_dup_owner:
+ * @fixture: a fixture that is up
+ *
+ * Returns: (transfer full) (nullable): the unique name that owns
+ *   io.github.ferrysync.Ferry.Agent, %NULL when none does
+ */
+char *
+ferry_agent_fixture_dup_owner (FerryAgentFixture *fixture)
+{
+  g_autoptr(GVariant) reply = NULL;
+  char *owner = NULL;
+
+  reply = g_dbus_connection_call_sync (fixture->connection,
+                                       "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetNameOwner",
+                                       g_variant_new ("(s)", FERRY_DBUS_NAME),
+                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(s)", &owner);
+  return owner;
+}
+
+/**
+ * ferry_agent_fixture_owned_elsewhere:
+ * @fixture: a fixture that is up
+ * @unique_name: a connection that owned io.github.ferrysync.Ferry.Agent
+ *
+ * Returns: whether another connection owns the name now
+ */
+gboolean
+ferry_agent_fixture_owned_elsewhere (FerryAgentFixture *fixture,
+                                     const char        *unique_name)
+{
+  g_autofree char *owner = ferry_agent_fixture_dup_owner (fixture);
+
+  return owner != NULL && g_strcmp0 (owner, unique_name) != 0;
+}
+
+/**
+ * ferry_agent_name_has_owner:
+ * @connection: a connection to the bus
+ * @name: a bus name
+ *
+ * Returns: whether @name is on the bus
+ */
+gboolean
+ferry_agent_name_has_owner (GDBusConnection *connection,
+                            const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_owner = TRUE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
+                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "NameHasOwner", g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &has_owner);
+  return has_owner;
+}
+
+/**
  * ferry_agent_process_is_alive:
  * @pid: a process id
  *
@@ -313,7 +360,7 @@ ferry_agent_fixture_set_up_with_env (FerryAgentFixture  *fixture,
   set_activation_environment (fixture->connection, fixture->data_dir, network, environment);
 
   /* The last test's ferryd is gone: this proxy starts a new one. */
-  g_assert_false (agent_name_has_owner (fixture->connection));
+  g_assert_false (ferry_agent_name_has_owner (fixture->connection, FERRY_DBUS_NAME));
   fixture->agent = ferry_agent_fixture_new_proxy (fixture, fixture->connection);
   owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (fixture->agent));
   g_assert_nonnull (owner);
@@ -335,7 +382,7 @@ ferry_agent_fixture_tear_down (FerryAgentFixture *fixture)
 
   if (fixture->ferryd_pid != 0)
     g_assert_cmpint (kill ((pid_t) fixture->ferryd_pid, SIGTERM), ==, 0);
-  FERRY_TEST_WAIT (!agent_name_has_owner (fixture->connection), 20000);
+  FERRY_TEST_WAIT (!ferry_agent_name_has_owner (fixture->connection, FERRY_DBUS_NAME), 20000);
   /* Its data directory is removed with the test's: it must be gone. */
   if (fixture->ferryd_pid != 0)
     FERRY_TEST_WAIT (!ferry_agent_process_is_alive (fixture->ferryd_pid), 20000);

@@ -44,6 +44,11 @@ GDBusConnection *ferry_agent_fixture_connect      (FerryAgentFixture *fixture);
 FerryDBusAgent  *ferry_agent_fixture_new_proxy    (FerryAgentFixture *fixture,
                                                    GDBusConnection   *connection);
 guint32          ferry_agent_fixture_get_owner_pid (FerryAgentFixture *fixture);
+char            *ferry_agent_fixture_dup_owner    (FerryAgentFixture *fixture);
+gboolean         ferry_agent_fixture_owned_elsewhere (FerryAgentFixture *fixture,
+                                                      const char        *unique_name);
+gboolean         ferry_agent_name_has_owner       (GDBusConnection   *connection,
+                                                   const char        *name);
 gboolean         ferry_agent_process_is_alive     (guint32            pid);
 
 GVariant        *ferry_agent_bytes                (gconstpointer      data,

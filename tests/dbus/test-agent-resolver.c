@@ -248,24 +248,6 @@ assert_contains (const char *haystack,
     g_error ("“%s” does not mention “%s”", haystack, needle);
 }
 
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean has_owner = TRUE;
-
-  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus",
-                                       "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "NameHasOwner", g_variant_new ("(s)", name),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
 static void
 test_answers (Fixture       *fixture,
               gconstpointer  data)
@@ -387,7 +369,7 @@ test_app_leaves (Fixture       *fixture,
   /* Once the bus has seen the app go, so has ferryd: the bus told it
    * before it answers anything later. */
   app_stop (&fixture->app);
-  FERRY_TEST_WAIT (!name_has_owner (fixture->base.connection, unique_name), WAIT_MS);
+  FERRY_TEST_WAIT (!ferry_agent_name_has_owner (fixture->base.connection, unique_name), WAIT_MS);
 
   id = enqueue_stale_edit (fixture, "/docs/gone", NULL);
   last_error = wait_for_conflict (fixture, id);
@@ -437,6 +419,63 @@ test_owner_only (Fixture       *fixture,
   g_assert_cmpuint (fixture->app.calls, ==, 0);
 }
 
+/* ferryd moves to a new bus connection (after a large message) while the
+ * app holds its Resolve call: the connection it left waits for the answer,
+ * which settles the task, and the registration moved along. */
+static void
+test_across_connections (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *large_id = NULL;
+  g_autofree char *final = NULL;
+  g_autofree guint8 *large = g_malloc0 (2 * 1024 * 1024);
+  gint64 until;
+
+  start_ferryd (fixture, 60000);
+  app_start (fixture, RESOLVER_SILENT);
+  first = ferry_agent_fixture_dup_owner (&fixture->base);
+
+  id = enqueue_stale_edit (fixture, "/docs/held", NULL);
+  FERRY_TEST_WAIT (fixture->app.unanswered != NULL, WAIT_MS);
+  g_assert_cmpstr (g_dbus_method_invocation_get_sender (fixture->app.unanswered), ==, first);
+
+  ferry_dbus_agent_call_enqueue_sync (
+    fixture->base.agent,
+    ferry_agent_request_new ("PUT", "http://127.0.0.1:9/large",
+                             "body", ferry_agent_bytes (large, 2 * 1024 * 1024), NULL),
+    &large_id, NULL, &error);
+  g_assert_no_error (error);
+  FERRY_TEST_WAIT (ferry_agent_fixture_owned_elsewhere (&fixture->base, first), WAIT_MS);
+
+  /* Well past the least time a connection serves after the move, the
+   * left one is still there: it waits for the app's answer. */
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    ferry_test_iterate_briefly ();
+  g_assert_true (ferry_agent_name_has_owner (fixture->base.connection, first));
+
+  ferry_dbus_resolver_complete_resolve (fixture->app.skeleton,
+                                        g_steal_pointer (&fixture->app.unanswered),
+                                        ferry_agent_bytes (MERGED_DOC, strlen (MERGED_DOC)));
+  FERRY_TEST_WAIT (task_in_state (fixture, id, "succeeded"), WAIT_MS);
+  final = ferry_doc_server_read (fixture->docs, "/docs/held", NULL, NULL, NULL);
+  g_assert_cmpstr (final, ==, MERGED_DOC);
+  FERRY_TEST_WAIT (!ferry_agent_name_has_owner (fixture->base.connection, first), WAIT_MS);
+
+  /* The next conflict reaches the app from the new connection. */
+  fixture->app.mode = RESOLVER_ANSWER;
+  g_clear_pointer (&id, g_free);
+  id = enqueue_stale_edit (fixture, "/docs/later", NULL);
+  FERRY_TEST_WAIT (task_in_state (fixture, id, "succeeded"), WAIT_MS);
+  g_assert_cmpuint (fixture->app.calls, ==, 2);
+  g_clear_pointer (&final, g_free);
+  final = ferry_doc_server_read (fixture->docs, "/docs/later", NULL, NULL, NULL);
+  g_assert_cmpstr (final, ==, MERGED_DOC);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +492,7 @@ main (int   argc,
   ADD ("/dbus/resolver/times-out", test_times_out);
   ADD ("/dbus/resolver/app-leaves", test_app_leaves);
   ADD ("/dbus/resolver/owner-only", test_owner_only);
+  ADD ("/dbus/resolver/across-connections", test_across_connections);
 
 #undef ADD
 
