@@ -6,6 +6,7 @@
 #include "ferry-error.h"
 #include "ferry-client-private.h"
 #include "ferry-client-transfers-private.h"
+#include "ferry-proxy-signals-private.h"
 
 /*
  * Following the agent: the generated proxy (created by the async
@@ -53,7 +54,8 @@ install_agent_signals (GType type)
    * FerryClient::agent-vanished:
    * @self: the client
    *
-   * The agent left the bus (it exited or crashed).
+   * The agent left the bus (it exited or crashed).  Not emitted when the
+   * agent only moves to another connection (see #FerryClient:agent-owner).
    */
   signals[AGENT_VANISHED] =
     g_signal_new ("agent-vanished", type, G_SIGNAL_RUN_LAST,
@@ -273,6 +275,20 @@ update_agent_owner (FerryClient *self)
   if (g_strcmp0 (owner, self->agent_owner) == 0)
     return;
 
+  /* The agent said it moves there: the same one goes on, nothing to
+   * read again (the proxy has the properties from the new owner). */
+  if (was_running && running && g_strcmp0 (owner, self->agent_successor) == 0)
+    {
+      g_debug ("the agent moved from %s to %s", self->agent_owner, owner);
+      g_clear_pointer (&self->agent_successor, g_free);
+      g_free (self->agent_owner);
+      self->agent_owner = g_steal_pointer (&owner);
+      ferry_client_sync_properties (self);
+      ferry_client_notify_agent_owner (self, FALSE);
+      return;
+    }
+  g_clear_pointer (&self->agent_successor, g_free);
+
   /* A restart may be seen as one change from an old owner to a new one. */
   if (was_running && running)
     {
@@ -437,6 +453,15 @@ on_proxy_storage_quota_exceeded (FerryClient    *self,
 }
 
 static void
+on_proxy_moving (FerryClient    *self,
+                 const char     *successor,
+                 FerryDBusAgent *proxy)
+{
+  g_free (self->agent_successor);
+  self->agent_successor = g_strdup (successor);
+}
+
+static void
 on_proxy_run_started (FerryClient    *self,
                       FerryDBusAgent *proxy)
 {
@@ -469,6 +494,7 @@ proxy_new_cb (GObject      *object,
 
   /* Calls can take a while when the agent has to start first. */
   g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (self->proxy), 60 * 1000);
+  ferry_proxy_follow_signals (G_DBUS_PROXY (self->proxy));
 
   g_signal_connect_object (self->proxy, "notify::g-name-owner",
                            G_CALLBACK (on_proxy_notify_name_owner), self, G_CONNECT_SWAPPED);
@@ -494,6 +520,8 @@ proxy_new_cb (GObject      *object,
                            G_CALLBACK (on_proxy_transfer_progress), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "storage-quota-exceeded",
                            G_CALLBACK (on_proxy_storage_quota_exceeded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->proxy, "moving",
+                           G_CALLBACK (on_proxy_moving), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-started",
                            G_CALLBACK (on_proxy_run_started), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->proxy, "run-finished",
@@ -515,7 +543,8 @@ create_proxy (GTask *task)
    * ferry_client_call_agent()) with StartServiceByName, whose error the
    * call reports. */
   ferry_dbus_agent_proxy_new (self->connection,
-                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                              G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
+                              G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
                               FERRY_DBUS_NAME,
                               FERRY_DBUS_PATH,
                               g_task_get_cancellable (task),

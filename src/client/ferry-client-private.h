@@ -26,6 +26,7 @@ struct _FerryClient
   GDBusConnection *connection;
   FerryDBusAgent *proxy;
   char *agent_owner;
+  char *agent_successor;         /* where the agent said it moves, or NULL */
   char *app_id;                  /* the owner name Enqueue sends, or NULL */
   GQueue start_waiters;          /* start calls waiting for the name */
 

@@ -183,6 +183,7 @@ ferry_client_finalize (GObject *object)
 
   g_clear_object (&self->connection);
   g_free (self->agent_owner);
+  g_free (self->agent_successor);
   g_free (self->app_id);
 
   G_OBJECT_CLASS (ferry_client_parent_class)->finalize (object);
@@ -341,7 +342,10 @@ install_client_properties (void)
   /**
    * FerryClient:agent-owner:
    *
-   * The unique bus name of the running agent, or %NULL.
+   * The unique bus name of the running agent, or %NULL.  It changes
+   * without #FerryClient::agent-vanished when the agent moves to another
+   * bus connection of its own (it does, after a large message, to give back
+   * memory): the same agent goes on, with everything it had.
    */
   properties[PROP_AGENT_OWNER] =
     g_param_spec_string ("agent-owner", NULL, NULL, NULL,

@@ -7,6 +7,7 @@
 
 #include "ferry-client-private.h"
 #include "ferry-collection-private.h"
+#include "ferry-proxy-signals-private.h"
 
 /**
  * FerryCollection:
@@ -386,6 +387,7 @@ proxy_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  ferry_proxy_follow_signals (G_DBUS_PROXY (proxy));
   self = g_object_new (FERRY_TYPE_COLLECTION, NULL);
   self->proxy = proxy;
   g_signal_connect (proxy, "g-properties-changed", G_CALLBACK (on_properties_changed), self);
@@ -422,7 +424,9 @@ ferry_collection_new_async (FerryClient         *client,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ferry_collection_new_async);
   ferry_dbus_collection_proxy_new (ferry_client_get_connection (client),
-                                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, FERRY_DBUS_NAME, path,
+                                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
+                                   G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                   FERRY_DBUS_NAME, path,
                                    cancellable, proxy_cb, task);
 }
 

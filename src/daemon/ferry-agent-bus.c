@@ -15,14 +15,23 @@
  * Enqueue would keep 16 MiB in ferryd for good.  So once a large message
  * has come and the calls have gone quiet, ferryd opens another connection,
  * serves its objects there too and moves its name to it in one step (the
- * old connection allows replacement, the new one replaces).  Clients see
- * the name's owner change, as after a restart, and follow it.  The old
- * connection answers the calls it holds and waits for the answers to those
- * it made, then closes, and its buffer goes with it.
+ * old connection allows replacement, the new one replaces).
+ *
+ * Peers follow signals from the name's owner only, so none may be sent
+ * from either connection around the move: ferryd tells its peers it is
+ * Moving, holds its signals, and asks the bus something on the old
+ * connection; the answer means the bus has passed on everything sent
+ * there before.  Only then does the new connection ask for the name, and
+ * once it has it the held signals go from there.  The old connection
+ * answers the calls it holds and waits for the answers to those it made,
+ * then closes, and its buffer goes with it.
  */
 
-/* A body this large makes the connection worth renewing. */
+/* A body this large makes the connection worth renewing, once no message
+ * has come for RENEW_QUIET_MS (a move in the middle of a burst would keep
+ * two grown buffers at once). */
 #define RENEW_SIZE (1024 * 1024)
+#define RENEW_QUIET_MS 2000
 
 /* How long a connection that gave its name away serves on: at least this
  * long (calls sent before the caller heard of the move may still come),
@@ -44,6 +53,7 @@ struct _FerryAgentBus
   Line                  *current;  /* owns the name, or is asking first */
   Line                  *next;     /* asking for it, to take over */
   GPtrArray             *retiring; /* Line */
+  guint                  recheck_id;
 };
 
 struct _Line
@@ -60,6 +70,7 @@ struct _Line
   GMutex           lock;
   GHashTable      *unanswered;    /* calls either way, as "in SENDER SERIAL" / "out SERIAL" */
   gsize            largest;       /* the largest body received */
+  gint64           last_received; /* monotonic µs */
 };
 
 static void connect_line (FerryAgentBus *self);
@@ -123,6 +134,8 @@ on_message (GDBusConnection *connection,
     }
 
   g_mutex_lock (&line->lock);
+  if (incoming)
+    line->last_received = g_get_monotonic_time ();
   if (body != NULL)
     line->largest = MAX (line->largest, g_variant_get_size (body));
   if (asked != NULL)
@@ -263,10 +276,46 @@ on_name_lost (GDBusConnection *connection,
       retire_line (self, line);
       if (self->current->lost)
         self->handlers.lost (self->current->connection, self->user_data);
+      else
+        self->handlers.acquired (self->current->connection, FALSE, self->user_data);
     }
   else if (line == self->current && self->next == NULL)
     self->handlers.lost (connection, self->user_data);
   /* else it leaves for the next connection, which will say so. */
+}
+
+static void
+ask_for_name (FerryAgentBus *self,
+              Line          *line,
+              gboolean       first)
+{
+  GBusNameOwnerFlags flags;
+
+  flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
+  if (!first || self->replace)
+    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
+  line->owner_id = g_bus_own_name_on_connection (line->connection, self->name, flags,
+                                                 on_name_acquired, on_name_lost,
+                                                 line_ref (line), line_unref);
+}
+
+/* The bus answered on the old connection: all sent there before is on its
+ * way to the peers. */
+static void
+passed_on_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Line *line = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    g_debug ("the old connection did not answer: %s", error->message);
+  if (line->bus != NULL && line == line->bus->next)
+    ask_for_name (line->bus, line, FALSE);
+  line_unref (line);
 }
 
 static void
@@ -278,7 +327,6 @@ connected_cb (GObject      *source,
   g_autoptr(GDBusConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   gboolean first;
-  GBusNameOwnerFlags flags;
   Line *line;
 
   connection = g_dbus_connection_new_for_address_finish (result, &error);
@@ -300,20 +348,23 @@ connected_cb (GObject      *source,
     }
 
   line = line_new (self, connection);
-  flags = G_BUS_NAME_OWNER_FLAGS_ALLOW_REPLACEMENT | G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE;
-  if (!first || self->replace)
-    flags |= G_BUS_NAME_OWNER_FLAGS_REPLACE;
-  if (first)
-    self->current = line;
-  else
-    self->next = line;
-
   /* Served before the name comes here, so no call finds the objects
    * missing. */
+  if (first)
+    {
+      self->current = line;
+      self->handlers.serve (connection, self->user_data);
+      ask_for_name (self, line, TRUE);
+      return;
+    }
+
+  self->next = line;
   self->handlers.serve (connection, self->user_data);
-  line->owner_id = g_bus_own_name_on_connection (connection, self->name, flags,
-                                                 on_name_acquired, on_name_lost,
-                                                 line_ref (line), line_unref);
+  self->handlers.moving (self->current->connection, connection, self->user_data);
+  g_dbus_connection_call (self->current->connection, "org.freedesktop.DBus",
+                          "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId", NULL,
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          passed_on_cb, line_ref (line));
 }
 
 static void
@@ -370,30 +421,48 @@ ferry_agent_bus_new (const char                  *name,
   return self;
 }
 
+static gboolean
+recheck (gpointer user_data)
+{
+  FerryAgentBus *self = user_data;
+
+  self->recheck_id = 0;
+  ferry_agent_bus_renew_if_grown (self);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * ferry_agent_bus_renew_if_grown:
  * @self: the agent's place on the bus
  *
  * Moves to a fresh connection when a large message has come on the one in
- * use, to give back the memory GDBus keeps for it.  Call it when calls are
- * quiet.
+ * use, to give back the memory GDBus keeps for it: now if no message has
+ * come for a while, else once none has.
  *
- * Returns: whether a move began
+ * Returns: whether a move began now
  */
 gboolean
 ferry_agent_bus_renew_if_grown (FerryAgentBus *self)
 {
   gsize largest;
+  gint64 quiet_for;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (self->current == NULL || self->current->lost || self->next != NULL)
+  if (self->current == NULL || self->current->lost || self->next != NULL ||
+      self->recheck_id != 0)
     return FALSE;
   g_mutex_lock (&self->current->lock);
   largest = self->current->largest;
+  quiet_for = (g_get_monotonic_time () - self->current->last_received) / 1000;
   g_mutex_unlock (&self->current->lock);
   if (largest < RENEW_SIZE)
     return FALSE;
+  if (quiet_for < RENEW_QUIET_MS)
+    {
+      self->recheck_id = g_timeout_add (RENEW_QUIET_MS - quiet_for + 1, recheck, self);
+      return FALSE;
+    }
 
   g_debug ("a message of %" G_GSIZE_FORMAT " bytes came: moving to a new connection", largest);
   /* Asked once per connection. */
@@ -432,6 +501,7 @@ ferry_agent_bus_free (FerryAgentBus *self)
     return;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->recheck_id, g_source_remove);
   for (guint i = 0; i < self->retiring->len; i++)
     drop_line (self, g_ptr_array_index (self->retiring, i));
   if (self->next != NULL)

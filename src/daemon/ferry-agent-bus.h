@@ -11,8 +11,10 @@ typedef struct _FerryAgentBus FerryAgentBus;
  * FerryAgentBusHandlers:
  * @serve: export the agent's objects on a connection; the first time,
  *   before the name is asked for, and again for each renewal
+ * @moving: a move from one connection to the other begins: tell the peers,
+ *   hold what is sent until @acquired
  * @acquired: the name is owned on a connection: the first time the agent
- *   starts, later its parts move there
+ *   starts, later its parts move there (or stay, when a move failed)
  * @retire: stop serving on a connection that gave the name away
  * @lost: the name is gone for good (another agent took it, or the bus
  *   went away); @connection is %NULL when the bus could not be reached
@@ -22,6 +24,9 @@ typedef struct _FerryAgentBus FerryAgentBus;
 typedef struct
 {
   void (*serve)    (GDBusConnection *connection,
+                    gpointer         user_data);
+  void (*moving)   (GDBusConnection *from,
+                    GDBusConnection *to,
                     gpointer         user_data);
   void (*acquired) (GDBusConnection *connection,
                     gboolean         first,

@@ -27,5 +27,7 @@ void               ferry_agent_service_emit_about  (FerryAgentService *self,
                                                     const char        *owner,
                                                     const char        *name,
                                                     GVariant          *parameters);
+void               ferry_agent_service_emit_moving (FerryAgentService *self,
+                                                    const char        *successor);
 
 G_END_DECLS

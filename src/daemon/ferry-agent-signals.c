@@ -114,21 +114,19 @@ ferry_agent_service_emit_about (FerryAgentService *self,
 {
   g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
   g_autoptr(GPtrArray) callers = NULL;
-  GDBusConnection *connection;
 
   /* Not before it is exported, nor after. */
   if (self->callers == NULL ||
       g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
     return;
-  connection = ferry_caller_cache_get_connection (self->callers);
   callers = ferry_caller_cache_dup_callers (self->callers);
   for (guint i = 0; i < callers->len; i++)
     {
       FerryCaller *caller = g_ptr_array_index (callers, i);
 
       if (!caller->sandboxed || ferry_caller_is_owner (caller, owner))
-        g_dbus_connection_emit_signal (connection, caller->unique_name, FERRY_DBUS_PATH,
-                                       FERRY_DBUS_INTERFACE, name, owned, NULL);
+        ferry_caller_cache_emit (self->callers, caller->unique_name, FERRY_DBUS_PATH,
+                                 FERRY_DBUS_INTERFACE, name, owned);
     }
 }
 
@@ -219,11 +217,58 @@ on_manager_auth_required (FerrySyncManager  *manager,
                                   g_variant_new ("(ss)", task->id, task->owner));
 }
 
+/**
+ * ferry_agent_service_emit_moving:
+ * @self: the service
+ * @successor: the unique name of the connection ferryd moves to
+ *
+ * Tells every peer that has talked to ferryd, sandboxed or not, that the
+ * name moves to @successor and the agent stays the same.
+ */
+void
+ferry_agent_service_emit_moving (FerryAgentService *self,
+                                 const char        *successor)
+{
+  g_autoptr(GVariant) parameters = g_variant_ref_sink (g_variant_new ("(s)", successor));
+  g_autoptr(GPtrArray) callers = NULL;
+
+  g_return_if_fail (FERRY_IS_AGENT_SERVICE (self));
+
+  if (self->callers == NULL)
+    return;
+  callers = ferry_caller_cache_dup_callers (self->callers);
+  for (guint i = 0; i < callers->len; i++)
+    {
+      FerryCaller *caller = g_ptr_array_index (callers, i);
+
+      ferry_caller_cache_emit (self->callers, caller->unique_name, FERRY_DBUS_PATH,
+                               FERRY_DBUS_INTERFACE, "Moving", parameters);
+    }
+}
+
+/* A signal about every app's tasks together, to every peer that listens
+ * (held, like the others, while ferryd moves to another connection). */
+static void
+emit_to_all (FerryAgentService *self,
+             const char        *name,
+             GVariant          *parameters)
+{
+  if (self->callers == NULL ||
+      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
+    {
+      if (parameters != NULL)
+        g_variant_unref (g_variant_ref_sink (parameters));
+      return;
+    }
+  ferry_caller_cache_emit (self->callers, NULL, FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE, name,
+                           parameters);
+}
+
 static void
 on_manager_run_started (FerrySyncManager  *manager,
                         FerryAgentService *self)
 {
-  ferry_dbus_agent_emit_run_started (FERRY_DBUS_AGENT (self));
+  emit_to_all (self, "RunStarted", NULL);
 }
 
 static void
@@ -240,8 +285,8 @@ on_manager_run_finished (FerrySyncManager  *manager,
   g_debug ("run finished: %u succeeded, %u failed, %u retried, %u conflicts, %u held",
            summary->succeeded, summary->failed, summary->retried, summary->conflicts,
            summary->auth_required);
-  ferry_dbus_agent_emit_run_finished (FERRY_DBUS_AGENT (self),
-                                      ferry_agent_args_summary_to_variant (summary));
+  emit_to_all (self, "RunFinished",
+               g_variant_new ("(@a{sv})", ferry_agent_args_summary_to_variant (summary)));
 }
 
 static gboolean

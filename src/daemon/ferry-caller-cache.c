@@ -28,6 +28,16 @@ typedef struct
   char             *sender;
 } PidCall;
 
+/* A signal that waits while ferryd moves to another connection. */
+typedef struct
+{
+  char     *destination;   /* NULL: to every peer that listens */
+  char     *path;
+  char     *interface;
+  char     *name;
+  GVariant *parameters;    /* nullable */
+} HeldSignal;
+
 struct _FerryCallerCache
 {
   GObject          parent_instance;
@@ -37,6 +47,7 @@ struct _FerryCallerCache
   GHashTable      *callers;  /* unique name → FerryCaller */
   GHashTable      *lookups;  /* unique name → Lookup, in flight */
   GCancellable    *cancellable;
+  GPtrArray       *held;     /* HeldSignal; NULL unless signals are held */
 
   /* state */
   guint            name_owner_changed_id;
@@ -69,6 +80,48 @@ pid_call_free (PidCall *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PidCall, pid_call_free)
 
+static void
+held_signal_free (gpointer data)
+{
+  HeldSignal *held = data;
+
+  g_free (held->destination);
+  g_free (held->path);
+  g_free (held->interface);
+  g_free (held->name);
+  g_clear_pointer (&held->parameters, g_variant_unref);
+  g_free (held);
+}
+
+static void
+send_signal (FerryCallerCache *self,
+             const char       *destination,
+             const char       *path,
+             const char       *interface,
+             const char       *name,
+             GVariant         *parameters)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_dbus_connection_emit_signal (self->connection, destination, path, interface, name,
+                                      parameters, &error))
+    g_debug ("%s.%s not sent: %s", interface, name, error->message);
+}
+
+/* Sends what waited, in order, from the connection in use. */
+static void
+release_held (FerryCallerCache *self)
+{
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->held);
+
+  for (guint i = 0; held != NULL && i < held->len; i++)
+    {
+      HeldSignal *signal = g_ptr_array_index (held, i);
+
+      send_signal (self, signal->destination, signal->path, signal->interface, signal->name,
+                   signal->parameters);
+    }
+}
 static void
 on_name_owner_changed (GDBusConnection *connection,
                        const char      *sender_name,
@@ -208,6 +261,7 @@ ferry_caller_cache_finalize (GObject *object)
   FerryCallerCache *self = FERRY_CALLER_CACHE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_pointer (&self->callers, g_hash_table_unref);
   g_clear_pointer (&self->lookups, g_hash_table_unref);
 
@@ -467,7 +521,9 @@ ferry_caller_cache_get_connection (FerryCallerCache *self)
  *
  * Moves to @connection.  Callers keep their unique names, so what is known
  * of them stays; a lookup still in flight finishes on the connection it
- * began on.
+ * began on.  Signals held by ferry_caller_cache_hold_signals() go out from
+ * @connection now (also when it is the one in use: the move did not
+ * happen).
  */
 void
 ferry_caller_cache_set_connection (FerryCallerCache *self,
@@ -478,12 +534,72 @@ ferry_caller_cache_set_connection (FerryCallerCache *self,
   g_return_if_fail (FERRY_IS_CALLER_CACHE (self));
   g_return_if_fail (G_IS_DBUS_CONNECTION (connection));
 
-  if (connection == self->connection)
-    return;
-  /* Followed on both for a moment: a departure is never missed between. */
-  subscription = follow_departures (self, connection);
-  g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
-  self->name_owner_changed_id = subscription;
-  g_set_object (&self->connection, connection);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+  if (connection != self->connection)
+    {
+      /* Followed on both for a moment: a departure is never missed between. */
+      subscription = follow_departures (self, connection);
+      g_dbus_connection_signal_unsubscribe (self->connection, self->name_owner_changed_id);
+      self->name_owner_changed_id = subscription;
+      g_set_object (&self->connection, connection);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+    }
+  release_held (self);
+}
+
+/**
+ * ferry_caller_cache_emit:
+ * @self: a cache
+ * @destination: (nullable): the peer the signal goes to, %NULL for every
+ *   peer that listens
+ * @path: the object it is about
+ * @interface: its interface
+ * @name: the signal's name
+ * @parameters: (nullable): its arguments; consumed when floating
+ *
+ * Sends a signal from the connection ferryd serves on.  While signals are
+ * held it waits, and goes from the connection ferryd moves to.
+ */
+void
+ferry_caller_cache_emit (FerryCallerCache *self,
+                         const char       *destination,
+                         const char       *path,
+                         const char       *interface,
+                         const char       *name,
+                         GVariant         *parameters)
+{
+  g_autoptr(GVariant) owned = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+  HeldSignal *held;
+
+  g_return_if_fail (FERRY_IS_CALLER_CACHE (self));
+
+  if (self->held == NULL)
+    {
+      send_signal (self, destination, path, interface, name, owned);
+      return;
+    }
+  held = g_new0 (HeldSignal, 1);
+  held->destination = g_strdup (destination);
+  held->path = g_strdup (path);
+  held->interface = g_strdup (interface);
+  held->name = g_strdup (name);
+  held->parameters = g_steal_pointer (&owned);
+  g_ptr_array_add (self->held, held);
+}
+
+/**
+ * ferry_caller_cache_hold_signals:
+ * @self: a cache
+ *
+ * Holds what ferry_caller_cache_emit() sends until the next
+ * ferry_caller_cache_set_connection(): ferryd is moving, and a signal sent
+ * from either connection at the moment the name moves could reach a peer
+ * that ignores it (it follows signals from the name's owner only).
+ */
+void
+ferry_caller_cache_hold_signals (FerryCallerCache *self)
+{
+  g_return_if_fail (FERRY_IS_CALLER_CACHE (self));
+
+  if (self->held == NULL)
+    self->held = g_ptr_array_new_with_free_func (held_signal_free);
 }

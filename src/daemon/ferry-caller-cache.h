@@ -27,5 +27,12 @@ GPtrArray        *ferry_caller_cache_dup_callers   (FerryCallerCache     *self);
 GDBusConnection  *ferry_caller_cache_get_connection (FerryCallerCache    *self);
 void              ferry_caller_cache_set_connection (FerryCallerCache    *self,
                                                      GDBusConnection     *connection);
+void              ferry_caller_cache_emit          (FerryCallerCache     *self,
+                                                    const char           *destination,
+                                                    const char           *path,
+                                                    const char           *interface,
+                                                    const char           *name,
+                                                    GVariant             *parameters);
+void              ferry_caller_cache_hold_signals  (FerryCallerCache     *self);
 
 G_END_DECLS

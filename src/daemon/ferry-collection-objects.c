@@ -176,8 +176,8 @@ emit (FerryCollectionObjects *self,
       FerryCaller *caller = g_ptr_array_index (callers, i);
 
       if (ferry_collection_args_check_access (caller, owner, NULL))
-        g_dbus_connection_emit_signal (ferry_caller_cache_get_connection (self->callers),
-                                       caller->unique_name, path, interface, name, owned, NULL);
+        ferry_caller_cache_emit (self->callers, caller->unique_name, path, interface, name,
+                                 owned);
     }
 }
 

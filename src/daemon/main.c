@@ -332,7 +332,21 @@ on_bus_serve (GDBusConnection *connection,
                                                              connection);
 }
 
-/* The name moved to a new connection: every part follows it. */
+/* The peers hear of the move before anything else changes; whatever
+ * ferryd says meanwhile waits for the new connection. */
+static void
+on_bus_moving (GDBusConnection *from,
+               GDBusConnection *to,
+               gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  ferry_agent_service_emit_moving (daemon->service, g_dbus_connection_get_unique_name (to));
+  ferry_caller_cache_hold_signals (daemon->callers);
+}
+
+/* The name moved to a new connection (or stayed, when the move failed):
+ * every part follows it. */
 static void
 move_to (Daemon          *daemon,
          GDBusConnection *connection)
@@ -506,7 +520,7 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   gboolean replace = FALSE;
   const FerryAgentBusHandlers handlers = {
-    on_bus_serve, on_bus_acquired, on_bus_retire, on_bus_lost,
+    on_bus_serve, on_bus_moving, on_bus_acquired, on_bus_retire, on_bus_lost,
   };
   int status;
 

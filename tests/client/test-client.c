@@ -754,6 +754,123 @@ test_agent_restart (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (client, on_agent_vanished, NULL);
 }
 
+/* Cancels tasks one by one at a steady pace, a few in flight, and notes
+ * which cancellations the client heard of. */
+typedef struct
+{
+  FerryClient *client;
+  GPtrArray   *ids;
+  guint        next;
+  guint        in_flight;
+  guint        answered;
+  GHashTable  *heard;        /* ids said cancelled by task-changed */
+  guint        tick_id;
+} Canceller;
+
+static void
+cancel_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Canceller *canceller = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ferry_client_cancel_finish (FERRY_CLIENT (source), result, &error));
+  g_assert_no_error (error);
+  canceller->in_flight--;
+  canceller->answered++;
+}
+
+static gboolean
+cancel_tick (gpointer user_data)
+{
+  Canceller *canceller = user_data;
+
+  if (canceller->next == canceller->ids->len)
+    {
+      canceller->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (canceller->in_flight < 4)
+    {
+      canceller->in_flight++;
+      ferry_client_cancel_async (canceller->client,
+                                 g_ptr_array_index (canceller->ids, canceller->next++), NULL,
+                                 cancel_cb, canceller);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_task_changed_cancelled (FerryClient          *client,
+                           const char           *id,
+                           const char           *owner,
+                           FerryClientTaskState  state,
+                           Canceller            *canceller)
+{
+  if (state == FERRY_CLIENT_TASK_STATE_CANCELLED)
+    g_hash_table_add (canceller->heard, g_strdup (id));
+}
+
+/* The agent moves to a new bus connection after a large body: the client
+ * follows without taking it for a restart, and hears every signal sent
+ * while calls were in flight across the move. */
+static void
+test_agent_moves (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FerryClient *client = fixture->base.client;
+  g_autoptr(FerryRequest) request = ferry_request_new ("PUT", "https://example.org/large");
+  g_autoptr(GBytes) large = g_bytes_new_take (g_malloc0 (2 * 1024 * 1024), 2 * 1024 * 1024);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *large_id = NULL;
+  g_autofree char *first_owner = NULL;
+  Canceller canceller = { client, NULL, 0, 0, 0, NULL, 0 };
+  NotifyLog notify_log;
+
+  canceller.ids = client_enqueue_many (client, "https://example.org/small", 400);
+  canceller.heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  first_owner = g_strdup (ferry_client_get_agent_owner (client));
+  g_assert_nonnull (first_owner);
+  FERRY_TEST_WAIT (ferry_client_get_pending_count (client) == 400, 10000);
+
+  appeared = vanished = 0;
+  g_signal_connect (client, "agent-appeared", G_CALLBACK (on_agent_appeared), NULL);
+  g_signal_connect (client, "agent-vanished", G_CALLBACK (on_agent_vanished), NULL);
+  g_signal_connect (client, "task-changed", G_CALLBACK (on_task_changed_cancelled), &canceller);
+  notify_log_init (&notify_log, G_OBJECT (client));
+
+  /* A large body, then cancellations one every 10 ms: the move comes in
+   * the middle of them. */
+  ferry_request_set_body (request, large, "application/octet-stream");
+  large_id = client_enqueue (client, request, &error);
+  g_assert_no_error (error);
+  canceller.tick_id = g_timeout_add (10, cancel_tick, &canceller);
+  FERRY_TEST_WAIT (g_strcmp0 (ferry_client_get_agent_owner (client), first_owner) != 0, 20000);
+  g_test_message ("the agent moved after %u of %u cancellations", canceller.answered,
+                  canceller.ids->len);
+  FERRY_TEST_WAIT (canceller.answered == canceller.ids->len, 30000);
+  FERRY_TEST_WAIT (g_hash_table_size (canceller.heard) == canceller.ids->len, 10000);
+
+  /* Not a restart: nothing vanished, nothing to read again. */
+  g_assert_cmpuint (vanished, ==, 0);
+  g_assert_cmpuint (appeared, ==, 0);
+  g_assert_cmpuint (notify_log_count (&notify_log, "agent-running"), ==, 0);
+  g_assert_cmpuint (notify_log_count (&notify_log, "agent-owner"), ==, 1);
+  g_assert_true (ferry_client_get_agent_running (client));
+  g_assert_cmpint (ferry_client_get_state (client), ==, FERRY_AGENT_STATE_OFFLINE);
+  FERRY_TEST_WAIT (ferry_client_get_pending_count (client) == 1, 10000);
+  g_assert_cmpuint (client_count (client, NULL), ==, 401);
+
+  g_clear_handle_id (&canceller.tick_id, g_source_remove);
+  notify_log_clear (&notify_log, G_OBJECT (client));
+  g_signal_handlers_disconnect_by_func (client, on_task_changed_cancelled, &canceller);
+  g_signal_handlers_disconnect_by_func (client, on_agent_appeared, NULL);
+  g_signal_handlers_disconnect_by_func (client, on_agent_vanished, NULL);
+  g_hash_table_unref (canceller.heard);
+  g_ptr_array_unref (canceller.ids);
+}
+
 static void
 test_task_info_from_variant (void)
 {
@@ -853,6 +970,8 @@ main (int   argc,
               fixture_set_up_online, test_retry_and_resolve, fixture_tear_down);
   g_test_add ("/client/agent-restart", Fixture, NULL,
               fixture_set_up_no_auto_start, test_agent_restart, fixture_tear_down);
+  g_test_add ("/client/agent-moves", Fixture, NULL,
+              fixture_set_up_offline, test_agent_moves, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -196,9 +196,15 @@ def main():
                   else [kebab(prop.get('name'))])
         missing += [f'property {prop.get("name")}: FerryClient:{w}'
                     for w in wanted if w not in client_properties]
+    # Followed inside the library, and shown to apps as a property.
+    shown_as = {'Moving': 'agent-owner'}
     for signal in agent.findall('signal'):
-        if kebab(signal.get('name')) not in client_signals:
-            missing.append(f'signal {signal.get("name")}: FerryClient::{kebab(signal.get("name"))}')
+        name = signal.get('name')
+        if name in shown_as:
+            if shown_as[name] not in client_properties:
+                missing.append(f'signal {name}: FerryClient:{shown_as[name]}')
+        elif kebab(name) not in client_signals:
+            missing.append(f'signal {name}: FerryClient::{kebab(name)}')
     for method in resolver.findall('method'):
         if kebab(method.get('name')) not in members('Resolver', GLIB + 'signal'):
             missing.append(f'Resolver method {method.get("name")}: FerryResolver::'
