@@ -14,7 +14,9 @@
  * the interface allows; with --too-big, one byte more too), Get, List,
  * Count, Cancel, Retry, RetryAll and malformed calls, a few in flight at
  * once.  Prints ferryd's resident
- * memory before, its peak during the fuzz, and what it keeps once idle.
+ * memory before, its peak during the fuzz, and what it keeps once idle
+ * (all of it, and what it allocated: the rest is code and files mapped,
+ * which grows as more of the libraries' code has run).
  *
  * The built ferryd runs on a private bus with the network fixed offline,
  * so that everything enqueued stays queued.
@@ -31,7 +33,7 @@ static gboolean too_big = FALSE;
 static GOptionEntry entries[] = {
   { "calls", 0, 0, G_OPTION_ARG_INT, &n_calls, "Calls in all", "N" },
   { "big-every", 0, 0, G_OPTION_ARG_INT, &big_every,
-    "One call in N enqueues a body of 16 MiB, the most there may be", "N" },
+    "One call in N enqueues a body of 16 MiB, the most there may be (0: none)", "N" },
   { "in-flight", 0, 0, G_OPTION_ARG_INT, &in_flight, "Calls in flight at once", "N" },
   { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the mix", "N" },
   { "too-big", 0, 0, G_OPTION_ARG_NONE, &too_big,
@@ -81,12 +83,12 @@ next_call (Fuzz      *fuzz,
 {
   int n = fuzz->sent;
 
-  if (n % big_every == 0)
+  if (big_every > 0 && n % big_every == 0)
     {
       *out_parameters = enqueue_parameters (fuzz, fuzz->big_body);
       return "Enqueue";
     }
-  if (too_big && n % big_every == big_every / 2)
+  if (too_big && big_every > 0 && n % big_every == big_every / 2)
     {
       *out_parameters = enqueue_parameters (fuzz, fuzz->too_big_body);
       return "Enqueue";
@@ -201,7 +203,8 @@ main (int    argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  big_every = MAX (big_every, 2);
+  if (big_every != 0)
+    big_every = MAX (big_every, 2);
   in_flight = MAX (in_flight, 1);
 
   tmp = g_dir_make_tmp ("ferry-bench-XXXXXX", &error);
@@ -221,23 +224,29 @@ main (int    argc,
   g_print ("ferryd memory under a D-Bus fuzz (%u cores), ferryd pid %u\n",
            g_get_num_processors (), fixture.ferryd_pid);
   bench_read_memory (fixture.ferryd_pid, &idle_rss, &start_peak);
-  g_print ("started:   RSS %6.1f MB\n", idle_rss);
+  g_print ("started:   RSS %6.1f MB, allocated %5.1f MB\n", idle_rss,
+           bench_read_private (fixture.ferryd_pid));
 
   for (int i = 0; i < in_flight; i++)
     send_next (&fuzz);
   FERRY_TEST_WAIT (fuzz.answered == n_calls, 1800 * 1000);
 
   bench_read_memory (fixture.ferryd_pid, &rss, &peak);
-  g_print ("%d calls (%u tasks stored, %d refused), one in %d with a 16 MiB body%s, "
-           "%d in flight\n", n_calls, fuzz.ids->len, fuzz.failed, big_every,
-           too_big ? " and one in as many with one byte more" : "", in_flight);
+  if (big_every > 0)
+    g_print ("%d calls (%u tasks stored, %d refused), one in %d with a 16 MiB body%s, "
+             "%d in flight\n", n_calls, fuzz.ids->len, fuzz.failed, big_every,
+             too_big ? " and one in as many with one byte more" : "", in_flight);
+  else
+    g_print ("%d calls (%u tasks stored, %d refused), no large body, %d in flight\n",
+             n_calls, fuzz.ids->len, fuzz.failed, in_flight);
   g_print ("peak:      RSS %6.1f MB\n", MAX (peak, fuzz.peak_seen));
   g_print ("after:     RSS %6.1f MB\n", rss);
   for (int waited = 5; waited <= 10; waited += 5)
     {
       g_usleep (5 * G_USEC_PER_SEC);
       bench_read_memory (fixture.ferryd_pid, &rss, &peak);
-      g_print ("idle %2d s: RSS %6.1f MB\n", waited, rss);
+      g_print ("idle %2d s: RSS %6.1f MB, allocated %5.1f MB\n", waited, rss,
+               bench_read_private (fixture.ferryd_pid));
     }
 
   ferry_agent_fixture_tear_down (&fixture);

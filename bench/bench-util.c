@@ -36,6 +36,26 @@ bench_read_memory (guint32  pid,
 }
 
 /**
+ * bench_read_private:
+ * @pid: a process
+ *
+ * Returns: its resident anonymous memory now (RssAnon: what it allocated,
+ *   not the code and files it maps), in MB, or -1
+ */
+double
+bench_read_private (guint32 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%u/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "RssAnon:");
+  return line != NULL ? strtol (line + 8, NULL, 10) / 1024.0 : -1;
+}
+
+/**
  * bench_remove_tree:
  * @path: a folder a benchmark made
  *

@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
+double bench_read_private (guint32  pid);
 void bench_read_memory (guint32  pid,
                         double  *rss,
                         double  *peak);
