@@ -247,10 +247,14 @@ send_thread (gpointer data)
   ThreadSend *send = g_task_get_task_data (inner);
   Exchange *exchange = send->exchange;
   GCancellable *cancellable = g_task_get_cancellable (send->task);
-  g_autoptr(GMainContext) context = g_main_context_new ();
   gint64 started = g_get_monotonic_time ();
 
-  g_main_context_push_thread_default (context);
+  /* No context of the thread's own: the blocking calls need none, and
+   * libsoup attaches what outlives the request (the timer that forgets a
+   * host once its last connection closed, which happens here) to the
+   * thread's default context.  The process's default one is still there
+   * when that timer fires or is destroyed; a context of the thread's own
+   * would go with the thread while the session still holds its timer. */
   send->stream = soup_session_send (exchange->session, exchange->msg, cancellable,
                                     &send->send_error);
   uncork (send);
@@ -259,7 +263,6 @@ send_thread (gpointer data)
   if (send->stream != NULL)
     read_answer (send, cancellable);
   g_signal_handlers_disconnect_by_data (exchange->msg, send);
-  g_main_context_pop_thread_default (context);
 
   g_task_return_boolean (inner, TRUE);
   return NULL;
