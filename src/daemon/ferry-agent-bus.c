@@ -172,7 +172,8 @@ close_cb (GObject      *source,
   g_dbus_connection_close_finish (G_DBUS_CONNECTION (source), result, NULL);
   /* Closed first, so nothing is released on the bus: the name is
    * another connection's now. */
-  g_bus_unown_name (line->owner_id);
+  if (line->owner_id != 0)
+    g_bus_unown_name (line->owner_id);
   line_unref (line);
 }
 
@@ -482,9 +483,10 @@ drop_line (FerryAgentBus *self,
   g_dbus_connection_remove_filter (line->connection, line->filter_id);
   /* A name already lost has nothing to release: asking the bus would only
    * earn a warning. */
-  if (line->lost)
+  if (line->lost || line->owner_id == 0)
     g_dbus_connection_close_sync (line->connection, NULL, NULL);
-  g_bus_unown_name (line->owner_id);
+  if (line->owner_id != 0)
+    g_bus_unown_name (line->owner_id);
   line_unref (line);
 }
 
