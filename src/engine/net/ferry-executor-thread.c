@@ -105,12 +105,20 @@ post_progress (ThreadSend *send,
                goffset     sent)
 {
   Progress *progress = g_new0 (Progress, 1);
+  GSource *source;
 
   progress->task = g_object_ref (send->task);
   progress->sent = sent;
   progress->seq = ++send->exchange->progress_posted;
-  g_main_context_invoke_full (send->context, G_PRIORITY_DEFAULT, progress_in_context,
-                              progress, progress_free);
+  /* Always through the context, never called from here: the thread has no
+   * context of its own, so g_main_context_invoke() would run it at once
+   * whenever it can take the process's default context. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, progress_in_context, progress, progress_free);
+  g_source_set_static_name (source, "[ferry] body progress");
+  g_source_attach (source, send->context);
+  g_source_unref (source);
 }
 
 static void
