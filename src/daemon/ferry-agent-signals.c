@@ -94,6 +94,38 @@ on_manager_progress_notify (FerrySyncManager  *manager,
   self->progress_timeout_id = g_timeout_add (PROGRESS_INTERVAL_MS, progress_timeout_cb, self);
 }
 
+/* Signals go out while the interface is exported, not before nor after. */
+static gboolean
+may_send (FerryAgentService *self)
+{
+  return self->callers != NULL &&
+         g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) != NULL;
+}
+
+/* Sends @name to each peer that has talked to ferryd; with @owner, only to
+ * those that may see that app's tasks and files. */
+static void
+send_to_peers (FerryAgentService *self,
+               const char        *owner,
+               const char        *name,
+               GVariant          *parameters)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
+  g_autoptr(GPtrArray) callers = NULL;
+
+  if (!may_send (self))
+    return;
+  callers = ferry_caller_cache_dup_callers (self->callers);
+  for (guint i = 0; i < callers->len; i++)
+    {
+      FerryCaller *caller = g_ptr_array_index (callers, i);
+
+      if (owner == NULL || !caller->sandboxed || ferry_caller_is_owner (caller, owner))
+        ferry_caller_cache_emit (self->callers, caller->unique_name, FERRY_DBUS_PATH,
+                                 FERRY_DBUS_INTERFACE, name, owned);
+    }
+}
+
 /**
  * ferry_agent_service_emit_about:
  * @self: the service
@@ -112,22 +144,9 @@ ferry_agent_service_emit_about (FerryAgentService *self,
                                 const char        *name,
                                 GVariant          *parameters)
 {
-  g_autoptr(GVariant) owned = g_variant_ref_sink (parameters);
-  g_autoptr(GPtrArray) callers = NULL;
+  g_return_if_fail (owner != NULL);
 
-  /* Not before it is exported, nor after. */
-  if (self->callers == NULL ||
-      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
-    return;
-  callers = ferry_caller_cache_dup_callers (self->callers);
-  for (guint i = 0; i < callers->len; i++)
-    {
-      FerryCaller *caller = g_ptr_array_index (callers, i);
-
-      if (!caller->sandboxed || ferry_caller_is_owner (caller, owner))
-        ferry_caller_cache_emit (self->callers, caller->unique_name, FERRY_DBUS_PATH,
-                                 FERRY_DBUS_INTERFACE, name, owned);
-    }
+  send_to_peers (self, owner, name, parameters);
 }
 
 static void
@@ -229,21 +248,9 @@ void
 ferry_agent_service_emit_moving (FerryAgentService *self,
                                  const char        *successor)
 {
-  g_autoptr(GVariant) parameters = g_variant_ref_sink (g_variant_new ("(s)", successor));
-  g_autoptr(GPtrArray) callers = NULL;
-
   g_return_if_fail (FERRY_IS_AGENT_SERVICE (self));
 
-  if (self->callers == NULL)
-    return;
-  callers = ferry_caller_cache_dup_callers (self->callers);
-  for (guint i = 0; i < callers->len; i++)
-    {
-      FerryCaller *caller = g_ptr_array_index (callers, i);
-
-      ferry_caller_cache_emit (self->callers, caller->unique_name, FERRY_DBUS_PATH,
-                               FERRY_DBUS_INTERFACE, "Moving", parameters);
-    }
+  send_to_peers (self, NULL, "Moving", g_variant_new ("(s)", successor));
 }
 
 /* A signal about every app's tasks together, to every peer that listens
@@ -253,15 +260,11 @@ emit_to_all (FerryAgentService *self,
              const char        *name,
              GVariant          *parameters)
 {
-  if (self->callers == NULL ||
-      g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self)) == NULL)
-    {
-      if (parameters != NULL)
-        g_variant_unref (g_variant_ref_sink (parameters));
-      return;
-    }
-  ferry_caller_cache_emit (self->callers, NULL, FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE, name,
-                           parameters);
+  g_autoptr(GVariant) owned = parameters != NULL ? g_variant_ref_sink (parameters) : NULL;
+
+  if (may_send (self))
+    ferry_caller_cache_emit (self->callers, NULL, FERRY_DBUS_PATH, FERRY_DBUS_INTERFACE, name,
+                             owned);
 }
 
 static void
