@@ -45,6 +45,7 @@ typedef struct _Line Line;
 struct _FerryAgentBus
 {
   char                  *name;
+  char                  *address;  /* the session bus's, read once */
   gboolean               replace;
   FerryAgentBusHandlers  handlers;
   gpointer               user_data;
@@ -54,6 +55,7 @@ struct _FerryAgentBus
   Line                  *next;     /* asking for it, to take over */
   GPtrArray             *retiring; /* Line */
   guint                  recheck_id;
+  guint                  no_bus_id;
 };
 
 struct _Line
@@ -371,21 +373,21 @@ connected_cb (GObject      *source,
 static void
 connect_line (FerryAgentBus *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL,
-                                                              &error);
-
-  if (address == NULL)
-    {
-      g_debug ("no session bus: %s", error->message);
-      if (self->current == NULL)
-        self->handlers.lost (NULL, self->user_data);
-      return;
-    }
-  g_dbus_connection_new_for_address (address,
+  g_dbus_connection_new_for_address (self->address,
                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
                                      G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                      NULL, self->cancellable, connected_cb, self);
+}
+
+/* Reports, from the main context, that there is no session bus at all. */
+static gboolean
+report_no_bus (gpointer user_data)
+{
+  FerryAgentBus *self = user_data;
+
+  self->no_bus_id = 0;
+  self->handlers.lost (NULL, self->user_data);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -406,6 +408,7 @@ ferry_agent_bus_new (const char                  *name,
                      const FerryAgentBusHandlers *handlers,
                      gpointer                     user_data)
 {
+  g_autoptr(GError) error = NULL;
   FerryAgentBus *self;
 
   g_return_val_if_fail (g_dbus_is_name (name), NULL);
@@ -418,7 +421,16 @@ ferry_agent_bus_new (const char                  *name,
   self->user_data = user_data;
   self->cancellable = g_cancellable_new ();
   self->retiring = g_ptr_array_new ();
-  connect_line (self);
+  /* Read once: a move connects to the same bus, and working the address
+   * out may block (autolaunch) where moves happen, in the main loop. */
+  self->address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (self->address != NULL)
+    connect_line (self);
+  else
+    {
+      g_debug ("no session bus: %s", error->message);
+      self->no_bus_id = g_idle_add (report_no_bus, self);
+    }
   return self;
 }
 
@@ -447,16 +459,20 @@ ferry_agent_bus_renew_if_grown (FerryAgentBus *self)
 {
   gsize largest;
   gint64 quiet_for;
+  Line *line;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (self->current == NULL || self->current->lost || self->next != NULL ||
-      self->recheck_id != 0)
+  line = self->current;
+  if (line == NULL || line->lost || self->next != NULL || self->recheck_id != 0)
     return FALSE;
-  g_mutex_lock (&self->current->lock);
-  largest = self->current->largest;
-  quiet_for = (g_get_monotonic_time () - self->current->last_received) / 1000;
-  g_mutex_unlock (&self->current->lock);
+  g_mutex_lock (&line->lock);
+  largest = line->largest;
+  quiet_for = (g_get_monotonic_time () - line->last_received) / 1000;
+  /* Moved from once: what comes next counts for the next connection. */
+  if (largest >= RENEW_SIZE && quiet_for >= RENEW_QUIET_MS)
+    line->largest = 0;
+  g_mutex_unlock (&line->lock);
   if (largest < RENEW_SIZE)
     return FALSE;
   if (quiet_for < RENEW_QUIET_MS)
@@ -466,10 +482,6 @@ ferry_agent_bus_renew_if_grown (FerryAgentBus *self)
     }
 
   g_debug ("a message of %" G_GSIZE_FORMAT " bytes came: moving to a new connection", largest);
-  /* Asked once per connection. */
-  g_mutex_lock (&self->current->lock);
-  self->current->largest = 0;
-  g_mutex_unlock (&self->current->lock);
   connect_line (self);
   return TRUE;
 }
@@ -504,6 +516,7 @@ ferry_agent_bus_free (FerryAgentBus *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->recheck_id, g_source_remove);
+  g_clear_handle_id (&self->no_bus_id, g_source_remove);
   for (guint i = 0; i < self->retiring->len; i++)
     drop_line (self, g_ptr_array_index (self->retiring, i));
   if (self->next != NULL)
@@ -512,6 +525,7 @@ ferry_agent_bus_free (FerryAgentBus *self)
     drop_line (self, self->current);
   g_ptr_array_unref (self->retiring);
   g_object_unref (self->cancellable);
+  g_free (self->address);
   g_free (self->name);
   g_free (self);
 }

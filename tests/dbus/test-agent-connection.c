@@ -6,6 +6,7 @@
 #include "ferry-test-util.h"
 
 #include "ferry-agent-fixture.h"
+#include "ferry-dbus-test-config.h"
 
 /*
  * ferryd moves to a fresh bus connection after a large message, once calls
@@ -222,6 +223,50 @@ test_collections_follow (Fixture       *fixture,
   FERRY_TEST_WAIT (ferry_dbus_collection_get_dirty_count (collection) == 1, WAIT_MS);
 }
 
+/* Runs ferryd with @address as the session bus's (%NULL: none given, and
+ * none to find) and waits for it to give up. */
+static void
+assert_gives_up (const char *address)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) ferryd = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime_dir = ferry_test_make_temp_dir ();
+  g_autofree char *data_dir = ferry_test_make_temp_dir ();
+  g_autofree char *err = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (address != NULL)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "DBUS_SESSION_BUS_ADDRESS");
+  /* Nowhere to find one either: no bus socket in the runtime directory,
+   * no display to start one for. */
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  ferryd = g_subprocess_launcher_spawn (launcher, &error, FERRYD_PATH, "--data-dir", data_dir,
+                                        NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (ferryd, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (ferryd));
+  g_assert_cmpint (g_subprocess_get_exit_status (ferryd), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot connect to the session bus"));
+}
+
+/* Without a session bus ferryd says so and exits, whether the address is
+ * wrong or there is none at all. */
+static void
+test_no_bus (void)
+{
+  g_autofree char *nowhere = ferry_test_make_temp_dir ();
+  g_autofree char *address = g_strdup_printf ("unix:path=%s/no-bus", nowhere);
+
+  assert_gives_up (address);
+  assert_gives_up (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -235,6 +280,7 @@ main (int   argc,
 
   ADD ("/dbus/connection/moves-after-large", test_moves_after_large);
   ADD ("/dbus/connection/collections-follow", test_collections_follow);
+  g_test_add_func ("/dbus/connection/no-bus", test_no_bus);
 
 #undef ADD
 
